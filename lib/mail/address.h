@@ -1,0 +1,34 @@
+// mail::Address and the parsers for the places an address appears: the SMTP path of MAIL FROM / RCPT TO
+// (RFC 5321 §4.1.2, SMTPUTF8 RFC 6531 §3.3) and RFC 5322 §3.4 address lists in From:/Sender: headers.
+//
+// Owns: address syntax and comparison rules. Must not know: sessions, stores, I/O.
+// Thread-safety: pure functions and value types.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace postern::mail {
+
+struct Address {
+  std::string local;   // as written, without quotes when the quoted form was unnecessary
+  std::string domain;  // as written (a domain name or an address literal "[192.0.2.1]")
+
+  std::string str() const { return local + "@" + domain; }
+  // Comparison key: the whole address lower-cased (ASCII). Postern treats local parts case-insensitively,
+  // as every mailbox provider an office uses does; see README "Sender rules".
+  std::string key() const;
+  friend bool operator==(const Address&, const Address&) = default;
+};
+
+// RFC 5321 Mailbox (Local-part "@" ( Domain / address-literal )), with UTF-8 allowed when smtputf8 is
+// true (RFC 6531). Limits: local part 64 octets, domain 255, whole path 256 (RFC 5321 §4.5.3.1).
+std::optional<Address> parseMailbox(std::string_view text, bool smtputf8 = true);
+
+// RFC 5322 address-list / mailbox-list as found in a header field body (unfolded or folded): display
+// names, comments, angle addresses, groups. Returns every mailbox, or nullopt when the syntax is broken.
+std::optional<std::vector<Address>> parseAddressList(std::string_view headerValue);
+
+}  // namespace postern::mail

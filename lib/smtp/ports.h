@@ -1,0 +1,113 @@
+// smtp ports — what smtp::Session needs from the rest of Postern, as small interfaces. The session calls
+// them; app/ adapts the real implementations (auth over Cyrus SASL, the queue's spool) to them, and unit
+// tests use fakes (tests/unit/smtp/fakes.h).
+//
+// Must not know: sockets, OpenSSL, Cyrus, SQLite, files. Thread-safety: one session uses its ports from
+// one thread; a Spool and a SenderDirectory are shared by all sessions and must be thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/reply.h"
+#include "mail/address.h"
+#include "mail/allowed_senders.h"
+
+namespace postern::smtp {
+
+// ---- Authentication (RFC 4954): one Authenticator per session. -----------------------------------------
+struct AuthOutcome {
+  enum class Status {
+    Continue,      // send "334 " + base64(challenge) and pass the client's next line to step()
+    Success,       // login holds the authenticated user
+    Failure,       // wrong password, unknown user, disabled user: all the same to the client (535 5.7.8)
+    Malformed,     // the mechanism's message is malformed (501 5.5.2)
+    NoMechanism,   // mechanism not offered (504 5.5.4)
+    AuthzRefused,  // an authorization identity other than the login (535 5.7.8, logged distinctly)
+    Temporary,     // the user store or SASL failed (454 4.7.0)
+  };
+  Status status = Status::Failure;
+  std::string challenge;  // raw bytes, with Continue
+  std::string login;      // with Success
+};
+
+class Authenticator {
+ public:
+  virtual ~Authenticator() = default;
+  virtual std::vector<std::string> mechanisms() const = 0;  // e.g. {"PLAIN", "LOGIN"}, upper case
+  // initialResponse is already base64-decoded; nullopt when the client sent none, "" for "=".
+  virtual AuthOutcome start(const std::string& mechanism, const std::optional<std::string>& initialResponse) = 0;
+  virtual AuthOutcome step(const std::string& decodedResponse) = 0;
+  // Forget any exchange in progress (client sent "*", or the exchange failed). The next start() begins anew.
+  virtual void reset() = 0;
+  // TLS is up with this many bits of security (RFC 4422 external SSF).
+  virtual void tlsEstablished(unsigned ssfBits) = 0;
+};
+
+// ---- Who may send as whom. Shared; thread-safe. --------------------------------------------------------
+class SenderDirectory {
+ public:
+  virtual ~SenderDirectory() = default;
+  // The addresses the authenticated login may use. Throws core::Error when the store fails.
+  virtual mail::AllowedSenders sendersFor(const std::string& login) = 0;
+};
+
+// ---- The spool an accepted message lands in. Shared; thread-safe. --------------------------------------
+struct Envelope {
+  mail::Address sender;
+  std::vector<mail::Address> recipients;
+  std::string login;          // authenticated user
+  std::string clientAddress;  // "192.0.2.7" or "2001:db8::1"
+  std::string heloName;
+  bool smtputf8 = false;      // RFC 6531 SMTPUTF8 parameter given
+  bool eightBitMime = false;  // BODY=8BITMIME given (RFC 6152)
+  std::chrono::system_clock::time_point arrival;
+};
+
+class MessageWriter {
+ public:
+  // Destroying a writer that was not committed removes everything it wrote (intake as a transaction).
+  virtual ~MessageWriter() = default;
+  virtual const std::string& queueId() const = 0;
+  // Appends message bytes (CRLF line ends, dot-unstuffed). Throws core::Error; core::InsufficientStorage
+  // when the disk is full.
+  virtual void write(std::string_view bytes) = 0;
+  // Makes the message durable: returns only when message, prepended header lines and envelope are fsynced
+  // and renamed into the queue. prependedHeaders is zero or more complete "Name: value\r\n" fields.
+  virtual void commit(const std::string& prependedHeaders) = 0;
+};
+
+class Spool {
+ public:
+  virtual ~Spool() = default;
+  // false when free space is below the configured reserve: MAIL gets 452 4.3.1 (RFC 3463).
+  virtual bool acceptingMail() const = 0;
+  // Throws core::Error (core::InsufficientStorage when the disk is full).
+  virtual std::unique_ptr<MessageWriter> begin(const Envelope& envelope) = 0;
+};
+
+// ---- What the session tells its connection. ------------------------------------------------------------
+enum class LogLevel { Debug, Info, Warning, Error };
+
+class SessionOutput {
+ public:
+  virtual ~SessionOutput() = default;
+  // Queue a reply. The connection writes queued replies when the session has consumed all complete input
+  // (RFC 2920 pipelining) and closes the connection after a reply with close set.
+  virtual void send(const core::Reply& reply) = 0;
+  // After the "220 Ready to start TLS" reply: flush, then run the TLS handshake, then call
+  // Session::tlsStarted() or close on failure.
+  virtual void startTls() = 0;
+  // Delay before the next reply is written (after a failed AUTH). Never blocks inside the session.
+  virtual void pause(std::chrono::milliseconds delay) = 0;
+  // One log line for a session event ("auth", "mail", "queued", "rejected", ...). The connection adds the
+  // session id and client address. Never called with a password or an AUTH exchange.
+  virtual void log(LogLevel level, std::string_view event, std::string_view detail) = 0;
+};
+
+}  // namespace postern::smtp
