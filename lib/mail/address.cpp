@@ -1,0 +1,534 @@
+#include "mail/address.h"
+
+#include <cstdint>
+
+#include "core/text.h"
+
+namespace postern::mail {
+
+namespace {
+
+// RFC 5321 §4.5.3.1.1-3: local part 64 octets, domain 255, path 256 including "<" and ">".
+constexpr std::size_t kMaxLocal = 64;
+constexpr std::size_t kMaxDomain = 255;
+constexpr std::size_t kMaxMailbox = 256 - 2;
+constexpr std::size_t kMaxLabel = 63;  // RFC 1035 §2.3.4
+
+bool isAlpha(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isNonAscii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
+
+// RFC 5322 §3.2.3 atext (ASCII part).
+bool isAtextAscii(char c) {
+  if (isAlpha(c) || isDigit(c)) return true;
+  switch (c) {
+    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '/':
+    case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}': case '~':
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629 §4: no overlongs, no surrogates,
+// nothing above U+10FFFF), or 0 when it is malformed.
+std::size_t utf8SequenceLength(std::string_view s, std::size_t i) {
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
+  const std::uint8_t b0 = byte(i);
+  std::size_t n = 0;
+  std::uint8_t lo = 0x80, hi = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size()) return 0;
+  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+  return n;
+}
+
+bool validUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    if (!isNonAscii(s[i])) {
+      ++i;
+      continue;
+    }
+    const std::size_t n = utf8SequenceLength(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
+
+// RFC 5321 Dot-string = Atom *("." Atom); RFC 6531 §3.3 adds UTF8-non-ascii to atext. The caller has
+// already checked UTF-8 well-formedness and the utf8 permission.
+bool isDotString(std::string_view s) {
+  if (s.empty() || s.front() == '.' || s.back() == '.') return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (c == '.') {
+      if (s[i - 1] == '.') return false;
+      continue;
+    }
+    if (!isAtextAscii(c) && !isNonAscii(c)) return false;
+  }
+  return true;
+}
+
+// The stored form of a local part: bare when it is a valid Dot-string, otherwise quoted with only '"'
+// and '\' escaped, so that "john"@x and john@x compare equal.
+std::string canonicalLocal(std::string_view content) {
+  if (isDotString(content)) return std::string(content);
+  std::string out = "\"";
+  for (const char c : content) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+// RFC 5321 sub-domain = Let-dig [Ldh-str]; a U-label (RFC 6531 §3.3) may carry UTF-8.
+bool isSubDomain(std::string_view label) {
+  if (label.empty() || label.size() > kMaxLabel) return false;
+  const auto letDig = [](char c) { return isAlpha(c) || isDigit(c) || isNonAscii(c); };
+  if (!letDig(label.front()) || !letDig(label.back())) return false;
+  for (const char c : label)
+    if (!letDig(c) && c != '-') return false;
+  return true;
+}
+
+bool isDomain(std::string_view d) {
+  if (d.empty() || d.size() > kMaxDomain) return false;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = d.find('.', start);
+    if (!isSubDomain(d.substr(start, dot == std::string_view::npos ? dot : dot - start))) return false;
+    if (dot == std::string_view::npos) return true;
+    start = dot + 1;
+  }
+}
+
+// RFC 5321 §4.1.3 IPv4-address-literal: Snum 3("." Snum), Snum = 1*3DIGIT in 0..255.
+bool isIpv4(std::string_view s) {
+  int parts = 0;
+  std::size_t i = 0;
+  while (true) {
+    std::size_t digits = 0;
+    int value = 0;
+    while (i < s.size() && isDigit(s[i]) && digits < 4) {
+      value = value * 10 + (s[i] - '0');
+      ++digits;
+      ++i;
+    }
+    if (digits == 0 || digits > 3 || value > 255) return false;
+    ++parts;
+    if (i == s.size()) return parts == 4;
+    if (s[i] != '.' || parts == 4) return false;
+    ++i;
+  }
+}
+
+bool isHex(char c) { return isDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// RFC 5321 §4.1.3 IPv6-addr: full, compressed ("::" once), and both with a trailing IPv4 address.
+bool isIpv6(std::string_view s) {
+  int groups = 0;
+  bool compressed = false;
+  std::size_t i = 0;
+  if (s.substr(0, 2) == "::") {
+    compressed = true;
+    i = 2;
+    if (i == s.size()) return true;
+  } else if (!s.empty() && s[0] == ':') {
+    return false;
+  }
+  while (i < s.size()) {
+    std::size_t j = i;
+    while (j < s.size() && isHex(s[j]) && j - i < 5) ++j;
+    if (j < s.size() && s[j] == '.') {
+      // Embedded IPv4 must be last and counts as two groups.
+      if (!isIpv4(s.substr(i))) return false;
+      groups += 2;
+      i = s.size();
+      break;
+    }
+    if (j == i || j - i > 4) return false;
+    ++groups;
+    i = j;
+    if (i == s.size()) break;
+    if (s[i] != ':') return false;
+    ++i;
+    if (i < s.size() && s[i] == ':') {
+      if (compressed) return false;
+      compressed = true;
+      ++i;
+      if (i == s.size()) break;
+    } else if (i == s.size()) {
+      return false;  // trailing single ':'
+    }
+  }
+  return compressed ? groups <= 7 : groups == 8;
+}
+
+// RFC 5321 §4.1.3 address-literal = "[" ( IPv4 / "IPv6:" IPv6 / General-address-literal ) "]".
+bool isAddressLiteral(std::string_view s) {
+  if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
+  const std::string_view inner = s.substr(1, s.size() - 2);
+  if (isIpv4(inner)) return true;
+  if (core::istartsWithAscii(inner, "IPv6:")) return isIpv6(inner.substr(5));
+  // General-address-literal = Standardized-tag ":" 1*dcontent; Standardized-tag = Ldh-str.
+  const std::size_t colon = inner.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == inner.size()) return false;
+  for (const char c : inner.substr(0, colon))
+    if (!isAlpha(c) && !isDigit(c) && c != '-') return false;
+  if (inner[colon - 1] == '-') return false;
+  for (const char c : inner.substr(colon + 1)) {
+    const auto u = static_cast<unsigned char>(c);
+    if (!((u >= 33 && u <= 90) || (u >= 94 && u <= 126))) return false;  // dcontent
+  }
+  return true;
+}
+
+// ---- RFC 5322 §3.4 header address lists ---------------------------------------------------------------
+
+struct Token {
+  enum class Kind { Atom, Quoted, DomainLiteral, Special, End };
+  Kind kind = Kind::End;
+  std::string text;  // Atom: the atom; Quoted: the unescaped content; DomainLiteral: "[...]"; Special: one char
+  bool is(char c) const { return kind == Kind::Special && text.size() == 1 && text[0] == c; }
+  bool word() const { return kind == Kind::Atom || kind == Kind::Quoted; }
+};
+
+// Splits a header field body into tokens, dropping CFWS (RFC 5322 §3.2.2), nested comments included.
+// Non-ASCII bytes are atext or qtext when they form valid UTF-8 (RFC 6532 §3.2).
+class Lexer {
+ public:
+  explicit Lexer(std::string_view s) : s_(s) {}
+
+  // nullopt on a lexical error (unterminated quote, comment or literal; control characters).
+  std::optional<std::vector<Token>> tokens() {
+    std::vector<Token> out;
+    while (true) {
+      if (!skipCfws()) return std::nullopt;
+      if (pos_ == s_.size()) break;
+      const char c = s_[pos_];
+      Token t;
+      if (c == '"') {
+        t.kind = Token::Kind::Quoted;
+        if (!quoted(t.text)) return std::nullopt;
+      } else if (c == '[') {
+        t.kind = Token::Kind::DomainLiteral;
+        if (!literal(t.text)) return std::nullopt;
+      } else if (isAtextAscii(c) || isNonAscii(c)) {
+        t.kind = Token::Kind::Atom;
+        if (!atom(t.text)) return std::nullopt;
+      } else if (c == '<' || c == '>' || c == ':' || c == ';' || c == '@' || c == ',' || c == '.') {
+        t.kind = Token::Kind::Special;
+        t.text = std::string(1, c);
+        ++pos_;
+      } else {
+        return std::nullopt;  // ')' ']' '\' or a control character outside any construct
+      }
+      out.push_back(std::move(t));
+    }
+    out.push_back(Token{});
+    return out;
+  }
+
+ private:
+  static bool isWsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+  bool skipCfws() {
+    while (pos_ < s_.size()) {
+      if (isWsp(s_[pos_])) {
+        ++pos_;
+      } else if (s_[pos_] == '(') {
+        if (!comment()) return false;
+      } else {
+        break;
+      }
+    }
+    return true;
+  }
+
+  // RFC 5322 §3.2.2: comments nest and may hold quoted-pairs.
+  bool comment() {
+    int depth = 0;
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_++];
+      if (c == '\\') {
+        if (pos_ == s_.size()) return false;
+        ++pos_;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')') {
+        if (--depth == 0) return true;
+      } else if (c == '\0') {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  bool nonAscii(std::string& out) {
+    const std::size_t n = utf8SequenceLength(s_, pos_);
+    if (n == 0) return false;
+    out.append(s_.substr(pos_, n));
+    pos_ += n;
+    return true;
+  }
+
+  bool atom(std::string& out) {
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_];
+      if (isAtextAscii(c)) {
+        out += c;
+        ++pos_;
+      } else if (isNonAscii(c)) {
+        if (!nonAscii(out)) return false;
+      } else {
+        break;
+      }
+    }
+    return true;
+  }
+
+  // RFC 5322 §3.2.4 quoted-string; folding inside is unfolded (CR and LF dropped).
+  bool quoted(std::string& out) {
+    ++pos_;
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_];
+      if (c == '"') {
+        ++pos_;
+        return true;
+      }
+      if (c == '\\') {
+        if (pos_ + 1 == s_.size() || s_[pos_ + 1] == '\0' || isNonAscii(s_[pos_ + 1])) return false;
+        out += s_[pos_ + 1];
+        pos_ += 2;
+      } else if (c == '\r' || c == '\n') {
+        ++pos_;
+      } else if (isNonAscii(c)) {
+        if (!nonAscii(out)) return false;
+      } else if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
+        return false;
+      } else {
+        out += c;
+        ++pos_;
+      }
+    }
+    return false;
+  }
+
+  // RFC 5322 §3.4.1 domain-literal = "[" *dtext "]" (FWS dropped).
+  bool literal(std::string& out) {
+    out += '[';
+    ++pos_;
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_++];
+      if (c == ']') {
+        out += ']';
+        return true;
+      }
+      if (isWsp(c)) continue;
+      if (c == '[' || c == '\\' || static_cast<unsigned char>(c) < 0x21 || c == 0x7f) return false;
+      out += c;
+    }
+    return false;
+  }
+
+  std::string_view s_;
+  std::size_t pos_ = 0;
+};
+
+class ListParser {
+ public:
+  explicit ListParser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
+
+  // address-list, with obs-addr-list's empty elements (",,") tolerated (RFC 5322 §4.4).
+  std::optional<std::vector<Address>> parse() {
+    std::vector<Address> out;
+    bool any = false;
+    while (!atEnd()) {
+      if (cur().is(',')) {
+        ++i_;
+        continue;
+      }
+      if (!address(out, true)) return std::nullopt;
+      any = true;
+      if (!atEnd() && !cur().is(',')) return std::nullopt;
+    }
+    if (!any) return std::nullopt;
+    return out;
+  }
+
+ private:
+  const Token& cur() const { return t_[i_]; }
+  bool atEnd() const { return cur().kind == Token::Kind::End; }
+
+  // address = mailbox / group; a mailbox is name-addr or addr-spec. Groups do not nest (§3.4).
+  bool address(std::vector<Address>& out, bool groupAllowed) {
+    // display-name = phrase; obs-phrase also allows "." after the first word (RFC 5322 §4.1), which
+    // is common in "John Q. Public <jqp@example.org>".
+    const std::size_t start = i_;
+    std::size_t words = 0;
+    while (cur().word() || (words > 0 && cur().is('.'))) {
+      if (cur().word()) ++words;
+      ++i_;
+    }
+    if (cur().is('<')) {
+      auto a = angleAddr();
+      if (!a) return false;
+      out.push_back(std::move(*a));
+      return true;
+    }
+    if (cur().is(':') && words > 0 && groupAllowed) return group(out);
+    // Not a name-addr or group: re-read the same tokens as an addr-spec.
+    i_ = start;
+    auto a = addrSpec();
+    if (!a) return false;
+    out.push_back(std::move(*a));
+    return true;
+  }
+
+  // group = display-name ":" [group-list] ";" — the members are mailboxes, never nested groups.
+  bool group(std::vector<Address>& out) {
+    ++i_;  // ':'
+    while (!cur().is(';')) {
+      if (atEnd()) return false;
+      if (cur().is(',')) {
+        ++i_;
+        continue;
+      }
+      if (!address(out, false)) return false;
+      if (!cur().is(',') && !cur().is(';')) return false;
+    }
+    ++i_;  // ';'
+    return true;
+  }
+
+  // angle-addr = "<" addr-spec ">"; obs-angle-addr's source route ("<@a,@b:user@c>") is skipped.
+  std::optional<Address> angleAddr() {
+    ++i_;  // '<'
+    if (cur().is('@')) {
+      while (!cur().is(':')) {
+        if (atEnd() || cur().is('>')) return std::nullopt;
+        ++i_;
+      }
+      ++i_;
+    }
+    auto a = addrSpec();
+    if (!a || !cur().is('>')) return std::nullopt;
+    ++i_;
+    return a;
+  }
+
+  // addr-spec = local-part "@" domain. obs-local-part (word *("." word)) is accepted; the joined result
+  // becomes the local part.
+  std::optional<Address> addrSpec() {
+    std::string local;
+    while (true) {
+      if (!cur().word()) return std::nullopt;
+      local += cur().text;
+      ++i_;
+      if (!cur().is('.')) break;
+      local += '.';
+      ++i_;
+    }
+    if (!cur().is('@')) return std::nullopt;
+    ++i_;
+    std::string domain;
+    if (cur().kind == Token::Kind::DomainLiteral) {
+      domain = cur().text;
+      ++i_;
+    } else {
+      while (true) {
+        if (cur().kind != Token::Kind::Atom) return std::nullopt;
+        domain += cur().text;
+        ++i_;
+        if (!cur().is('.')) break;
+        domain += '.';
+        ++i_;
+      }
+    }
+    return Address{canonicalLocal(local), std::move(domain)};
+  }
+
+  std::vector<Token> t_;
+  std::size_t i_ = 0;
+};
+
+}  // namespace
+
+std::string Address::key() const { return core::toLowerAscii(str()); }
+
+std::optional<Address> parseMailbox(std::string_view text, bool smtputf8) {
+  if (text.size() > kMaxMailbox) return std::nullopt;
+  // RFC 6531 §3.3: UTF-8 only with SMTPUTF8, and then only well-formed UTF-8.
+  for (const char c : text) {
+    if (isNonAscii(c) && !smtputf8) return std::nullopt;
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return std::nullopt;
+  }
+  if (!validUtf8(text)) return std::nullopt;
+
+  std::string local;
+  std::size_t at = 0;
+  if (!text.empty() && text.front() == '"') {
+    // RFC 5321 Quoted-string = DQUOTE *QcontentSMTP DQUOTE; quoted-pairSMTP = "\" %d32-126.
+    std::size_t i = 1;
+    bool closed = false;
+    while (i < text.size()) {
+      const char c = text[i];
+      if (c == '"') {
+        closed = true;
+        ++i;
+        break;
+      }
+      if (c == '\\') {
+        if (i + 1 == text.size() || isNonAscii(text[i + 1])) return std::nullopt;
+        local += text[i + 1];
+        i += 2;
+        continue;
+      }
+      local += c;
+      ++i;
+    }
+    if (!closed || i >= text.size() || text[i] != '@') return std::nullopt;
+    at = i;
+    if (at > kMaxLocal) return std::nullopt;
+    local = canonicalLocal(local);
+  } else {
+    at = text.rfind('@');
+    if (at == std::string_view::npos || at == 0 || at > kMaxLocal) return std::nullopt;
+    local = std::string(text.substr(0, at));
+    if (!isDotString(local)) return std::nullopt;
+  }
+
+  const std::string_view domain = text.substr(at + 1);
+  if (domain.empty()) return std::nullopt;
+  if (domain.front() == '[') {
+    if (!isAddressLiteral(domain)) return std::nullopt;
+  } else if (!isDomain(domain)) {
+    return std::nullopt;
+  }
+  return Address{std::move(local), std::string(domain)};
+}
+
+std::optional<std::vector<Address>> parseAddressList(std::string_view headerValue) {
+  auto tokens = Lexer(headerValue).tokens();
+  if (!tokens) return std::nullopt;
+  return ListParser(std::move(*tokens)).parse();
+}
+
+}  // namespace postern::mail
