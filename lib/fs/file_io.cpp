@@ -1,0 +1,100 @@
+#include "fs/file_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace postern::fs {
+
+void throwSystemError(int errnum, std::string_view operation, const std::filesystem::path& path) {
+  std::string what(operation);
+  what += " ";
+  what += path.string();
+  what += ": ";
+  what += std::strerror(errnum);
+  if (errnum == ENOSPC || errnum == EDQUOT) throw core::InsufficientStorage(what);
+  throw core::Error::temporary(what);
+}
+
+FileDescriptor openFile(const std::filesystem::path& path, int flags, mode_t mode) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CLOEXEC, mode);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) throwSystemError(errno, "open", path);
+  return FileDescriptor(fd);
+}
+
+void writeAll(const FileDescriptor& fd, std::string_view bytes, const std::filesystem::path& pathForErrors) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd.get(), bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throwSystemError(errno, "write", pathForErrors);
+    }
+    // write(2) returns 0 for a non-empty request only on devices that cannot take more; a regular file on
+    // a full disk reports ENOSPC instead. Treat it as that rather than spinning.
+    if (n == 0) throwSystemError(ENOSPC, "write", pathForErrors);
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+std::string readFile(const std::filesystem::path& path) {
+  const FileDescriptor fd = openFile(path, O_RDONLY);
+  std::string bytes;
+  char chunk[16 * 1024];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throwSystemError(errno, "read", path);
+    }
+    if (n == 0) return bytes;
+    bytes.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+void fsyncFile(const FileDescriptor& fd, const std::filesystem::path& pathForErrors) {
+  // No retry after a failure: Linux may drop the dirty pages and report success the second time
+  // ("fsyncgate"), so the first error is the only truthful answer.
+  if (::fsync(fd.get()) != 0) throwSystemError(errno, "fsync", pathForErrors);
+}
+
+void syncDirectory(const std::filesystem::path& directory) {
+  const FileDescriptor fd = openFile(directory, O_RDONLY | O_DIRECTORY);
+  fsyncFile(fd, directory);
+}
+
+void renameFile(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    throwSystemError(errno, "rename to " + to.string() + " from", from);
+  }
+}
+
+bool removeFile(const std::filesystem::path& path) {
+  if (::unlink(path.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;
+  throwSystemError(errno, "unlink", path);
+}
+
+void ensureDirectory(const std::filesystem::path& directory, mode_t mode) {
+  if (::mkdir(directory.c_str(), mode) == 0) return;
+  const int err = errno;
+  struct stat st{};
+  if (err == EEXIST && ::stat(directory.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
+  throwSystemError(err == EEXIST ? ENOTDIR : err, "mkdir", directory);
+}
+
+std::uint64_t freeBytes(const std::filesystem::path& path) {
+  struct statvfs st{};
+  if (::statvfs(path.c_str(), &st) != 0) throwSystemError(errno, "statvfs", path);
+  return static_cast<std::uint64_t>(st.f_bavail) * static_cast<std::uint64_t>(st.f_frsize);
+}
+
+}  // namespace postern::fs

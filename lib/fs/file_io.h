@@ -1,0 +1,50 @@
+// fs file I/O — thin, error-mapping wrappers over the POSIX calls the spool's durability rests on.
+//
+// Owns: the translation of errno into core errors: ENOSPC and EDQUOT become core::InsufficientStorage
+// (the session answers 452 4.3.1), everything else a temporary core::Error naming the operation, the path
+// and strerror (DESIGN.md "Errors": unknown is temporary). Must not know: what the files hold.
+// Thread-safety: every function is safe to call from any thread; none keeps state.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "fs/file_descriptor.h"
+
+namespace postern::fs {
+
+[[noreturn]] void throwSystemError(int errnum, std::string_view operation, const std::filesystem::path& path);
+
+// open(2) with O_CLOEXEC added; retries EINTR.
+FileDescriptor openFile(const std::filesystem::path& path, int flags, mode_t mode = 0600);
+
+// Writes every byte, resuming after EINTR and short writes.
+void writeAll(const FileDescriptor& fd, std::string_view bytes, const std::filesystem::path& pathForErrors);
+
+// The whole file as bytes (envelopes and other small files).
+std::string readFile(const std::filesystem::path& path);
+
+// fsync(2): data and metadata (the size matters as much as the bytes).
+void fsyncFile(const FileDescriptor& fd, const std::filesystem::path& pathForErrors);
+
+// Makes the directory's entries durable: the creations, renames and unlinks done in it so far.
+void syncDirectory(const std::filesystem::path& directory);
+
+// rename(2) within one filesystem; atomic for readers.
+void renameFile(const std::filesystem::path& from, const std::filesystem::path& to);
+
+// unlink(2). Returns false when the file did not exist.
+bool removeFile(const std::filesystem::path& path);
+
+// mkdir(2) with the given mode when missing; an existing directory is left as it is. Throws when the path
+// exists but is not a directory.
+void ensureDirectory(const std::filesystem::path& directory, mode_t mode = 0700);
+
+// Bytes an unprivileged writer may still use on the filesystem holding path (statvfs f_bavail).
+std::uint64_t freeBytes(const std::filesystem::path& path);
+
+}  // namespace postern::fs
