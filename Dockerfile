@@ -1,0 +1,36 @@
+# Postern container: a build stage with the compilers, a runtime stage with only the shared libraries.
+#   docker build -t postern .
+#   docker run -d --name postern -p 587:587 -p 465:465 -v postern-data:/var/lib/postern postern
+#   docker exec -it postern postern user add alice@example.org
+# Settings come from environment variables (POSTERN_<KEY>, see deploy/postern.conf) or a mounted file
+# named by POSTERN_CONFIG.
+FROM debian:12 AS build
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsasl2-dev libargon2-dev \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY CMakeLists.txt ./
+COPY app app
+COPY lib lib
+COPY db db
+COPY web web
+COPY deploy deploy
+COPY tests tests
+RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DPOSTERN_TESTS=OFF \
+    && cmake --build /build -j"$(nproc)" \
+    && strip /build/app/postern
+
+FROM debian:12-slim
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+      libpoconetssl80 libpocoutil80 libpoconet80 libpococrypto80 libpocofoundation80 libpocojson80 \
+      libpocodata80 libpocodatasqlite80 libsqlite3-0 libssl3 libsasl2-2 libsasl2-modules libargon2-1 \
+      ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=build /build/app/postern /usr/local/bin/postern
+COPY deploy/postern.conf /etc/postern/postern.conf.sample
+VOLUME /var/lib/postern
+EXPOSE 587 465 2525
+# SIGTERM lets sessions finish within smtp.shutdown_grace; give docker stop more than that.
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/usr/local/bin/postern"]
+CMD ["serve"]

@@ -1,0 +1,27 @@
+// app CLI — the subcommands of the one `postern` binary. main.cpp parses the global options and calls
+// one of these; each returns the process exit code (0 ok, 1 failure, 2 usage error).
+#pragma once
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace postern::app {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+constexpr int kExitUsage = 2;
+
+// The whole server: runs until SIGTERM or SIGINT.
+int runServer(const config::Config& config);
+
+// `postern user ...` and `postern address ...`: args start after the subcommand word.
+int runUserCommand(const config::Config& config, const std::vector<std::string>& args);
+int runAddressCommand(const config::Config& config, const std::vector<std::string>& args);
+
+// Sets up Poco logging to stderr at the configured level.
+void setUpLogging(const std::string& level);
+
+}  // namespace postern::app

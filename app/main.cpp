@@ -1,0 +1,105 @@
+// postern — entry point. Parses the global options, loads and validates the configuration once, then runs
+// the server or one administration command. This directory (app/) is the only place that knows every
+// module; runServer() in server.cpp builds the whole object graph by hand (STYLE.md §13).
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "app/cli.h"
+#include "config/config.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: postern [--config FILE] [COMMAND]
+
+Postern: authenticated mail submission relay (ports 587 STARTTLS, 465 implicit TLS).
+
+Commands:
+  serve                          Run the server (the default command).
+  check-config                   Validate the configuration and print the effective settings.
+  print-sample-config            Print the commented sample configuration with every default.
+  user add LOGIN                 Create a user (LOGIN is an e-mail address). The password is read from
+                                 standard input (asked twice on a terminal); the login is also added as
+                                 the user's first sender address.
+  user passwd LOGIN              Set a new password (read as for `user add`).
+  user enable LOGIN | user disable LOGIN
+  user delete LOGIN              Delete a user and the user's sender addresses.
+  user list                      List users.
+  address add LOGIN PATTERN      Let LOGIN send as PATTERN: an address (bob@example.org) or a whole
+                                 domain (@example.org).
+  address remove LOGIN PATTERN
+  address list [LOGIN]           List sender addresses (of one user, or of everybody).
+
+Options:
+  --config FILE    Configuration file (default: $POSTERN_CONFIG, else none: built-in defaults).
+                   Every setting can also be set as an environment variable POSTERN_<KEY>.
+  --check-config   Same as the check-config command.
+  --help           This text.
+  --version        Print the version.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace postern;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const auto env = config::environmentMap();
+  std::string configPath;
+  if (auto it = env.find("POSTERN_CONFIG"); it != env.end()) configPath = it->second;
+
+  std::vector<std::string> rest;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (rest.empty() && (a == "--help" || a == "-h" || a == "help")) {
+      std::cout << kUsage;
+      return app::kExitOk;
+    } else if (rest.empty() && a == "--version") {
+      std::cout << "postern " << POSTERN_VERSION << "\n";
+      return app::kExitOk;
+    } else if (rest.empty() && a == "--config") {
+      if (++i == args.size()) {
+        std::cerr << "postern: --config needs a file name\n";
+        return app::kExitUsage;
+      }
+      configPath = args[i];
+    } else if (rest.empty() && a.rfind("--config=", 0) == 0) {
+      configPath = a.substr(9);
+    } else if (rest.empty() && a == "--check-config") {
+      rest.push_back("check-config");
+    } else {
+      rest.push_back(a);
+    }
+  }
+  const std::string command = rest.empty() ? "serve" : rest.front();
+  const std::vector<std::string> commandArgs(rest.empty() ? rest.end() : rest.begin() + 1, rest.end());
+
+  if (command == "print-sample-config") {
+    std::cout << config::sampleFile();
+    return app::kExitOk;
+  }
+
+  const auto loaded = config::load(configPath, env);
+  if (!loaded.ok()) {
+    std::cerr << "postern: invalid configuration:\n";
+    for (const auto& e : loaded.errors) std::cerr << "  " << e << "\n";
+    return app::kExitFailure;
+  }
+  const config::Config& cfg = loaded.config;
+
+  if (command == "check-config") {
+    std::cout << "# configuration OK" << (configPath.empty() ? "" : " (" + configPath + ")") << "\n"
+              << config::describe(cfg);
+    return app::kExitOk;
+  }
+  if (command == "serve") {
+    if (!commandArgs.empty()) {
+      std::cerr << "postern: serve takes no arguments\n";
+      return app::kExitUsage;
+    }
+    return app::runServer(cfg);
+  }
+  if (command == "user") return app::runUserCommand(cfg, commandArgs);
+  if (command == "address") return app::runAddressCommand(cfg, commandArgs);
+  std::cerr << "postern: unknown command '" << command << "' (see postern --help)\n";
+  return app::kExitUsage;
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs what Postern needs on Debian 12, as root. `--test` adds the test peers (swaks, Postfix's
+# smtp-sink, python3-aiosmtpd, dkimpy, Mail::DKIM, openssl). Safe to run again.
+set -euo pipefail
+packages=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsasl2-dev libsasl2-modules
+          libargon2-dev libboost-test-dev openssl ca-certificates)
+if [[ ${1:-} == --test ]]; then
+  packages+=(swaks postfix python3 python3-aiosmtpd python3-dkim libmail-dkim-perl sqlite3 procps)
+  # Installing postfix must neither prompt nor start a server on port 25.
+  echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi

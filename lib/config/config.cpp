@@ -1,0 +1,137 @@
+#include "config/config.h"
+
+#include <Poco/AutoPtr.h>
+#include <Poco/Exception.h>
+#include <Poco/Util/PropertyFileConfiguration.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/keys.h"
+
+extern char** environ;
+
+namespace postern::config {
+
+namespace {
+
+// All leaf keys of a Poco configuration, "a.b.c" style.
+void collectKeys(const Poco::Util::AbstractConfiguration& conf, const std::string& prefix,
+                 std::vector<std::string>& out) {
+  Poco::Util::AbstractConfiguration::Keys keys;
+  conf.keys(prefix, keys);
+  for (const auto& k : keys) {
+    const std::string full = prefix.empty() ? k : prefix + "." + k;
+    if (conf.has(full)) out.push_back(full);
+    collectKeys(conf, full, out);
+  }
+}
+
+const KeyDef* findKey(const std::string& name) {
+  for (const auto& def : keyTable())
+    if (def.name == name) return &def;
+  return nullptr;
+}
+
+// Cross-key rules that a single key's parser cannot see.
+void validateTogether(const Config& c, std::vector<std::string>& errors) {
+  if (c.tls.certificate.empty() != c.tls.privateKey.empty())
+    errors.push_back("tls.certificate and tls.private_key: set both or neither");
+  if (c.submission.empty() && c.submissions.empty() && c.alternate.empty())
+    errors.push_back("listen.*: at least one of listen.submission, listen.submissions, listen.alternate is needed");
+}
+
+}  // namespace
+
+std::string ListenAddress::str() const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::string environmentName(const std::string& key) {
+  std::string out = "POSTERN_";
+  for (char ch : key) out += (ch == '.') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+std::map<std::string, std::string> environmentMap() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string entry(*e);
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return env;
+}
+
+LoadResult load(const std::string& path, const std::map<std::string, std::string>& env) {
+  LoadResult result;
+  auto apply = [&](const std::string& key, const std::string& value, const std::string& source) {
+    const KeyDef* def = findKey(key);
+    if (!def) {
+      result.errors.push_back(source + ": unknown key '" + key + "'");
+      return;
+    }
+    if (auto error = def->parse(result.config, value)) result.errors.push_back(source + ": " + key + " " + *error);
+  };
+
+  if (!path.empty()) {
+    std::ifstream probe(path);
+    if (!probe) {
+      result.errors.push_back(path + ": cannot be read");
+    } else {
+      try {
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
+        std::vector<std::string> keys;
+        collectKeys(*file, "", keys);
+        for (const auto& key : keys) apply(key, file->getRawString(key), path);
+      } catch (const Poco::Exception& e) {
+        result.errors.push_back(path + ": " + e.displayText());
+      }
+    }
+  }
+
+  // Environment variables override the file. Unknown POSTERN_* names are errors too, so a typo in a
+  // container definition does not silently fall back to a default.
+  std::set<std::string> known;
+  for (const auto& def : keyTable()) {
+    known.insert(environmentName(def.name));
+    const auto it = env.find(environmentName(def.name));
+    if (it != env.end()) apply(def.name, it->second, "environment " + it->first);
+  }
+  for (const auto& [name, value] : env) {
+    if (name.rfind("POSTERN_", 0) == 0 && !known.count(name) && name != "POSTERN_CONFIG")
+      result.errors.push_back("environment " + name + ": unknown setting");
+  }
+
+  validateTogether(result.config, result.errors);
+  return result;
+}
+
+std::string describe(const Config& config) {
+  std::ostringstream out;
+  for (const auto& def : keyTable()) {
+    const std::string value = def.print(config);
+    out << def.name << " = " << (def.secret && !value.empty() ? "********" : value) << "\n";
+  }
+  return out.str();
+}
+
+std::string sampleFile() {
+  std::ostringstream out;
+  out << "# Postern configuration. Every key is shown with its default; uncomment to change.\n"
+         "# Any key can also be set through the environment: POSTERN_ + the key in upper case with '.' as '_'\n"
+         "# (e.g. POSTERN_SMTP_MAX_RECIPIENTS=50). The environment wins over this file.\n"
+         "# Check a configuration with: postern --config FILE --check-config\n";
+  const Config defaults;
+  for (const auto& def : keyTable()) {
+    out << "\n";
+    std::istringstream comment(def.comment);
+    for (std::string line; std::getline(comment, line);) out << "# " << line << "\n";
+    out << "# " << def.name << " = " << def.print(defaults) << "\n";
+  }
+  return out.str();
+}
+
+}  // namespace postern::config

@@ -1,0 +1,105 @@
+// config::Config — Postern's whole configuration as one immutable value, loaded once at start-up from an
+// optional properties file (Poco::Util::PropertyFileConfiguration syntax: "key = value", '#' comments)
+// and environment variables (POSTERN_<KEY> with '.' → '_', upper case; they override the file).
+//
+// Owns: every key's name, default, comment and validation (config/keys.cpp is the single table), the
+// commented sample (deploy/postern.conf is generated from it and a test keeps them equal), and the
+// masked printout for `postern --check-config`.
+// Must not know: other modules' internals; modules receive the parts of Config they need.
+// Thread-safety: Config is immutable after load(); share it freely.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace postern::config {
+
+// "0.0.0.0:587", "[::]:465", "127.0.0.1:0" (port 0: any free port, used by tests).
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string str() const;
+};
+
+struct Config {
+  std::string hostname;  // empty in a file: the machine's host name
+  std::string dataDir = "/var/lib/postern";
+  std::string logLevel = "information";
+
+  // Listeners. Each list may be empty (listener off). "submission" requires STARTTLS before AUTH (RFC 6409,
+  // RFC 3207); "submissions" speaks TLS from the first byte (RFC 8314); "alternate" follows submission's
+  // rules on another port for networks that block 587.
+  std::vector<ListenAddress> submission{{"0.0.0.0", 587}};
+  std::vector<ListenAddress> submissions{{"0.0.0.0", 465}};
+  std::vector<ListenAddress> alternate;
+
+  struct Tls {
+    std::string certificate;  // PEM chain; empty: <dataDir>/tls/selfsigned.crt, generated on first start
+    std::string privateKey;   // PEM key; empty: <dataDir>/tls/selfsigned.key
+    std::string ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL";  // TLS 1.2 suites; ECDHE only
+    std::string minProtocol = "1.2";                             // "1.2" or "1.3"
+  } tls;
+
+  struct Smtp {
+    std::uint64_t maxMessageSize = 50ull * 1024 * 1024;
+    std::size_t maxRecipients = 100;
+    std::size_t maxConnections = 200;
+    std::size_t maxConnectionsPerIp = 20;
+    std::chrono::seconds preAuthTimeout{60};
+    std::chrono::seconds commandTimeout{300};
+    std::chrono::seconds dataTimeout{300};
+    std::chrono::seconds shutdownGrace{30};
+    std::size_t maxAuthFailures = 3;
+    std::chrono::milliseconds authFailureDelay{1000};
+    bool receivedClientAddress = true;
+  } smtp;
+
+  struct Spool {
+    std::uint64_t minFreeBytes = 100ull * 1024 * 1024;
+  } spool;
+
+  struct Auth {
+    std::uint32_t argon2TimeCost = 2;
+    std::uint32_t argon2MemoryKiB = 19456;
+    std::uint32_t argon2Parallelism = 1;
+    std::size_t maxConcurrentVerifications = 2;
+    std::chrono::seconds cacheTtl{300};
+    std::size_t throttleFailures = 10;  // per client IP within throttleWindow, then AUTH is refused (454)
+    std::chrono::seconds throttleWindow{600};
+  } auth;
+
+  // Derived paths inside dataDir.
+  std::string databasePath() const { return dataDir + "/postern.db"; }
+  std::string spoolDir() const { return dataDir + "/spool"; }
+  std::string tlsDir() const { return dataDir + "/tls"; }
+};
+
+struct LoadResult {
+  Config config;
+  std::vector<std::string> errors;  // every problem found, each naming its key (and the file or variable)
+  bool ok() const { return errors.empty(); }
+};
+
+// Reads the file (when path is non-empty; a missing file is an error) then the environment.
+// env is the process environment as name → value (pass environmentMap() in production).
+LoadResult load(const std::string& path, const std::map<std::string, std::string>& env);
+
+std::map<std::string, std::string> environmentMap();
+
+// The effective configuration as "key = value" lines in table order; secrets masked as "********".
+std::string describe(const Config& config);
+
+// The commented sample configuration (deploy/postern.conf), built from the key table.
+std::string sampleFile();
+
+// "HOST:PORT" or "[IPv6]:PORT"; nullopt when malformed.
+std::optional<ListenAddress> parseListenAddress(const std::string& text);
+
+// The environment variable that overrides a key: "smtp.max_recipients" → "POSTERN_SMTP_MAX_RECIPIENTS".
+std::string environmentName(const std::string& key);
+
+}  // namespace postern::config

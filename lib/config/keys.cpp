@@ -1,0 +1,242 @@
+#include "config/keys.h"
+
+#include <cctype>
+#include <charconv>
+#include <limits>
+
+#include "core/text.h"
+
+namespace postern::config {
+
+namespace {
+
+template <typename T>
+std::optional<T> parseUnsigned(const std::string& text) {
+  T value{};
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
+  return value;
+}
+
+template <typename T, typename Access>
+KeyDef number(std::string name, std::string comment, Access access, T min, T max) {
+  return KeyDef{
+      std::move(name), std::move(comment), false,
+      [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
+        const auto n = parseUnsigned<T>(v);
+        if (!n || *n < min || *n > max)
+          return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+        access(c) = *n;
+        return std::nullopt;
+      },
+      [access](const Config& c) { return std::to_string(access(const_cast<Config&>(c))); }};
+}
+
+template <typename Duration, typename Access>
+KeyDef duration(std::string name, std::string comment, Access access, long min, long max) {
+  return KeyDef{std::move(name), std::move(comment), false,
+                [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
+                  const auto n = parseUnsigned<long>(v);
+                  if (!n || *n < min || *n > max)
+                    return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+                  access(c) = Duration(*n);
+                  return std::nullopt;
+                },
+                [access](const Config& c) { return std::to_string(access(const_cast<Config&>(c)).count()); }};
+}
+
+template <typename Access>
+KeyDef boolean(std::string name, std::string comment, Access access) {
+  return KeyDef{std::move(name), std::move(comment), false,
+                [access](Config& c, const std::string& v) -> std::optional<std::string> {
+                  const std::string s = core::toLowerAscii(v);
+                  if (s == "true" || s == "yes" || s == "on" || s == "1")
+                    access(c) = true;
+                  else if (s == "false" || s == "no" || s == "off" || s == "0")
+                    access(c) = false;
+                  else
+                    return "must be true or false";
+                  return std::nullopt;
+                },
+                [access](const Config& c) { return access(const_cast<Config&>(c)) ? "true" : "false"; }};
+}
+
+template <typename Access, typename Check>
+KeyDef text(std::string name, std::string comment, Access access, Check check, bool secret = false) {
+  return KeyDef{std::move(name), std::move(comment), secret,
+                [access, check](Config& c, const std::string& v) -> std::optional<std::string> {
+                  if (auto error = check(v)) return error;
+                  access(c) = v;
+                  return std::nullopt;
+                },
+                [access](const Config& c) { return access(const_cast<Config&>(c)); }};
+}
+
+template <typename Access>
+KeyDef listeners(std::string name, std::string comment, Access access) {
+  return KeyDef{std::move(name), std::move(comment), false,
+                [access](Config& c, const std::string& v) -> std::optional<std::string> {
+                  std::vector<ListenAddress> list;
+                  std::string_view rest = v;
+                  while (!core::trim(rest).empty()) {
+                    const auto comma = rest.find(',');
+                    const std::string item(core::trim(rest.substr(0, comma)));
+                    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+                    const auto address = parseListenAddress(item);
+                    if (!address) return "'" + item + "' is not HOST:PORT (IPv6 as [ADDR]:PORT)";
+                    list.push_back(*address);
+                  }
+                  access(c) = std::move(list);
+                  return std::nullopt;
+                },
+                [access](const Config& c) {
+                  std::string out;
+                  for (const auto& a : access(const_cast<Config&>(c))) out += (out.empty() ? "" : ", ") + a.str();
+                  return out;
+                }};
+}
+
+std::optional<std::string> hostnameText(const std::string& v) {
+  if (v.empty()) return std::nullopt;
+  if (v.size() > 253) return "must be at most 253 characters";
+  for (char ch : v)
+    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.'))
+      return "must be a host name (letters, digits, '-' and '.')";
+  return std::nullopt;
+}
+
+std::optional<std::string> absolutePath(const std::string& v) {
+  if (v.empty() || v[0] != '/') return "must be an absolute path";
+  return std::nullopt;
+}
+
+std::optional<std::string> optionalPath(const std::string& v) {
+  if (!v.empty() && v[0] != '/') return "must be empty or an absolute path";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<ListenAddress> parseListenAddress(const std::string& text) {
+  ListenAddress a;
+  std::string portText;
+  if (!text.empty() && text[0] == '[') {
+    const auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':') return std::nullopt;
+    a.host = text.substr(1, close - 1);
+    portText = text.substr(close + 2);
+    if (a.host.find(':') == std::string::npos) return std::nullopt;
+  } else {
+    const auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0) return std::nullopt;
+    a.host = text.substr(0, colon);
+    portText = text.substr(colon + 1);
+    if (a.host.find(':') != std::string::npos) return std::nullopt;  // bare IPv6 needs brackets
+  }
+  const auto port = parseUnsigned<unsigned>(portText);
+  if (!port || *port > 65535 || a.host.empty()) return std::nullopt;
+  a.port = static_cast<std::uint16_t>(*port);
+  return a;
+}
+
+const std::vector<KeyDef>& keyTable() {
+  using namespace std::chrono;
+  static const std::vector<KeyDef> table = {
+      text("hostname",
+           "Name this server gives itself in the SMTP greeting, EHLO and Received headers.\n"
+           "Empty: the machine's host name. Use the name clients connect to (it should match the certificate).",
+           [](Config& c) -> std::string& { return c.hostname; }, hostnameText),
+      text("data_dir",
+           "Directory for the database (postern.db), the spool (spool/) and generated TLS material (tls/).",
+           [](Config& c) -> std::string& { return c.dataDir; }, absolutePath),
+      text("log_level", "One of: error, warning, notice, information, debug.",
+           [](Config& c) -> std::string& { return c.logLevel; },
+           [](const std::string& v) -> std::optional<std::string> {
+             for (const char* level : {"error", "warning", "notice", "information", "debug"})
+               if (v == level) return std::nullopt;
+             return "must be one of error, warning, notice, information, debug";
+           }),
+      listeners("listen.submission",
+                "Port 587 style listeners (RFC 6409): STARTTLS required before AUTH and MAIL.\n"
+                "Comma-separated HOST:PORT list, IPv6 as [ADDR]:PORT; empty turns the listener off.\n"
+                "Ports below 1024 need root or CAP_NET_BIND_SERVICE; unprivileged runs can use e.g. 10587.",
+                [](Config& c) -> std::vector<ListenAddress>& { return c.submission; }),
+      listeners("listen.submissions",
+                "Port 465 style listeners (RFC 8314): TLS from the first byte. Unprivileged example: 10465.",
+                [](Config& c) -> std::vector<ListenAddress>& { return c.submissions; }),
+      listeners("listen.alternate",
+                "Optional fallback listeners with port 587's rules, for networks that block 587 (e.g. 0.0.0.0:2525).",
+                [](Config& c) -> std::vector<ListenAddress>& { return c.alternate; }),
+      text("tls.certificate",
+           "PEM certificate chain (server certificate first). Empty: a self-signed certificate for\n"
+           "'hostname' is generated into <data_dir>/tls/ on first start.",
+           [](Config& c) -> std::string& { return c.tls.certificate; }, optionalPath),
+      text("tls.private_key", "PEM private key of tls.certificate. Empty together with tls.certificate.",
+           [](Config& c) -> std::string& { return c.tls.privateKey; }, optionalPath),
+      text("tls.ciphers",
+           "OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are OpenSSL's defaults). Forward secrecy only.",
+           [](Config& c) -> std::string& { return c.tls.ciphers; },
+           [](const std::string& v) -> std::optional<std::string> {
+             if (v.empty()) return "must not be empty";
+             return std::nullopt;
+           }),
+      text("tls.min_protocol", "Oldest TLS version accepted: 1.2 or 1.3. Older versions are never offered.",
+           [](Config& c) -> std::string& { return c.tls.minProtocol; },
+           [](const std::string& v) -> std::optional<std::string> {
+             if (v == "1.2" || v == "1.3") return std::nullopt;
+             return "must be 1.2 or 1.3";
+           }),
+      number<std::uint64_t>("smtp.max_message_size",
+                            "Largest accepted message in octets (advertised as SIZE; larger gets 552 5.3.4).",
+                            [](Config& c) -> std::uint64_t& { return c.smtp.maxMessageSize; }, 1024,
+                            std::uint64_t(4) << 30),
+      number<std::size_t>("smtp.max_recipients", "Recipients per message; more get 452 4.5.3.",
+                          [](Config& c) -> std::size_t& { return c.smtp.maxRecipients; }, 1, 10000),
+      number<std::size_t>("smtp.max_connections", "Concurrent SMTP connections over all listeners.",
+                          [](Config& c) -> std::size_t& { return c.smtp.maxConnections; }, 1, 10000),
+      number<std::size_t>("smtp.max_connections_per_ip", "Concurrent SMTP connections from one client address.",
+                          [](Config& c) -> std::size_t& { return c.smtp.maxConnectionsPerIp; }, 1, 10000),
+      duration<seconds>("smtp.timeout.preauth",
+                        "Seconds an idle client may wait before it has authenticated (shorter than RFC 5321's 5 min).",
+                        [](Config& c) -> seconds& { return c.smtp.preAuthTimeout; }, 5, 3600),
+      duration<seconds>("smtp.timeout.command", "Seconds to wait for the next command after AUTH (RFC 5321 §4.5.3.2.7).",
+                        [](Config& c) -> seconds& { return c.smtp.commandTimeout; }, 5, 3600),
+      duration<seconds>("smtp.timeout.data", "Seconds to wait for more message data during DATA.",
+                        [](Config& c) -> seconds& { return c.smtp.dataTimeout; }, 5, 3600),
+      duration<seconds>("smtp.shutdown_grace",
+                        "On SIGTERM, seconds a transaction in progress may take to finish before the server closes it.",
+                        [](Config& c) -> seconds& { return c.smtp.shutdownGrace; }, 0, 600),
+      number<std::size_t>("smtp.max_auth_failures", "Failed AUTH attempts on one connection before it is closed.",
+                          [](Config& c) -> std::size_t& { return c.smtp.maxAuthFailures; }, 1, 100),
+      duration<milliseconds>("smtp.auth_failure_delay_ms", "Milliseconds to wait before answering a failed AUTH.",
+                             [](Config& c) -> milliseconds& { return c.smtp.authFailureDelay; }, 0, 30000),
+      boolean("smtp.received_client_address",
+              "Whether the Received: header names the client's IP address (false keeps office addresses private).",
+              [](Config& c) -> bool& { return c.smtp.receivedClientAddress; }),
+      number<std::uint64_t>("spool.min_free_bytes",
+                            "Free disk space the spool keeps in reserve; below it new mail gets 452 4.3.1.",
+                            [](Config& c) -> std::uint64_t& { return c.spool.minFreeBytes; }, 0,
+                            std::uint64_t(1) << 50),
+      number<std::uint32_t>("auth.argon2.time_cost", "Argon2id passes for new password hashes.",
+                            [](Config& c) -> std::uint32_t& { return c.auth.argon2TimeCost; }, 1, 20),
+      number<std::uint32_t>("auth.argon2.memory_kib", "Argon2id memory in KiB for new password hashes (19456 = 19 MiB).",
+                            [](Config& c) -> std::uint32_t& { return c.auth.argon2MemoryKiB; }, 64, 4u << 20),
+      number<std::uint32_t>("auth.argon2.parallelism", "Argon2id lanes for new password hashes.",
+                            [](Config& c) -> std::uint32_t& { return c.auth.argon2Parallelism; }, 1, 16),
+      number<std::size_t>("auth.max_concurrent_verifications",
+                          "Password hashes verified at once (each needs argon2.memory_kib of memory).",
+                          [](Config& c) -> std::size_t& { return c.auth.maxConcurrentVerifications; }, 1, 64),
+      duration<seconds>("auth.cache_ttl",
+                        "Seconds a successful login is remembered so reconnecting clients skip the slow hash; 0 disables.",
+                        [](Config& c) -> seconds& { return c.auth.cacheTtl; }, 0, 86400),
+      number<std::size_t>("auth.throttle.failures",
+                          "Failed logins from one client address within auth.throttle.window before AUTH is refused.",
+                          [](Config& c) -> std::size_t& { return c.auth.throttleFailures; }, 1, 100000),
+      duration<seconds>("auth.throttle.window", "Seconds over which failed logins per client address are counted.",
+                        [](Config& c) -> seconds& { return c.auth.throttleWindow; }, 1, 86400),
+  };
+  return table;
+}
+
+}  // namespace postern::config

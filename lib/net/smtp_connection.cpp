@@ -1,0 +1,215 @@
+#include "net/smtp_connection.h"
+
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Thread.h>
+
+#include <array>
+#include <sstream>
+#include <thread>
+
+#include "net/server_state.h"
+#include "tls/server_context.h"
+
+namespace postern::net {
+
+namespace {
+
+constexpr auto kPollSlice = std::chrono::milliseconds(500);
+constexpr std::size_t kReadBuffer = 16 * 1024;
+
+Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
+  return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
+}
+
+}  // namespace
+
+SmtpConnection::SmtpConnection(const Poco::Net::StreamSocket& socket, std::shared_ptr<SmtpServer::State> state,
+                               ListenerKind kind)
+    : Poco::Net::TCPServerConnection(socket),
+      state_(std::move(state)),
+      kind_(kind),
+      socket_(socket),
+      logger_(Poco::Logger::get("smtp")) {
+  try {
+    clientAddress_ = socket_.peerAddress().host().toString();
+  } catch (const Poco::Exception&) {
+    clientAddress_ = "unknown";
+  }
+  std::ostringstream prefix;
+  prefix << "conn=" << state_->nextConnectionId.fetch_add(1) << " client=" << clientAddress_
+         << " port=" << kindName(kind_) << " ";
+  logPrefix_ = prefix.str();
+}
+
+SmtpConnection::~SmtpConnection() {
+  if (admitted_) state_->release(clientAddress_);
+}
+
+void SmtpConnection::run() {
+  try {
+    serve();
+  } catch (const Poco::TimeoutException&) {
+    logger_.information(logPrefix_ + "event=disconnect reason=timeout");
+  } catch (const Poco::Net::SSLException& e) {
+    logger_.information(logPrefix_ + "event=disconnect reason=tls-error detail=\"" + e.displayText() + "\"");
+  } catch (const Poco::Net::NetException& e) {
+    logger_.information(logPrefix_ + "event=disconnect reason=network detail=\"" + e.displayText() + "\"");
+  } catch (const Poco::IOException& e) {
+    logger_.information(logPrefix_ + "event=disconnect reason=io detail=\"" + e.displayText() + "\"");
+  } catch (const std::exception& e) {
+    logger_.error(logPrefix_ + "event=disconnect reason=internal-error detail=\"" + std::string(e.what()) + "\"");
+  }
+  try {
+    socket_.shutdown();
+  } catch (const Poco::Exception&) {
+  }
+  socket_.close();
+}
+
+void SmtpConnection::serve() {
+  socket_.setNoDelay(true);
+  socket_.setSendTimeout(toTimespan(std::chrono::seconds(60)));
+  if (const std::string why = state_->admit(clientAddress_); !why.empty()) {
+    refuse(why);
+    return;
+  }
+  admitted_ = true;
+  logger_.information(logPrefix_ + "event=connect");
+
+  if (kind_ == ListenerKind::Submissions && !handshake(state_->options.handshakeTimeout)) return;
+
+  const SessionEnvironment& env = state_->environment;
+  smtp::ConnectionInfo info;
+  info.clientAddress = clientAddress_;
+  info.implicitTls = kind_ == ListenerKind::Submissions;
+  if (tls_) info.tls = *tls_;
+  auto authenticator = env.makeAuthenticator(clientAddress_);
+  smtp::Session session(env.sessionConfig, info,
+                        smtp::SessionServices{*authenticator, *env.senders, *env.spool, *env.clock}, *this);
+  if (tls_) authenticator->tlsEstablished(tls_->bits);
+  session.start();
+  flush();
+
+  std::array<char, kReadBuffer> buffer;
+  while (!session.closed() && !closeAfterFlush_) {
+    if (!waitForInput(session)) break;
+    const int n = socket_.receiveBytes(buffer.data(), static_cast<int>(buffer.size()));
+    if (n <= 0) {
+      log(smtp::LogLevel::Info, "disconnect", session.inTransaction() ? "reason=client-closed-in-transaction"
+                                                                      : "reason=client-closed");
+      return;
+    }
+    session.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    flush();
+    if (tlsRequested_ && !session.closed()) {
+      tlsRequested_ = false;
+      // RFC 3207 §4.2: bytes the client sent after STARTTLS were discarded by the session; anything still
+      // in the kernel buffer makes the handshake fail, which is the safe outcome.
+      if (!handshake(state_->options.handshakeTimeout)) return;
+      session.tlsStarted(*tls_);
+      flush();
+    }
+  }
+  log(smtp::LogLevel::Info, "disconnect", "reason=session-ended");
+}
+
+bool SmtpConnection::handshake(std::chrono::seconds timeout) {
+  tls::clearLastHandshake();
+  try {
+    Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(socket_, state_->tlsContext);
+    // Poco's TLS reads take about twice the receive timeout (NOTES-platform §2): halve it.
+    secure.setReceiveTimeout(toTimespan(std::chrono::duration_cast<std::chrono::milliseconds>(timeout) / 2));
+    secure.completeHandshake();
+    socket_ = secure;  // from here on only the secure socket may touch the descriptor
+  } catch (const Poco::Exception& e) {
+    log(smtp::LogLevel::Info, "tls-failed", "detail=\"" + e.displayText() + "\"");
+    return false;
+  }
+  const auto negotiated = tls::lastHandshake();
+  tls_ = std::make_unique<smtp::TlsInfo>();
+  if (negotiated) {
+    tls_->version = negotiated->version;
+    tls_->cipher = negotiated->cipher;
+    tls_->bits = negotiated->bits;
+  }
+  log(smtp::LogLevel::Info, "tls",
+      "version=" + tls_->version + " cipher=" + tls_->cipher + (negotiated && negotiated->resumed ? " resumed" : ""));
+  return true;
+}
+
+bool SmtpConnection::waitForInput(smtp::Session& session) {
+  const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(session.readTimeout());
+  socket_.setReceiveTimeout(toTimespan(timeout));
+  std::chrono::milliseconds waited{0};
+  for (;;) {
+    if (state_->stopping.load()) {
+      const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+      if (!session.inTransaction() || now >= state_->graceDeadlineNs.load()) {
+        session.shutdown();
+        flush();
+        log(smtp::LogLevel::Info, "disconnect", "reason=shutdown");
+        return false;
+      }
+    }
+    if (socket_.available() > 0) return true;  // decrypted bytes already buffered inside OpenSSL
+    if (socket_.poll(toTimespan(kPollSlice), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
+      return true;
+    waited += kPollSlice;
+    if (waited >= timeout) {
+      session.timedOut();
+      flush();
+      log(smtp::LogLevel::Info, "disconnect", "reason=timeout");
+      return false;
+    }
+  }
+}
+
+void SmtpConnection::flush() {
+  if (pause_.count() > 0) {
+    std::this_thread::sleep_for(pause_);
+    pause_ = std::chrono::milliseconds(0);
+  }
+  std::size_t sent = 0;
+  while (sent < pending_.size()) {
+    const int n = socket_.sendBytes(pending_.data() + sent, static_cast<int>(pending_.size() - sent));
+    if (n <= 0) throw Poco::IOException("connection closed while writing");
+    sent += static_cast<std::size_t>(n);
+  }
+  pending_.clear();
+}
+
+void SmtpConnection::refuse(const std::string& why) {
+  logger_.warning(logPrefix_ + "event=refused reason=\"" + why + "\"");
+  if (kind_ == ListenerKind::Submissions) return;  // no TLS yet: a plaintext reply would be noise
+  pending_ = core::Reply(421, "4.7.0", why, true).render();
+  flush();
+}
+
+void SmtpConnection::send(const core::Reply& reply) {
+  pending_ += reply.render();
+  if (reply.close) closeAfterFlush_ = true;
+}
+
+void SmtpConnection::startTls() { tlsRequested_ = true; }
+
+void SmtpConnection::pause(std::chrono::milliseconds delay) { pause_ += delay; }
+
+void SmtpConnection::log(smtp::LogLevel level, std::string_view event, std::string_view detail) {
+  std::string line = logPrefix_;
+  line += "event=";
+  line += event;
+  if (!detail.empty()) {
+    line += ' ';
+    line += detail;
+  }
+  switch (level) {
+    case smtp::LogLevel::Debug: logger_.debug(line); break;
+    case smtp::LogLevel::Info: logger_.information(line); break;
+    case smtp::LogLevel::Warning: logger_.warning(line); break;
+    case smtp::LogLevel::Error: logger_.error(line); break;
+  }
+}
+
+}  // namespace postern::net

@@ -1,0 +1,112 @@
+#include "net/smtp_server.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+
+#include "net/server_state.h"
+#include "net/smtp_connection.h"
+
+namespace postern::net {
+
+namespace {
+// Worker threads beyond maxConnections, so that connections over a cap still get a thread to be told
+// "421 too many connections" instead of waiting silently in the accept queue.
+constexpr std::size_t kRefusalThreads = 16;
+constexpr int kThreadStackBytes = 1024 * 1024;
+}  // namespace
+
+const char* kindName(ListenerKind kind) {
+  switch (kind) {
+    case ListenerKind::Submission: return "submission";
+    case ListenerKind::Submissions: return "submissions";
+    case ListenerKind::Alternate: return "alternate";
+  }
+  return "?";
+}
+
+std::string SmtpServer::State::admit(const std::string& clientAddress) {
+  std::lock_guard lock(mutex_);
+  if (stopping.load()) return "Service shutting down";
+  if (active_ >= options.maxConnections) return "Too many connections, try again later";
+  auto& count = perAddress_[clientAddress];
+  if (count >= options.maxConnectionsPerIp) return "Too many connections from your address";
+  ++count;
+  ++active_;
+  return {};
+}
+
+void SmtpServer::State::release(const std::string& clientAddress) {
+  std::lock_guard lock(mutex_);
+  auto it = perAddress_.find(clientAddress);
+  if (it != perAddress_.end() && --it->second == 0) perAddress_.erase(it);
+  if (active_ > 0) --active_;
+  if (active_ == 0) drained_.notify_all();
+}
+
+std::size_t SmtpServer::State::active() const {
+  std::lock_guard lock(mutex_);
+  return active_;
+}
+
+bool SmtpServer::State::waitDrained(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return drained_.wait_until(lock, deadline, [this] { return active_ == 0; });
+}
+
+SmtpServer::SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions options,
+                       SessionEnvironment environment, Poco::Net::Context::Ptr tlsContext)
+    : specs_(std::move(listeners)), state_(std::make_shared<State>()) {
+  state_->options = options;
+  state_->environment = std::move(environment);
+  state_->tlsContext = std::move(tlsContext);
+}
+
+SmtpServer::~SmtpServer() {
+  if (!state_->stopping.load() && !servers_.empty()) stop();
+}
+
+void SmtpServer::start() {
+  const int threads = static_cast<int>(state_->options.maxConnections + kRefusalThreads);
+  pool_ = std::make_unique<Poco::ThreadPool>(2, threads, 60, kThreadStackBytes);
+  for (const auto& spec : specs_) {
+    Poco::Net::ServerSocket socket;
+    socket.bind(Poco::Net::SocketAddress(spec.host, spec.port), true);
+    socket.listen(256);
+    auto params = new Poco::Net::TCPServerParams;
+    params->setMaxThreads(threads);
+    params->setMaxQueued(256);
+    params->setThreadIdleTime(Poco::Timespan(60, 0));
+    servers_.push_back(std::make_unique<Poco::Net::TCPServer>(new SmtpConnectionFactory(state_, spec.kind), *pool_,
+                                                              socket, params));
+  }
+  for (std::size_t i = 0; i < servers_.size(); ++i) {
+    servers_[i]->start();
+    Poco::Logger::get("smtp").information("listening on " + specs_[i].host + ":" +
+                                          std::to_string(servers_[i]->port()) + " (" + kindName(specs_[i].kind) +
+                                          ")");
+  }
+}
+
+void SmtpServer::stop() {
+  const auto now = std::chrono::steady_clock::now();
+  state_->graceDeadlineNs.store((now + state_->options.shutdownGrace).time_since_epoch().count());
+  state_->stopping.store(true);
+  for (auto& server : servers_) server->stop();  // no new connections; running ones see `stopping`
+  // Each connection notices within one poll slice; a transaction gets the grace period, a blocked write
+  // its send timeout.
+  if (!state_->waitDrained(now + state_->options.shutdownGrace + std::chrono::seconds(65)))
+    Poco::Logger::get("smtp").warning("shutdown: connections still open after the grace period");
+  if (pool_) pool_->joinAll();
+  servers_.clear();
+}
+
+std::vector<std::uint16_t> SmtpServer::boundPorts() const {
+  std::vector<std::uint16_t> ports;
+  for (const auto& server : servers_) ports.push_back(server->port());
+  return ports;
+}
+
+std::size_t SmtpServer::activeConnections() const { return state_->active(); }
+
+}  // namespace postern::net

@@ -1,0 +1,84 @@
+// net::SmtpServer — the listeners and connections that carry bytes between TCP/TLS sockets and
+// smtp::Session. Three listener kinds share one bounded worker pool: submission (STARTTLS required),
+// submissions (implicit TLS, RFC 8314) and alternate (submission's rules on another port).
+//
+// Owns: sockets, the TLS handshake (at connection start or after STARTTLS), read timeouts, flushing
+// replies once the session has consumed the client's pipelined input (RFC 2920), connection caps (total
+// and per client address), graceful shutdown (idle sessions get 421 at once; a transaction in DATA gets
+// up to the grace period).
+// Must not know: SMTP grammar (the session decides every reply), SASL, the spool's files.
+// Thread-safety: start()/stop() from one controlling thread; connections run on the pool.
+#pragma once
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/TCPServer.h>
+#include <Poco/ThreadPool.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "smtp/ports.h"
+#include "smtp/session.h"
+
+namespace postern::net {
+
+enum class ListenerKind { Submission, Submissions, Alternate };
+const char* kindName(ListenerKind kind);
+
+struct ListenerSpec {
+  ListenerKind kind = ListenerKind::Submission;
+  std::string host = "0.0.0.0";
+  std::uint16_t port = 587;  // 0: any free port (tests); boundPort() tells which
+};
+
+struct ServerOptions {
+  std::size_t maxConnections = 200;
+  std::size_t maxConnectionsPerIp = 20;
+  std::chrono::seconds shutdownGrace{30};
+  std::chrono::seconds handshakeTimeout{30};
+};
+
+// What each connection needs to build its session. Shared objects must be thread-safe (smtp/ports.h).
+struct SessionEnvironment {
+  smtp::SessionConfig sessionConfig;
+  smtp::SenderDirectory* senders = nullptr;
+  smtp::Spool* spool = nullptr;
+  const core::Clock* clock = nullptr;
+  // A fresh authenticator for a connection from clientAddress.
+  std::function<std::unique_ptr<smtp::Authenticator>(const std::string& clientAddress)> makeAuthenticator;
+};
+
+class SmtpServer {
+ public:
+  SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions options, SessionEnvironment environment,
+             Poco::Net::Context::Ptr tlsContext);
+  ~SmtpServer();
+  SmtpServer(const SmtpServer&) = delete;
+  SmtpServer& operator=(const SmtpServer&) = delete;
+
+  // Binds every listener and starts accepting. Throws Poco::Exception when a port cannot be bound.
+  void start();
+  // Stops accepting, asks sessions to finish (see the header comment) and waits for all connections.
+  void stop();
+
+  // The port a listener actually bound (useful with port 0), in the order given to the constructor.
+  std::vector<std::uint16_t> boundPorts() const;
+  std::size_t activeConnections() const;
+
+  // Shared state for connections; defined in smtp_server.cpp.
+  struct State;
+
+ private:
+  std::vector<ListenerSpec> specs_;
+  std::shared_ptr<State> state_;
+  std::unique_ptr<Poco::ThreadPool> pool_;
+  std::vector<std::unique_ptr<Poco::Net::TCPServer>> servers_;
+};
+
+}  // namespace postern::net

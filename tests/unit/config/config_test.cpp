@@ -1,0 +1,131 @@
+#define BOOST_TEST_MODULE config
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "config/config.h"
+
+using namespace postern::config;
+
+namespace {
+
+struct TempFile {
+  std::string path;
+  explicit TempFile(const std::string& content) {
+    char name[] = "/tmp/postern-config-XXXXXX";
+    const int fd = mkstemp(name);
+    BOOST_REQUIRE(fd >= 0);
+    ::close(fd);
+    path = name;
+    std::ofstream(path) << content;
+  }
+  ~TempFile() { std::remove(path.c_str()); }
+};
+
+bool mentions(const LoadResult& r, const std::string& text) {
+  for (const auto& e : r.errors)
+    if (e.find(text) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(defaults_are_valid_and_listen_on_587_and_465) {
+  const auto r = load("", {});
+  BOOST_TEST(r.ok());
+  BOOST_REQUIRE_EQUAL(r.config.submission.size(), 1u);
+  BOOST_TEST(r.config.submission[0].str() == "0.0.0.0:587");
+  BOOST_TEST(r.config.submissions[0].str() == "0.0.0.0:465");
+  BOOST_TEST(r.config.alternate.empty());
+}
+
+BOOST_AUTO_TEST_CASE(file_values_are_applied) {
+  TempFile f("# comment\nhostname = mail.example.org\nsmtp.max_recipients = 7\nlisten.alternate = [::1]:2525, 127.0.0.1:2526\n");
+  const auto r = load(f.path, {});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(r.config.hostname == "mail.example.org");
+  BOOST_TEST(r.config.smtp.maxRecipients == 7u);
+  BOOST_REQUIRE_EQUAL(r.config.alternate.size(), 2u);
+  BOOST_TEST(r.config.alternate[0].host == "::1");
+  BOOST_TEST(r.config.alternate[0].str() == "[::1]:2525");
+}
+
+BOOST_AUTO_TEST_CASE(environment_overrides_file) {
+  TempFile f("smtp.max_recipients = 7\n");
+  const auto r = load(f.path, {{"POSTERN_SMTP_MAX_RECIPIENTS", "9"}});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(r.config.smtp.maxRecipients == 9u);
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_is_an_error_naming_the_key) {
+  TempFile f("smtp.max_recipient = 7\n");
+  const auto r = load(f.path, {});
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(mentions(r, "smtp.max_recipient"));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_environment_setting_is_an_error) {
+  const auto r = load("", {{"POSTERN_SMTP_MAX_RECIPIENT", "7"}, {"POSTERN_CONFIG", "/x"}});
+  BOOST_TEST(r.errors.size() == 1u);
+  BOOST_TEST(mentions(r, "POSTERN_SMTP_MAX_RECIPIENT"));
+}
+
+BOOST_AUTO_TEST_CASE(every_error_is_reported_together) {
+  TempFile f("smtp.max_recipients = lots\ntls.min_protocol = 1.0\nlisten.submission = nowhere\n");
+  const auto r = load(f.path, {{"POSTERN_DATA_DIR", "relative/dir"}});
+  BOOST_TEST(r.errors.size() == 4u);
+  BOOST_TEST(mentions(r, "smtp.max_recipients"));
+  BOOST_TEST(mentions(r, "tls.min_protocol"));
+  BOOST_TEST(mentions(r, "listen.submission"));
+  BOOST_TEST(mentions(r, "data_dir"));
+}
+
+BOOST_AUTO_TEST_CASE(certificate_and_key_go_together) {
+  const auto r = load("", {{"POSTERN_TLS_CERTIFICATE", "/etc/ssl/c.pem"}});
+  BOOST_TEST(mentions(r, "tls.private_key"));
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_is_an_error) {
+  const auto r = load("/nonexistent/postern.conf", {});
+  BOOST_TEST(mentions(r, "/nonexistent/postern.conf"));
+}
+
+BOOST_AUTO_TEST_CASE(listen_address_syntax) {
+  BOOST_TEST(!parseListenAddress("::1:25").has_value());  // IPv6 needs brackets
+  BOOST_TEST(!parseListenAddress("host:70000").has_value());
+  BOOST_TEST(!parseListenAddress(":25").has_value());
+  BOOST_TEST(parseListenAddress("127.0.0.1:0").value().port == 0);
+}
+
+BOOST_AUTO_TEST_CASE(environment_names_follow_the_key) {
+  BOOST_TEST(environmentName("smtp.timeout.preauth") == "POSTERN_SMTP_TIMEOUT_PREAUTH");
+}
+
+BOOST_AUTO_TEST_CASE(sample_file_documents_every_key_and_matches_deploy_copy) {
+  const std::string sample = sampleFile();
+  std::ifstream in(std::string(POSTERN_SOURCE_DIR) + "/deploy/postern.conf");
+  std::stringstream shipped;
+  shipped << in.rdbuf();
+  BOOST_TEST(shipped.str() == sample, "deploy/postern.conf is stale: regenerate with postern --print-sample-config");
+  // Uncommenting the whole sample must give a valid configuration equal to the defaults.
+  std::string uncommented;
+  std::istringstream lines(sample);
+  for (std::string line; std::getline(lines, line);)
+    if (line.rfind("# ", 0) == 0 && line.find(" = ") != std::string::npos &&
+        line.find(' ', 2) == line.find(" = "))
+      uncommented += line.substr(2) + "\n";
+  TempFile f(uncommented);
+  const auto r = load(f.path, {});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(describe(r.config) == describe(Config{}));
+}
+
+BOOST_AUTO_TEST_CASE(describe_prints_every_key) {
+  const std::string text = describe(Config{});
+  BOOST_TEST(text.find("smtp.max_message_size = 52428800") != std::string::npos);
+  BOOST_TEST(text.find("listen.submissions = 0.0.0.0:465") != std::string::npos);
+}
