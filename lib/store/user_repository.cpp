@@ -1,0 +1,211 @@
+#include "store/user_repository.h"
+
+#include "core/text.h"
+#include "mail/address.h"
+#include "store/store_error.h"
+#include "store/transaction.h"
+
+namespace postern::store {
+
+namespace {
+// db/001_users.sql: CHECK (length(login) BETWEEN 3 AND 254), the RFC 5321 §4.5.3.1.3 path limit less "<>".
+constexpr std::size_t kMaxLogin = 254;
+
+constexpr const char* kUserColumns = "SELECT id, login, password_hash, enabled, created_at, updated_at FROM users ";
+
+std::chrono::system_clock::time_point fromUnix(std::int64_t seconds) {
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+}
+
+UserRecord readUser(const Statement& row) {
+  UserRecord user;
+  user.id = row.columnInt64(0);
+  user.login = row.columnText(1);
+  user.passwordHash = row.columnText(2);
+  user.enabled = row.columnInt64(3) != 0;
+  user.createdAt = fromUnix(row.columnInt64(4));
+  user.updatedAt = fromUnix(row.columnInt64(5));
+  return user;
+}
+
+std::string normalisePatternOrThrow(std::string_view pattern) {
+  const auto normal = mail::AllowedSenders::normalisePattern(pattern);
+  if (!normal)
+    throw InvalidValue("invalid sender pattern: '" + std::string(pattern) +
+                       "' (expected an address like alice@example.org or a domain like @example.org)");
+  return *normal;
+}
+
+std::optional<std::int64_t> userId(Connection& connection, const std::string& login) {
+  Statement query = connection.prepare("SELECT id FROM users WHERE login = ?1");
+  query.bindText(1, login);
+  if (!query.step()) return std::nullopt;
+  return query.columnInt64(0);
+}
+}  // namespace
+
+UserRepository::UserRepository(Database& database, const core::Clock& clock) : database_(database), clock_(clock) {}
+
+std::optional<std::string> UserRepository::normaliseLogin(std::string_view login) {
+  const auto address = mail::parseMailbox(core::trim(login), true);
+  if (!address) return std::nullopt;
+  std::string key = address->key();
+  if (key.size() > kMaxLogin) return std::nullopt;
+  return key;
+}
+
+std::string UserRepository::requireLogin(std::string_view login) const {
+  auto normal = normaliseLogin(login);
+  if (!normal) throw InvalidValue("not an e-mail address: '" + std::string(login) + "' (a login is an address like alice@example.org)");
+  return *normal;
+}
+
+std::int64_t UserRepository::now() const {
+  return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+}
+
+UserRecord UserRepository::createUser(std::string_view login, std::string_view passwordHash) {
+  const std::string normal = requireLogin(login);
+  if (passwordHash.empty()) throw InvalidValue("empty password hash for " + normal);
+  auto connection = database_.acquire();
+  Statement insert = connection->prepare(
+      "INSERT INTO users (login, password_hash, enabled, created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?3)");
+  const std::int64_t created = now();
+  insert.bindText(1, normal).bindText(2, passwordHash).bindInt64(3, created);
+  try {
+    insert.run();
+  } catch (const ConstraintViolation& e) {
+    if (e.kind() == ConstraintViolation::Kind::Unique) throw AlreadyExists("user already exists: " + normal);
+    throw;
+  }
+  UserRecord user;
+  user.id = connection->lastInsertRowid();
+  user.login = normal;
+  user.passwordHash = std::string(passwordHash);
+  user.enabled = true;
+  user.createdAt = user.updatedAt = fromUnix(created);
+  return user;
+}
+
+void UserRepository::setPasswordHash(std::string_view login, std::string_view passwordHash) {
+  const std::string normal = requireLogin(login);
+  if (passwordHash.empty()) throw InvalidValue("empty password hash for " + normal);
+  auto connection = database_.acquire();
+  connection->prepare("UPDATE users SET password_hash = ?2, updated_at = ?3 WHERE login = ?1")
+      .bindText(1, normal)
+      .bindText(2, passwordHash)
+      .bindInt64(3, now())
+      .run();
+  if (connection->changes() == 0) throw NotFound("no such user: " + normal);
+}
+
+bool UserRepository::replacePasswordHash(std::string_view login, std::string_view expectedHash,
+                                         std::string_view newHash) {
+  const auto normal = normaliseLogin(login);
+  if (!normal || newHash.empty()) return false;
+  auto connection = database_.acquire();
+  connection->prepare("UPDATE users SET password_hash = ?3, updated_at = ?4 WHERE login = ?1 AND password_hash = ?2")
+      .bindText(1, *normal)
+      .bindText(2, expectedHash)
+      .bindText(3, newHash)
+      .bindInt64(4, now())
+      .run();
+  return connection->changes() > 0;
+}
+
+void UserRepository::setEnabled(std::string_view login, bool enabled) {
+  const std::string normal = requireLogin(login);
+  auto connection = database_.acquire();
+  connection->prepare("UPDATE users SET enabled = ?2, updated_at = ?3 WHERE login = ?1")
+      .bindText(1, normal)
+      .bindInt64(2, enabled ? 1 : 0)
+      .bindInt64(3, now())
+      .run();
+  if (connection->changes() == 0) throw NotFound("no such user: " + normal);
+}
+
+void UserRepository::deleteUser(std::string_view login) {
+  const std::string normal = requireLogin(login);
+  auto connection = database_.acquire();
+  connection->prepare("DELETE FROM users WHERE login = ?1").bindText(1, normal).run();
+  if (connection->changes() == 0) throw NotFound("no such user: " + normal);
+}
+
+std::optional<UserRecord> UserRepository::findByLogin(std::string_view login) {
+  const auto normal = normaliseLogin(login);
+  if (!normal) return std::nullopt;
+  auto connection = database_.acquire();
+  Statement query = connection->prepare(std::string(kUserColumns) + "WHERE login = ?1");
+  query.bindText(1, *normal);
+  if (!query.step()) return std::nullopt;
+  return readUser(query);
+}
+
+std::vector<UserRecord> UserRepository::listUsers() {
+  auto connection = database_.acquire();
+  Statement query = connection->prepare(std::string(kUserColumns) + "ORDER BY login");
+  std::vector<UserRecord> users;
+  while (query.step()) users.push_back(readUser(query));
+  return users;
+}
+
+void UserRepository::addSenderPattern(std::string_view login, std::string_view pattern) {
+  const std::string normal = requireLogin(login);
+  const std::string normalPattern = normalisePatternOrThrow(pattern);
+  auto connection = database_.acquire();
+  Transaction transaction(*connection);
+  const auto id = userId(*connection, normal);
+  if (!id) throw NotFound("no such user: " + normal);
+  Statement insert =
+      connection->prepare("INSERT INTO sender_addresses (user_id, pattern, created_at) VALUES (?1, ?2, ?3)");
+  insert.bindInt64(1, *id).bindText(2, normalPattern).bindInt64(3, now());
+  try {
+    insert.run();
+  } catch (const ConstraintViolation& e) {
+    if (e.kind() == ConstraintViolation::Kind::Unique)
+      throw AlreadyExists("user " + normal + " already has sender pattern " + normalPattern);
+    throw;
+  }
+  transaction.commit();
+}
+
+void UserRepository::removeSenderPattern(std::string_view login, std::string_view pattern) {
+  const std::string normal = requireLogin(login);
+  const std::string normalPattern = normalisePatternOrThrow(pattern);
+  auto connection = database_.acquire();
+  Transaction transaction(*connection);
+  const auto id = userId(*connection, normal);
+  if (!id) throw NotFound("no such user: " + normal);
+  connection->prepare("DELETE FROM sender_addresses WHERE user_id = ?1 AND pattern = ?2")
+      .bindInt64(1, *id)
+      .bindText(2, normalPattern)
+      .run();
+  if (connection->changes() == 0) throw NotFound("user " + normal + " has no sender pattern " + normalPattern);
+  transaction.commit();
+}
+
+std::vector<std::string> UserRepository::listSenderPatterns(std::string_view login) {
+  const std::string normal = requireLogin(login);
+  auto connection = database_.acquire();
+  const auto id = userId(*connection, normal);
+  if (!id) throw NotFound("no such user: " + normal);
+  Statement query = connection->prepare("SELECT pattern FROM sender_addresses WHERE user_id = ?1 ORDER BY pattern");
+  query.bindInt64(1, *id);
+  std::vector<std::string> patterns;
+  while (query.step()) patterns.push_back(query.columnText(0));
+  return patterns;
+}
+
+mail::AllowedSenders UserRepository::allowedSenders(std::string_view login) {
+  const auto normal = normaliseLogin(login);
+  if (!normal) return mail::AllowedSenders();
+  auto connection = database_.acquire();
+  Statement query = connection->prepare(
+      "SELECT s.pattern FROM sender_addresses s JOIN users u ON u.id = s.user_id WHERE u.login = ?1 ORDER BY s.pattern");
+  query.bindText(1, *normal);
+  std::vector<std::string> patterns;
+  while (query.step()) patterns.push_back(query.columnText(0));
+  return mail::AllowedSenders(patterns);
+}
+
+}  // namespace postern::store
