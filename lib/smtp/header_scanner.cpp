@@ -1,0 +1,76 @@
+#include "smtp/header_scanner.h"
+
+#include "core/text.h"
+
+namespace postern::smtp {
+
+HeaderScanner::HeaderScanner(std::size_t maxHeaderSection) : budget_(maxHeaderSection) {}
+
+void HeaderScanner::feed(std::string_view bytes) {
+  while (!done_ && !bytes.empty()) {
+    const std::size_t lf = bytes.find('\n');
+    const std::size_t take = lf == std::string_view::npos ? bytes.size() : lf + 1;
+    if (take > budget_) {
+      // The rules below need the whole header section; one we cannot hold is refused, not half-checked.
+      tooLarge_ = true;
+      done_ = true;
+      return;
+    }
+    budget_ -= take;
+    partial_.append(bytes.substr(0, take));
+    bytes.remove_prefix(take);
+    if (lf == std::string_view::npos) return;
+    std::string_view text(partial_);
+    text.remove_suffix(1);
+    if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
+    line(text);
+    partial_.clear();
+  }
+}
+
+void HeaderScanner::finish() {
+  if (done_) return;
+  if (!partial_.empty()) line(partial_);
+  partial_.clear();
+  field();
+  done_ = true;
+}
+
+void HeaderScanner::line(std::string_view text) {
+  if (text.empty()) {  // RFC 5322 §2.1: the empty line ends the header section
+    field();
+    done_ = true;
+    return;
+  }
+  if (text.front() == ' ' || text.front() == '\t') {
+    // RFC 5322 §2.2.3: unfolding removes the CRLF before the whitespace, keeping the whitespace.
+    if (!field_.empty()) field_.append(text);
+    return;
+  }
+  field();
+  field_.assign(text);
+}
+
+void HeaderScanner::field() {
+  if (field_.empty()) return;
+  const std::size_t colon = field_.find(':');
+  if (colon != std::string::npos) {
+    // RFC 5322 §4.5.4 obs-optional allows whitespace before the colon; senders use it to slip a field
+    // past strict scanners, so it is tolerated here and the field still counts.
+    const std::string_view name = core::trim(std::string_view(field_).substr(0, colon));
+    const std::string value(core::trim(std::string_view(field_).substr(colon + 1)));
+    if (core::iequalsAscii(name, "From"))
+      from_.push_back(value);
+    else if (core::iequalsAscii(name, "Sender"))
+      sender_.push_back(value);
+    else if (core::iequalsAscii(name, "Date"))
+      hasDate_ = true;
+    else if (core::iequalsAscii(name, "Message-ID"))
+      hasMessageId_ = true;
+  }
+  // A line with no colon is not a field (an mbox "From " line, garbage); later lines are still fields to
+  // every reader that skips it, so scanning goes on.
+  field_.clear();
+}
+
+}  // namespace postern::smtp
