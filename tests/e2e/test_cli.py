@@ -1,0 +1,192 @@
+"""The `postern` command line as an administrator meets it: the first start on an empty data directory,
+user and address administration while the server runs, configuration checks, and exit codes (0 ok,
+1 failure, 2 usage)."""
+
+import os
+import subprocess
+import unittest
+
+from postern_harness import (HOSTNAME, PosternServer, clean_environment, find_binary, find_queued, make_message,
+                             queue_id_of)
+
+ALICE = "alice@example.org"
+ALICE_PASSWORD = "alice-secret-1"
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class FirstStartTest(unittest.TestCase):
+    """README: run the server, add a user from a second terminal, send a message."""
+
+    def test_first_start_creates_the_data_dir_database_and_certificate(self):
+        server = PosternServer(create_data_dir=False)
+        try:
+            self.assertFalse(os.path.exists(server.data_dir))
+            server.start()
+            self.assertTrue(os.path.isfile(os.path.join(server.data_dir, "postern.db")))
+            self.assertTrue(os.path.isfile(server.certificate_path))
+            key = os.path.join(server.data_dir, "tls", "selfsigned.key")
+            self.assertTrue(os.path.isfile(key))
+            self.assertEqual(os.stat(key).st_mode & 0o077, 0, "the private key must not be readable by others")
+            # A user added from a second terminal while the server runs can send at once.
+            server.add_user(ALICE, ALICE_PASSWORD, ["@alice.example"])
+            client = server.session(ALICE, ALICE_PASSWORD)
+            try:
+                reply = client.send_message("office@alice.example", ["bob@example.net"],
+                                            make_message("office@alice.example"))
+                find_queued(server, queue_id_of(reply))
+            finally:
+                client.close()
+            server.stop()
+            # A restart keeps the certificate, the users and the spool.
+            with open(server.certificate_path, "rb") as f:
+                certificate = f.read()
+            server.start()
+            with open(server.certificate_path, "rb") as f:
+                self.assertEqual(f.read(), certificate)
+            find_queued(server, queue_id_of(reply))
+            server.session(ALICE, ALICE_PASSWORD, "submissions").close()
+        finally:
+            try:
+                server.stop()
+            finally:
+                server.cleanup()
+
+
+class CliTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.server = PosternServer()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.cleanup()
+
+    def cli(self, *args, stdin=None):
+        return self.server.cli(*args, stdin=stdin, check=False)
+
+    def assertExit(self, result, code):
+        self.assertEqual(result.returncode, code, repr(result))
+        return result
+
+    # ---- configuration
+
+    def test_print_sample_config_exits_0_and_matches_deploy_postern_conf(self):
+        result = self.assertExit(self.cli("print-sample-config"), 0)
+        with open(os.path.join(REPO, "deploy", "postern.conf"), "rb") as f:
+            self.assertEqual(result.stdout, f.read(), "deploy/postern.conf is not the current sample config")
+
+    def test_sample_config_is_a_valid_config(self):
+        sample = os.path.join(self.server.root, "sample.conf")
+        with open(sample, "wb") as f:
+            f.write(self.assertExit(self.cli("print-sample-config"), 0).stdout)
+        proc = subprocess.run([find_binary(), "--config", sample, "check-config"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=clean_environment(), timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+
+    def test_check_config_exits_0_and_shows_the_effective_settings(self):
+        result = self.assertExit(self.cli("check-config"), 0)
+        self.assertIn(b"hostname = " + HOSTNAME.encode() + b"\n", result.stdout)
+        self.assertIn(b"data_dir = " + self.server.data_dir.encode() + b"\n", result.stdout)
+
+    def test_environment_overrides_the_config_file(self):
+        env = clean_environment()
+        env["POSTERN_SMTP_MAX_RECIPIENTS"] = "7"
+        proc = subprocess.run([find_binary(), "--config", self.server.config_path, "check-config"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, timeout=60)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertIn(b"smtp.max_recipients = 7\n", proc.stdout)
+
+    def test_unknown_config_key_exits_1_naming_the_key(self):
+        path = os.path.join(self.server.root, "unknown-key.conf")
+        with open(path, "w") as f:
+            f.write("data_dir = %s\nsmtp.max_recipeints = 5\n" % self.server.data_dir)
+        proc = subprocess.run([find_binary(), "--config", path, "check-config"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=clean_environment(), timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn(b"smtp.max_recipeints", proc.stderr)
+
+    def test_out_of_range_value_exits_1_naming_the_key(self):
+        path = os.path.join(self.server.root, "bad-value.conf")
+        with open(path, "w") as f:
+            f.write("data_dir = %s\nsmtp.timeout.preauth = 1\n" % self.server.data_dir)
+        proc = subprocess.run([find_binary(), "--config", path, "check-config"], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, env=clean_environment(), timeout=60)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        self.assertIn(b"smtp.timeout.preauth", proc.stderr)
+
+    # ---- usage errors
+
+    def test_unknown_command_exits_2(self):
+        self.assertExit(self.cli("frobnicate"), 2)
+
+    def test_user_without_subcommand_exits_2(self):
+        self.assertExit(self.cli("user"), 2)
+
+    def test_user_add_without_login_exits_2(self):
+        self.assertExit(self.cli("user", "add", stdin="password-123\n"), 2)
+
+    def test_address_add_without_pattern_exits_2(self):
+        self.assertExit(self.cli("address", "add", ALICE), 2)
+
+    def test_serve_with_arguments_exits_2(self):
+        self.assertExit(self.cli("serve", "now"), 2)
+
+    # ---- users and addresses
+
+    def test_user_lifecycle(self):
+        login = "ivan@example.org"
+        self.assertExit(self.cli("user", "add", login, stdin="ivan-secret-1\n"), 0)
+        self.assertIn(login.encode(), self.assertExit(self.cli("user", "list"), 0).stdout)
+        # The login is the user's first sender address.
+        self.assertIn(login.encode(), self.assertExit(self.cli("address", "list", login), 0).stdout)
+        self.assertExit(self.cli("user", "add", login, stdin="ivan-secret-1\n"), 1)  # already exists
+        self.assertExit(self.cli("user", "passwd", login, stdin="ivan-secret-2\n"), 0)
+        self.assertExit(self.cli("user", "disable", login), 0)
+        self.assertExit(self.cli("user", "enable", login), 0)
+        self.assertExit(self.cli("user", "delete", login), 0)
+        self.assertNotIn(login.encode(), self.assertExit(self.cli("user", "list"), 0).stdout)
+        self.assertExit(self.cli("user", "delete", login), 1)  # no longer exists
+
+    def test_user_add_with_short_password_exits_1(self):
+        self.assertExit(self.cli("user", "add", "judy@example.org", stdin="short\n"), 1)
+        self.assertNotIn(b"judy@example.org", self.cli("user", "list").stdout)
+
+    def test_user_add_with_invalid_login_exits_1(self):
+        result = self.cli("user", "add", "not an address", stdin="long-enough-1\n")
+        self.assertIn(result.returncode, (1, 2), repr(result))
+        self.assertNotIn(b"not an address", self.cli("user", "list").stdout)
+
+    def test_user_passwd_of_unknown_user_exits_1(self):
+        self.assertExit(self.cli("user", "passwd", "nobody@example.org", stdin="long-enough-1\n"), 1)
+
+    def test_user_list_never_shows_passwords_or_hashes(self):
+        self.assertExit(self.cli("user", "add", "kate@example.org", stdin="kate-secret-1\n"), 0)
+        out = self.assertExit(self.cli("user", "list"), 0).stdout
+        self.assertNotIn(b"kate-secret-1", out)
+        self.assertNotIn(b"argon2", out)
+
+    def test_address_add_list_remove(self):
+        login = "leo@example.org"
+        self.assertExit(self.cli("user", "add", login, stdin="leo-secret-1\n"), 0)
+        self.assertExit(self.cli("address", "add", login, "@leo.example"), 0)
+        self.assertExit(self.cli("address", "add", login, "Sales@Leo.Example"), 0)
+        listed = self.assertExit(self.cli("address", "list", login), 0).stdout.lower()
+        self.assertIn(b"@leo.example", listed)
+        self.assertIn(b"sales@leo.example", listed)
+        self.assertIn(b"@leo.example", self.assertExit(self.cli("address", "list"), 0).stdout.lower())
+        self.assertExit(self.cli("address", "remove", login, "@leo.example"), 0)
+        listed = self.assertExit(self.cli("address", "list", login), 0).stdout.lower()
+        self.assertNotIn(b"\n@leo.example", b"\n" + listed)
+
+    def test_address_add_for_unknown_user_exits_1(self):
+        self.assertExit(self.cli("address", "add", "nobody@example.org", "@example.org"), 1)
+
+    def test_address_add_with_malformed_pattern_exits_1(self):
+        self.assertExit(self.cli("user", "add", "mia@example.org", stdin="mia-secret-1\n"), 0)
+        result = self.cli("address", "add", "mia@example.org", "not-a-pattern")
+        self.assertIn(result.returncode, (1, 2), repr(result))
+        self.assertNotIn(b"not-a-pattern", self.cli("address", "list", "mia@example.org").stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()

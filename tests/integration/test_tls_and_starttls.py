@@ -1,0 +1,316 @@
+"""TLS on the three listener kinds: STARTTLS on submission and alternate (RFC 3207, RFC 6409), implicit TLS
+on submissions (RFC 8314), protocol versions, the generated certificate, and CVE-2011-0411 (plaintext
+pipelined after STARTTLS must be discarded)."""
+
+import socket
+import ssl
+import threading
+import unittest
+
+from postern_harness import (HOSTNAME, IO_TIMEOUT, LOOPBACK, ServerTestCase, legacy_client_context,
+                             make_message, queue_id_of, find_queued, verifying_context)
+
+ALICE = "alice@example.org"
+ALICE_PASSWORD = "alice-secret-1"
+
+
+class TlsAndStarttlsTest(ServerTestCase):
+    settings = {"smtp.max_message_size": "2000000"}
+    users = {ALICE: (ALICE_PASSWORD, [])}
+
+    # ---- submission (587 style) before TLS
+
+    def test_greets_with_hostname_esmtp_postern(self):
+        client = self.connect()
+        self.assertReply(client.greeting, 220, startswith="220 %s ESMTP Postern" % HOSTNAME)
+
+    def test_ehlo_before_tls_offers_pipelining_size_8bitmime_enhancedstatuscodes_smtputf8_starttls(self):
+        client = self.connect()
+        reply = client.ehlo()
+        self.assertTrue(reply.lines[0].startswith(HOSTNAME), reply.raw)
+        keywords = reply.keywords
+        for keyword in ("PIPELINING", "SIZE", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "STARTTLS"):
+            self.assertIn(keyword, keywords, reply.raw)
+        self.assertEqual(keywords["SIZE"], "SIZE 2000000", reply.raw)
+
+    def test_ehlo_before_tls_offers_no_auth(self):
+        client = self.connect()
+        reply = client.ehlo()
+        self.assertNotIn("AUTH", reply.keywords, reply.raw)
+        self.assertFalse(any(l.upper().startswith("AUTH") for l in reply.lines), reply.raw)
+
+    def test_rejects_auth_before_starttls(self):
+        client = self.connect()
+        client.ehlo()
+        self.assertReply(client.cmd("AUTH PLAIN " + "AGFsaWNlQGV4YW1wbGUub3JnAGFsaWNlLXNlY3JldC0x"), 530, "5.7.0")
+
+    def test_rejects_auth_login_before_starttls(self):
+        client = self.connect()
+        client.ehlo()
+        self.assertReply(client.cmd("AUTH LOGIN"), 530, "5.7.0")
+
+    def test_rejects_mail_before_starttls(self):
+        client = self.connect()
+        client.ehlo()
+        self.assertReply(client.cmd("MAIL FROM:<%s>" % ALICE), 530, "5.7.0")
+
+    def test_rejects_rcpt_before_starttls(self):
+        client = self.connect()
+        client.ehlo()
+        self.assertReply(client.cmd("RCPT TO:<bob@example.net>"), 530, "5.7.0")
+
+    def test_rejects_data_before_starttls(self):
+        client = self.connect()
+        client.ehlo()
+        self.assertReply(client.cmd("DATA"), 530, "5.7.0")
+
+    def test_starttls_replies_220_and_upgrades_the_connection(self):
+        client = self.connect()
+        client.ehlo()
+        reply = client.starttls()
+        self.assertReply(reply, 220)
+        self.assertIn(client.tls_version, ("TLSv1.2", "TLSv1.3"))
+        self.assertReply(client.cmd("NOOP"), 250)
+
+    def test_ehlo_after_starttls_offers_auth_plain_login_and_no_starttls(self):
+        client = self.connect()
+        client.ehlo()
+        client.starttls()
+        reply = client.ehlo()
+        keywords = reply.keywords
+        self.assertIn("AUTH", keywords, reply.raw)
+        mechanisms = set(keywords["AUTH"].upper().split()[1:])
+        self.assertEqual(mechanisms, {"PLAIN", "LOGIN"}, reply.raw)
+        self.assertNotIn("STARTTLS", keywords, reply.raw)
+        for keyword in ("PIPELINING", "SIZE", "8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8"):
+            self.assertIn(keyword, keywords, reply.raw)
+
+    def test_starttls_discards_commands_pipelined_in_the_same_packet(self):
+        # CVE-2011-0411: the injected MAIL FROM must never be processed, in plaintext or after TLS.
+        client = self.connect()
+        client.ehlo("attacker.example")
+        client.send_raw(b"STARTTLS\r\nMAIL FROM:<" + ALICE.encode() + b">\r\nRCPT TO:<victim@example.net>\r\n")
+        reply = client.read_reply()
+        self.assertReply(reply, 220)
+        self.assertEqual(client.buffer, b"", "the server answered the injected commands in plaintext")
+        client._wrap(self.server.tls_context())
+        # The first reply after the handshake must be the one to our own EHLO.
+        reply = client.cmd("EHLO client.example.org")
+        self.assertReply(reply, 250)
+        self.assertTrue(reply.lines[0].startswith(HOSTNAME), reply.raw)
+        self.assertIn("AUTH", reply.keywords, reply.raw)
+        self.assertReply(client.auth_plain(ALICE, ALICE_PASSWORD), 235)
+        # Had the injected MAIL been kept, this MAIL would be a nested one (503); RCPT must also be unknown.
+        self.assertReply(client.cmd("VRFY marker"), 252)
+        self.assertReply(client.cmd("MAIL FROM:<%s>" % ALICE), 250)
+        reply = client.cmd("DATA")
+        self.assertEqual(reply.code // 100, 5, "DATA without any RCPT must fail: the injected RCPT ran\n%s"
+                         % reply.transcript)
+
+    def test_starttls_discards_injected_commands_when_no_ehlo_was_sent(self):
+        client = self.connect()
+        client.send_raw(b"STARTTLS\r\nQUIT\r\n")
+        reply = client.read_reply()
+        self.assertReply(reply, 220)
+        self.assertEqual(client.buffer, b"")
+        client._wrap(self.server.tls_context())
+        # The injected QUIT did not run: the connection is open and answers.
+        self.assertReply(client.cmd("NOOP"), 250)
+        self.assertReply(client.cmd("EHLO client.example.org"), 250)
+
+    def test_generated_certificate_verifies_for_the_configured_hostname(self):
+        context = self.server.tls_context()
+        with socket.create_connection((LOOPBACK, self.server.port("submissions")), timeout=IO_TIMEOUT) as raw:
+            with context.wrap_socket(raw, server_hostname=HOSTNAME) as tls:
+                names = [v for k, v in tls.getpeercert().get("subjectAltName", ()) if k == "DNS"]
+                self.assertEqual(names, [HOSTNAME])
+
+    def test_generated_certificate_does_not_verify_for_another_name(self):
+        # Proves the client contexts really verify: the same certificate fails for a different name.
+        context = self.server.tls_context()
+        with socket.create_connection((LOOPBACK, self.server.port("submissions")), timeout=IO_TIMEOUT) as raw:
+            with self.assertRaises(ssl.SSLCertVerificationError):
+                context.wrap_socket(raw, server_hostname="other.example.org")
+
+    # ---- submissions (465 style)
+
+    def test_submissions_port_greets_after_the_tls_handshake(self):
+        client = self.connect("submissions")
+        self.assertIn(client.tls_version, ("TLSv1.2", "TLSv1.3"))
+        self.assertReply(client.greeting, 220, startswith="220 %s ESMTP Postern" % HOSTNAME)
+
+    def test_submissions_port_offers_auth_and_no_starttls(self):
+        client = self.connect("submissions")
+        reply = client.ehlo()
+        self.assertIn("AUTH", reply.keywords, reply.raw)
+        self.assertEqual(set(reply.keywords["AUTH"].upper().split()[1:]), {"PLAIN", "LOGIN"}, reply.raw)
+        self.assertNotIn("STARTTLS", reply.keywords, reply.raw)
+
+    def test_submissions_port_accepts_auth_at_once(self):
+        client = self.connect("submissions")
+        client.ehlo()
+        self.assertReply(client.auth_plain(ALICE, ALICE_PASSWORD), 235, "2.7.0")
+
+    def test_submissions_port_accepts_a_message(self):
+        client = self.session(ALICE, ALICE_PASSWORD, "submissions")
+        reply = client.send_message(ALICE, ["bob@example.net"], make_message(ALICE))
+        find_queued(self.server, queue_id_of(reply))
+
+    def test_submissions_port_rejects_starttls(self):
+        client = self.connect("submissions")
+        client.ehlo()
+        reply = client.cmd("STARTTLS")
+        self.assertIn(reply.code // 100, (4, 5), reply.transcript)
+        self.assertReply(client.cmd("NOOP"), 250)
+
+    def test_submissions_port_closes_a_plaintext_client(self):
+        with socket.create_connection((LOOPBACK, self.server.port("submissions")), timeout=IO_TIMEOUT) as raw:
+            raw.sendall(b"EHLO client.example.org\r\n")
+            received = b""
+            while True:
+                try:
+                    data = raw.recv(4096)
+                except ConnectionResetError:
+                    break
+                if not data:
+                    break
+                received += data
+            self.assertNotIn(b"220 ", received, "a plaintext client got an SMTP greeting on the implicit-TLS port")
+            self.assertNotIn(b"250", received)
+
+    # ---- alternate (submission's rules)
+
+    def test_alternate_port_greets_and_offers_starttls_without_auth(self):
+        client = self.connect("alternate")
+        self.assertReply(client.greeting, 220, startswith="220 %s ESMTP Postern" % HOSTNAME)
+        reply = client.ehlo()
+        self.assertIn("STARTTLS", reply.keywords, reply.raw)
+        self.assertNotIn("AUTH", reply.keywords, reply.raw)
+
+    def test_alternate_port_rejects_auth_and_mail_before_starttls(self):
+        client = self.connect("alternate")
+        client.ehlo()
+        self.assertReply(client.cmd("AUTH PLAIN " + "AGFsaWNlQGV4YW1wbGUub3JnAGFsaWNlLXNlY3JldC0x"), 530, "5.7.0")
+        self.assertReply(client.cmd("MAIL FROM:<%s>" % ALICE), 530, "5.7.0")
+
+    def test_alternate_port_accepts_a_message_after_starttls_and_auth(self):
+        client = self.session(ALICE, ALICE_PASSWORD, "alternate")
+        reply = client.send_message(ALICE, ["bob@example.net"], make_message(ALICE))
+        find_queued(self.server, queue_id_of(reply))
+
+    def test_alternate_port_discards_commands_pipelined_after_starttls(self):
+        client = self.connect("alternate")
+        client.ehlo()
+        client.send_raw(b"STARTTLS\r\nMAIL FROM:<" + ALICE.encode() + b">\r\n")
+        self.assertReply(client.read_reply(), 220)
+        self.assertEqual(client.buffer, b"")
+        client._wrap(self.server.tls_context())
+        reply = client.cmd("EHLO client.example.org")
+        self.assertReply(reply, 250)
+        self.assertIn("AUTH", reply.keywords, reply.raw)
+
+    # ---- protocol versions
+
+    def _legacy_context_or_skip(self, version):
+        """A client that offers only `version`, after checking against a local Python TLS server that it
+        really can negotiate it, so that a refusal below is Postern's doing."""
+        context = legacy_client_context(version)
+        if context is None:
+            self.skipTest("this OpenSSL cannot offer %s" % version)
+        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        try:
+            server_context.set_ciphers("DEFAULT:@SECLEVEL=0")
+            server_context.minimum_version = version
+            server_context.maximum_version = version
+            server_context.load_cert_chain(self.server.certificate_path,
+                                           self.server.certificate_path.replace(".crt", ".key"))
+        except (ssl.SSLError, ValueError, OSError) as e:
+            self.skipTest("cannot build a local %s server to check the client: %s" % (version, e))
+        listener = socket.socket()
+        listener.bind((LOOPBACK, 0))
+        listener.listen(1)
+        listener.settimeout(IO_TIMEOUT)
+        result = {}
+
+        def serve():
+            try:
+                conn, _ = listener.accept()
+                with server_context.wrap_socket(conn, server_side=True) as tls:
+                    result["version"] = tls.version()
+            except (OSError, ssl.SSLError) as e:
+                result["error"] = e
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        try:
+            with socket.create_connection(listener.getsockname(), timeout=IO_TIMEOUT) as raw:
+                with context.wrap_socket(raw, server_hostname=HOSTNAME) as tls:
+                    negotiated = tls.version()
+        except (OSError, ssl.SSLError) as e:
+            negotiated = None
+            result.setdefault("client_error", e)
+        finally:
+            thread.join(IO_TIMEOUT)
+            listener.close()
+        expected = {ssl.TLSVersion.TLSv1: "TLSv1", ssl.TLSVersion.TLSv1_1: "TLSv1.1"}[version]
+        if negotiated != expected:
+            self.skipTest("this machine's OpenSSL cannot negotiate %s even locally (%r)" % (expected, result))
+        return context
+
+    def _assert_handshake_refused(self, kind, context):
+        with socket.create_connection((LOOPBACK, self.server.port(kind)), timeout=IO_TIMEOUT) as raw:
+            raw.settimeout(IO_TIMEOUT)
+            if kind != "submissions":
+                greeting = raw.recv(4096)
+                self.assertTrue(greeting.startswith(b"220 "), greeting)
+                raw.sendall(b"EHLO client.example.org\r\n")
+                received = b""
+                while not received.endswith(b"\r\n") or b"250 " not in received:
+                    data = raw.recv(4096)
+                    self.assertTrue(data, "closed during EHLO")
+                    received += data
+                raw.sendall(b"STARTTLS\r\n")
+                self.assertTrue(raw.recv(4096).startswith(b"220"))
+            with self.assertRaises((ssl.SSLError, ConnectionResetError, BrokenPipeError)):
+                tls = context.wrap_socket(raw, server_hostname=HOSTNAME)
+                # If a handshake somehow completed, a read must still fail for the test to pass.
+                tls.recv(1)
+                self.fail("handshake with %s completed on %s" % (tls.version(), kind))
+
+    def test_refuses_tls_1_0_on_submissions(self):
+        self._assert_handshake_refused("submissions", self._legacy_context_or_skip(ssl.TLSVersion.TLSv1))
+
+    def test_refuses_tls_1_1_on_submissions(self):
+        self._assert_handshake_refused("submissions", self._legacy_context_or_skip(ssl.TLSVersion.TLSv1_1))
+
+    def test_refuses_tls_1_0_after_starttls(self):
+        self._assert_handshake_refused("submission", self._legacy_context_or_skip(ssl.TLSVersion.TLSv1))
+
+    def test_refuses_tls_1_1_after_starttls(self):
+        self._assert_handshake_refused("submission", self._legacy_context_or_skip(ssl.TLSVersion.TLSv1_1))
+
+    def _assert_version_works(self, kind, version, name):
+        context = self.server.tls_context(minimum=version, maximum=version)
+        client = self.connect(kind, tls_context=context) if kind == "submissions" else self.connect(kind)
+        if kind != "submissions":
+            client.ehlo()
+            client.starttls(context)
+        self.assertEqual(client.tls_version, name)
+        client.ehlo()
+        self.assertReply(client.auth_plain(ALICE, ALICE_PASSWORD), 235)
+
+    def test_accepts_tls_1_2_on_submissions(self):
+        self._assert_version_works("submissions", ssl.TLSVersion.TLSv1_2, "TLSv1.2")
+
+    def test_accepts_tls_1_3_on_submissions(self):
+        self._assert_version_works("submissions", ssl.TLSVersion.TLSv1_3, "TLSv1.3")
+
+    def test_accepts_tls_1_2_after_starttls(self):
+        self._assert_version_works("submission", ssl.TLSVersion.TLSv1_2, "TLSv1.2")
+
+    def test_accepts_tls_1_3_after_starttls(self):
+        self._assert_version_works("submission", ssl.TLSVersion.TLSv1_3, "TLSv1.3")
+
+
+if __name__ == "__main__":
+    unittest.main()
