@@ -1,0 +1,107 @@
+// smtp::Session::Impl — the session's state and handlers, shared by session.cpp (framing, dispatch,
+// simple commands), session_auth.cpp (AUTH), session_mail.cpp (MAIL, RCPT, DATA start) and
+// session_data.cpp (streaming, verdict, commit). Private to the smtp module.
+//
+// States (one function changes them, logging old -> new, after OpenSMTPD's smtp_enter_state):
+//   Fresh ──EHLO/HELO──▶ Greeted ──MAIL──▶ Mail ──RCPT──▶ Rcpt ──DATA 354──▶ Data ──end──▶ Greeted
+//   Greeted ──AUTH 334──▶ Auth ──235/535/501──▶ Greeted
+//   any command state ──STARTTLS 220──▶ TlsPending ──tlsStarted()──▶ Fresh
+//   any ──reply with close──▶ Closed
+// Authentication, TLS and the EHLO/HELO name are kept beside the state, not in it.
+// Thread-safety: one thread at a time.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/reply.h"
+#include "smtp/command_table.h"
+#include "smtp/data_reader.h"
+#include "smtp/header_scanner.h"
+#include "smtp/line_reader.h"
+#include "smtp/ports.h"
+#include "smtp/session.h"
+
+namespace postern::smtp {
+
+enum class SessionState { Fresh, Greeted, Auth, Mail, Rcpt, Data, TlsPending, Closed };
+
+class Session::Impl {
+ public:
+  Impl(const SessionConfig& config, ConnectionInfo connection, SessionServices services, SessionOutput& output);
+
+  // session.cpp
+  void start();
+  void feed(std::string_view bytes);
+  void tlsStarted(const TlsInfo& tls);
+  void timedOut();
+  void shutdown();
+  bool closed() const { return state_ == SessionState::Closed; }
+  bool inTransaction() const;
+  bool authenticated() const { return authenticated_; }
+  std::chrono::seconds readTimeout() const;
+
+ private:
+  // session.cpp
+  void enter(SessionState next);
+  void reply(const core::Reply& r);
+  bool checkFirstBytes(std::string_view bytes);
+  const CommandSpec* handleLine(const CommandLine& line);
+  void dispatch(const CommandSpec& spec, std::string_view argument);
+  void hello(std::string_view argument, bool extended);
+  void startTls(std::string_view argument);
+  void discardBeforeTls(std::size_t count);
+  void resetTransaction();
+  SessionState idleState() const { return helo_ ? SessionState::Greeted : SessionState::Fresh; }
+
+  // session_auth.cpp
+  void auth(std::string_view argument);
+  void authResponse(const std::string& line);
+  void authOutcome(const AuthOutcome& outcome);
+  void authFailed(const AuthOutcome& outcome);
+
+  // session_mail.cpp
+  void mail(std::string_view argument);
+  void rcpt(std::string_view argument);
+  void data(std::string_view argument);
+
+  // session_data.cpp
+  void messageBytes(std::string_view bytes);
+  void endOfData();
+  std::optional<core::Reply> verdict() const;
+  std::string prependedHeaders(const std::string& queueId) const;
+  void finishTransaction(const core::Reply& r);
+
+  const SessionConfig config_;
+  const ConnectionInfo connection_;
+  SessionServices services_;
+  SessionOutput& out_;
+
+  SessionState state_ = SessionState::Fresh;
+  LineReader lines_;
+  bool firstBytesChecked_ = false;
+  std::string probe_;  // the connection's first bytes, for the cross-protocol check
+
+  std::optional<TlsInfo> tls_;
+  std::optional<std::string> helo_;
+  bool ehlo_ = false;
+
+  bool authenticated_ = false;
+  std::string login_;
+  std::string authMechanism_;
+  mail::AllowedSenders senders_;
+  std::size_t authFailures_ = 0;
+  std::size_t protocolErrors_ = 0;
+
+  // The mail transaction (RFC 5321 §3.3): from MAIL to the end of DATA.
+  Envelope envelope_;
+  std::unique_ptr<MessageWriter> writer_;
+  std::unique_ptr<DataReader> dataReader_;
+  std::unique_ptr<HeaderScanner> headers_;
+  std::optional<core::Reply> writeFailure_;
+};
+
+}  // namespace postern::smtp

@@ -1,0 +1,86 @@
+// Session::Impl — MAIL, RCPT and the start of DATA: check the parsed argument, apply the sender policy,
+// then change the transaction (STYLE.md §3).
+#include "core/error.h"
+#include "smtp/command_parser.h"
+#include "smtp/session_impl.h"
+
+namespace postern::smtp {
+
+using core::Reply;
+
+namespace {
+Reply insufficientStorage() { return Reply(452, "4.3.1", "Insufficient system storage"); }  // RFC 3463
+Reply temporaryFailure() { return Reply(451, "4.3.0", "Temporary failure, try again later"); }
+}  // namespace
+
+void Session::Impl::mail(std::string_view argument) {
+  if (state_ == SessionState::Mail || state_ == SessionState::Rcpt)
+    return reply(Reply(503, "5.5.1", "Nested MAIL command"));  // RFC 5321 §4.1.4
+  const auto parsed = parseMailFrom(argument);
+  if (!parsed.ok()) return reply(parsed.error());
+  const MailFrom& m = parsed.value();
+  // RFC 1870 §6: refuse at MAIL a message the client already says is too large.
+  if (m.size && *m.size > config_.maxMessageSize)
+    return reply(Reply(552, "5.3.4", "Message size exceeds fixed maximum message size"));
+  // Sender rules: a user sends only as addresses they own. The null sender is for bounces, which a
+  // submission client never originates.
+  if (!m.sender || !senders_.allows(*m.sender)) {
+    const std::string shown = m.sender ? m.sender->str() : "";
+    out_.log(LogLevel::Info, "rejected", "login=" + login_ + " sender <" + shown + "> not owned");
+    return reply(Reply(553, "5.7.1", "<" + shown + ">: Sender address not owned by you"));
+  }
+  if (!services_.spool.acceptingMail()) return reply(insufficientStorage());
+
+  envelope_ = Envelope();
+  envelope_.sender = *m.sender;
+  envelope_.login = login_;
+  envelope_.clientAddress = connection_.clientAddress;
+  envelope_.heloName = *helo_;
+  envelope_.smtputf8 = m.smtputf8;
+  envelope_.eightBitMime = m.body == BodyType::EightBitMime;
+  enter(SessionState::Mail);
+  reply(Reply(250, "2.1.0", "Ok"));
+}
+
+void Session::Impl::rcpt(std::string_view argument) {
+  if (state_ != SessionState::Mail && state_ != SessionState::Rcpt)
+    return reply(Reply(503, "5.5.1", "Need MAIL before RCPT"));
+  const auto parsed = parseRcptTo(argument, envelope_.smtputf8);
+  if (!parsed.ok()) return reply(parsed.error());
+  const mail::Address& recipient = parsed.value().recipient;
+  auto& list = envelope_.recipients;
+  const bool duplicate = std::any_of(list.begin(), list.end(),
+                                     [&](const mail::Address& a) { return a.key() == recipient.key(); });
+  if (!duplicate) {
+    // RFC 5321 §4.5.3.1.8: 452 tells the client to send the rest in another transaction.
+    if (list.size() >= config_.maxRecipients) return reply(Reply(452, "4.5.3", "Too many recipients"));
+    list.push_back(recipient);
+  }
+  enter(SessionState::Rcpt);
+  reply(Reply(250, "2.1.5", "Ok"));
+}
+
+void Session::Impl::data(std::string_view argument) {
+  if (!argument.empty()) return reply(Reply(501, "5.5.4", "Syntax: DATA"));
+  if (state_ != SessionState::Mail && state_ != SessionState::Rcpt)
+    return reply(Reply(503, "5.5.1", "Need MAIL command"));
+  if (state_ == SessionState::Mail) return reply(Reply(554, "5.5.1", "No valid recipients"));  // RFC 5321 §3.3
+
+  envelope_.arrival = services_.clock.now();
+  try {
+    writer_ = services_.spool.begin(envelope_);
+  } catch (const core::InsufficientStorage& e) {
+    out_.log(LogLevel::Error, "spool", e.what());
+    return reply(insufficientStorage());
+  } catch (const std::exception& e) {  // core::Error or anything unknown: temporary
+    out_.log(LogLevel::Error, "spool", e.what());
+    return reply(temporaryFailure());
+  }
+  dataReader_ = std::make_unique<DataReader>(DataReader::Limits{config_.maxMessageSize, config_.maxTextLine},
+                                             [this](std::string_view bytes) { messageBytes(bytes); });
+  headers_ = std::make_unique<HeaderScanner>(config_.maxHeaderSection);
+  enter(SessionState::Data);
+  reply(Reply(354, "", "End data with <CR><LF>.<CR><LF>"));
+}
+
+}  // namespace postern::smtp
