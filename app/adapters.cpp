@@ -1,0 +1,79 @@
+#include "app/adapters.h"
+
+#include "auth/credential_verifier.h"
+
+namespace postern::app {
+
+namespace {
+
+class SpoolWriter final : public smtp::MessageWriter {
+ public:
+  explicit SpoolWriter(queue::IncomingMessage message) : message_(std::move(message)) {}
+  const std::string& queueId() const override { return message_.queueId(); }
+  void write(std::string_view bytes) override { message_.write(bytes); }
+  void commit(const std::string& prependedHeaders) override { message_.commit(prependedHeaders); }
+
+ private:
+  queue::IncomingMessage message_;  // its destructor removes the files unless commit() succeeded
+};
+
+queue::Mailbox toMailbox(const mail::Address& a) { return queue::Mailbox{a.local, a.domain}; }
+
+}  // namespace
+
+SaslAuthenticator::SaslAuthenticator(std::unique_ptr<auth::SaslSession> session, auth::FailureThrottle& throttle,
+                                     std::string clientAddress)
+    : session_(std::move(session)),
+      throttle_(throttle),
+      clientAddress_(std::move(clientAddress)),
+      logger_(Poco::Logger::get("auth")) {}
+
+smtp::AuthOutcome SaslAuthenticator::start(const std::string& mechanism,
+                                           const std::optional<std::string>& initialResponse) {
+  if (throttle_.blocked(clientAddress_)) {
+    logger_.warning("client=" + clientAddress_ + " event=auth-throttled");
+    return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
+  }
+  return translate(session_->start(mechanism, initialResponse));
+}
+
+smtp::AuthOutcome SaslAuthenticator::step(const std::string& decodedResponse) {
+  return translate(session_->step(decodedResponse));
+}
+
+smtp::AuthOutcome SaslAuthenticator::translate(const auth::SaslOutcome& outcome) {
+  using In = auth::SaslOutcome::Status;
+  using Out = smtp::AuthOutcome::Status;
+  smtp::AuthOutcome result;
+  result.challenge = outcome.challenge;
+  result.login = outcome.login;
+  switch (outcome.status) {
+    case In::Continue: result.status = Out::Continue; break;
+    case In::Success: result.status = Out::Success; break;
+    case In::Failure: result.status = Out::Failure; break;
+    case In::Malformed: result.status = Out::Malformed; break;
+    case In::NoMechanism: result.status = Out::NoMechanism; break;
+    case In::AuthzRefused: result.status = Out::AuthzRefused; break;
+    case In::Temporary: result.status = Out::Temporary; break;
+  }
+  if (outcome.status == In::Failure || outcome.status == In::AuthzRefused) throttle_.recordFailure(clientAddress_);
+  if (outcome.reason != auth::FailureReason::None)
+    logger_.information("client=" + clientAddress_ + " event=auth-failed reason=" +
+                        std::string(auth::describe(outcome.reason)));
+  return result;
+}
+
+std::unique_ptr<smtp::MessageWriter> SpoolSink::begin(const smtp::Envelope& envelope) {
+  queue::EnvelopeData data;
+  data.sender = toMailbox(envelope.sender);
+  for (const auto& r : envelope.recipients) data.recipients.push_back(queue::Recipient{toMailbox(r)});
+  data.login = envelope.login;
+  data.clientAddress = envelope.clientAddress;
+  data.heloName = envelope.heloName;
+  data.smtputf8 = envelope.smtputf8;
+  data.eightBitMime = envelope.eightBitMime;
+  data.arrival = envelope.arrival;
+  return std::make_unique<SpoolWriter>(spool_.begin(data));
+}
+
+}  // namespace postern::app

@@ -1,0 +1,60 @@
+// Adapters from the library modules to the SMTP session's ports (smtp/ports.h). They live in app/
+// because only app/ may know both sides: smtp must not know Cyrus or files, auth and queue must not know
+// sessions.
+#pragma once
+
+#include <Poco/Logger.h>
+
+#include <memory>
+#include <string>
+
+#include "auth/failure_throttle.h"
+#include "auth/sasl_session.h"
+#include "auth/sender_policy.h"
+#include "queue/spool.h"
+#include "smtp/ports.h"
+
+namespace postern::app {
+
+// smtp::Authenticator over a Cyrus SASL session, with per-client-address failure throttling.
+class SaslAuthenticator final : public smtp::Authenticator {
+ public:
+  SaslAuthenticator(std::unique_ptr<auth::SaslSession> session, auth::FailureThrottle& throttle,
+                    std::string clientAddress);
+
+  std::vector<std::string> mechanisms() const override { return session_->mechanisms(); }
+  smtp::AuthOutcome start(const std::string& mechanism, const std::optional<std::string>& initialResponse) override;
+  smtp::AuthOutcome step(const std::string& decodedResponse) override;
+  void reset() override { session_->reset(); }
+  void tlsEstablished(unsigned ssfBits) override { session_->setExternalSsf(ssfBits); }
+
+ private:
+  smtp::AuthOutcome translate(const auth::SaslOutcome& outcome);
+
+  std::unique_ptr<auth::SaslSession> session_;
+  auth::FailureThrottle& throttle_;
+  std::string clientAddress_;
+  Poco::Logger& logger_;
+};
+
+class SenderDirectory final : public smtp::SenderDirectory {
+ public:
+  explicit SenderDirectory(auth::SenderPolicy& policy) : policy_(policy) {}
+  mail::AllowedSenders sendersFor(const std::string& login) override { return policy_.sendersFor(login); }
+
+ private:
+  auth::SenderPolicy& policy_;
+};
+
+// smtp::Spool over the queue's spool directory.
+class SpoolSink final : public smtp::Spool {
+ public:
+  explicit SpoolSink(queue::Spool& spool) : spool_(spool) {}
+  bool acceptingMail() const override { return spool_.acceptingMail(); }
+  std::unique_ptr<smtp::MessageWriter> begin(const smtp::Envelope& envelope) override;
+
+ private:
+  queue::Spool& spool_;
+};
+
+}  // namespace postern::app

@@ -1,0 +1,142 @@
+// `postern user ...` and `postern address ...`: user administration from the command line, through the
+// same auth::UserAdmin the web UI will use.
+#include <ctime>
+#include <iostream>
+
+#include "app/cli.h"
+#include "app/password_input.h"
+#include "auth/password_hasher.h"
+#include "auth/user_admin.h"
+#include "core/error.h"
+#include "fs/file_io.h"
+#include "store/database.h"
+#include "store/migration_runner.h"
+#include "store/user_repository.h"
+
+namespace postern::app {
+
+namespace {
+
+constexpr const char* kUserUsage =
+    "usage: postern user add LOGIN | passwd LOGIN | enable LOGIN | disable LOGIN | delete LOGIN | list\n";
+constexpr const char* kAddressUsage =
+    "usage: postern address add LOGIN PATTERN | remove LOGIN PATTERN | list [LOGIN]\n"
+    "       PATTERN is an address (bob@example.org) or a whole domain (@example.org)\n";
+
+// The database with its schema up to date, as the server would open it.
+struct Store {
+  explicit Store(const config::Config& cfg)
+      : database((fs::ensureDirectory(cfg.dataDir, 0700), cfg.databasePath())),
+        users((store::MigrationRunner(database).run(), database)),
+        hasher(auth::Argon2Params{cfg.auth.argon2TimeCost, cfg.auth.argon2MemoryKiB, cfg.auth.argon2Parallelism}),
+        admin(users, hasher) {}
+  store::Database database;
+  store::UserRepository users;
+  auth::PasswordHasher hasher;
+  auth::UserAdmin admin;
+};
+
+std::string isoDate(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
+  return buf;
+}
+
+template <typename Body>
+int guarded(Body body) {
+  try {
+    return body();
+  } catch (const core::Error& e) {
+    std::cerr << "postern: " << e.what() << "\n";
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "postern: " << e.what() << "\n";
+    return kExitFailure;
+  }
+}
+
+}  // namespace
+
+int runUserCommand(const config::Config& cfg, const std::vector<std::string>& args) {
+  const std::string verb = args.empty() ? "" : args[0];
+  const bool oneLogin = args.size() == 2 &&
+                        (verb == "add" || verb == "passwd" || verb == "enable" || verb == "disable" || verb == "delete");
+  if (!oneLogin && !(verb == "list" && args.size() == 1)) {
+    std::cerr << kUserUsage;
+    return kExitUsage;
+  }
+  return guarded([&] {
+    Store s(cfg);
+    if (verb == "list") {
+      for (const auto& u : s.admin.listUsers()) {
+        const auto addresses = s.admin.listAddresses(u.login);
+        std::cout << u.login << "\t" << (u.enabled ? "enabled" : "disabled") << "\tcreated " << isoDate(u.createdAt)
+                  << "\t" << addresses.size() << " sender address" << (addresses.size() == 1 ? "" : "es") << "\n";
+      }
+      return kExitOk;
+    }
+    const std::string& login = args[1];
+    if (verb == "add" || verb == "passwd") {
+      // Check the login before asking for a password nobody could use.
+      if (verb == "add" && !store::UserRepository::normaliseLogin(login)) {
+        std::cerr << "postern: not an e-mail address: " << login << "\n";
+        return kExitFailure;
+      }
+      const auto password = readNewPassword();
+      if (!password) return kExitFailure;
+      if (verb == "add") {
+        const auto user = s.admin.addUser(login, *password);
+        s.admin.addAddress(user.login, user.login);
+        std::cout << "added " << user.login << " (may send as " << user.login << ")\n";
+      } else {
+        s.admin.setPassword(login, *password);
+        std::cout << "password changed for " << *store::UserRepository::normaliseLogin(login) << "\n";
+      }
+    } else if (verb == "enable") {
+      s.admin.enableUser(login);
+      std::cout << "enabled " << login << "\n";
+    } else if (verb == "disable") {
+      s.admin.disableUser(login);
+      std::cout << "disabled " << login << "\n";
+    } else {
+      s.admin.deleteUser(login);
+      std::cout << "deleted " << login << "\n";
+    }
+    return kExitOk;
+  });
+}
+
+int runAddressCommand(const config::Config& cfg, const std::vector<std::string>& args) {
+  const std::string verb = args.empty() ? "" : args[0];
+  const bool valid = ((verb == "add" || verb == "remove") && args.size() == 3) ||
+                     (verb == "list" && args.size() <= 2);
+  if (!valid) {
+    std::cerr << kAddressUsage;
+    return kExitUsage;
+  }
+  return guarded([&] {
+    Store s(cfg);
+    if (verb == "list") {
+      if (args.size() == 2) {
+        for (const auto& p : s.admin.listAddresses(args[1])) std::cout << p << "\n";
+      } else {
+        for (const auto& u : s.admin.listUsers())
+          for (const auto& p : s.admin.listAddresses(u.login)) std::cout << u.login << "\t" << p << "\n";
+      }
+      return kExitOk;
+    }
+    if (verb == "add") {
+      s.admin.addAddress(args[1], args[2]);
+      std::cout << args[1] << " may now send as " << args[2] << "\n";
+    } else {
+      s.admin.removeAddress(args[1], args[2]);
+      std::cout << args[1] << " may no longer send as " << args[2] << "\n";
+    }
+    return kExitOk;
+  });
+}
+
+}  // namespace postern::app

@@ -1,0 +1,166 @@
+// runServer(): builds Postern's object graph by hand, in dependency order, and tears it down in reverse
+// (STYLE.md §13). This function is the map of the running program.
+#include <Poco/Exception.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/DNS.h>
+
+#include <csignal>
+#include <pthread.h>
+
+#include "app/adapters.h"
+#include "app/cli.h"
+#include "auth/credential_cache.h"
+#include "auth/credential_verifier.h"
+#include "auth/failure_throttle.h"
+#include "auth/password_hasher.h"
+#include "auth/sasl_library.h"
+#include "auth/sasl_session.h"
+#include "auth/sender_policy.h"
+#include "core/clock.h"
+#include "fs/file_io.h"
+#include "net/smtp_server.h"
+#include "queue/spool.h"
+#include "store/database.h"
+#include "store/migration_runner.h"
+#include "store/user_repository.h"
+#include "tls/server_context.h"
+
+namespace postern::app {
+
+namespace {
+
+smtp::SessionConfig sessionConfig(const config::Config& cfg, const std::string& hostname) {
+  smtp::SessionConfig s;
+  s.hostname = hostname;
+  s.maxMessageSize = cfg.smtp.maxMessageSize;
+  s.maxRecipients = cfg.smtp.maxRecipients;
+  s.maxAuthFailures = cfg.smtp.maxAuthFailures;
+  s.authFailureDelay = cfg.smtp.authFailureDelay;
+  s.receivedIncludesClientAddress = cfg.smtp.receivedClientAddress;
+  s.preAuthTimeout = cfg.smtp.preAuthTimeout;
+  s.commandTimeout = cfg.smtp.commandTimeout;
+  s.dataTimeout = cfg.smtp.dataTimeout;
+  return s;
+}
+
+std::vector<net::ListenerSpec> listeners(const config::Config& cfg) {
+  std::vector<net::ListenerSpec> specs;
+  auto add = [&](const std::vector<config::ListenAddress>& list, net::ListenerKind kind) {
+    for (const auto& a : list) specs.push_back(net::ListenerSpec{kind, a.host, a.port});
+  };
+  add(cfg.submission, net::ListenerKind::Submission);
+  add(cfg.submissions, net::ListenerKind::Submissions);
+  add(cfg.alternate, net::ListenerKind::Alternate);
+  return specs;
+}
+
+tls::ServerPolicy tlsPolicy(const config::Config& cfg, const std::string& hostname, Poco::Logger& log) {
+  tls::ServerPolicy policy;
+  policy.ciphers = cfg.tls.ciphers;
+  policy.minProtocol = cfg.tls.minProtocol;
+  if (!cfg.tls.certificate.empty()) {
+    policy.certificateFile = cfg.tls.certificate;
+    policy.privateKeyFile = cfg.tls.privateKey;
+    return policy;
+  }
+  const auto generated = tls::ensureSelfSigned(cfg.tlsDir(), hostname);
+  log.warning(std::string(generated.created ? "generated" : "using") + " self-signed certificate " +
+              generated.certificateFile +
+              " for " + hostname + ": clients will warn until tls.certificate names a real one");
+  policy.certificateFile = generated.certificateFile;
+  policy.privateKeyFile = generated.privateKeyFile;
+  return policy;
+}
+
+}  // namespace
+
+int runServer(const config::Config& cfg) {
+  // Termination signals are taken by sigwait() below, never by a worker thread: block them before any
+  // thread exists so every thread inherits the mask.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGTERM);
+  sigaddset(&stopSignals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);  // a client that vanishes must cost an error return, not the process
+
+  setUpLogging(cfg.logLevel);
+  Poco::Logger& log = Poco::Logger::get("postern");
+  try {
+    const core::Clock& clock = core::SystemClock::instance();
+    const std::string hostname = cfg.hostname.empty() ? Poco::Net::DNS::hostName() : cfg.hostname;
+    fs::ensureDirectory(cfg.dataDir, 0700);
+
+    store::Database database(cfg.databasePath());
+    const auto migrated = store::MigrationRunner(database, clock).run();
+    for (const auto& name : migrated.applied) log.information("database: applied migration " + name);
+    store::UserRepository users(database, clock);
+
+    queue::SpoolOptions spoolOptions;
+    spoolOptions.minFreeBytes = cfg.spool.minFreeBytes;
+    queue::Spool spool(cfg.spoolDir(), spoolOptions, clock);
+    const auto recovery = spool.recover();
+    for (const auto& note : recovery.notes) log.warning("spool recovery: " + note);
+    log.information("spool: " + std::to_string(recovery.messages) + " queued messages, " +
+                    std::to_string(recovery.removedTemporaries) + " unacknowledged files removed, " +
+                    std::to_string(recovery.quarantined) + " quarantined");
+
+    auto tlsContext = tls::makeServerContext(tlsPolicy(cfg, hostname, log));
+
+    auth::PasswordHasher hasher(
+        auth::Argon2Params{cfg.auth.argon2TimeCost, cfg.auth.argon2MemoryKiB, cfg.auth.argon2Parallelism},
+        static_cast<unsigned>(cfg.auth.maxConcurrentVerifications));
+    auth::CredentialCache cache(clock, auth::CredentialCacheOptions{cfg.auth.cacheTtl, 10000});
+    auth::CredentialVerifier verifier(users, hasher, cache);
+    Poco::Logger& saslLog = Poco::Logger::get("sasl");
+    auth::SaslLibrary sasl([&saslLog](auth::SaslLibrary::LogLevel level, std::string_view message) {
+      const std::string text(message);
+      if (level == auth::SaslLibrary::LogLevel::Error)
+        saslLog.error(text);
+      else if (level == auth::SaslLibrary::LogLevel::Warning)
+        saslLog.warning(text);
+      else
+        saslLog.information(text);
+    });
+    auth::FailureThrottle throttle(clock, auth::FailureThrottleOptions{cfg.auth.throttleFailures,
+                                                                        cfg.auth.throttleWindow, 100000});
+    auth::SenderPolicy senderPolicy(users);
+    SenderDirectory senders(senderPolicy);
+    SpoolSink sink(spool);
+
+    net::SessionEnvironment environment;
+    environment.sessionConfig = sessionConfig(cfg, hostname);
+    environment.senders = &senders;
+    environment.spool = &sink;
+    environment.clock = &clock;
+    environment.makeAuthenticator = [&](const std::string& clientAddress) -> std::unique_ptr<smtp::Authenticator> {
+      return std::make_unique<SaslAuthenticator>(std::make_unique<auth::SaslSession>(sasl, verifier, hostname),
+                                                 throttle, clientAddress);
+    };
+    net::ServerOptions serverOptions;
+    serverOptions.maxConnections = cfg.smtp.maxConnections;
+    serverOptions.maxConnectionsPerIp = cfg.smtp.maxConnectionsPerIp;
+    serverOptions.shutdownGrace = cfg.smtp.shutdownGrace;
+
+    net::SmtpServer server(listeners(cfg), serverOptions, std::move(environment), tlsContext);
+    server.start();
+    log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
+
+    int signal = 0;
+    sigwait(&stopSignals, &signal);
+    log.information(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
+                    ": closing listeners, letting transactions finish (up to " +
+                    std::to_string(cfg.smtp.shutdownGrace.count()) + " s)");
+    server.stop();
+    log.information("stopped");
+    return kExitOk;
+  } catch (const Poco::Exception& e) {
+    log.fatal("cannot run: " + e.displayText());
+    return kExitFailure;
+  } catch (const std::exception& e) {
+    log.fatal(std::string("cannot run: ") + e.what());
+    return kExitFailure;
+  }
+}
+
+}  // namespace postern::app
