@@ -1,6 +1,9 @@
 // postern — entry point. Parses the global options, loads and validates the configuration once, then runs
 // the server or one administration command. This directory (app/) is the only place that knows every
 // module; runServer() in server.cpp builds the whole object graph by hand (STYLE.md §13).
+#include <malloc.h>
+#include <sys/stat.h>
+
 #include <iostream>
 #include <string>
 #include <vector>
@@ -42,6 +45,12 @@ Options:
 
 int main(int argc, char** argv) {
   using namespace postern;
+  // Everything Postern writes (database with password hashes, spool, keys) is for its own user only.
+  ::umask(077);
+  // Argon2 allocates auth.argon2.memory_kib per verification. glibc's adaptive mmap threshold would
+  // soon serve such blocks from per-thread arenas that never shrink, leaving hundreds of MiB resident
+  // after a burst of logins; a fixed threshold keeps large blocks in mmap, returned on free.
+  ::mallopt(M_MMAP_THRESHOLD, 256 * 1024);
   std::vector<std::string> args(argv + 1, argv + argc);
   const auto env = config::environmentMap();
   std::string configPath;
