@@ -6,12 +6,13 @@ namespace postern::store {
 
 Connection::Connection(const std::string& path, std::chrono::milliseconds busyTimeout) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   // SQLite allocates a handle even when opening fails; it carries the error message and must be closed.
   db_.reset(raw);
   if (rc != SQLITE_OK) {
-    if (!raw) throw DatabaseError(core::Severity::Temporary, rc, "cannot open database " + path + ": out of memory");
+    if (!raw)
+      throw DatabaseError(core::Severity::Temporary, rc, "cannot open database " + path + ": out of memory");
     throwSqliteError(raw, rc, "opening database " + path);
   }
   sqlite3_extended_result_codes(raw, 1);
@@ -26,7 +27,8 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busyTi
       throw DatabaseError(core::Severity::Permanent, SQLITE_ERROR,
                           "database " + path + " cannot use WAL journal mode (got '" + mode + "')");
   }
-  // Debian's default for WAL is already FULL (NOTES-platform §7); say so explicitly, durability depends on it.
+  // Debian's default for WAL is already FULL (NOTES-platform §7); say so explicitly, durability depends on
+  // it.
   exec("PRAGMA synchronous=FULL");
   exec("PRAGMA foreign_keys=ON");
 }

@@ -21,8 +21,9 @@ Database::Lease Database::acquire() {
   const bool ready = available_.wait_for(lock, options_.acquireTimeout,
                                          [this] { return !idle_.empty() || open_ < options_.poolSize; });
   if (!ready)
-    throw DatabaseError(core::Severity::Temporary, SQLITE_BUSY,
-                        "no free database connection within " + std::to_string(options_.acquireTimeout.count()) + " ms");
+    throw DatabaseError(
+        core::Severity::Temporary, SQLITE_BUSY,
+        "no free database connection within " + std::to_string(options_.acquireTimeout.count()) + " ms");
   if (!idle_.empty()) {
     auto connection = std::move(idle_.back());
     idle_.pop_back();

@@ -46,14 +46,16 @@ void checkHistory(Connection& connection, const std::vector<Migration>& migratio
     const std::string name = query.columnText(1);
     for (const auto& m : migrations) {
       if (m.version == version && name != m.name)
-        throw core::Error::permanent("database " + path + " records migration " + std::to_string(version) + " as '" +
-                                     name + "', but this postern has '" + m.name + "': refusing to migrate");
+        throw core::Error::permanent("database " + path + " records migration " + std::to_string(version) +
+                                     " as '" + name + "', but this postern has '" + m.name +
+                                     "': refusing to migrate");
     }
   }
 }
 }  // namespace
 
-MigrationRunner::MigrationRunner(Database& database, const core::Clock& clock) : database_(database), clock_(clock) {}
+MigrationRunner::MigrationRunner(Database& database, const core::Clock& clock)
+    : database_(database), clock_(clock) {}
 
 int MigrationRunner::currentVersion() {
   auto connection = database_.acquire();
@@ -87,10 +89,13 @@ MigrationReport MigrationRunner::run(const std::vector<Migration>& migrations) {
     try {
       connection->exec(m.sql);
     } catch (const DatabaseError& e) {
-      throw DatabaseError(e.severity(), e.code(), "migration " + std::string(m.name) + " failed: " + e.what());
+      throw DatabaseError(e.severity(), e.code(),
+                          "migration " + std::string(m.name) + " failed: " + e.what());
     }
-    Statement record = connection->prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)");
-    const auto now = std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+    Statement record =
+        connection->prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)");
+    const auto now =
+        std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
     record.bindInt64(1, m.version).bindText(2, m.name).bindInt64(3, now).run();
     transaction.commit();
     report.applied.emplace_back(m.name);

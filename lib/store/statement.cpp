@@ -39,8 +39,12 @@ Statement& Statement::bindNull(int index) {
   return *this;
 }
 
-Statement& Statement::bindInt64(std::string_view name, std::int64_t value) { return bindInt64(indexOf(name), value); }
-Statement& Statement::bindText(std::string_view name, std::string_view value) { return bindText(indexOf(name), value); }
+Statement& Statement::bindInt64(std::string_view name, std::int64_t value) {
+  return bindInt64(indexOf(name), value);
+}
+Statement& Statement::bindText(std::string_view name, std::string_view value) {
+  return bindText(indexOf(name), value);
+}
 Statement& Statement::bindNull(std::string_view name) { return bindNull(indexOf(name)); }
 
 int Statement::indexOf(std::string_view name) const {
@@ -72,9 +76,12 @@ std::int64_t Statement::columnInt64(int column) const { return sqlite3_column_in
 std::string Statement::columnText(int column) const {
   const auto* text = sqlite3_column_text(stmt_.get(), column);
   if (!text) return {};
-  return std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)));
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt_.get(), column)));
 }
 
-bool Statement::columnIsNull(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
+bool Statement::columnIsNull(int column) const {
+  return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
+}
 
 }  // namespace postern::store

@@ -2,7 +2,9 @@
 
 namespace postern::store {
 
-Transaction::Transaction(Connection& connection) : connection_(connection) { connection_.exec("BEGIN IMMEDIATE"); }
+Transaction::Transaction(Connection& connection) : connection_(connection) {
+  connection_.exec("BEGIN IMMEDIATE");
+}
 
 Transaction::~Transaction() {
   // SQLite ends a transaction by itself after some errors (SQLITE_FULL, SQLITE_IOERR); ROLLBACK would then

@@ -11,7 +11,8 @@ namespace {
 // db/001_users.sql: CHECK (length(login) BETWEEN 3 AND 254), the RFC 5321 §4.5.3.1.3 path limit less "<>".
 constexpr std::size_t kMaxLogin = 254;
 
-constexpr const char* kUserColumns = "SELECT id, login, password_hash, enabled, created_at, updated_at FROM users ";
+constexpr const char* kUserColumns =
+    "SELECT id, login, password_hash, enabled, created_at, updated_at FROM users ";
 
 std::chrono::system_clock::time_point fromUnix(std::int64_t seconds) {
   return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
@@ -44,7 +45,8 @@ std::optional<std::int64_t> userId(Connection& connection, const std::string& lo
 }
 }  // namespace
 
-UserRepository::UserRepository(Database& database, const core::Clock& clock) : database_(database), clock_(clock) {}
+UserRepository::UserRepository(Database& database, const core::Clock& clock)
+    : database_(database), clock_(clock) {}
 
 std::optional<std::string> UserRepository::normaliseLogin(std::string_view login) {
   const auto address = mail::parseMailbox(core::trim(login), true);
@@ -56,7 +58,9 @@ std::optional<std::string> UserRepository::normaliseLogin(std::string_view login
 
 std::string UserRepository::requireLogin(std::string_view login) const {
   auto normal = normaliseLogin(login);
-  if (!normal) throw InvalidValue("not an e-mail address: '" + std::string(login) + "' (a login is an address like alice@example.org)");
+  if (!normal)
+    throw InvalidValue("not an e-mail address: '" + std::string(login) +
+                       "' (a login is an address like alice@example.org)");
   return *normal;
 }
 
@@ -104,7 +108,9 @@ bool UserRepository::replacePasswordHash(std::string_view login, std::string_vie
   const auto normal = normaliseLogin(login);
   if (!normal || newHash.empty()) return false;
   auto connection = database_.acquire();
-  connection->prepare("UPDATE users SET password_hash = ?3, updated_at = ?4 WHERE login = ?1 AND password_hash = ?2")
+  connection
+      ->prepare(
+          "UPDATE users SET password_hash = ?3, updated_at = ?4 WHERE login = ?1 AND password_hash = ?2")
       .bindText(1, *normal)
       .bindText(2, expectedHash)
       .bindText(3, newHash)
@@ -180,7 +186,8 @@ void UserRepository::removeSenderPattern(std::string_view login, std::string_vie
       .bindInt64(1, *id)
       .bindText(2, normalPattern)
       .run();
-  if (connection->changes() == 0) throw NotFound("user " + normal + " has no sender pattern " + normalPattern);
+  if (connection->changes() == 0)
+    throw NotFound("user " + normal + " has no sender pattern " + normalPattern);
   transaction.commit();
 }
 
@@ -189,7 +196,8 @@ std::vector<std::string> UserRepository::listSenderPatterns(std::string_view log
   auto connection = database_.acquire();
   const auto id = userId(*connection, normal);
   if (!id) throw NotFound("no such user: " + normal);
-  Statement query = connection->prepare("SELECT pattern FROM sender_addresses WHERE user_id = ?1 ORDER BY pattern");
+  Statement query =
+      connection->prepare("SELECT pattern FROM sender_addresses WHERE user_id = ?1 ORDER BY pattern");
   query.bindInt64(1, *id);
   std::vector<std::string> patterns;
   while (query.step()) patterns.push_back(query.columnText(0));
@@ -201,7 +209,8 @@ mail::AllowedSenders UserRepository::allowedSenders(std::string_view login) {
   if (!normal) return mail::AllowedSenders();
   auto connection = database_.acquire();
   Statement query = connection->prepare(
-      "SELECT s.pattern FROM sender_addresses s JOIN users u ON u.id = s.user_id WHERE u.login = ?1 ORDER BY s.pattern");
+      "SELECT s.pattern FROM sender_addresses s JOIN users u ON u.id = s.user_id WHERE u.login = ?1 ORDER BY "
+      "s.pattern");
   query.bindText(1, *normal);
   std::vector<std::string> patterns;
   while (query.step()) patterns.push_back(query.columnText(0));

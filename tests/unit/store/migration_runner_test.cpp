@@ -29,7 +29,8 @@ struct Fixture {
 
 const Migration kOne{1, "001_one", "CREATE TABLE one (x INTEGER);"};
 const Migration kTwo{2, "002_two", "CREATE TABLE two (y INTEGER);\nINSERT INTO two VALUES (1);"};
-const Migration kBrokenThree{3, "003_broken", "CREATE TABLE three (z INTEGER); INSERT INTO nowhere VALUES (1);"};
+const Migration kBrokenThree{3, "003_broken",
+                             "CREATE TABLE three (z INTEGER); INSERT INTO nowhere VALUES (1);"};
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(migration_runner)
@@ -109,6 +110,8 @@ BOOST_FIXTURE_TEST_CASE(unsorted_migrations_are_a_programming_error, Fixture) {
   BOOST_CHECK_THROW(runner.run({kTwo, kOne}), std::logic_error);
 }
 
-BOOST_FIXTURE_TEST_CASE(untouched_database_has_version_zero, Fixture) { BOOST_TEST(runner.currentVersion() == 0); }
+BOOST_FIXTURE_TEST_CASE(untouched_database_has_version_zero, Fixture) {
+  BOOST_TEST(runner.currentVersion() == 0);
+}
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -125,7 +125,8 @@ BOOST_FIXTURE_TEST_CASE(list_users_is_ordered_by_login, Fixture) {
   users.createUser("bob@example.org", "h");
   std::vector<std::string> logins;
   for (const auto& u : users.listUsers()) logins.push_back(u.login);
-  BOOST_TEST(logins == (std::vector<std::string>{"alice@example.org", "bob@example.org", "carol@example.org"}));
+  BOOST_TEST(logins ==
+             (std::vector<std::string>{"alice@example.org", "bob@example.org", "carol@example.org"}));
 }
 
 BOOST_FIXTURE_TEST_CASE(sender_patterns_are_normalised_and_listed_in_order, Fixture) {
@@ -138,7 +139,8 @@ BOOST_FIXTURE_TEST_CASE(sender_patterns_are_normalised_and_listed_in_order, Fixt
 
 BOOST_FIXTURE_TEST_CASE(malformed_sender_pattern_is_refused_with_a_clear_message, Fixture) {
   users.createUser("alice@example.org", "h");
-  const auto message = messageOf<InvalidValue>([&] { users.addSenderPattern("alice@example.org", "not-an-address"); });
+  const auto message =
+      messageOf<InvalidValue>([&] { users.addSenderPattern("alice@example.org", "not-an-address"); });
   BOOST_TEST(message.find("invalid sender pattern: 'not-an-address'") != std::string::npos);
   BOOST_CHECK_THROW(users.addSenderPattern("alice@example.org", "@"), InvalidValue);
   BOOST_CHECK_THROW(users.addSenderPattern("alice@example.org", "@[192.0.2.1]"), InvalidValue);
