@@ -1,0 +1,105 @@
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "auth/sender_policy.h"
+#include "auth/user_admin.h"
+#include "mail/address.h"
+#include "store/store_error.h"
+#include "unit/auth/auth_fixture.h"
+
+using namespace postern::auth;
+using postern::test::AuthFixture;
+using Status = VerifyResult::Status;
+
+namespace {
+struct Fixture : AuthFixture {
+  UserAdmin admin{users, hasher};
+};
+
+std::string policyMessage(std::string_view password) {
+  try {
+    UserAdmin::checkPasswordPolicy(password);
+  } catch (const postern::store::InvalidValue& e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(user_admin)
+
+BOOST_FIXTURE_TEST_CASE(added_user_can_log_in_and_only_a_hash_is_stored, Fixture) {
+  const auto user = admin.addUser("Bob@Example.org", "battery staple");
+  BOOST_TEST(user.login == "bob@example.org");
+  const auto stored = users.findByLogin("bob@example.org");
+  BOOST_REQUIRE(stored.has_value());
+  BOOST_TEST(stored->passwordHash.rfind("$argon2id$", 0) == 0);
+  BOOST_TEST(stored->passwordHash.find("battery") == std::string::npos);
+  BOOST_TEST((verifier.verify("bob@example.org", "battery staple").status == Status::Ok));
+}
+
+BOOST_FIXTURE_TEST_CASE(password_shorter_than_8_characters_is_refused_with_the_rule, Fixture) {
+  BOOST_TEST(policyMessage("1234567") == "the password is too short: at least 8 characters are required");
+  BOOST_CHECK_THROW(admin.addUser("bob@example.org", "short"), postern::store::InvalidValue);
+  BOOST_TEST(!users.findByLogin("bob@example.org").has_value());
+  BOOST_TEST(policyMessage("12345678") == "(accepted)");
+}
+
+BOOST_FIXTURE_TEST_CASE(password_length_counts_characters_not_bytes, Fixture) {
+  BOOST_TEST(policyMessage("p\xc3\xa4ssw\xc3\xb6r") != "(accepted)");  // "pässwör": 7 characters, 9 bytes
+  BOOST_TEST(policyMessage("p\xc3\xa4ssw\xc3\xb6rd") == "(accepted)");
+}
+
+BOOST_FIXTURE_TEST_CASE(password_with_control_characters_or_too_long_is_refused, Fixture) {
+  BOOST_TEST(policyMessage(std::string("abcd\0efgh", 9)) ==
+             "the password must not contain control characters");
+  BOOST_TEST(policyMessage("abcd\tefgh") == "the password must not contain control characters");
+  BOOST_TEST(policyMessage(std::string(1025, 'x')) == "the password is too long: at most 1024 bytes");
+}
+
+BOOST_FIXTURE_TEST_CASE(invalid_login_is_refused_before_hashing, Fixture) {
+  BOOST_CHECK_THROW(admin.addUser("bob", "battery staple"), postern::store::InvalidValue);
+}
+
+BOOST_FIXTURE_TEST_CASE(existing_user_cannot_be_added_again, Fixture) {
+  BOOST_CHECK_THROW(admin.addUser("ALICE@example.org", "battery staple"), postern::store::AlreadyExists);
+}
+
+BOOST_FIXTURE_TEST_CASE(set_password_replaces_what_verifies, Fixture) {
+  admin.setPassword("alice@example.org", "battery staple");
+  BOOST_TEST((verifier.verify("alice@example.org", "correct horse").status == Status::Failed));
+  BOOST_TEST((verifier.verify("alice@example.org", "battery staple").status == Status::Ok));
+  BOOST_CHECK_THROW(admin.setPassword("nobody@example.org", "battery staple"), postern::store::NotFound);
+  BOOST_CHECK_THROW(admin.setPassword("alice@example.org", "short"), postern::store::InvalidValue);
+}
+
+BOOST_FIXTURE_TEST_CASE(disable_and_enable_control_login, Fixture) {
+  admin.disableUser("alice@example.org");
+  BOOST_TEST((verifier.verify("alice@example.org", "correct horse").status == Status::Failed));
+  admin.enableUser("alice@example.org");
+  BOOST_TEST((verifier.verify("alice@example.org", "correct horse").status == Status::Ok));
+}
+
+BOOST_FIXTURE_TEST_CASE(deleted_user_cannot_log_in, Fixture) {
+  admin.deleteUser("alice@example.org");
+  BOOST_TEST(admin.listUsers().empty());
+  BOOST_TEST((verifier.verify("alice@example.org", "correct horse").reason == FailureReason::UnknownUser));
+}
+
+BOOST_FIXTURE_TEST_CASE(addresses_managed_by_admin_drive_the_sender_policy, Fixture) {
+  SenderPolicy policy(users);
+  const auto alice = *postern::mail::parseMailbox("alice@example.org");
+  BOOST_TEST(!policy.mayUse("alice@example.org", alice));
+  admin.addAddress("alice@example.org", "Alice@Example.org");
+  admin.addAddress("alice@example.org", "@sales.example.org");
+  BOOST_TEST(admin.listAddresses("alice@example.org") ==
+             (std::vector<std::string>{"@sales.example.org", "alice@example.org"}));
+  BOOST_TEST(policy.mayUse("ALICE@example.org", alice));
+  BOOST_TEST(
+      policy.sendersFor("alice@example.org").allows(*postern::mail::parseMailbox("x@sales.example.org")));
+  admin.removeAddress("alice@example.org", "alice@example.org");
+  BOOST_TEST(!policy.mayUse("alice@example.org", alice));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
