@@ -5,6 +5,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -45,8 +46,9 @@ void writeAll(const FileDescriptor& fd, std::string_view bytes, const std::files
   }
 }
 
-std::string readFile(const std::filesystem::path& path) {
-  const FileDescriptor fd = openFile(path, O_RDONLY);
+namespace {
+
+std::string readAll(const FileDescriptor& fd, const std::filesystem::path& path) {
   std::string bytes;
   char chunk[16 * 1024];
   for (;;) {
@@ -58,6 +60,22 @@ std::string readFile(const std::filesystem::path& path) {
     if (n == 0) return bytes;
     bytes.append(chunk, static_cast<std::size_t>(n));
   }
+}
+
+}  // namespace
+
+std::string readFile(const std::filesystem::path& path) { return readAll(openFile(path, O_RDONLY), path); }
+
+std::optional<std::string> readFileIfExists(const std::filesystem::path& path) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::nullopt;
+    throwSystemError(errno, "open", path);
+  }
+  return readAll(FileDescriptor(fd), path);
 }
 
 void fsyncFile(const FileDescriptor& fd, const std::filesystem::path& pathForErrors) {
@@ -83,16 +101,27 @@ bool removeFile(const std::filesystem::path& path) {
   throwSystemError(errno, "unlink", path);
 }
 
-void ensureDirectory(const std::filesystem::path& directory, mode_t mode) {
-  if (::mkdir(directory.c_str(), mode) == 0) return;
+bool ensureDirectory(const std::filesystem::path& directory, mode_t mode) {
+  if (::mkdir(directory.c_str(), mode) == 0) return true;
   const int err = errno;
-  struct stat st{};
-  if (err == EEXIST && ::stat(directory.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
+  struct stat st {};
+  if (err == EEXIST && ::stat(directory.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return false;
   throwSystemError(err == EEXIST ? ENOTDIR : err, "mkdir", directory);
 }
 
+std::vector<std::string> listDirectory(const std::filesystem::path& directory) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(directory, ec), end; !ec && it != end; it.increment(ec)) {
+    names.push_back(it->path().filename().string());
+  }
+  if (ec) throwSystemError(ec.value(), "list", directory);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 std::uint64_t freeBytes(const std::filesystem::path& path) {
-  struct statvfs st{};
+  struct statvfs st {};
   if (::statvfs(path.c_str(), &st) != 0) throwSystemError(errno, "statvfs", path);
   return static_cast<std::uint64_t>(st.f_bavail) * static_cast<std::uint64_t>(st.f_frsize);
 }

@@ -10,8 +10,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fs/file_descriptor.h"
 
@@ -27,6 +29,8 @@ void writeAll(const FileDescriptor& fd, std::string_view bytes, const std::files
 
 // The whole file as bytes (envelopes and other small files).
 std::string readFile(const std::filesystem::path& path);
+// The same, or nullopt when the file does not exist (a reader racing a removal is not an error).
+std::optional<std::string> readFileIfExists(const std::filesystem::path& path);
 
 // fsync(2): data and metadata (the size matters as much as the bytes).
 void fsyncFile(const FileDescriptor& fd, const std::filesystem::path& pathForErrors);
@@ -40,9 +44,12 @@ void renameFile(const std::filesystem::path& from, const std::filesystem::path& 
 // unlink(2). Returns false when the file did not exist.
 bool removeFile(const std::filesystem::path& path);
 
-// mkdir(2) with the given mode when missing; an existing directory is left as it is. Throws when the path
-// exists but is not a directory.
-void ensureDirectory(const std::filesystem::path& directory, mode_t mode = 0700);
+// mkdir(2) with the given mode when missing; an existing directory is left as it is. Returns true when it
+// created the directory. Throws when the path exists but is not a directory.
+bool ensureDirectory(const std::filesystem::path& directory, mode_t mode = 0700);
+
+// The names in a directory (no "." or ".."), sorted.
+std::vector<std::string> listDirectory(const std::filesystem::path& directory);
 
 // Bytes an unprivileged writer may still use on the filesystem holding path (statvfs f_bavail).
 std::uint64_t freeBytes(const std::filesystem::path& path);

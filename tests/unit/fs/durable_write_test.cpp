@@ -30,7 +30,7 @@ BOOST_AUTO_TEST_CASE(durable_write_creates_the_file_with_mode_and_no_leftovers) 
   const auto path = dir / "envelope";
   fs::writeFileDurably(path, std::string("a\0b\r\n", 5), 0640);
   BOOST_TEST(fs::readFile(path) == std::string("a\0b\r\n", 5));
-  struct stat st{};
+  struct stat st {};
   BOOST_REQUIRE(::stat(path.c_str(), &st) == 0);
   BOOST_TEST((st.st_mode & 0777) == 0640u);
   BOOST_TEST(namesIn(dir.path()) == std::vector<std::string>{"envelope"});
@@ -42,10 +42,10 @@ BOOST_AUTO_TEST_CASE(durable_write_replaces_atomically_by_rename) {
   fs::writeFileDurably(path, "old contents, longer than the new ones");
   // A reader holding the old file keeps seeing the old bytes whole: the new file is a different inode
   // published by rename, never the old one rewritten in place.
-  struct stat before{};
+  struct stat before {};
   BOOST_REQUIRE(::stat(path.c_str(), &before) == 0);
   fs::writeFileDurably(path, "new");
-  struct stat after{};
+  struct stat after {};
   BOOST_REQUIRE(::stat(path.c_str(), &after) == 0);
   BOOST_TEST(before.st_ino != after.st_ino);
   BOOST_TEST(fs::readFile(path) == "new");

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "fs/file_descriptor.h"
@@ -71,6 +72,20 @@ BOOST_AUTO_TEST_CASE(full_device_write_reports_insufficient_storage) {
   BOOST_CHECK_THROW(fs::writeAll(fd, "data", "/dev/full"), postern::core::InsufficientStorage);
 }
 
+BOOST_AUTO_TEST_CASE(read_file_if_exists_distinguishes_absence_from_content) {
+  TempDir dir;
+  BOOST_TEST(!fs::readFileIfExists(dir / "missing").has_value());
+  auto fd = fs::openFile(dir / "empty", O_WRONLY | O_CREAT, 0600);
+  BOOST_TEST(fs::readFileIfExists(dir / "empty").value() == "");
+}
+
+BOOST_AUTO_TEST_CASE(list_directory_returns_sorted_names) {
+  TempDir dir;
+  for (const char* name : {"b", "a", ".hidden"}) fs::openFile(dir / name, O_WRONLY | O_CREAT, 0600);
+  BOOST_TEST(fs::listDirectory(dir.path()) == (std::vector<std::string>{".hidden", "a", "b"}));
+  BOOST_CHECK_THROW(fs::listDirectory(dir / "missing"), postern::core::Error);
+}
+
 BOOST_AUTO_TEST_CASE(remove_file_reports_whether_the_file_existed) {
   TempDir dir;
   const auto path = dir / "f";
@@ -82,9 +97,9 @@ BOOST_AUTO_TEST_CASE(remove_file_reports_whether_the_file_existed) {
 BOOST_AUTO_TEST_CASE(ensure_directory_creates_with_mode_and_accepts_an_existing_one) {
   TempDir dir;
   const auto sub = dir / "sub";
-  fs::ensureDirectory(sub, 0700);
-  fs::ensureDirectory(sub, 0700);
-  struct stat st{};
+  BOOST_TEST(fs::ensureDirectory(sub, 0700));
+  BOOST_TEST(!fs::ensureDirectory(sub, 0700));
+  struct stat st {};
   BOOST_REQUIRE(::stat(sub.c_str(), &st) == 0);
   BOOST_TEST((st.st_mode & 0777) == 0700u);
   fs::openFile(dir / "file", O_WRONLY | O_CREAT, 0600);
