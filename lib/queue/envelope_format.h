@@ -1,0 +1,45 @@
+// queue envelope file format, version 1 — the text the spool stores as <id>.env.
+//
+//   postern-envelope 1
+//   id 0PN5Q7ZK3M1T2AB
+//   arrival 1764523673
+//   sender alice@example.org                 ("<>" for the null reverse-path)
+//   login alice
+//   client 192.0.2.7
+//   helo laptop.example.org
+//   smtputf8 no
+//   8bitmime yes
+//   body-size 4096
+//   rcpt bob@example.com state=pending       (one line per recipient, in RCPT order)
+//   headers Received:%20from%20...%0D%0A
+//   end
+//
+// Every value is one token: bytes 0x00-0x20, 0x7F and '%' are written as %XX (in mailbox parts '@' too),
+// so no address or header byte can start a line, split a field or forge one; UTF-8 stays readable. The
+// "end" line lets a reader tell a complete file from a truncated one. Lines end in LF.
+//
+// Owns: encoding and strict decoding (unknown keys, duplicates, bad escapes, missing fields are errors: a
+// file that does not parse is quarantined, never guessed at). Must not know: files, sessions.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "queue/envelope.h"
+
+namespace postern::queue {
+
+// Permanent: reading the same bytes again will not help.
+class MalformedEnvelope : public core::Error {
+ public:
+  explicit MalformedEnvelope(const std::string& what) : core::Error(core::Severity::Permanent, what) {}
+};
+
+// bodyPath is not encoded.
+std::string encodeEnvelope(const QueuedMessage& message);
+// Throws MalformedEnvelope. bodyPath stays empty.
+QueuedMessage decodeEnvelope(std::string_view text);
+
+}  // namespace postern::queue

@@ -1,0 +1,155 @@
+#include "queue/incoming_message.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <utility>
+
+#include "core/error.h"
+#include "fs/directory_syncer.h"
+#include "fs/file_io.h"
+#include "queue/envelope_format.h"
+#include "queue/spool_layout.h"
+
+namespace postern::queue {
+
+IncomingMessage::IncomingMessage(const SpoolLayout& layout, fs::DirectorySyncer& queueSyncer, std::string id,
+                                 EnvelopeData envelope, fs::FileDescriptor body, std::size_t bufferSize)
+    : layout_(&layout),
+      queueSyncer_(&queueSyncer),
+      id_(std::move(id)),
+      envelope_(std::move(envelope)),
+      body_(std::move(body)),
+      bufferSize_(bufferSize) {
+  buffer_.reserve(bufferSize_);
+}
+
+IncomingMessage::IncomingMessage(IncomingMessage&& other) noexcept
+    : layout_(other.layout_),
+      queueSyncer_(other.queueSyncer_),
+      id_(std::move(other.id_)),
+      envelope_(std::move(other.envelope_)),
+      body_(std::move(other.body_)),
+      buffer_(std::move(other.buffer_)),
+      bufferSize_(other.bufferSize_),
+      size_(other.size_),
+      state_(std::exchange(other.state_, State::MovedFrom)),
+      temporaryEnvelopeCreated_(other.temporaryEnvelopeCreated_),
+      bodyQueued_(other.bodyQueued_),
+      envelopeQueued_(other.envelopeQueued_) {}
+
+IncomingMessage& IncomingMessage::operator=(IncomingMessage&& other) noexcept {
+  if (this != &other) {
+    if (state_ == State::Open) abandon();
+    layout_ = other.layout_;
+    queueSyncer_ = other.queueSyncer_;
+    id_ = std::move(other.id_);
+    envelope_ = std::move(other.envelope_);
+    body_ = std::move(other.body_);
+    buffer_ = std::move(other.buffer_);
+    bufferSize_ = other.bufferSize_;
+    size_ = other.size_;
+    state_ = std::exchange(other.state_, State::MovedFrom);
+    temporaryEnvelopeCreated_ = other.temporaryEnvelopeCreated_;
+    bodyQueued_ = other.bodyQueued_;
+    envelopeQueued_ = other.envelopeQueued_;
+  }
+  return *this;
+}
+
+IncomingMessage::~IncomingMessage() {
+  if (state_ == State::Open) abandon();
+}
+
+void IncomingMessage::requireOpen() const {
+  switch (state_) {
+    case State::Open:
+      return;
+    case State::Committed:
+      throw core::Error::temporary("queue " + id_ + ": message already committed");
+    case State::Abandoned:
+      throw core::Error::temporary("queue " + id_ + ": message abandoned after an earlier failure");
+    case State::MovedFrom:
+      break;
+  }
+  throw core::Error::temporary("queue: use of a moved-from message");
+}
+
+void IncomingMessage::write(std::string_view bytes) {
+  requireOpen();
+  try {
+    if (buffer_.size() + bytes.size() > bufferSize_) {
+      flushBuffer();
+      // A chunk at least as large as the buffer gains nothing from a copy.
+      if (bytes.size() >= bufferSize_) {
+        fs::writeAll(body_, bytes, layout_->temporaryBody(id_));
+        size_ += bytes.size();
+        return;
+      }
+    }
+    buffer_.append(bytes);
+    size_ += bytes.size();
+  } catch (...) {
+    abandon();
+    throw;
+  }
+}
+
+void IncomingMessage::flushBuffer() {
+  if (buffer_.empty()) return;
+  fs::writeAll(body_, buffer_, layout_->temporaryBody(id_));
+  buffer_.clear();
+}
+
+void IncomingMessage::commit(const std::string& prependedHeaders) {
+  requireOpen();
+  try {
+    publish(prependedHeaders);
+  } catch (...) {
+    abandon();
+    throw;
+  }
+  state_ = State::Committed;
+  std::string().swap(buffer_);
+}
+
+void IncomingMessage::publish(const std::string& prependedHeaders) {
+  flushBuffer();
+  const auto temporaryBody = layout_->temporaryBody(id_);
+  fs::fsyncFile(body_, temporaryBody);
+  body_.close(temporaryBody);
+
+  const QueuedMessage stored{id_, envelope_, size_, prependedHeaders, {}};
+  const auto temporaryEnvelope = layout_->temporaryEnvelope(id_);
+  {
+    auto fd = fs::openFile(temporaryEnvelope, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    temporaryEnvelopeCreated_ = true;
+    fs::writeAll(fd, encodeEnvelope(stored), temporaryEnvelope);
+    fs::fsyncFile(fd, temporaryEnvelope);
+    fd.close(temporaryEnvelope);
+  }
+
+  fs::renameFile(temporaryBody, layout_->queuedBody(id_));
+  bodyQueued_ = true;
+  fs::renameFile(temporaryEnvelope, layout_->queuedEnvelope(id_));  // the commit point
+  envelopeQueued_ = true;
+  queueSyncer_->sync();
+}
+
+void IncomingMessage::abandon() noexcept {
+  state_ = State::Abandoned;
+  body_.reset();
+  std::string().swap(buffer_);
+  try {
+    // The envelope goes first: without it a queued body is recognisably unfinished should we stop here.
+    if (envelopeQueued_) ::unlink(layout_->queuedEnvelope(id_).c_str());
+    if (bodyQueued_) ::unlink(layout_->queuedBody(id_).c_str());
+    if (!bodyQueued_) ::unlink(layout_->temporaryBody(id_).c_str());
+    if (temporaryEnvelopeCreated_ && !envelopeQueued_) ::unlink(layout_->temporaryEnvelope(id_).c_str());
+  } catch (...) {
+    // Only path construction can throw (allocation); recovery sweeps what is left at the next start.
+  }
+  envelopeQueued_ = bodyQueued_ = temporaryEnvelopeCreated_ = false;
+}
+
+}  // namespace postern::queue

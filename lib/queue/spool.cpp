@@ -1,0 +1,112 @@
+#include "queue/spool.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "core/error.h"
+#include "fs/durable_write.h"
+#include "fs/file_io.h"
+#include "queue/envelope_format.h"
+
+namespace postern::queue {
+namespace {
+
+bool pathExists(const std::filesystem::path& path) {
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
+}
+
+}  // namespace
+
+Spool::Spool(const std::filesystem::path& root, SpoolOptions options, const core::Clock& clock)
+    : layout_(root), options_(options), ids_(clock), queueSyncer_(layout_.queue) {
+  const bool createdRoot = fs::ensureDirectory(layout_.root, 0700);
+  bool createdSubdirectory = false;
+  for (const auto* dir : {&layout_.tmp, &layout_.queue, &layout_.quarantine}) {
+    createdSubdirectory |= fs::ensureDirectory(*dir, 0700);
+  }
+  // The layout itself must survive a crash, or the first commit's directory fsync would cover a
+  // directory that is not yet durably linked into its parent.
+  if (createdSubdirectory || createdRoot) fs::syncDirectory(layout_.root);
+  if (createdRoot) fs::syncDirectory(layout_.root.has_parent_path() ? layout_.root.parent_path() : ".");
+}
+
+bool Spool::acceptingMail() const {
+  std::lock_guard lock(freeSpaceMutex_);
+  const auto now = std::chrono::steady_clock::now();
+  if (freeSpaceCheckedAt_ && now - *freeSpaceCheckedAt_ < options_.freeSpaceCheckInterval) {
+    return freeSpaceSufficient_;
+  }
+  try {
+    freeSpaceSufficient_ = fs::freeBytes(layout_.root) >= options_.minFreeBytes;
+  } catch (const core::Error&) {
+    // Unknown free space is treated as too little: a 452 now beats a failed commit after DATA.
+    freeSpaceSufficient_ = false;
+  }
+  freeSpaceCheckedAt_ = now;
+  return freeSpaceSufficient_;
+}
+
+IncomingMessage Spool::begin(const EnvelopeData& envelope) {
+  if (envelope.recipients.empty())
+    throw core::Error::permanent("queue: a message needs at least one recipient");
+  constexpr int kAttempts = 8;
+  for (int attempt = 1;; ++attempt) {
+    std::string id = ids_.next();
+    // A repeated ID needs another process on this spool or a clock stepped back across a restart, and the
+    // same 20 random bits: rare, but a committed message must never be overwritten by rename.
+    const bool taken = pathExists(layout_.queuedEnvelope(id)) || pathExists(layout_.queuedBody(id));
+    const auto temporaryBody = layout_.temporaryBody(id);
+    const int fd = taken ? -1 : ::open(temporaryBody.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+      return IncomingMessage(layout_, queueSyncer_, std::move(id), envelope, fs::FileDescriptor(fd),
+                             options_.writeBufferSize);
+    }
+    const int err = taken ? EEXIST : errno;
+    if ((err != EEXIST && err != EINTR) || attempt == kAttempts)
+      fs::throwSystemError(err, "create", temporaryBody);
+  }
+}
+
+std::vector<std::string> Spool::list() const {
+  std::vector<std::string> ids;
+  for (const std::string& name : fs::listDirectory(layout_.queue)) {
+    if (name.size() <= SpoolLayout::kEnvelopeSuffix.size() || !name.ends_with(SpoolLayout::kEnvelopeSuffix))
+      continue;
+    std::string id = name.substr(0, name.size() - SpoolLayout::kEnvelopeSuffix.size());
+    if (isValidQueueId(id)) ids.push_back(std::move(id));
+  }
+  return ids;  // listDirectory sorts, and IDs sort by arrival
+}
+
+std::optional<QueuedMessage> Spool::load(const std::string& id) const {
+  if (!isValidQueueId(id)) return std::nullopt;
+  const auto text = fs::readFileIfExists(layout_.queuedEnvelope(id));
+  if (!text) return std::nullopt;
+  QueuedMessage message = decodeEnvelope(*text);
+  if (message.id != id) throw MalformedEnvelope("envelope " + id + " names message " + message.id);
+  message.bodyPath = layout_.queuedBody(id);
+  return message;
+}
+
+void Spool::updateEnvelope(const QueuedMessage& message) {
+  if (!isValidQueueId(message.id) || !pathExists(layout_.queuedEnvelope(message.id))) {
+    throw core::Error::permanent("queue " + message.id + ": no such message");
+  }
+  // Temporary files written here carry fs::isTemporaryName names, which recover() sweeps.
+  fs::writeFileDurably(layout_.queuedEnvelope(message.id), encodeEnvelope(message), 0600, queueSyncer_);
+}
+
+bool Spool::remove(const std::string& id) {
+  if (!isValidQueueId(id)) return false;
+  // Envelope first: should we stop between the two, the body alone is an unfinished commit to recovery,
+  // not a message to deliver again.
+  const bool hadEnvelope = fs::removeFile(layout_.queuedEnvelope(id));
+  const bool hadBody = fs::removeFile(layout_.queuedBody(id));
+  if (hadEnvelope || hadBody) queueSyncer_.sync();
+  return hadEnvelope;
+}
+
+}  // namespace postern::queue

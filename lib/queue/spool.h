@@ -1,0 +1,92 @@
+// queue::Spool — the on-disk queue: intake of new messages, start-up recovery, and the read/update/remove
+// operations the queue manager and `postern queue list|show` use. Layout: spool_layout.h.
+//
+// Maps 1:1 onto smtp::Spool: acceptingMail() is acceptingMail(), begin() is begin() (the IncomingMessage
+// is the MessageWriter). Implements DESIGN.md "Durability": 250 only after body and envelope are fsynced,
+// renamed into queue/ and queue/ is fsynced; recovery removes orphans and quarantines what it cannot trust.
+//
+// Owns: the spool directory and every file in it. Must not know: SMTP sessions, sockets, SASL.
+// Thread-safety: everything is safe from any number of threads, with two rules the caller keeps:
+// recover() runs alone at start-up, before the first begin(); and updateEnvelope()/remove() of one message
+// are serialised by whoever owns that message's delivery.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "fs/directory_syncer.h"
+#include "queue/envelope.h"
+#include "queue/incoming_message.h"
+#include "queue/queue_id.h"
+#include "queue/spool_layout.h"
+
+namespace postern::queue {
+
+struct SpoolOptions {
+  // Below this much free space acceptingMail() says no (MAIL gets 452 4.3.1), leaving room for messages
+  // already in flight and for the envelope rewrites delivery needs.
+  std::uint64_t minFreeBytes = 100ull * 1024 * 1024;
+  // statvfs is cheap but not free; under load one answer per interval is plenty.
+  std::chrono::milliseconds freeSpaceCheckInterval{1000};
+  std::size_t writeBufferSize = 64 * 1024;
+};
+
+struct RecoveryReport {
+  std::size_t messages = 0;            // committed messages found intact
+  std::size_t removedTemporaries = 0;  // never-acknowledged files deleted: tmp/, envelope-less bodies, debris
+  std::size_t quarantined = 0;         // envelopes (with their bodies) and unknown files moved to quarantine/
+  std::vector<std::string> ids;        // the intact messages, in arrival order
+  std::vector<std::string> notes;      // one line per removal or quarantine, for the log
+};
+
+class Spool {
+ public:
+  // Creates root, root/tmp, root/queue and root/quarantine (mode 0700) when missing.
+  explicit Spool(const std::filesystem::path& root, SpoolOptions options = {},
+                 const core::Clock& clock = core::SystemClock::instance());
+  Spool(const Spool&) = delete;
+  Spool& operator=(const Spool&) = delete;
+
+  // False when free space is below options.minFreeBytes, or cannot be determined.
+  bool acceptingMail() const;
+
+  // Starts a message. envelope.recipients must not be empty. Throws core::Error
+  // (core::InsufficientStorage when the disk is full).
+  IncomingMessage begin(const EnvelopeData& envelope);
+
+  // Start-up only: deletes everything in tmp/ and stray temporary files in queue/, deletes bodies whose
+  // envelope never arrived, and moves envelopes that do not parse or whose body is missing or of the
+  // wrong size (with that body) and unknown files to quarantine/. Never deletes an acknowledged message.
+  RecoveryReport recover();
+
+  // IDs of the committed messages, in arrival order.
+  std::vector<std::string> list() const;
+  // nullopt when no message has this ID (or it is not a valid ID). Throws MalformedEnvelope for an
+  // envelope that does not parse, core::Error for I/O failures.
+  std::optional<QueuedMessage> load(const std::string& id) const;
+  // Rewrites only the envelope (delivery state), durably; the body is never touched. message.id must be
+  // queued; throws core::Error otherwise.
+  void updateEnvelope(const QueuedMessage& message);
+  // Removes a message, envelope first. Returns false when it was not queued.
+  bool remove(const std::string& id);
+
+  const SpoolLayout& layout() const { return layout_; }
+
+ private:
+  const SpoolLayout layout_;
+  const SpoolOptions options_;
+  QueueIdGenerator ids_;
+  fs::DirectorySyncer queueSyncer_;
+
+  mutable std::mutex freeSpaceMutex_;
+  mutable std::optional<std::chrono::steady_clock::time_point> freeSpaceCheckedAt_;
+  mutable bool freeSpaceSufficient_ = false;
+};
+
+}  // namespace postern::queue

@@ -1,0 +1,157 @@
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "queue/envelope_format.h"
+#include "unit/queue/spool_fixture.h"
+
+using postern::queue::decodeEnvelope;
+using postern::queue::encodeEnvelope;
+using postern::queue::Mailbox;
+using postern::queue::MalformedEnvelope;
+using postern::queue::QueuedMessage;
+using postern::testing::sampleEnvelope;
+
+namespace {
+
+QueuedMessage sampleMessage() {
+  QueuedMessage m;
+  m.id = "0PN5Q7ZK3M1T2AB";
+  m.envelope = sampleEnvelope();
+  m.bodySize = 4096;
+  m.prependedHeaders =
+      "Received: from laptop.example.org ([192.0.2.7])\r\n\tby mx.example.org with ESMTPSA id "
+      "0PN5Q7ZK3M1T2AB\r\n"
+      "Date: Sun, 30 Nov 2025 17:27:53 +0000\r\nMessage-ID: <0PN5Q7ZK3M1T2AB@mx.example.org>\r\n";
+  return m;
+}
+
+void requireRoundTrip(const QueuedMessage& m) {
+  const QueuedMessage back = decodeEnvelope(encodeEnvelope(m));
+  BOOST_TEST(back.id == m.id);
+  BOOST_TEST((back.envelope == m.envelope));
+  BOOST_TEST(back.bodySize == m.bodySize);
+  BOOST_TEST(back.prependedHeaders == m.prependedHeaders);
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  BOOST_REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(envelope_round_trips_every_field) { requireRoundTrip(sampleMessage()); }
+
+BOOST_AUTO_TEST_CASE(envelope_starts_with_its_version_and_ends_with_end) {
+  const std::string text = encodeEnvelope(sampleMessage());
+  BOOST_TEST(text.rfind("postern-envelope 1\n", 0) == 0u);
+  BOOST_TEST(text.ends_with("\nend\n"));
+  BOOST_TEST(text.find("\nrcpt bob@example.com state=pending\n") != std::string::npos);
+  BOOST_TEST(text.find("\nsender alice@example.org\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(envelope_round_trips_odd_addresses) {
+  QueuedMessage m = sampleMessage();
+  m.envelope.sender = {"\"john doe\"", "example.org"};
+  m.envelope.recipients = {
+      {{"\"a@b\"", "example.com"}},          // '@' inside a quoted local part
+      {{"jörg.müller", "bücher.example"}},   // SMTPUTF8
+      {{"\"100%\"", "[IPv6:2001:db8::1]"}},  // escape character and an address literal
+      {{"\"tab\there\"", "example.com"}},   {{std::string("nul\0byte", 8), "example.com"}},
+      {{"\xff\xfe", "example.com"}},  // not even UTF-8
+  };
+  m.envelope.smtputf8 = true;
+  requireRoundTrip(m);
+}
+
+BOOST_AUTO_TEST_CASE(line_breaks_in_addresses_cannot_forge_fields) {
+  QueuedMessage m = sampleMessage();
+  m.envelope.recipients = {{{"\"x\r\nrcpt evil@attacker.example state=pending\r\nend\n\"", "example.com"}}};
+  m.envelope.login = "alice\nlogin root";
+  m.envelope.heloName = "h\rbody-size 0";
+  const std::string text = encodeEnvelope(m);
+  BOOST_TEST(text.find("\nrcpt evil@") == std::string::npos);
+  BOOST_TEST(text.find('\r') == std::string::npos);
+  const QueuedMessage back = decodeEnvelope(text);
+  BOOST_TEST(back.envelope.recipients.size() == 1u);
+  requireRoundTrip(m);
+}
+
+BOOST_AUTO_TEST_CASE(null_sender_and_empty_fields_round_trip) {
+  QueuedMessage m = sampleMessage();
+  m.envelope.sender = {};
+  m.envelope.login = "";
+  m.envelope.heloName = "";
+  m.prependedHeaders = "";
+  const std::string text = encodeEnvelope(m);
+  BOOST_TEST(text.find("\nsender <>\n") != std::string::npos);
+  requireRoundTrip(m);
+  // A literal "<>" as a local part is not the null path.
+  m.envelope.sender = {"\"<>\"", "example.org"};
+  requireRoundTrip(m);
+}
+
+BOOST_AUTO_TEST_CASE(arrival_keeps_whole_seconds) {
+  QueuedMessage m = sampleMessage();
+  m.envelope.arrival += std::chrono::milliseconds(999);
+  const QueuedMessage back = decodeEnvelope(encodeEnvelope(m));
+  BOOST_TEST((back.envelope.arrival == std::chrono::floor<std::chrono::seconds>(m.envelope.arrival)));
+}
+
+BOOST_AUTO_TEST_CASE(rejects_truncated_envelopes) {
+  const std::string text = encodeEnvelope(sampleMessage());
+  for (std::size_t cut :
+       {std::size_t{0}, std::size_t{10}, text.size() / 2, text.size() - 5, text.size() - 1}) {
+    BOOST_CHECK_THROW(decodeEnvelope(text.substr(0, cut)), MalformedEnvelope);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(rejects_unknown_repeated_and_missing_fields) {
+  const std::string text = encodeEnvelope(sampleMessage());
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\nlogin alice\n", "\nlogin alice\nlogin bob\n")),
+                    MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\nlogin alice\n", "\nflavour vanilla\n")),
+                    MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\nlogin alice\n", "\n")), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "postern-envelope 1", "postern-envelope 2")),
+                    MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(text + "rcpt x@y state=pending\n"), MalformedEnvelope);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_malformed_values) {
+  const std::string text = encodeEnvelope(sampleMessage());
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "body-size 4096", "body-size 4o96")), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "body-size 4096", "body-size -1")), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "8bitmime yes", "8bitmime maybe")), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "login alice", "login al%4")), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "login alice", "login al%zz")), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "login alice", "login al ice")), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "login alice", "login al\rice")), MalformedEnvelope);
+  BOOST_CHECK_THROW(
+      decodeEnvelope(replaced(text, "rcpt bob@example.com state=pending", "rcpt bob@example.com state=lost")),
+      MalformedEnvelope);
+  BOOST_CHECK_THROW(
+      decodeEnvelope(replaced(text, "rcpt bob@example.com state=pending", "rcpt bob@example.com")),
+      MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "rcpt bob@example.com", "rcpt bob@ex@ample.com")),
+                    MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "sender alice@example.org", "sender alice")),
+                    MalformedEnvelope);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_envelopes_without_recipients) {
+  QueuedMessage m = sampleMessage();
+  m.envelope.recipients.clear();
+  BOOST_CHECK_THROW(decodeEnvelope(encodeEnvelope(m)), MalformedEnvelope);
+}
+
+BOOST_AUTO_TEST_CASE(malformed_envelopes_are_permanent_errors) {
+  try {
+    decodeEnvelope("garbage\n");
+    BOOST_FAIL("garbage decoded");
+  } catch (const postern::core::Error& e) {
+    BOOST_TEST(!e.temporary());
+  }
+}

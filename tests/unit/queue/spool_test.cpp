@@ -1,0 +1,124 @@
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "fs/file_io.h"
+#include "queue/envelope_format.h"
+#include "unit/queue/spool_fixture.h"
+
+using postern::queue::Spool;
+using postern::queue::SpoolOptions;
+using postern::testing::sampleEnvelope;
+using postern::testing::SpoolFixture;
+using postern::testing::TempDir;
+namespace fs = postern::fs;
+
+BOOST_FIXTURE_TEST_SUITE(spool, SpoolFixture)
+
+BOOST_AUTO_TEST_CASE(creates_its_directories_private) {
+  for (const auto& dir :
+       {spool.layout().root, spool.layout().tmp, spool.layout().queue, spool.layout().quarantine}) {
+    struct stat st {};
+    BOOST_REQUIRE(::stat(dir.c_str(), &st) == 0);
+    BOOST_TEST(S_ISDIR(st.st_mode));
+    BOOST_TEST((st.st_mode & 0777) == 0700u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(opens_an_existing_spool_without_touching_its_messages) {
+  const std::string id = commitMessage("kept\r\n");
+  Spool again(root);
+  BOOST_TEST(again.list() == std::vector<std::string>{id});
+}
+
+BOOST_AUTO_TEST_CASE(lists_committed_messages_in_arrival_order_only) {
+  const std::string first = commitMessage("1");
+  const std::string second = commitMessage("2");
+  auto inFlight = spool.begin(sampleEnvelope());
+  inFlight.write("not yet");
+  BOOST_TEST(spool.list() == (std::vector<std::string>{first, second}));
+}
+
+BOOST_AUTO_TEST_CASE(load_of_an_unknown_or_invalid_id_finds_nothing) {
+  BOOST_TEST(!spool.load("0PN5Q7ZK3M1T2AB").has_value());
+  BOOST_TEST(!spool.load("../../etc/passwd").has_value());
+  BOOST_TEST(!spool.load("").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(load_refuses_an_envelope_naming_another_message) {
+  const std::string id = commitMessage("x");
+  const std::string other = commitMessage("y");
+  std::filesystem::copy_file(spool.layout().queuedEnvelope(other), spool.layout().queuedEnvelope(id),
+                             std::filesystem::copy_options::overwrite_existing);
+  BOOST_CHECK_THROW(spool.load(id), postern::queue::MalformedEnvelope);
+}
+
+BOOST_AUTO_TEST_CASE(update_rewrites_only_the_envelope) {
+  const std::string id = commitMessage("body stays\r\n", "X-Old: 1\r\n");
+  struct stat before {};
+  BOOST_REQUIRE(::stat(spool.layout().queuedBody(id).c_str(), &before) == 0);
+  auto message = spool.load(id).value();
+  message.envelope.recipients.pop_back();
+  spool.updateEnvelope(message);
+  const auto reloaded = spool.load(id).value();
+  BOOST_TEST(reloaded.envelope.recipients.size() == 1u);
+  BOOST_TEST(reloaded.prependedHeaders == "X-Old: 1\r\n");
+  struct stat after {};
+  BOOST_REQUIRE(::stat(spool.layout().queuedBody(id).c_str(), &after) == 0);
+  BOOST_TEST(before.st_ino == after.st_ino);
+  BOOST_TEST(before.st_mtim.tv_nsec == after.st_mtim.tv_nsec);
+  BOOST_TEST(fs::readFile(reloaded.bodyPath) == "body stays\r\n");
+  BOOST_TEST(queueNames().size() == 2u);  // no temporary left over
+}
+
+BOOST_AUTO_TEST_CASE(update_of_a_removed_message_is_refused) {
+  const std::string id = commitMessage("x");
+  const auto message = spool.load(id).value();
+  BOOST_TEST(spool.remove(id));
+  BOOST_CHECK_THROW(spool.updateEnvelope(message), postern::core::Error);
+  BOOST_TEST(queueNames().empty());
+}
+
+BOOST_AUTO_TEST_CASE(remove_deletes_envelope_and_body) {
+  const std::string id = commitMessage("x");
+  BOOST_TEST(spool.remove(id));
+  BOOST_TEST(queueNames().empty());
+  BOOST_TEST(!spool.remove(id));
+  BOOST_TEST(!spool.remove("../queue"));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_CASE(accepting_mail_follows_the_free_space_reserve) {
+  TempDir dir;
+  SpoolOptions generous;
+  generous.minFreeBytes = 0;
+  BOOST_TEST(Spool(dir / "a", generous).acceptingMail());
+
+  SpoolOptions impossible;
+  impossible.minFreeBytes = std::numeric_limits<std::uint64_t>::max();
+  Spool full(dir / "b", impossible);
+  BOOST_TEST(!full.acceptingMail());
+  BOOST_TEST(!full.acceptingMail());  // the cached answer
+}
+
+BOOST_AUTO_TEST_CASE(accepting_mail_is_false_when_free_space_cannot_be_read) {
+  TempDir dir;
+  SpoolOptions options;
+  options.minFreeBytes = 0;
+  options.freeSpaceCheckInterval = std::chrono::milliseconds(0);
+  Spool spool(dir / "s", options);
+  BOOST_TEST(spool.acceptingMail());
+  std::filesystem::remove_all(dir / "s");
+  BOOST_TEST(!spool.acceptingMail());
+}
+
+BOOST_AUTO_TEST_CASE(a_spool_under_a_missing_parent_is_an_error) {
+  TempDir dir;
+  BOOST_CHECK_THROW(Spool(dir / "missing" / "spool"), postern::core::Error);
+}
