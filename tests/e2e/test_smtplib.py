@@ -3,6 +3,7 @@ SMTP + starttls() + login() + send_message(), and SMTP_SSL. The certificate is v
 the server is configured with; the only test-specific piece is the name resolution shim below (the
 equivalent of an /etc/hosts line for mail.postern.test -> 127.0.0.1)."""
 
+import email.policy
 import smtplib
 import ssl
 import unittest
@@ -73,7 +74,8 @@ class SmtplibTest(ServerTestCase):
                       context=self.context(), timeout=60) as client:
             client.login(ALICE, ALICE_PASSWORD)
             msg, token = self.message()
-            self.assertEqual(client.sendmail(ALICE, ["bob@example.net", "carol@example.com"], msg.as_bytes()), {})
+            self.assertEqual(client.sendmail(ALICE, ["bob@example.net", "carol@example.com"],
+                                                 msg.as_bytes(policy=email.policy.SMTP)), {})
         queued = queued_with(self.server, token)
         self.assertEqual(queued.recipients, ["bob@example.net", "carol@example.com"])
 

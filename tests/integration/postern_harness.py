@@ -30,6 +30,7 @@ import tempfile
 import threading
 import time
 import unittest
+import warnings
 
 HOSTNAME = "mail.postern.test"
 LOOPBACK = "127.0.0.1"
@@ -135,8 +136,10 @@ class PosternServer:
             for key, value in self.settings.items():
                 f.write("%s = %s\n" % (key, value))
         self.process = None
-        self.ports = {}
+        self.ports = {}       # kind -> port of the first listener of that kind on 127.0.0.1
+        self.listeners = []   # (host, port, kind) as logged, in order
         self._log_file = None
+        self._signalled = False
 
     # -- paths
     @property
@@ -171,39 +174,53 @@ class PosternServer:
 
     # -- process
     def start(self):
-        expected = {kind for kind in LISTENER_KINDS if self.settings.get("listen." + kind, "").strip()}
-        self._log_file = open(self.log_path, "wb")
+        expected = sum(len([e for e in self.settings.get("listen." + kind, "").split(",") if e.strip()])
+                       for kind in LISTENER_KINDS)
+        self._signalled = False
+        log_offset = len(self.log_text())  # a restart appends to the same log
+        self._log_file = open(self.log_path, "ab")
         self.process = subprocess.Popen([self.binary, "--config", self.config_path, "serve"],
                                         stdin=subprocess.DEVNULL, stdout=self._log_file,
                                         stderr=subprocess.STDOUT, env=clean_environment())
         deadline = time.monotonic() + START_TIMEOUT
         while True:
-            ports = {}
-            for host, port, kind in LISTENING_RE.findall(self.log_text()):
-                ports.setdefault(kind, int(port))
-            if expected <= set(ports):
-                self.ports = ports
+            listeners = [(host.strip("[]"), int(port), kind)
+                         for host, port, kind in LISTENING_RE.findall(self.log_text()[log_offset:])]
+            if len(listeners) >= expected:
+                self.listeners = listeners
+                self.ports = {}
+                for host, port, kind in listeners:
+                    if host == LOOPBACK:
+                        self.ports.setdefault(kind, port)
                 return self
             if self.process.poll() is not None:
                 raise AssertionError("postern exited with status %s during start-up\n%s"
                                      % (self.process.returncode, self.log_excerpt()))
             if time.monotonic() > deadline:
                 self._kill()
-                raise AssertionError("postern did not report listening on %s within %.0f s\n%s"
-                                     % (sorted(expected), START_TIMEOUT, self.log_excerpt()))
+                raise AssertionError("postern did not report %d listeners within %.0f s\n%s"
+                                     % (expected, START_TIMEOUT, self.log_excerpt()))
             time.sleep(0.05)
 
     def running(self):
         return self.process is not None and self.process.poll() is None
 
+    def terminate(self):
+        """Sends SIGTERM without waiting (stop() then waits and checks the exit status)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self._signalled = True
+
     def stop(self):
-        """SIGTERM, wait, and assert exit status 0 (the server log is in the error otherwise)."""
+        """SIGTERM (unless terminate() sent it), wait, and assert exit status 0 (the server log is in the
+        error otherwise)."""
         if self.process is None:
             return
         process, self.process = self.process, None
         try:
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+            if process.poll() is None or self._signalled:
+                if process.poll() is None and not self._signalled:
+                    process.send_signal(signal.SIGTERM)
                 try:
                     process.wait(timeout=STOP_TIMEOUT)
                 except subprocess.TimeoutExpired:
@@ -262,8 +279,13 @@ class PosternServer:
         return "\n".join([head] + text[-lines:] + ["---- end of server log ----"])
 
     # -- clients
-    def port(self, kind="submission"):
-        return self.ports[kind]
+    def port(self, kind="submission", host=LOOPBACK):
+        if host == LOOPBACK and kind in self.ports:
+            return self.ports[kind]
+        for h, port, k in self.listeners:
+            if k == kind and h == host:
+                return port
+        raise AssertionError("no %s listener on %s (listeners: %r)" % (kind, host, self.listeners))
 
     def tls_context(self, minimum=None, maximum=None):
         return verifying_context(self.certificate_path, minimum, maximum)
@@ -302,8 +324,10 @@ def legacy_client_context(version):
     context.verify_mode = ssl.CERT_NONE
     try:
         context.set_ciphers("DEFAULT:@SECLEVEL=0")
-        context.minimum_version = version
-        context.maximum_version = version
+        with warnings.catch_warnings():  # "TLSVersion.TLSv1 is deprecated": that is the point here
+            warnings.simplefilter("ignore", DeprecationWarning)
+            context.minimum_version = version
+            context.maximum_version = version
     except (ValueError, ssl.SSLError):
         return None
     return context
@@ -368,13 +392,14 @@ class SmtpClient:
     handshake first. The greeting is read on connect unless read_greeting=False (it is then self.greeting).
     """
 
-    def __init__(self, server, kind="submission", read_greeting=True, tls_context=None, timeout=IO_TIMEOUT):
+    def __init__(self, server, kind="submission", read_greeting=True, tls_context=None, timeout=IO_TIMEOUT,
+                 host=LOOPBACK):
         self.server = server
         self.kind = kind
         self.buffer = b""
         self.transcript = []
         self.tls_version = None
-        self.sock = socket.create_connection((LOOPBACK, server.port(kind)), timeout=timeout)
+        self.sock = socket.create_connection((host, server.port(kind, host)), timeout=timeout)
         self.sock.settimeout(timeout)
         self.greeting = None
         if kind == "submissions":

@@ -5,11 +5,13 @@ which must apply to the next AUTH even when the old password is cached."""
 
 import unittest
 
-from postern_harness import ServerTestCase, b64, plain_response
+from postern_harness import PosternServer, ServerTestCase, b64, plain_response
 
 ALICE = "alice@example.org"
 ALICE_PASSWORD = "alice-secret-1"
 INVALID = "535 5.7.8 Authentication credentials invalid"
+LONG_PASSWORD = "L0ng-" + "x" * 995  # the policy's 1024-byte maximum is near; the PLAIN line is ~1.4 KB
+UTF8_PASSWORD = "pässwörd-ÄÖÜ-✓"
 
 
 class AuthTest(ServerTestCase):
@@ -20,6 +22,8 @@ class AuthTest(ServerTestCase):
         "dave@example.org": ("dave-secret-1", []),
         "erin@example.org": ("erin-secret-1", []),
         "frank@example.org": ("frank-secret-1", []),
+        "long@example.org": (LONG_PASSWORD, []),
+        "utf8@example.org": (UTF8_PASSWORD, []),
     }
 
     def secured(self, kind="submission"):
@@ -59,6 +63,22 @@ class AuthTest(ServerTestCase):
         client = self.secured()
         self.assertReply(client.auth_plain(ALICE, ALICE_PASSWORD, authzid="carol@example.org"), 535, "5.7.8",
                          text=INVALID)
+
+    def test_auth_plain_with_an_initial_response_over_512_octets_succeeds(self):
+        # RFC 4954 §4: an AUTH line with an initial response may be up to 12288 octets.
+        client = self.secured()
+        response = plain_response("long@example.org", LONG_PASSWORD)
+        self.assertGreater(len("AUTH PLAIN " + response) + 2, 512)
+        self.assertReply(client.cmd("AUTH PLAIN " + response), 235)
+
+    def test_auth_plain_with_a_utf8_password_succeeds(self):
+        client = self.secured()
+        self.assertReply(client.auth_plain("utf8@example.org", UTF8_PASSWORD), 235)
+
+    def test_auth_login_with_a_long_password_succeeds(self):
+        client = self.secured()
+        self.assertReply(client.cmd("AUTH LOGIN " + b64("long@example.org")), 334)
+        self.assertReply(client.cmd(b64(LONG_PASSWORD)), 235)
 
     # ---- LOGIN
 
@@ -186,6 +206,42 @@ class AuthTest(ServerTestCase):
         client = self.secured()
         self.assertReply(client.auth_plain("frank@example.org.evil", "frank-secret-1"), 535, text=INVALID)
         self.assertReply(client.auth_plain("frank@example.or", "frank-secret-1"), 535, text=INVALID)
+
+
+class AuthLoggingTest(unittest.TestCase):
+    """The server log never holds a password or an AUTH exchange (smtp/ports.h SessionOutput::log)."""
+
+    def test_log_never_contains_passwords_or_auth_exchanges(self):
+        server = PosternServer({"log_level": "debug"})
+        self.addCleanup(server.cleanup)
+        server.add_user(ALICE, ALICE_PASSWORD)
+        server.start()
+        secret_wrong = "Wr0ng-Pa55word-Zq"
+        exchanged = []
+        client = server.connect()
+        try:
+            client.ehlo()
+            client.starttls()
+            client.ehlo()
+            for password in (secret_wrong, ALICE_PASSWORD):
+                response = plain_response(ALICE, password)
+                exchanged.append(response)
+                client.cmd("AUTH PLAIN " + response)
+        finally:
+            client.close()
+        client = server.connect("submissions")
+        try:
+            client.ehlo()
+            client.cmd("AUTH LOGIN")
+            client.cmd(b64(ALICE))
+            client.cmd(b64(secret_wrong))
+            exchanged.append(b64(secret_wrong))
+        finally:
+            client.close()
+        server.stop()
+        log = server.log_text()
+        for secret in [ALICE_PASSWORD, secret_wrong, b64(ALICE_PASSWORD), b64(secret_wrong)] + exchanged:
+            self.assertNotIn(secret, log)
 
 
 class AuthThrottleTest(ServerTestCase):

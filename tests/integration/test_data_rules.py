@@ -182,8 +182,39 @@ class DataRulesTest(ServerTestCase):
         client.send_raw(smtp_data(self.header() + body))
         self.assertRefusedAndUsable(client, client.read_reply(), 552, "5.3.4", before)
 
+    def exact_size_message(self, size):
+        head = self.header()
+        lines, remaining = [], size - len(head)
+        while remaining > 0:
+            n = min(remaining, 100)
+            if n < 3:  # keep every line at least "x\r\n"; lengthen the previous one instead
+                lines[-1] = b"w" * (len(lines[-1]) - 2 + n) + b"\r\n"
+                break
+            lines.append(b"w" * (n - 2) + b"\r\n")
+            remaining -= n
+        message = head + b"".join(lines)
+        self.assertEqual(len(message), size)
+        return message
+
+    def test_message_of_exactly_the_size_limit_passes(self):
+        message = self.exact_size_message(MAX_SIZE)
+        client, _ = self.ready_for_data()
+        client.send_raw(smtp_data(message))
+        queued = find_queued(self.server, queue_id_of(client.read_reply()))
+        self.assertEqual(queued.body, message)
+
+    def test_message_one_octet_over_the_size_limit_gets_552_5_3_4(self):
+        client, before = self.ready_for_data()
+        client.send_raw(smtp_data(self.exact_size_message(MAX_SIZE + 1)))
+        self.assertRefusedAndUsable(client, client.read_reply(), 552, "5.3.4", before)
+
+    def test_very_long_line_in_data_gets_550_5_5_2(self):
+        client, before = self.ready_for_data()
+        client.send_raw(self.header() + b"v" * 50000 + b"\r\n.\r\n")
+        self.assertRefusedAndUsable(client, client.read_reply(), 550, "5.5.2", before)
+
     def test_message_well_under_size_limit_passes(self):
-        body = b"".join(b"%05d " % i + b"z" * 90 + b"\r\n" for i in range((MAX_SIZE - 2048) // 96))
+        body = b"".join(b"%05d " % i + b"z" * 90 + b"\r\n" for i in range((MAX_SIZE - 4096) // 96))
         message = self.header() + body
         self.assertLess(len(message), MAX_SIZE - 1024)
         client, _ = self.ready_for_data()

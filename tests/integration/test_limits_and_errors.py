@@ -5,8 +5,8 @@ errors), plus the simple commands VRFY, EXPN, NOOP, RSET and QUIT."""
 import time
 import unittest
 
-from postern_harness import (IO_TIMEOUT, ServerTestCase, client_hello_bytes, find_queued,
-                             make_message, queue_id_of)
+from postern_harness import (IO_TIMEOUT, PosternServer, ServerTestCase, all_queued, client_hello_bytes,
+                             find_queued, queue_id_of, spool_files)
 
 ALICE = "alice@example.org"
 ALICE_PASSWORD = "alice-secret-1"
@@ -45,6 +45,10 @@ class LimitsAndErrorsTest(ServerTestCase):
         client = self.alice()
         self.assertReply(client.cmd("MAIL FROM:<%s> SIZE=%d" % (ALICE, MAX_SIZE + 1)), 552, "5.3.4")
         self.assertReply(client.cmd("MAIL FROM:<%s> SIZE=%d" % (ALICE, MAX_SIZE // 2)), 250)
+
+    def test_mail_size_parameter_that_overflows_is_refused(self):
+        reply = self.alice().cmd("MAIL FROM:<%s> SIZE=184467440737095516160" % ALICE)
+        self.assertIn(reply.code, (501, 552, 555), reply.transcript)
 
     def test_mail_size_parameter_within_limit_gets_250(self):
         self.assertReply(self.alice().cmd("MAIL FROM:<%s> SIZE=%d" % (ALICE, MAX_SIZE // 2)), 250)
@@ -195,13 +199,17 @@ class PerAddressConnectionCapTest(ServerTestCase):
                 self.fail("no connection admitted after one of two left\n" + self.server.log_excerpt(40))
             time.sleep(0.1)
         self.assertReply(client.cmd("NOOP"), 250)
+        # The cap counts the address over all listeners: the alternate port is full too.
+        other = self.connect("alternate", read_greeting=False)
+        replies = other.read_until_closed()
+        self.assertEqual([(r.code, r.enhanced) for r in replies], [(421, "4.7.0")], other.transcript_text())
 
 
 class IdleTimeoutTest(ServerTestCase):
     """smtp.timeout.preauth and smtp.timeout.command at their minimum (5 s). The tests only wait for the 421;
     they do not measure when it comes."""
 
-    settings = {"smtp.timeout.preauth": "5", "smtp.timeout.command": "5"}
+    settings = {"smtp.timeout.preauth": "5", "smtp.timeout.command": "5", "smtp.timeout.data": "5"}
     users = {ALICE: (ALICE_PASSWORD, [])}
 
     def test_idle_client_before_auth_gets_421_4_4_2_and_close(self):
@@ -212,6 +220,81 @@ class IdleTimeoutTest(ServerTestCase):
     def test_idle_client_after_auth_gets_421_4_4_2_and_close(self):
         client = self.session(ALICE, ALICE_PASSWORD)
         self.assertClosedAfter(client, 421, "4.4.2")
+
+    def test_idle_client_in_data_gets_421_4_4_2_and_nothing_is_queued(self):
+        client = self.session(ALICE, ALICE_PASSWORD)
+        before = spool_files(self.server)
+        self.assertReply(client.cmd("MAIL FROM:<%s>" % ALICE), 250)
+        self.assertReply(client.cmd("RCPT TO:<bob@example.net>"), 250)
+        self.assertReply(client.cmd("DATA"), 354)
+        client.send_raw(b"From: " + ALICE.encode() + b"\r\nSubject: never finished\r\n\r\nfirst line\r\n")
+        self.assertClosedAfter(client, 421, "4.4.2")
+        wait_for_spool(self, self.server, before)
+
+
+def wait_for_spool(test, server, expected):
+    """Polls until the spool's file list equals `expected` (partial files are removed when the session ends,
+    which may be just after the connection closed); fails after IO_TIMEOUT."""
+    deadline = time.monotonic() + IO_TIMEOUT
+    while spool_files(server) != expected:
+        if time.monotonic() > deadline:
+            test.assertEqual(spool_files(server), expected, "partial message files were left in the spool")
+        time.sleep(0.05)
+
+
+class GracefulShutdownTest(unittest.TestCase):
+    """SIGTERM: idle sessions get 421 4.3.2 at once; a transaction in DATA may finish within
+    smtp.shutdown_grace, after which it is closed without queueing; the process exits 0."""
+
+    def start_server(self, grace):
+        server = PosternServer({"smtp.shutdown_grace": str(grace)})
+        self.addCleanup(server.cleanup)
+        server.add_user(ALICE, ALICE_PASSWORD)
+        server.start()
+        return server
+
+    def in_data(self, server):
+        client = server.session(ALICE, ALICE_PASSWORD)
+        self.addCleanup(client.close)
+        client.expect(client.cmd("MAIL FROM:<%s>" % ALICE), 250, "MAIL")
+        client.expect(client.cmd("RCPT TO:<bob@example.net>"), 250, "RCPT")
+        client.expect(client.cmd("DATA"), 354, "DATA")
+        client.send_raw(b"From: " + ALICE.encode() + b"\r\nSubject: shutdown\r\n\r\nfirst line\r\n")
+        return client
+
+    def test_sigterm_sends_421_4_3_2_to_idle_sessions_and_exits_0(self):
+        server = self.start_server(grace=30)
+        greeted = server.connect()
+        self.addCleanup(greeted.close)
+        greeted.ehlo()
+        authenticated = server.session(ALICE, ALICE_PASSWORD)
+        self.addCleanup(authenticated.close)
+        server.terminate()
+        for client in (greeted, authenticated):
+            replies = client.read_until_closed()
+            self.assertEqual([(r.code, r.enhanced) for r in replies], [(421, "4.3.2")], client.transcript_text())
+        server.stop()
+
+    def test_transaction_in_data_at_sigterm_may_finish_within_the_grace_period(self):
+        server = self.start_server(grace=120)
+        client = self.in_data(server)
+        server.terminate()
+        client.send_raw(b"last line\r\n.\r\n")
+        reply = client.read_reply()
+        find_queued(server, queue_id_of(reply))
+        replies = client.read_until_closed()
+        self.assertEqual([(r.code, r.enhanced) for r in replies], [(421, "4.3.2")], client.transcript_text())
+        server.stop()
+
+    def test_transaction_in_data_is_closed_when_the_grace_period_ends(self):
+        server = self.start_server(grace=1)
+        client = self.in_data(server)
+        server.terminate()
+        replies = client.read_until_closed()  # the client never finishes its message
+        self.assertEqual([(r.code, r.enhanced) for r in replies], [(421, "4.3.2")], client.transcript_text())
+        server.stop()
+        self.assertEqual(all_queued(server), [])
+        self.assertEqual(spool_files(server), [], "partial message files were left in the spool")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ pattern. The envelope is checked at MAIL (553 5.7.1), the header after the final
 
 import unittest
 
-from postern_harness import ServerTestCase, find_queued, make_message, queue_id_of, smtp_data, spool_files
+from postern_harness import ServerTestCase, find_queued, make_message, queue_id_of, spool_files
 
 ALICE = "alice@example.org"
 ALICE_PASSWORD = "alice-secret-1"
@@ -54,6 +54,17 @@ class SenderRulesTest(ServerTestCase):
 
     def test_mail_from_lookalike_of_owned_domain_gets_553_5_7_1(self):
         self.assertReply(self.alice().cmd("MAIL FROM:<x@evilalice.example>"), 553, "5.7.1")
+
+    def test_mail_from_quoted_local_part_hiding_a_foreign_domain_gets_553_5_7_1(self):
+        self.assertReply(self.alice().cmd('MAIL FROM:<"alice@example.org"@evil.example>'), 553, "5.7.1")
+
+    def test_mail_from_percent_hack_gets_553_5_7_1(self):
+        self.assertReply(self.alice().cmd("MAIL FROM:<alice%evil.example@example.org>"), 553, "5.7.1")
+
+    def test_mail_from_source_route_to_a_foreign_address_is_refused(self):
+        reply = self.alice().cmd("MAIL FROM:<@alice.example:%s>" % BOB)
+        self.assertNotEqual(reply.code, 250, reply.transcript)
+        self.assertEqual(reply.code // 100, 5, reply.transcript)
 
     def test_session_continues_after_a_refused_sender(self):
         client = self.alice()
@@ -124,6 +135,54 @@ class SenderRulesTest(ServerTestCase):
         message = make_message(None, extra_headers=["FROM: %s" % BOB])
         _, reply, before = self.send(message)
         self.assertReply(reply, 550, "5.7.1")
+        self.assertSpoolUnchanged(before)
+
+    def test_header_from_with_two_mailboxes_one_foreign_gets_550_5_7_1(self):
+        message = make_message("%s, %s" % (ALICE, BOB), extra_headers=["Sender: " + ALICE])
+        _, reply, before = self.send(message)
+        self.assertReply(reply, 550, "5.7.1")
+        self.assertSpoolUnchanged(before)
+
+    def test_header_from_with_an_owned_address_only_in_a_comment_gets_550_5_7_1(self):
+        _, reply, before = self.send(make_message("%s (%s)" % (BOB, ALICE)))
+        self.assertReply(reply, 550, "5.7.1")
+        self.assertSpoolUnchanged(before)
+
+    def test_header_from_with_encoded_display_name_and_foreign_address_gets_550_5_7_1(self):
+        _, reply, before = self.send(make_message("=?utf-8?q?Alice?= <%s>" % BOB))
+        self.assertReply(reply, 550, "5.7.1")
+        self.assertSpoolUnchanged(before)
+
+    def test_group_from_with_a_foreign_member_is_refused(self):
+        _, reply, before = self.send(make_message("Team: %s, %s;" % (ALICE, BOB), extra_headers=["Sender: " + ALICE]))
+        self.assertReply(reply, 550)
+        self.assertSpoolUnchanged(before)
+
+    def test_second_from_with_space_before_the_colon_is_refused(self):
+        # RFC 5322 obs-optional: "From :" is a From field to many readers downstream.
+        _, reply, before = self.send(make_message(ALICE, extra_headers=["From : " + BOB]))
+        self.assertReply(reply, 550)
+        self.assertSpoolUnchanged(before)
+
+    def test_from_only_with_space_before_the_colon_is_checked(self):
+        _, reply, before = self.send(make_message(None, extra_headers=["From : " + BOB]))
+        self.assertReply(reply, 550)
+        self.assertSpoolUnchanged(before)
+
+    def test_foreign_from_after_a_huge_header_section_is_refused(self):
+        # The header inspection window must not become a place to hide a second From.
+        filler = ["X-Filler-%05d: %s" % (i, "f" * 80) for i in range(3500)]  # about 330 KB
+        message = make_message(ALICE, extra_headers=filler + ["From: " + BOB])
+        _, reply, before = self.send(message)
+        self.assertEqual(reply.code // 100, 5, "a From field after %d octets of header was not checked\n%s"
+                         % (len(message), reply.raw))
+        self.assertSpoolUnchanged(before)
+
+    def test_only_from_after_a_huge_header_section_is_refused(self):
+        filler = ["X-Filler-%05d: %s" % (i, "f" * 80) for i in range(3500)]
+        message = make_message(None, extra_headers=filler + ["From: " + BOB])
+        _, reply, before = self.send(message)
+        self.assertEqual(reply.code // 100, 5, reply.raw)
         self.assertSpoolUnchanged(before)
 
     def test_missing_from_header_gets_550_5_6_0(self):

@@ -8,10 +8,12 @@ import hashlib
 import os
 import random
 import re
+import socket
 import ssl
+import time
 import unittest
 
-from postern_harness import (HOSTNAME, QUEUE_ID_RE, ServerTestCase, find_queued, make_message,
+from postern_harness import (HOSTNAME, IO_TIMEOUT, QUEUE_ID_RE, ServerTestCase, spool_files, find_queued, make_message,
                              parse_header_fields, queue_id_of, run_threads, smtp_data)
 
 ALICE = "alice@example.org"
@@ -133,6 +135,36 @@ class SpoolDeliveryTest(ServerTestCase):
         for line in queued.prepended.split(b"\r\n"):
             self.assertLessEqual(len(line), 998)
 
+    def test_received_header_uses_the_ehlo_name_given_after_starttls(self):
+        # RFC 3207 §4.2: the server forgets what it learnt before TLS, the EHLO argument included.
+        client = self.connect()
+        client.ehlo("before-tls.example.org")
+        client.starttls()
+        client.ehlo("after-tls.example.org")
+        self.assertReply(client.auth_plain(ALICE, ALICE_PASSWORD), 235)
+        queued = find_queued(self.server, queue_id_of(
+            client.send_message(ALICE, ["bob@example.net"], make_message(ALICE))))
+        received = self.received(queued)
+        self.assertIn("from after-tls.example.org", received)
+        self.assertNotIn("before-tls", received)
+        self.assertEqual(queued.field("helo"), "after-tls.example.org")
+
+    # ---- partial messages
+
+    def test_client_disconnect_in_data_leaves_nothing_in_the_spool(self):
+        client = self.session(ALICE, ALICE_PASSWORD)
+        before = spool_files(self.server)
+        client.expect(client.cmd("MAIL FROM:<%s>" % ALICE), 250, "MAIL")
+        client.expect(client.cmd("RCPT TO:<bob@example.net>"), 250, "RCPT")
+        client.expect(client.cmd("DATA"), 354, "DATA")
+        client.send_raw(make_message(ALICE, body="x" * 500 + "\r\n") * 20)
+        client.close()
+        deadline = time.monotonic() + IO_TIMEOUT
+        while spool_files(self.server) != before:  # the session ends just after the connection: poll
+            if time.monotonic() > deadline:
+                self.assertEqual(spool_files(self.server), before, "partial message files were left in the spool")
+            time.sleep(0.05)
+
     # ---- Date and Message-ID (RFC 6409 §8.2, §8.3)
 
     def test_date_and_message_id_added_when_missing(self):
@@ -234,6 +266,32 @@ class SpoolDeliveryTest(ServerTestCase):
             stored_body = queued.body.split(b"\r\n\r\n", 1)[1]
             self.assertEqual(hashlib.sha256(stored_body).hexdigest(), digest)
             self.assertIn("with ESMTPSA id %s" % qid, self.received(queued))
+
+
+def ipv6_loopback_available():
+    try:
+        with socket.socket(socket.AF_INET6) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@unittest.skipUnless(ipv6_loopback_available(), "no IPv6 loopback on this machine")
+class Ipv6ListenerTest(ServerTestCase):
+    settings = {"listen.submission": "127.0.0.1:0,[::1]:0", "listen.submissions": "[::1]:0"}
+    users = {ALICE: (ALICE_PASSWORD, [])}
+
+    def test_ipv6_client_is_recorded_as_an_ipv6_address_literal(self):
+        client = self.session(ALICE, ALICE_PASSWORD, host="::1")
+        queued = find_queued(self.server, queue_id_of(
+            client.send_message(ALICE, ["bob@example.net"], make_message(ALICE))))
+        self.assertIn("[IPv6:::1]", queued.header_values("Received")[0])
+        self.assertEqual(queued.field("client"), "::1")
+
+    def test_implicit_tls_over_ipv6(self):
+        client = self.session(ALICE, ALICE_PASSWORD, "submissions", host="::1")
+        queue_id_of(client.send_message(ALICE, ["bob@example.net"], make_message(ALICE)))
 
 
 class ReceivedPrivacyTest(ServerTestCase):
