@@ -22,8 +22,25 @@ bool isNonAscii(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 bool isAtextAscii(char c) {
   if (isAlpha(c) || isDigit(c)) return true;
   switch (c) {
-    case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '/':
-    case '=': case '?': case '^': case '_': case '`': case '{': case '|': case '}': case '~':
+    case '!':
+    case '#':
+    case '$':
+    case '%':
+    case '&':
+    case '\'':
+    case '*':
+    case '+':
+    case '-':
+    case '/':
+    case '=':
+    case '?':
+    case '^':
+    case '_':
+    case '`':
+    case '{':
+    case '|':
+    case '}':
+    case '~':
       return true;
     default:
       return false;
@@ -160,7 +177,6 @@ bool isIpv6(std::string_view s) {
       // Embedded IPv4 must be last and counts as two groups.
       if (!isIpv4(s.substr(i))) return false;
       groups += 2;
-      i = s.size();
       break;
     }
     if (j == i || j - i > 4) return false;
@@ -205,7 +221,8 @@ bool isAddressLiteral(std::string_view s) {
 struct Token {
   enum class Kind { Atom, Quoted, DomainLiteral, Special, End };
   Kind kind = Kind::End;
-  std::string text;  // Atom: the atom; Quoted: the unescaped content; DomainLiteral: "[...]"; Special: one char
+  std::string
+      text;  // Atom: the atom; Quoted: the unescaped content; DomainLiteral: "[...]"; Special: one char
   bool is(char c) const { return kind == Kind::Special && text.size() == 1 && text[0] == c; }
   bool word() const { return kind == Kind::Atom || kind == Kind::Quoted; }
 };

@@ -62,9 +62,7 @@ BOOST_AUTO_TEST_CASE(returns_the_members_of_groups) {
              (V{"alice@example.org", "bob@example.net", "carol@example.com"}));
 }
 
-BOOST_AUTO_TEST_CASE(accepts_an_empty_group) {
-  BOOST_TEST(mailboxes("undisclosed-recipients:;") == V{});
-}
+BOOST_AUTO_TEST_CASE(accepts_an_empty_group) { BOOST_TEST(mailboxes("undisclosed-recipients:;") == V{}); }
 
 BOOST_AUTO_TEST_CASE(rejects_nested_groups_and_unterminated_groups) {
   BOOST_TEST(mailboxes("Outer: Inner: a@example.org;;") == V{"<broken>"});

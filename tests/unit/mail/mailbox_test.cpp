@@ -10,7 +10,9 @@ using postern::mail::Address;
 using postern::mail::parseMailbox;
 
 namespace {
-bool accepted(std::string_view text, bool smtputf8 = false) { return parseMailbox(text, smtputf8).has_value(); }
+bool accepted(std::string_view text, bool smtputf8 = false) {
+  return parseMailbox(text, smtputf8).has_value();
+}
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(mailbox)
@@ -111,7 +113,9 @@ BOOST_AUTO_TEST_CASE(enforces_length_limits_rfc5321_4_5_3_1) {
 }
 
 BOOST_AUTO_TEST_CASE(allows_utf8_only_with_smtputf8_rfc6531) {
-  const std::string mailbox = "j\xc3\xb6rg@b\xc3\xbc" "cher.example";
+  const std::string mailbox =
+      "j\xc3\xb6rg@b\xc3\xbc"
+      "cher.example";
   BOOST_TEST(!accepted(mailbox, false));
   BOOST_TEST(accepted(mailbox, true));
 }
