@@ -70,7 +70,8 @@ std::optional<std::vector<Param>> parseParams(std::string_view text) {
     if (p.value) {
       if (p.value->empty()) return std::nullopt;
       for (const char c : *p.value)
-        if (c == '=' || (static_cast<unsigned char>(c) < 33 && !isNonAscii(c)) || c == 127) return std::nullopt;
+        if (c == '=' || (static_cast<unsigned char>(c) < 33 && !isNonAscii(c)) || c == 127)
+          return std::nullopt;
     }
     out.push_back(p);
   }
@@ -104,7 +105,9 @@ std::optional<std::uint64_t> parseSize(std::string_view digits) {
 
 Reply badParameter() { return Reply(501, "5.5.4", "Bad parameter syntax"); }
 Reply unsupportedParameter() { return Reply(555, "5.5.4", "Unsupported parameter"); }  // RFC 5321 §4.2.3
-Reply nonAsciiAddress() { return Reply(553, "5.6.7", "Non-ASCII address requires SMTPUTF8"); }  // RFC 6531 §3.6
+Reply nonAsciiAddress() {
+  return Reply(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
+}  // RFC 6531 §3.6
 
 }  // namespace
 

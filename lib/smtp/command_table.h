@@ -15,11 +15,11 @@ enum class Verb { Helo, Ehlo, StartTls, Auth, Mail, Rcpt, Data, Rset, Noop, Vrfy
 
 struct CommandSpec {
   Verb verb;
-  std::string_view name;  // upper case, as on the wire
-  bool allowedBeforeTls;  // false: 530 5.7.0 until STARTTLS succeeded
-  bool needsHelo;         // false: may come before EHLO/HELO
-  bool needsAuth;         // true: 530 5.7.0 until AUTH succeeded
-  bool endsPipelineGroup; // RFC 2920 §3.1: the client must wait for the reply before sending more
+  std::string_view name;   // upper case, as on the wire
+  bool allowedBeforeTls;   // false: 530 5.7.0 until STARTTLS succeeded
+  bool needsHelo;          // false: may come before EHLO/HELO
+  bool needsAuth;          // true: 530 5.7.0 until AUTH succeeded
+  bool endsPipelineGroup;  // RFC 2920 §3.1: the client must wait for the reply before sending more
 };
 
 // The entry for a verb (case-insensitive), or nullptr when the verb is unknown.

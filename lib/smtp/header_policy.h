@@ -16,6 +16,7 @@
 namespace postern::smtp {
 
 // The rejection, or nullopt when the author fields are acceptable.
-std::optional<core::Reply> checkAuthorFields(const HeaderScanner& headers, const mail::AllowedSenders& allowed);
+std::optional<core::Reply> checkAuthorFields(const HeaderScanner& headers,
+                                             const mail::AllowedSenders& allowed);
 
 }  // namespace postern::smtp

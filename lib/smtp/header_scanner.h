@@ -34,11 +34,11 @@ class HeaderScanner {
   void line(std::string_view text);
   void field();
 
-  std::size_t budget_;      // header octets still allowed
-  bool done_ = false;       // the empty line was seen (or the budget ran out)
+  std::size_t budget_;  // header octets still allowed
+  bool done_ = false;   // the empty line was seen (or the budget ran out)
   bool tooLarge_ = false;
-  std::string partial_;     // the current line up to now
-  std::string field_;       // the current field, unfolded, waiting for a possible continuation line
+  std::string partial_;  // the current line up to now
+  std::string field_;    // the current field, unfolded, waiting for a possible continuation line
   std::vector<std::string> from_;
   std::vector<std::string> sender_;
   bool hasDate_ = false;

@@ -29,7 +29,9 @@ class LineReader {
   // The completed line, once; nullopt while a line is still incomplete.
   std::optional<CommandLine> takeLine();
   // Bytes of an incomplete line are held.
-  bool holdsPartialLine() const { return !buf_.empty() || pendingCr_ || defect_ != CommandLine::Defect::None; }
+  bool holdsPartialLine() const {
+    return !buf_.empty() || pendingCr_ || defect_ != CommandLine::Defect::None;
+  }
   void clear();
 
  private:

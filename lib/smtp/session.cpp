@@ -1,5 +1,6 @@
 #include "smtp/session.h"
 
+#include <algorithm>
 #include <array>
 
 #include "core/text.h"
@@ -18,14 +19,22 @@ constexpr std::size_t kMaxAuthLine = 12288;
 
 const char* stateName(SessionState s) {
   switch (s) {
-    case SessionState::Fresh: return "Fresh";
-    case SessionState::Greeted: return "Greeted";
-    case SessionState::Auth: return "Auth";
-    case SessionState::Mail: return "Mail";
-    case SessionState::Rcpt: return "Rcpt";
-    case SessionState::Data: return "Data";
-    case SessionState::TlsPending: return "TlsPending";
-    case SessionState::Closed: return "Closed";
+    case SessionState::Fresh:
+      return "Fresh";
+    case SessionState::Greeted:
+      return "Greeted";
+    case SessionState::Auth:
+      return "Auth";
+    case SessionState::Mail:
+      return "Mail";
+    case SessionState::Rcpt:
+      return "Rcpt";
+    case SessionState::Data:
+      return "Data";
+    case SessionState::TlsPending:
+      return "TlsPending";
+    case SessionState::Closed:
+      return "Closed";
   }
   return "?";
 }
@@ -38,8 +47,8 @@ bool isProtocolError(const Reply& r) {
 
 // A browser or proxy client pointed at the SMTP port (the cross-protocol attacks of ALPACA and older).
 bool isHttpRequest(std::string_view line, std::string_view verb) {
-  static constexpr std::array<std::string_view, 7> kMethods{"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS",
-                                                            "CONNECT"};
+  static constexpr std::array<std::string_view, 7> kMethods{"GET",    "POST",    "HEAD",   "PUT",
+                                                            "DELETE", "OPTIONS", "CONNECT"};
   if (verb.size() == line.size()) return false;  // no space after it
   for (const auto m : kMethods)
     if (core::iequalsAscii(verb, m)) return true;
@@ -91,6 +100,7 @@ std::chrono::seconds Session::Impl::readTimeout() const {
 }
 
 bool Session::Impl::checkFirstBytes(std::string_view bytes) {
+  if (bytes.empty()) return true;
   probe_.append(bytes.substr(0, 2 - probe_.size()));
   if (probe_.size() < 2 && probe_ == "\x16") return true;  // could still be a ClientHello: wait
   firstBytesChecked_ = true;
@@ -143,10 +153,17 @@ const CommandSpec* Session::Impl::handleLine(const CommandLine& line) {
       enter(SessionState::Greeted);
     }
     switch (line.defect) {
-      case CommandLine::Defect::BareCrOrLf: reply(Reply(500, "5.5.2", "Bare CR or LF not allowed")); break;
-      case CommandLine::Defect::Nul: reply(Reply(500, "5.5.2", "NUL character not allowed")); break;
-      case CommandLine::Defect::TooLong: reply(Reply(500, "5.5.2", "Line too long")); break;
-      case CommandLine::Defect::None: break;
+      case CommandLine::Defect::BareCrOrLf:
+        reply(Reply(500, "5.5.2", "Bare CR or LF not allowed"));
+        break;
+      case CommandLine::Defect::Nul:
+        reply(Reply(500, "5.5.2", "NUL character not allowed"));
+        break;
+      case CommandLine::Defect::TooLong:
+        reply(Reply(500, "5.5.2", "Line too long"));
+        break;
+      case CommandLine::Defect::None:
+        break;
     }
     return nullptr;
   }
@@ -179,30 +196,42 @@ const CommandSpec* Session::Impl::handleLine(const CommandLine& line) {
 
 void Session::Impl::dispatch(const CommandSpec& spec, std::string_view argument) {
   switch (spec.verb) {
-    case Verb::Ehlo: return hello(argument, true);
-    case Verb::Helo: return hello(argument, false);
-    case Verb::StartTls: return startTls(argument);
-    case Verb::Auth: return auth(argument);
-    case Verb::Mail: return mail(argument);
-    case Verb::Rcpt: return rcpt(argument);
-    case Verb::Data: return data(argument);
+    case Verb::Ehlo:
+      return hello(argument, true);
+    case Verb::Helo:
+      return hello(argument, false);
+    case Verb::StartTls:
+      return startTls(argument);
+    case Verb::Auth:
+      return auth(argument);
+    case Verb::Mail:
+      return mail(argument);
+    case Verb::Rcpt:
+      return rcpt(argument);
+    case Verb::Data:
+      return data(argument);
     case Verb::Rset:
       if (!argument.empty()) return reply(Reply(501, "5.5.4", "Syntax: RSET"));
       resetTransaction();
       enter(idleState());
       return reply(Reply(250, "2.0.0", "Ok"));
-    case Verb::Noop: return reply(Reply(250, "2.0.0", "Ok"));  // RFC 5321 §4.1.1.9: argument ignored
+    case Verb::Noop:
+      return reply(Reply(250, "2.0.0", "Ok"));  // RFC 5321 §4.1.1.9: argument ignored
     case Verb::Vrfy:
       // RFC 5321 §3.5.3: 252 neither confirms nor denies, so the user list does not leak.
       return reply(Reply(252, "2.5.0", "Cannot VRFY user, but will accept message and attempt delivery"));
-    case Verb::Expn: return reply(Reply(502, "5.5.1", "EXPN not supported"));
-    case Verb::Help: return reply(Reply(214, "2.0.0", "https://www.rfc-editor.org/rfc/rfc5321"));
-    case Verb::Quit: return reply(Reply(221, "2.0.0", "Bye", true));
+    case Verb::Expn:
+      return reply(Reply(502, "5.5.1", "EXPN not supported"));
+    case Verb::Help:
+      return reply(Reply(214, "2.0.0", "https://www.rfc-editor.org/rfc/rfc5321"));
+    case Verb::Quit:
+      return reply(Reply(221, "2.0.0", "Bye", true));
   }
 }
 
 void Session::Impl::hello(std::string_view argument, bool extended) {
-  if (argument.empty()) return reply(Reply(501, "5.5.4", extended ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
+  if (argument.empty())
+    return reply(Reply(501, "5.5.4", extended ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
   // RFC 5321 §4.1.4: EHLO/HELO in a session resets any transaction, as RSET would; AUTH stays.
   resetTransaction();
   helo_ = std::string(argument);

@@ -65,14 +65,16 @@ void Session::Impl::authOutcome(const AuthOutcome& outcome) {
   }
   enter(SessionState::Greeted);
   switch (outcome.status) {
-    case Status::Continue: break;
+    case Status::Continue:
+      break;
     case Status::Success: {
       mail::AllowedSenders senders;
       try {
         senders = services_.senders.sendersFor(outcome.login);
       } catch (const std::exception& e) {  // the store failed: unknown is temporary (DESIGN.md "Errors")
         services_.authenticator.reset();
-        out_.log(LogLevel::Error, "auth", "sender lookup failed for login=" + outcome.login + ": " + e.what());
+        out_.log(LogLevel::Error, "auth",
+                 "sender lookup failed for login=" + outcome.login + ": " + e.what());
         return reply(temporaryFailure());
       }
       authenticated_ = true;
@@ -101,8 +103,8 @@ void Session::Impl::authFailed(const AuthOutcome& outcome) {
   services_.authenticator.reset();
   ++authFailures_;
   const std::string who = outcome.login.empty() ? "" : "login=" + outcome.login + " ";
-  const char* what = outcome.status == AuthOutcome::Status::AuthzRefused ? "authorization identity refused"
-                                                                          : "failed";
+  const char* what =
+      outcome.status == AuthOutcome::Status::AuthzRefused ? "authorization identity refused" : "failed";
   out_.log(LogLevel::Warning, "auth", who + "mechanism=" + authMechanism_ + " " + what);
   // The same delay and reply for an unknown user and a wrong password, so neither can be told apart.
   out_.pause(config_.authFailureDelay);

@@ -35,8 +35,9 @@ std::optional<Reply> Session::Impl::verdict() const {
   if (dataReader_->tooLarge()) return Reply(552, "5.3.4", "Message size exceeds fixed maximum message size");
   if (dataReader_->sawBareCrOrLf()) return Reply(550, "5.5.2", "Message contains bare CR or LF");
   if (dataReader_->sawLongLine())
-    return Reply(550, "5.5.2", "Message contains a line longer than " + std::to_string(config_.maxTextLine - 2) +
-                                   " octets");
+    return Reply(
+        550, "5.5.2",
+        "Message contains a line longer than " + std::to_string(config_.maxTextLine - 2) + " octets");
   if (auto r = checkAuthorFields(*headers_, senders_)) return r;
   return writeFailure_;
 }

@@ -31,7 +31,8 @@ enum class SessionState { Fresh, Greeted, Auth, Mail, Rcpt, Data, TlsPending, Cl
 
 class Session::Impl {
  public:
-  Impl(const SessionConfig& config, ConnectionInfo connection, SessionServices services, SessionOutput& output);
+  Impl(const SessionConfig& config, ConnectionInfo connection, SessionServices services,
+       SessionOutput& output);
 
   // session.cpp
   void start();

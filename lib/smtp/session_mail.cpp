@@ -1,5 +1,7 @@
 // Session::Impl — MAIL, RCPT and the start of DATA: check the parsed argument, apply the sender policy,
 // then change the transaction (STYLE.md §3).
+#include <algorithm>
+
 #include "core/error.h"
 #include "smtp/command_parser.h"
 #include "smtp/session_impl.h"
@@ -64,7 +66,8 @@ void Session::Impl::data(std::string_view argument) {
   if (!argument.empty()) return reply(Reply(501, "5.5.4", "Syntax: DATA"));
   if (state_ != SessionState::Mail && state_ != SessionState::Rcpt)
     return reply(Reply(503, "5.5.1", "Need MAIL command"));
-  if (state_ == SessionState::Mail) return reply(Reply(554, "5.5.1", "No valid recipients"));  // RFC 5321 §3.3
+  if (state_ == SessionState::Mail)
+    return reply(Reply(554, "5.5.1", "No valid recipients"));  // RFC 5321 §3.3
 
   envelope_.arrival = services_.clock.now();
   try {

@@ -87,8 +87,8 @@ BOOST_AUTO_TEST_CASE(finds_the_closing_bracket_outside_a_quoted_local_part) {
 }
 
 BOOST_AUTO_TEST_CASE(rejects_mail_syntax_with_501_5_5_4) {
-  for (const auto* arg : {"", "FROM", "TO:<a@b.example>", "FROM:a@b.example", "FROM:<a@b.example",
-                          "FROM:<a@b.example>SIZE=1"})
+  for (const auto* arg :
+       {"", "FROM", "TO:<a@b.example>", "FROM:a@b.example", "FROM:<a@b.example", "FROM:<a@b.example>SIZE=1"})
     BOOST_TEST(errorOf(parseMailFrom(arg)) == "501 5.5.4 Syntax: MAIL FROM:<address>\r\n", arg);
 }
 
@@ -98,13 +98,15 @@ BOOST_AUTO_TEST_CASE(rejects_a_bad_sender_address_with_501_5_1_7) {
 }
 
 BOOST_AUTO_TEST_CASE(rejects_unknown_parameters_with_555) {
-  BOOST_TEST(errorOf(parseMailFrom("FROM:<a@example.org> RET=FULL")) == "555 5.5.4 Unsupported parameter\r\n");
+  BOOST_TEST(errorOf(parseMailFrom("FROM:<a@example.org> RET=FULL")) ==
+             "555 5.5.4 Unsupported parameter\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(rejects_bad_parameter_values_and_duplicates) {
-  for (const auto* arg : {"FROM:<a@example.org> SIZE=x", "FROM:<a@example.org> SIZE", "FROM:<a@example.org> SIZE=",
-                          "FROM:<a@example.org> BODY=BINARYMIME", "FROM:<a@example.org> SMTPUTF8=yes",
-                          "FROM:<a@example.org> SIZE=1 SIZE=2", "FROM:<a@example.org> =x"})
+  for (const auto* arg :
+       {"FROM:<a@example.org> SIZE=x", "FROM:<a@example.org> SIZE",
+        "FROM:<a@example.org> SIZE=", "FROM:<a@example.org> BODY=BINARYMIME",
+        "FROM:<a@example.org> SMTPUTF8=yes", "FROM:<a@example.org> SIZE=1 SIZE=2", "FROM:<a@example.org> =x"})
     BOOST_TEST(errorOf(parseMailFrom(arg)) == "501 5.5.4 Bad parameter syntax\r\n", arg);
 }
 

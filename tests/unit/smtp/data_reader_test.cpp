@@ -10,7 +10,7 @@ using postern::smtp::DataReader;
 namespace {
 
 struct Run {
-  std::string message;      // what reached the sink
+  std::string message;       // what reached the sink
   std::size_t consumed = 0;  // bytes the reader took
   std::size_t batches = 0;
   bool finished = false;
@@ -24,7 +24,8 @@ struct Run {
 Run read(std::string_view input, std::size_t chunkSize = 1 << 20, std::size_t maxSize = 1 << 20,
          std::size_t batchSize = DataReader::kBatchSize) {
   Run run;
-  DataReader reader({maxSize, 1000}, [&](std::string_view b) { run.message.append(b), ++run.batches; }, batchSize);
+  DataReader reader(
+      {maxSize, 1000}, [&](std::string_view b) { run.message.append(b), ++run.batches; }, batchSize);
   while (!input.empty() && !reader.finished()) {
     const std::string_view chunk = input.substr(0, chunkSize);
     const std::size_t n = reader.feed(chunk);
@@ -71,8 +72,8 @@ BOOST_AUTO_TEST_CASE(passes_8bit_bytes_unchanged) {
 }
 
 BOOST_AUTO_TEST_CASE(smuggling_sequences_never_end_the_data) {
-  for (const std::string evil : {"a\n.\r\n", "a\r\n.\n", "a\r.\r\n", "a\n.\n", "a\r.\r", "a\r\n.\r",
-                                 "a\r\n.\rMAIL FROM:<x@y>\r\n"}) {
+  for (const std::string evil :
+       {"a\n.\r\n", "a\r\n.\n", "a\r.\r\n", "a\n.\n", "a\r.\r", "a\r\n.\r", "a\r\n.\rMAIL FROM:<x@y>\r\n"}) {
     const Run r = read(evil + "b\r\n");
     BOOST_TEST(!r.finished, "ended early on a smuggling sequence");
     BOOST_TEST(r.bare);

@@ -129,8 +129,8 @@ class FakeAuthenticator final : public Authenticator {
 
 class FakeSenderDirectory final : public SenderDirectory {
  public:
-  std::map<std::string, std::vector<std::string>> patterns{
-      {"alice", {"alice@example.org", "@alice.example"}}, {"bob", {"bob@example.org"}}};
+  std::map<std::string, std::vector<std::string>> patterns{{"alice", {"alice@example.org", "@alice.example"}},
+                                                           {"bob", {"bob@example.org"}}};
   bool fail = false;
   mail::AllowedSenders sendersFor(const std::string& login) override {
     if (fail) throw core::Error::temporary("store unavailable");
@@ -222,8 +222,8 @@ struct Harness {
 
   // Builds the session (after the test adjusted config/connection) and sends the greeting.
   Session& open() {
-    session = std::make_unique<Session>(config, connection, SessionServices{authenticator, senders, spool, clock},
-                                        output);
+    session = std::make_unique<Session>(config, connection,
+                                        SessionServices{authenticator, senders, spool, clock}, output);
     session->start();
     return *session;
   }

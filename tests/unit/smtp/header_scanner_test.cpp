@@ -30,7 +30,8 @@ std::string verdict(std::string_view message) {
 BOOST_AUTO_TEST_SUITE(header_scanner)
 
 BOOST_AUTO_TEST_CASE(collects_from_and_sender_and_notes_date_and_message_id) {
-  const auto h = scan("from: A <a@example.org>\r\nSENDER: s@example.org\r\nDate: x\r\nMessage-Id: <1@x>\r\n\r\nbody\r\n");
+  const auto h = scan(
+      "from: A <a@example.org>\r\nSENDER: s@example.org\r\nDate: x\r\nMessage-Id: <1@x>\r\n\r\nbody\r\n");
   BOOST_TEST(h.from().size() == 1u);
   BOOST_TEST(h.from()[0] == "A <a@example.org>");
   BOOST_TEST(h.sender()[0] == "s@example.org");
@@ -106,8 +107,9 @@ BOOST_AUTO_TEST_CASE(checks_the_sender_field_too) {
              "550 5.7.1 Sender header address <mallory@evil.test> not owned by you\r\n");
   BOOST_TEST(verdict("From: alice@example.org\r\nSender: a@alice.example, b@alice.example\r\n\r\n") ==
              "550 5.6.0 Malformed Sender header\r\n");
-  BOOST_TEST(verdict("From: alice@example.org\r\nSender: a@alice.example\r\nSender: b@alice.example\r\n\r\n") ==
-             "550 5.7.1 Message has more than one Sender header\r\n");
+  BOOST_TEST(
+      verdict("From: alice@example.org\r\nSender: a@alice.example\r\nSender: b@alice.example\r\n\r\n") ==
+      "550 5.7.1 Message has more than one Sender header\r\n");
   BOOST_TEST(verdict("From: x@alice.example\r\nSender: alice@example.org\r\n\r\n") == "ok");
 }
 

@@ -12,7 +12,8 @@ using Defect = CommandLine::Defect;
 
 namespace {
 // Feeds the input in chunks of chunkSize and collects every completed line.
-std::vector<CommandLine> readAll(std::string_view input, std::size_t chunkSize = 1000, std::size_t limit = 512) {
+std::vector<CommandLine> readAll(std::string_view input, std::size_t chunkSize = 1000,
+                                 std::size_t limit = 512) {
   LineReader r;
   std::vector<CommandLine> lines;
   while (!input.empty()) {

@@ -141,7 +141,8 @@ BOOST_AUTO_TEST_CASE(auth_after_helo_is_out_of_sequence) {
 BOOST_AUTO_TEST_CASE(auth_twice_is_out_of_sequence) {
   Harness h;
   h.authenticated();
-  BOOST_TEST(h.line("AUTH PLAIN " + plainResponse("alice", "secret")) == "503 5.5.1 Already authenticated\r\n");
+  BOOST_TEST(h.line("AUTH PLAIN " + plainResponse("alice", "secret")) ==
+             "503 5.5.1 Already authenticated\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(mail_before_auth_requires_authentication) {

@@ -110,7 +110,8 @@ BOOST_AUTO_TEST_CASE(implicit_tls_starts_with_tls_and_never_offers_starttls) {
   h.line("EHLO client.example");
   BOOST_TEST(h.output.last().lines.back() == "AUTH PLAIN LOGIN");
   BOOST_TEST(h.line("STARTTLS") == "503 5.5.1 TLS already active\r\n");
-  BOOST_TEST(h.line("AUTH PLAIN " + plainResponse("alice", "secret")) == "235 2.7.0 Authentication successful\r\n");
+  BOOST_TEST(h.line("AUTH PLAIN " + plainResponse("alice", "secret")) ==
+             "235 2.7.0 Authentication successful\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(mail_before_ehlo_is_out_of_sequence) {
@@ -125,7 +126,8 @@ BOOST_AUTO_TEST_CASE(simple_commands_answer_as_specified) {
   Harness h;
   BOOST_TEST(h.line("NOOP anything") == "250 2.0.0 Ok\r\n");
   BOOST_TEST(h.line("RSET") == "250 2.0.0 Ok\r\n");
-  BOOST_TEST(h.line("VRFY alice") == "252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery\r\n");
+  BOOST_TEST(h.line("VRFY alice") ==
+             "252 2.5.0 Cannot VRFY user, but will accept message and attempt delivery\r\n");
   BOOST_TEST(h.line("EXPN staff") == "502 5.5.1 EXPN not supported\r\n");
   BOOST_TEST(h.line("HELP") == "214 2.0.0 https://www.rfc-editor.org/rfc/rfc5321\r\n");
 }
@@ -190,7 +192,8 @@ BOOST_AUTO_TEST_CASE(a_client_hello_split_after_its_first_byte_is_still_recognis
 }
 
 BOOST_AUTO_TEST_CASE(http_requests_are_refused_and_closed) {
-  for (const auto* request : {"GET / HTTP/1.1", "POST /x HTTP/1.0", "CONNECT mx:25 HTTP/1.1", "options * HTTP/1.1"}) {
+  for (const auto* request :
+       {"GET / HTTP/1.1", "POST /x HTTP/1.0", "CONNECT mx:25 HTTP/1.1", "options * HTTP/1.1"}) {
     Harness h;
     BOOST_TEST(h.line(request) == "554 5.5.1 Not an SMTP client\r\n", request);
     BOOST_TEST(h.session->closed());

@@ -20,8 +20,8 @@ BOOST_AUTO_TEST_CASE(queues_the_message_and_reports_its_id) {
   const auto& m = h.spool.lastMessage();
   BOOST_TEST(m.committed);
   BOOST_TEST(m.data == kMessage);
-  BOOST_TEST(h.output.logged("queued", "id=Q1 from=<alice@example.org> recipients=1 size=" +
-                                           std::to_string(kMessage.size())));
+  BOOST_TEST(h.output.logged(
+      "queued", "id=Q1 from=<alice@example.org> recipients=1 size=" + std::to_string(kMessage.size())));
 }
 
 BOOST_AUTO_TEST_CASE(the_transaction_resets_and_authentication_stays) {
@@ -82,7 +82,7 @@ BOOST_AUTO_TEST_CASE(streams_in_batches_without_holding_the_whole_message) {
   h.line("DATA");
   h.send("From: alice@example.org\r\n\r\n");
   const std::string line = std::string(998, 'x') + "\r\n";
-  for (int i = 0; i < 300; ++i) h.send(line);  // about 300 KB
+  for (int i = 0; i < 300; ++i) h.send(line);      // about 300 KB
   BOOST_TEST(h.spool.lastMessage().writes >= 4u);  // written while the message was still arriving
   BOOST_TEST(h.send(".\r\n") == kQueued);
 }
@@ -103,7 +103,8 @@ BOOST_AUTO_TEST_CASE(a_pipelined_transaction_in_one_feed_switches_modes_at_354_r
   h.authenticated();
   BOOST_TEST(h.send("MAIL FROM:<alice@example.org>\r\nRCPT TO:<bob@example.com>\r\nDATA\r\n" + kMessage +
                     ".\r\nQUIT\r\n") ==
-             "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n" + kQueued + "221 2.0.0 Bye\r\n");
+             "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n" + kQueued +
+                 "221 2.0.0 Bye\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(smuggled_end_of_data_does_not_end_the_message) {
@@ -176,7 +177,8 @@ BOOST_AUTO_TEST_CASE(refuses_a_from_address_not_owned) {
 BOOST_AUTO_TEST_CASE(refuses_a_malformed_from) {
   Harness h;
   h.inTransaction();
-  BOOST_TEST(h.deliver("From: Alice <alice@example.org\r\n\r\nx\r\n") == "550 5.6.0 Malformed From header\r\n");
+  BOOST_TEST(h.deliver("From: Alice <alice@example.org\r\n\r\nx\r\n") ==
+             "550 5.6.0 Malformed From header\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(refuses_a_sender_field_not_owned) {

@@ -24,7 +24,8 @@ BOOST_AUTO_TEST_CASE(accepts_any_address_of_an_owned_domain) {
 BOOST_AUTO_TEST_CASE(refuses_a_sender_not_owned) {
   Harness h;
   h.authenticated();
-  BOOST_TEST(h.line("MAIL FROM:<bob@example.org>") == "553 5.7.1 <bob@example.org>: Sender address not owned by you\r\n");
+  BOOST_TEST(h.line("MAIL FROM:<bob@example.org>") ==
+             "553 5.7.1 <bob@example.org>: Sender address not owned by you\r\n");
   BOOST_TEST(!h.session->inTransaction());
 }
 
@@ -59,7 +60,8 @@ BOOST_AUTO_TEST_CASE(non_ascii_sender_without_smtputf8_is_553_5_6_7) {
   Harness h;
   h.senders.patterns["alice"].push_back("j\xc3\xb6rg@example.org");
   h.authenticated();
-  BOOST_TEST(h.line("MAIL FROM:<j\xc3\xb6rg@example.org>") == "553 5.6.7 Non-ASCII address requires SMTPUTF8\r\n");
+  BOOST_TEST(h.line("MAIL FROM:<j\xc3\xb6rg@example.org>") ==
+             "553 5.6.7 Non-ASCII address requires SMTPUTF8\r\n");
   BOOST_TEST(h.line("MAIL FROM:<j\xc3\xb6rg@example.org> SMTPUTF8") == "250 2.1.0 Ok\r\n");
 }
 
