@@ -423,7 +423,13 @@ class SmtpClient:
     # -- I/O
     def _wrap(self, context):
         self.note("*", "TLS handshake (server_hostname=%s)" % self.server.hostname)
-        self.sock = context.wrap_socket(self.sock, server_hostname=self.server.hostname)
+        tls = context.wrap_socket(self.sock, server_hostname=self.server.hostname, do_handshake_on_connect=False)
+        self.sock = tls
+        try:
+            tls.do_handshake()
+        except BaseException:
+            tls.close()
+            raise
         self.tls_version = self.sock.version()
         self.note("*", "TLS established: %s %s" % (self.tls_version, self.sock.cipher()[0]))
 
@@ -757,8 +763,14 @@ class ServerTestCase(unittest.TestCase):
             cls.server.cleanup()
 
     def tearDown(self):
+        # Python 3.11 reports a failure to the result before tearDown; the server log is then shown once
+        # the class is done (tearDownClass).
         outcome = getattr(self, "_outcome", None)
-        if outcome is not None and not getattr(outcome, "success", True):
+        result = getattr(outcome, "result", None)
+        failed = not getattr(outcome, "success", True)
+        if result is not None:
+            failed = failed or any(test is self for test, _ in list(result.failures) + list(result.errors))
+        if failed:
             type(self)._any_failure = True
 
     # -- helpers

@@ -2,11 +2,14 @@
 errors and foreign protocols (bare LF in commands, HTTP, a TLS ClientHello on the plaintext port, repeated
 errors), plus the simple commands VRFY, EXPN, NOOP, RSET and QUIT."""
 
+import random
+import socket
+import struct
 import time
 import unittest
 
-from postern_harness import (IO_TIMEOUT, PosternServer, ServerTestCase, all_queued, client_hello_bytes,
-                             find_queued, queue_id_of, spool_files)
+from postern_harness import (IO_TIMEOUT, LOOPBACK, PosternServer, ServerTestCase, all_queued,
+                             client_hello_bytes, find_queued, make_message, queue_id_of, spool_files)
 
 ALICE = "alice@example.org"
 ALICE_PASSWORD = "alice-secret-1"
@@ -166,6 +169,32 @@ class LimitsAndErrorsTest(ServerTestCase):
         replies = client.read_until_closed()
         self.assertEqual([r.code for r in replies], [221], "\n" + client.transcript_text())
 
+    def test_many_pipelined_commands_get_all_replies_in_order(self):
+        client = self.connect()
+        client.send_raw(b"".join(b"VRFY n%d\r\nNOOP\r\n" % i for i in range(150)))
+        codes = [client.read_reply().code for _ in range(300)]
+        self.assertEqual(codes, [252, 250] * 150)
+        self.assertReply(client.cmd("RSET"), 250)
+
+    def test_server_survives_garbage_on_every_port(self):
+        rng = random.Random(20261130)
+        blobs = [bytes(rng.getrandbits(8) for _ in range(rng.randint(1, 3000))) for _ in range(12)]
+        blobs += [b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + blobs[0][:40],  # a truncated ClientHello
+                  b"\x00" * 2000, b"\r\n" * 500, b"\n" * 600, b"EHLO " + b"\xff" * 600 + b"\r\n"]
+        for kind in ("submission", "submissions", "alternate"):
+            for blob in blobs:
+                with socket.create_connection((LOOPBACK, self.server.port(kind)), timeout=IO_TIMEOUT) as raw:
+                    try:
+                        raw.sendall(blob)
+                        raw.shutdown(socket.SHUT_WR)
+                        while raw.recv(65536):
+                            pass
+                    except OSError:
+                        pass  # reset by the server: fine
+        # Still serving, and still correct.
+        client = self.alice()
+        find_queued(self.server, queue_id_of(client.send_message(ALICE, ["bob@example.net"], make_message(ALICE))))
+
     def test_commands_are_case_insensitive(self):
         client = self.connect()
         self.assertReply(client.cmd("ehlo client.example.org"), 250)
@@ -203,6 +232,65 @@ class PerAddressConnectionCapTest(ServerTestCase):
         other = self.connect("alternate", read_greeting=False)
         replies = other.read_until_closed()
         self.assertEqual([(r.code, r.enhanced) for r in replies], [(421, "4.7.0")], other.transcript_text())
+
+
+class ConnectionAccountingTest(ServerTestCase):
+    """Connections that end abnormally give their slot back (a leak would lock an office out)."""
+
+    settings = {"smtp.max_connections_per_ip": "3", "smtp.timeout.preauth": "60"}
+    users = {ALICE: (ALICE_PASSWORD, [])}
+
+    def test_abnormally_ended_connections_release_their_slots(self):
+        for _ in range(4):
+            # HTTP request: 554 and close
+            client = self.connect()
+            client.send_raw(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+            client.read_until_closed()
+            client.close()
+            # TLS ClientHello on the plaintext port: close
+            client = self.connect()
+            client.send_raw(client_hello_bytes())
+            client.read_until_closed()
+            client.close()
+            # Client vanishes in the middle of the implicit-TLS handshake
+            raw = socket.create_connection((LOOPBACK, self.server.port("submissions")), timeout=IO_TIMEOUT)
+            raw.sendall(client_hello_bytes()[:50])
+            raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST on close
+            raw.close()
+            # Client resets in the middle of DATA
+            client = self.server.session(ALICE, ALICE_PASSWORD)
+            client.expect(client.cmd("MAIL FROM:<%s>" % ALICE), 250, "MAIL")
+            client.expect(client.cmd("RCPT TO:<bob@example.net>"), 250, "RCPT")
+            client.expect(client.cmd("DATA"), 354, "DATA")
+            client.send_raw(b"Subject: cut\r\n\r\npartial")
+            client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+        # All slots come back (asynchronously: poll until three connections are admitted together).
+        deadline = time.monotonic() + IO_TIMEOUT
+        while True:
+            clients = [self.connect() for _ in range(3)]
+            if all(c.greeting.code == 220 for c in clients):
+                break
+            for c in clients:
+                c.close()
+            if time.monotonic() > deadline:
+                self.fail("connection slots were not released\n" + self.server.log_excerpt(60))
+            time.sleep(0.2)
+        for c in clients:
+            self.assertReply(c.cmd("NOOP"), 250)
+
+
+class TotalConnectionCapTest(ServerTestCase):
+    settings = {"smtp.max_connections": "2", "smtp.max_connections_per_ip": "20"}
+
+    def test_connection_beyond_max_connections_gets_421(self):
+        first, second = self.connect(), self.connect()
+        self.assertReply(first.greeting, 220)
+        self.assertReply(second.greeting, 220)
+        third = self.connect("alternate", read_greeting=False)
+        replies = third.read_until_closed()
+        self.assertEqual([r.code for r in replies], [421], third.transcript_text())
+        self.assertReply(first.cmd("NOOP"), 250)
 
 
 class IdleTimeoutTest(ServerTestCase):

@@ -120,6 +120,23 @@ class TlsAndStarttlsTest(ServerTestCase):
         self.assertReply(client.cmd("NOOP"), 250)
         self.assertReply(client.cmd("EHLO client.example.org"), 250)
 
+    def test_starttls_with_plaintext_in_a_separate_write_never_runs_it(self):
+        # The injected bytes may reach the server with STARTTLS or just after it; either the session
+        # discards them or they break the handshake. They must never be taken as commands.
+        client = self.connect()
+        client.ehlo()
+        client.send_raw(b"STARTTLS\r\n")
+        client.send_raw(b"MAIL FROM:<" + ALICE.encode() + b">\r\n")
+        self.assertReply(client.read_reply(), 220)
+        self.assertEqual(client.buffer, b"")
+        try:
+            client._wrap(self.server.tls_context())
+        except (ssl.SSLError, ConnectionResetError, BrokenPipeError):
+            return  # the handshake failed on the plaintext: safe
+        reply = client.cmd("EHLO client.example.org")
+        self.assertReply(reply, 250)
+        self.assertIn("AUTH", reply.keywords, reply.raw)
+
     def test_generated_certificate_verifies_for_the_configured_hostname(self):
         context = self.server.tls_context()
         with socket.create_connection((LOOPBACK, self.server.port("submissions")), timeout=IO_TIMEOUT) as raw:
