@@ -3,6 +3,8 @@ user and address administration while the server runs, configuration checks, and
 1 failure, 2 usage)."""
 
 import os
+import signal
+import socket
 import subprocess
 import unittest
 
@@ -50,6 +52,48 @@ class FirstStartTest(unittest.TestCase):
                 server.stop()
             finally:
                 server.cleanup()
+
+
+class ProcessTest(unittest.TestCase):
+    def test_sigint_stops_the_server_with_exit_0(self):
+        server = PosternServer()
+        self.addCleanup(server.cleanup)
+        server.start()
+        process = server.process
+        process.send_signal(signal.SIGINT)
+        self.assertEqual(process.wait(timeout=120), 0, server.log_excerpt())
+        server.process = None
+
+    def test_serve_exits_1_when_a_port_is_taken(self):
+        with socket.socket() as taken:
+            taken.bind(("127.0.0.1", 0))
+            taken.listen(1)
+            port = taken.getsockname()[1]
+            server = PosternServer({"listen.submission": "127.0.0.1:%d" % port})
+            self.addCleanup(server.cleanup)
+            with self.assertRaises(AssertionError) as raised:
+                server.start()
+            self.assertIn("exited with status 1", str(raised.exception))
+            self.assertIn(str(port), server.log_text())
+
+    def test_database_and_spool_are_not_readable_by_other_users(self):
+        server = PosternServer()
+        self.addCleanup(server.cleanup)
+        server.add_user(ALICE, ALICE_PASSWORD)
+        server.start()
+        try:
+            client = server.session(ALICE, ALICE_PASSWORD)
+            try:
+                queued = find_queued(server, queue_id_of(client.send_message(ALICE, ["bob@example.net"],
+                                                                             make_message(ALICE))))
+            finally:
+                client.close()
+        finally:
+            server.stop()
+        paths = [os.path.join(server.data_dir, "postern.db"), queued.body_path, queued.envelope_path]
+        for path in paths:
+            self.assertEqual(os.stat(path).st_mode & 0o007, 0, "%s is accessible to other users (mode %o)"
+                             % (path, os.stat(path).st_mode & 0o777))
 
 
 class CliTest(unittest.TestCase):

@@ -131,6 +131,12 @@ class SenderRulesTest(ServerTestCase):
         self.assertReply(reply, 550, "5.7.1")
         self.assertSpoolUnchanged(before)
 
+    def test_foreign_mailbox_folded_onto_an_owned_from_gets_550_5_7_1(self):
+        message = make_message(None, extra_headers=["From: %s,\r\n %s" % (ALICE, BOB), "Sender: " + ALICE])
+        _, reply, before = self.send(message)
+        self.assertReply(reply, 550, "5.7.1")
+        self.assertSpoolUnchanged(before)
+
     def test_upper_case_header_from_not_owned_gets_550_5_7_1(self):
         message = make_message(None, extra_headers=["FROM: %s" % BOB])
         _, reply, before = self.send(message)

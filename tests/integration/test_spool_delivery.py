@@ -180,6 +180,23 @@ class SpoolDeliveryTest(ServerTestCase):
         self.assertIn(b"Date: ", queued.prepended)
         self.assertIn(b"Message-ID: ", queued.prepended.replace(b"Message-Id: ", b"Message-ID: "))
 
+    def test_added_message_ids_are_unique(self):
+        client = self.session(ALICE, ALICE_PASSWORD)
+        ids = set()
+        for _ in range(5):
+            queued = find_queued(self.server, queue_id_of(client.send_message(ALICE, ["bob@example.net"],
+                                                                              message_without())))
+            ids.update(queued.header_values("Message-ID"))
+        self.assertEqual(len(ids), 5)
+
+    def test_message_of_headers_only_without_an_empty_line_passes(self):
+        message = ("From: %s\r\nTo: bob@example.net\r\nSubject: headers only\r\n" % ALICE).encode()
+        _, _, queued = self.deliver(message)
+        self.assertEqual(queued.body, message)
+        self.assertEqual(len(queued.header_values("Date")), 1)
+        self.assertEqual(len(queued.header_values("Message-ID")), 1)
+        self.assertEqual(queued.header_values("Subject"), ["headers only"])
+
     def test_date_and_message_id_untouched_when_present(self):
         message = make_message(ALICE, extra_headers=[])
         original = dict((n.lower(), v) for n, v in parse_header_fields(message))

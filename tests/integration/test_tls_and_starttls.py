@@ -2,13 +2,17 @@
 on submissions (RFC 8314), protocol versions, the generated certificate, and CVE-2011-0411 (plaintext
 pipelined after STARTTLS must be discarded)."""
 
+import os
+import shutil
 import socket
 import ssl
+import subprocess
+import tempfile
 import threading
 import unittest
 import warnings
 
-from postern_harness import (HOSTNAME, IO_TIMEOUT, LOOPBACK, ServerTestCase, legacy_client_context,
+from postern_harness import (HOSTNAME, IO_TIMEOUT, LOOPBACK, PosternServer, ServerTestCase, legacy_client_context,
                              make_message, queue_id_of, find_queued, verifying_context)
 
 ALICE = "alice@example.org"
@@ -148,8 +152,9 @@ class TlsAndStarttlsTest(ServerTestCase):
         # Proves the client contexts really verify: the same certificate fails for a different name.
         context = self.server.tls_context()
         with socket.create_connection((LOOPBACK, self.server.port("submissions")), timeout=IO_TIMEOUT) as raw:
-            with self.assertRaises(ssl.SSLCertVerificationError):
-                context.wrap_socket(raw, server_hostname="other.example.org")
+            with context.wrap_socket(raw, server_hostname="other.example.org", do_handshake_on_connect=False) as tls:
+                with self.assertRaises(ssl.SSLCertVerificationError):
+                    tls.do_handshake()
 
     # ---- submissions (465 style)
 
@@ -292,11 +297,12 @@ class TlsAndStarttlsTest(ServerTestCase):
                     received += data
                 raw.sendall(b"STARTTLS\r\n")
                 self.assertTrue(raw.recv(4096).startswith(b"220"))
-            with self.assertRaises((ssl.SSLError, ConnectionResetError, BrokenPipeError)):
-                tls = context.wrap_socket(raw, server_hostname=HOSTNAME)
-                # If a handshake somehow completed, a read must still fail for the test to pass.
-                tls.recv(1)
-                self.fail("handshake with %s completed on %s" % (tls.version(), kind))
+            with context.wrap_socket(raw, server_hostname=HOSTNAME, do_handshake_on_connect=False) as tls:
+                with self.assertRaises((ssl.SSLError, ConnectionResetError, BrokenPipeError)):
+                    tls.do_handshake()
+                    # If a handshake somehow completed, a read must still fail for the test to pass.
+                    tls.recv(1)
+                    self.fail("handshake with %s completed on %s" % (tls.version(), kind))
 
     def test_refuses_tls_1_0_on_submissions(self):
         self._assert_handshake_refused("submissions", self._legacy_context_or_skip(ssl.TLSVersion.TLSv1))
@@ -331,6 +337,97 @@ class TlsAndStarttlsTest(ServerTestCase):
 
     def test_accepts_tls_1_3_after_starttls(self):
         self._assert_version_works("submission", ssl.TLSVersion.TLSv1_3, "TLSv1.3")
+
+
+
+def make_ca_chain(directory):
+    """root CA -> intermediate CA -> leaf for HOSTNAME, with `openssl`. Returns (root.crt, chain.pem with leaf
+    then intermediate, leaf.key, other.key)."""
+    def run(*args):
+        subprocess.run(["openssl", *args], cwd=directory, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE, timeout=120)
+
+    with open(os.path.join(directory, "ca.ext"), "w") as f:
+        f.write("basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n"
+                "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n")
+    with open(os.path.join(directory, "leaf.ext"), "w") as f:
+        f.write("basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n"
+                "extendedKeyUsage=serverAuth\nsubjectAltName=DNS:%s\n"
+                "subjectKeyIdentifier=hash\nauthorityKeyIdentifier=keyid\n" % HOSTNAME)
+    run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root.key",
+        "-out", "root.crt", "-days", "30", "-subj", "/CN=Postern Test Root",
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "int.key",
+        "-out", "int.csr", "-subj", "/CN=Postern Test Intermediate")
+    run("x509", "-req", "-in", "int.csr", "-CA", "root.crt", "-CAkey", "root.key", "-CAcreateserial",
+        "-out", "int.crt", "-days", "30", "-extfile", "ca.ext")
+    run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "leaf.key",
+        "-out", "leaf.csr", "-subj", "/CN=" + HOSTNAME)
+    run("x509", "-req", "-in", "leaf.csr", "-CA", "int.crt", "-CAkey", "int.key", "-CAcreateserial",
+        "-out", "leaf.crt", "-days", "30", "-extfile", "leaf.ext")
+    run("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256", "-out", "other.key")
+    chain = os.path.join(directory, "chain.pem")
+    with open(chain, "wb") as out:
+        for name in ("leaf.crt", "int.crt"):
+            with open(os.path.join(directory, name), "rb") as f:
+                out.write(f.read())
+    return (os.path.join(directory, "root.crt"), chain, os.path.join(directory, "leaf.key"),
+            os.path.join(directory, "other.key"))
+
+
+class ConfiguredCertificateTest(unittest.TestCase):
+    """tls.certificate / tls.private_key: a chain (server certificate first) issued by a CA the client trusts;
+    no self-signed certificate is generated then."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.pki = tempfile.mkdtemp(prefix="postern-it-pki-")
+        cls.root, cls.chain, cls.key, cls.other_key = make_ca_chain(cls.pki)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.pki, ignore_errors=True)
+
+    def test_configured_chain_is_served_and_verifies_against_the_root(self):
+        server = PosternServer({"tls.certificate": self.chain, "tls.private_key": self.key})
+        self.addCleanup(server.cleanup)
+        server.add_user(ALICE, ALICE_PASSWORD)
+        server.start()
+        context = verifying_context(self.root)  # trusts the root only: the intermediate must come from the server
+        for kind in ("submissions", "submission"):
+            client = server.connect(kind, tls_context=context)
+            self.addCleanup(client.close)
+            if kind != "submissions":
+                client.ehlo()
+                client.starttls(context)
+            client.ehlo()
+            self.assertEqual(client.auth_plain(ALICE, ALICE_PASSWORD).code, 235, client.transcript_text())
+        self.assertFalse(os.path.exists(server.certificate_path), "a self-signed certificate was generated anyway")
+        server.stop()
+
+    def test_key_that_does_not_match_the_certificate_stops_the_start(self):
+        server = PosternServer({"tls.certificate": self.chain, "tls.private_key": self.other_key})
+        self.addCleanup(server.cleanup)
+        with self.assertRaises(AssertionError) as raised:
+            server.start()
+        self.assertIn("exited with status 1", str(raised.exception))
+        self.assertIn("does not match", server.log_text())
+
+
+class MinimumProtocolTest(ServerTestCase):
+    settings = {"tls.min_protocol": "1.3"}
+    users = {ALICE: (ALICE_PASSWORD, [])}
+
+    def test_tls_min_protocol_1_3_refuses_tls_1_2(self):
+        context = self.server.tls_context(maximum=ssl.TLSVersion.TLSv1_2)
+        with socket.create_connection((LOOPBACK, self.server.port("submissions")), timeout=IO_TIMEOUT) as raw:
+            with context.wrap_socket(raw, server_hostname=HOSTNAME, do_handshake_on_connect=False) as tls:
+                with self.assertRaises((ssl.SSLError, ConnectionResetError)):
+                    tls.do_handshake()
+
+    def test_tls_min_protocol_1_3_accepts_tls_1_3(self):
+        client = self.connect("submissions", tls_context=self.server.tls_context(minimum=ssl.TLSVersion.TLSv1_3))
+        self.assertEqual(client.tls_version, "TLSv1.3")
 
 
 if __name__ == "__main__":
