@@ -145,6 +145,15 @@ class AuthTest(ServerTestCase):
         self.assertReply(client.auth_plain(ALICE, ALICE_PASSWORD), 235)
         self.assertReply(client.auth_plain(ALICE, ALICE_PASSWORD), 503)
 
+    def test_sixteen_simultaneous_logins_all_succeed(self):
+        clients = []
+        for _ in range(16):
+            client = self.secured("submissions")
+            client.send_raw("AUTH PLAIN " + plain_response(ALICE, ALICE_PASSWORD) + "\r\n")
+            clients.append(client)
+        for client in clients:  # all sixteen verifications were in flight together
+            self.assertReply(client.read_reply(), 235)
+
     # ---- failures
 
     def test_wrong_password_gets_535_5_7_8(self):

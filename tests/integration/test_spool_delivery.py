@@ -250,6 +250,19 @@ class SpoolDeliveryTest(ServerTestCase):
         client.send_raw(smtp_data(make_message(ALICE)))
         find_queued(self.server, queue_id_of(client.read_reply()))
 
+    def test_large_message_with_dot_lines_at_every_offset_arrives_intact(self):
+        # About 900 KB: many TLS records and server reads, with "." lines and CRLFs landing on every kind
+        # of boundary.
+        rng = random.Random(7)
+        lines = []
+        while sum(len(l) + 2 for l in lines) < 900 * 1024:
+            n = rng.randint(0, 200)
+            lines.append(("." if rng.random() < 0.2 else "") + "".join(rng.choice("abc.xyz ") for _ in range(n)))
+        body = "\r\n".join(lines) + "\r\n"
+        message = make_message(ALICE, body=body)
+        _, _, queued = self.deliver(message)
+        self.assertEqual(queued.body, message)
+
     # ---- concurrency
 
     def test_fifty_messages_over_five_parallel_connections_land_intact(self):
