@@ -19,7 +19,9 @@ void throwSystemError(int errnum, std::string_view operation, const std::filesys
   what += path.string();
   what += ": ";
   what += std::strerror(errnum);
-  if (errnum == ENOSPC || errnum == EDQUOT) throw core::InsufficientStorage(what);
+  // Full disk, exhausted quota and a spool remounted read-only all mean "cannot store mail now": the
+  // session answers 452 4.3.1 for each (RFC 3463), and mail already queued is not touched.
+  if (errnum == ENOSPC || errnum == EDQUOT || errnum == EROFS) throw core::InsufficientStorage(what);
   throw core::Error::temporary(what);
 }
 

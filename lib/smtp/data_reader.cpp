@@ -55,7 +55,7 @@ std::size_t DataReader::feed(std::string_view bytes) {
     switch (state_) {
       case State::LineStart:
         if (c == '.') {
-          lineLength_ = 1;  // the stuffed dot counts: the limit is on the line as transmitted
+          lineLength_ = 0;  // RFC 5321 §4.5.3.1.6: the dot duplicated for transparency does not count
           state_ = State::Dot;
           ++i;
         } else {

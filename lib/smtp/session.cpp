@@ -264,7 +264,6 @@ void Session::Impl::tlsStarted(const TlsInfo& tls) {
   services_.authenticator.reset();
   tls_ = tls;
   services_.authenticator.tlsEstablished(tls.bits);
-  out_.log(LogLevel::Info, "tls", tls.version + " " + tls.cipher);
   enter(SessionState::Fresh);
 }
 

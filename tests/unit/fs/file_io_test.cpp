@@ -55,6 +55,7 @@ BOOST_AUTO_TEST_CASE(errors_name_the_path_and_are_temporary) {
 
 BOOST_AUTO_TEST_CASE(no_space_and_quota_errors_become_insufficient_storage) {
   BOOST_CHECK_THROW(fs::throwSystemError(ENOSPC, "write", "/spool/x"), postern::core::InsufficientStorage);
+  BOOST_CHECK_THROW(fs::throwSystemError(EROFS, "open", "/spool/x"), postern::core::InsufficientStorage);
   BOOST_CHECK_THROW(fs::throwSystemError(EDQUOT, "write", "/spool/x"), postern::core::InsufficientStorage);
   try {
     fs::throwSystemError(EIO, "write", "/spool/x");
