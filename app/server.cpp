@@ -4,6 +4,9 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/DNS.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+
 #include <csignal>
 #include <pthread.h>
 
@@ -17,6 +20,7 @@
 #include "auth/sasl_session.h"
 #include "auth/sender_policy.h"
 #include "core/clock.h"
+#include "core/error.h"
 #include "fs/file_io.h"
 #include "net/smtp_server.h"
 #include "queue/spool.h"
@@ -90,6 +94,14 @@ int runServer(const config::Config& cfg) {
     const core::Clock& clock = core::SystemClock::instance();
     const std::string hostname = cfg.hostname.empty() ? Poco::Net::DNS::hostName() : cfg.hostname;
     fs::ensureDirectory(cfg.dataDir, 0700);
+    // One server per data directory: start-up recovery deletes unacknowledged files in spool/tmp/, which
+    // would destroy the messages a second server is receiving. The lock dies with the process.
+    const fs::FileDescriptor lock = fs::openFile(cfg.dataDir + "/postern.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0)
+      throw core::Error::permanent("another postern server is using " + cfg.dataDir);
+    if (hostname.find('.') == std::string::npos)
+      log.warning("hostname '" + hostname + "' is not fully qualified (RFC 5321 §4.1.1.1): set hostname to the name "
+                  "clients connect to");
 
     store::Database database(cfg.databasePath());
     const auto migrated = store::MigrationRunner(database, clock).run();
@@ -141,6 +153,7 @@ int runServer(const config::Config& cfg) {
     serverOptions.maxConnections = cfg.smtp.maxConnections;
     serverOptions.maxConnectionsPerIp = cfg.smtp.maxConnectionsPerIp;
     serverOptions.shutdownGrace = cfg.smtp.shutdownGrace;
+    serverOptions.loginTimeout = cfg.smtp.loginTimeout;
 
     net::SmtpServer server(listeners(cfg), serverOptions, std::move(environment), tlsContext);
     server.start();

@@ -38,6 +38,8 @@ const KeyDef* findKey(const std::string& name) {
 void validateTogether(const Config& c, std::vector<std::string>& errors) {
   if (c.tls.certificate.empty() != c.tls.privateKey.empty())
     errors.push_back("tls.certificate and tls.private_key: set both or neither");
+  if (c.auth.argon2MemoryKiB < 8 * c.auth.argon2Parallelism)
+    errors.push_back("auth.argon2.memory_kib must be at least 8 KiB per lane of auth.argon2.parallelism (RFC 9106)");
   if (c.submission.empty() && c.submissions.empty() && c.alternate.empty())
     errors.push_back("listen.*: at least one of listen.submission, listen.submissions, listen.alternate is needed");
 }

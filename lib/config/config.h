@@ -50,6 +50,7 @@ struct Config {
     std::size_t maxConnections = 200;
     std::size_t maxConnectionsPerIp = 20;
     std::chrono::seconds preAuthTimeout{60};
+    std::chrono::seconds loginTimeout{120};
     std::chrono::seconds commandTimeout{300};
     std::chrono::seconds dataTimeout{300};
     std::chrono::seconds shutdownGrace{30};

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 
 #include "net/smtp_server.h"
 
@@ -27,11 +28,30 @@ struct SmtpServer::State {
   // Waits until no connection is active or the deadline passes; true when drained.
   bool waitDrained(std::chrono::steady_clock::time_point deadline);
 
+  // Hard deadlines. A blocking call (a TLS handshake fed one byte at a time, a read inside a TLS record)
+  // cannot be interrupted by the connection's own timeouts; the watchdog shuts down the socket of any
+  // connection past its deadline, which makes that call fail at once. A connection registers its
+  // descriptor before first use and unregisters it before closing it, so a reused descriptor number is
+  // never shut down by mistake.
+  void watch(std::uint64_t id, int fd);
+  void setDeadline(std::uint64_t id, std::optional<std::chrono::steady_clock::time_point> deadline);
+  void unwatch(std::uint64_t id);
+  // Shuts down every socket past its deadline; with force, every socket. Returns how many.
+  std::size_t enforceDeadlines(bool force);
+
  private:
   mutable std::mutex mutex_;
   std::condition_variable drained_;
   std::size_t active_ = 0;
   std::map<std::string, std::size_t> perAddress_;
+
+  struct Watched {
+    int fd = -1;
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    bool shutDown = false;
+  };
+  std::mutex watchMutex_;
+  std::map<std::uint64_t, Watched> watched_;
 };
 
 }  // namespace postern::net

@@ -5,6 +5,7 @@
 #include <Poco/Net/SSLException.h>
 #include <Poco/Thread.h>
 
+#include <algorithm>
 #include <array>
 #include <sstream>
 #include <thread>
@@ -18,6 +19,7 @@ namespace {
 
 constexpr auto kPollSlice = std::chrono::milliseconds(500);
 constexpr std::size_t kReadBuffer = 16 * 1024;
+constexpr auto kWatchdogMargin = std::chrono::seconds(2);
 
 Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
   return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(ms.count()) * 1000);
@@ -37,8 +39,10 @@ SmtpConnection::SmtpConnection(const Poco::Net::StreamSocket& socket, std::share
   } catch (const Poco::Exception&) {
     clientAddress_ = "unknown";
   }
+  id_ = state_->nextConnectionId.fetch_add(1);
+  loginDeadline_ = std::chrono::steady_clock::now() + state_->options.loginTimeout;
   std::ostringstream prefix;
-  prefix << "conn=" << state_->nextConnectionId.fetch_add(1) << " client=" << clientAddress_
+  prefix << "conn=" << id_ << " client=" << clientAddress_
          << " port=" << kindName(kind_) << " ";
   logPrefix_ = prefix.str();
 }
@@ -48,6 +52,7 @@ SmtpConnection::~SmtpConnection() {
 }
 
 void SmtpConnection::run() {
+  state_->watch(id_, socket_.impl()->sockfd());
   try {
     serve();
   } catch (const Poco::TimeoutException&) {
@@ -61,6 +66,7 @@ void SmtpConnection::run() {
   } catch (const std::exception& e) {
     logger_.error(logPrefix_ + "event=disconnect reason=internal-error detail=\"" + std::string(e.what()) + "\"");
   }
+  state_->unwatch(id_);  // before close(): the descriptor number may be reused at once
   try {
     socket_.shutdown();
   } catch (const Poco::Exception&) {
@@ -78,7 +84,10 @@ void SmtpConnection::serve() {
   admitted_ = true;
   logger_.information(logPrefix_ + "event=connect");
 
-  if (kind_ == ListenerKind::Submissions && !handshake(state_->options.handshakeTimeout)) return;
+  // The session answers 421 at the login deadline itself; the watchdog is the backstop for a connection
+  // stuck in a blocking call.
+  state_->setDeadline(id_, loginDeadline_ + kWatchdogMargin);
+  if (kind_ == ListenerKind::Submissions && !handshake()) return;
 
   const SessionEnvironment& env = state_->environment;
   smtp::ConnectionInfo info;
@@ -89,6 +98,11 @@ void SmtpConnection::serve() {
   smtp::Session session(env.sessionConfig, info,
                         smtp::SessionServices{*authenticator, *env.senders, *env.spool, *env.clock}, *this);
   if (tls_) authenticator->tlsEstablished(tls_->bits);
+  session_ = &session;
+  struct Forget {
+    const smtp::Session*& session;
+    ~Forget() { session = nullptr; }
+  } forget{session_};
   session.start();
   flush();
 
@@ -101,13 +115,15 @@ void SmtpConnection::serve() {
                                                                       : "reason=client-closed");
       return;
     }
+    const bool wasAuthenticated = session.authenticated();
     session.feed(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
     flush();
+    if (!wasAuthenticated && session.authenticated()) state_->setDeadline(id_, std::nullopt);
     if (tlsRequested_ && !session.closed()) {
       tlsRequested_ = false;
       // RFC 3207 §4.2: bytes the client sent after STARTTLS were discarded by the session; anything still
       // in the kernel buffer makes the handshake fail, which is the safe outcome.
-      if (!handshake(state_->options.handshakeTimeout)) return;
+      if (!handshake()) return;
       session.tlsStarted(*tls_);
       flush();
     }
@@ -115,7 +131,10 @@ void SmtpConnection::serve() {
   log(smtp::LogLevel::Info, "disconnect", "reason=session-ended");
 }
 
-bool SmtpConnection::handshake(std::chrono::seconds timeout) {
+bool SmtpConnection::handshake() {
+  const auto timeout = state_->options.handshakeTimeout;
+  // The whole handshake must finish by then, however slowly the client trickles its bytes.
+  state_->setDeadline(id_, std::min(std::chrono::steady_clock::now() + timeout, loginDeadline_));
   tls::clearLastHandshake();
   try {
     Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(socket_, state_->tlsContext);
@@ -123,6 +142,7 @@ bool SmtpConnection::handshake(std::chrono::seconds timeout) {
     secure.setReceiveTimeout(toTimespan(std::chrono::duration_cast<std::chrono::milliseconds>(timeout) / 2));
     secure.completeHandshake();
     socket_ = secure;  // from here on only the secure socket may touch the descriptor
+    state_->setDeadline(id_, loginDeadline_ + kWatchdogMargin);  // handshakes happen before AUTH (RFC 3207, RFC 8314)
   } catch (const Poco::Exception& e) {
     log(smtp::LogLevel::Info, "tls-failed", "detail=\"" + e.displayText() + "\"");
     return false;
@@ -152,6 +172,12 @@ bool SmtpConnection::waitForInput(smtp::Session& session) {
         log(smtp::LogLevel::Info, "disconnect", "reason=shutdown");
         return false;
       }
+    }
+    if (!session.authenticated() && std::chrono::steady_clock::now() >= loginDeadline_) {
+      session.timedOut();
+      flush();
+      log(smtp::LogLevel::Info, "disconnect", "reason=login-timeout");
+      return false;
     }
     if (socket_.available() > 0) return true;  // decrypted bytes already buffered inside OpenSSL
     if (socket_.poll(toTimespan(kPollSlice), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
@@ -198,6 +224,11 @@ void SmtpConnection::pause(std::chrono::milliseconds delay) { pause_ += delay; }
 
 void SmtpConnection::log(smtp::LogLevel level, std::string_view event, std::string_view detail) {
   std::string line = logPrefix_;
+  if (session_ && session_->authenticated()) {
+    line += "user=";
+    line += session_->login();
+    line += ' ';
+  }
   line += "event=";
   line += event;
   if (!detail.empty()) {

@@ -35,7 +35,7 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection, public smtp:
 
  private:
   void serve();
-  bool handshake(std::chrono::seconds timeout);   // false: failed (logged)
+  bool handshake();                               // false: failed (logged)
   bool waitForInput(smtp::Session& session);      // false: the session was ended (timeout or shutdown)
   void flush();
   void refuse(const std::string& why);
@@ -43,7 +43,9 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection, public smtp:
   std::shared_ptr<SmtpServer::State> state_;
   ListenerKind kind_;
   Poco::Net::StreamSocket socket_;  // the plain socket, or the SecureStreamSocket once TLS is up
+  std::uint64_t id_ = 0;
   std::string clientAddress_;
+  std::chrono::steady_clock::time_point loginDeadline_;
   std::string logPrefix_;
   Poco::Logger& logger_;
   std::string pending_;  // replies not yet written
@@ -52,6 +54,7 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection, public smtp:
   bool closeAfterFlush_ = false;
   bool admitted_ = false;
   std::unique_ptr<smtp::TlsInfo> tls_;
+  const smtp::Session* session_ = nullptr;  // for the user= log field while the session runs
 };
 
 class SmtpConnectionFactory final : public Poco::Net::TCPServerConnectionFactory {

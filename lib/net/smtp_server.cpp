@@ -4,6 +4,9 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "net/server_state.h"
 #include "net/smtp_connection.h"
 
@@ -54,6 +57,35 @@ bool SmtpServer::State::waitDrained(std::chrono::steady_clock::time_point deadli
   return drained_.wait_until(lock, deadline, [this] { return active_ == 0; });
 }
 
+void SmtpServer::State::watch(std::uint64_t id, int fd) {
+  std::lock_guard lock(watchMutex_);
+  watched_[id] = Watched{fd, std::nullopt, false};
+}
+
+void SmtpServer::State::setDeadline(std::uint64_t id,
+                                    std::optional<std::chrono::steady_clock::time_point> deadline) {
+  std::lock_guard lock(watchMutex_);
+  if (auto it = watched_.find(id); it != watched_.end()) it->second.deadline = deadline;
+}
+
+void SmtpServer::State::unwatch(std::uint64_t id) {
+  std::lock_guard lock(watchMutex_);
+  watched_.erase(id);
+}
+
+std::size_t SmtpServer::State::enforceDeadlines(bool force) {
+  const auto now = std::chrono::steady_clock::now();
+  std::size_t count = 0;
+  std::lock_guard lock(watchMutex_);
+  for (auto& [id, w] : watched_) {
+    if (w.shutDown || !(force || (w.deadline && *w.deadline <= now))) continue;
+    ::shutdown(w.fd, SHUT_RDWR);  // the descriptor stays open (and ours) until the connection unwatches it
+    w.shutDown = true;
+    ++count;
+  }
+  return count;
+}
+
 SmtpServer::SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions options,
                        SessionEnvironment environment, Poco::Net::Context::Ptr tlsContext)
     : specs_(std::move(listeners)), state_(std::make_shared<State>()) {
@@ -64,15 +96,39 @@ SmtpServer::SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions option
 
 SmtpServer::~SmtpServer() {
   if (!state_->stopping.load() && !servers_.empty()) stop();
+  {
+    std::lock_guard lock(watchdogMutex_);
+    watchdogStop_ = true;
+  }
+  watchdogWake_.notify_all();
+  if (watchdog_.joinable()) watchdog_.join();  // start() may have failed before any listener existed
 }
 
 void SmtpServer::start() {
+  watchdogStop_ = false;
+  watchdog_ = std::thread([this] {
+    std::unique_lock lock(watchdogMutex_);
+    while (!watchdogWake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return watchdogStop_; })) {
+      lock.unlock();
+      if (const auto n = state_->enforceDeadlines(false))
+        Poco::Logger::get("smtp").information("watchdog: closed " + std::to_string(n) + " connection(s) past their deadline");
+      lock.lock();
+    }
+  });
   const int threads = static_cast<int>(state_->options.maxConnections + kRefusalThreads);
   pool_ = std::make_unique<Poco::ThreadPool>(2, threads, 60, kThreadStackBytes);
   for (const auto& spec : specs_) {
     Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress(spec.host, spec.port), true);
-    socket.listen(256);
+    try {
+      socket.bind(Poco::Net::SocketAddress(spec.host, spec.port), true);
+      socket.listen(256);
+    } catch (const Poco::Exception& e) {
+      std::string hint;
+      if (spec.port < 1024 && ::geteuid() != 0)
+        hint = "; ports below 1024 need root or CAP_NET_BIND_SERVICE (or use e.g. 10587 / 10465)";
+      throw Poco::IOException("cannot listen on " + spec.host + ":" + std::to_string(spec.port) + " (listen." +
+                              kindName(spec.kind) + "): " + e.displayText() + hint);
+    }
     auto params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(threads);
     params->setMaxQueued(256);
@@ -95,10 +151,22 @@ void SmtpServer::stop() {
   for (auto& server : servers_) server->stop();  // no new connections; running ones see `stopping`
   // Each connection notices within one poll slice; a transaction gets the grace period, a blocked write
   // its send timeout.
-  if (!state_->waitDrained(now + state_->options.shutdownGrace + std::chrono::seconds(65)))
-    Poco::Logger::get("smtp").warning("shutdown: connections still open after the grace period");
+  if (!state_->waitDrained(now + state_->options.shutdownGrace + std::chrono::seconds(2))) {
+    // Whatever is still open is blocked in a handshake, a read inside a TLS record or a write to a client
+    // that does not read: end it, so that shutdown has a bound.
+    const auto n = state_->enforceDeadlines(true);
+    Poco::Logger::get("smtp").warning("shutdown: closing " + std::to_string(n) +
+                                      " connection(s) still open after the grace period");
+    state_->waitDrained(std::chrono::steady_clock::now() + std::chrono::seconds(10));
+  }
   if (pool_) pool_->joinAll();
   servers_.clear();
+  {
+    std::lock_guard lock(watchdogMutex_);
+    watchdogStop_ = true;
+  }
+  watchdogWake_.notify_all();
+  if (watchdog_.joinable()) watchdog_.join();
 }
 
 std::vector<std::uint16_t> SmtpServer::boundPorts() const {

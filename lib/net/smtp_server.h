@@ -15,12 +15,14 @@
 #include <Poco/ThreadPool.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "smtp/ports.h"
@@ -42,6 +44,9 @@ struct ServerOptions {
   std::size_t maxConnectionsPerIp = 20;
   std::chrono::seconds shutdownGrace{30};
   std::chrono::seconds handshakeTimeout{30};
+  // From connecting until AUTH has succeeded, TLS handshake included: an unauthenticated client cannot
+  // hold a connection slot longer than this, however it paces its bytes.
+  std::chrono::seconds loginTimeout{120};
 };
 
 // What each connection needs to build its session. Shared objects must be thread-safe (smtp/ports.h).
@@ -79,6 +84,10 @@ class SmtpServer {
   std::shared_ptr<State> state_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::vector<std::unique_ptr<Poco::Net::TCPServer>> servers_;
+  std::thread watchdog_;
+  std::mutex watchdogMutex_;
+  std::condition_variable watchdogWake_;
+  bool watchdogStop_ = false;
 };
 
 }  // namespace postern::net

@@ -300,6 +300,7 @@ void Session::shutdown() { impl_->shutdown(); }
 bool Session::closed() const { return impl_->closed(); }
 bool Session::inTransaction() const { return impl_->inTransaction(); }
 bool Session::authenticated() const { return impl_->authenticated(); }
+const std::string& Session::login() const { return impl_->login(); }
 std::chrono::seconds Session::readTimeout() const { return impl_->readTimeout(); }
 
 }  // namespace postern::smtp

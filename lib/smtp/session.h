@@ -81,6 +81,7 @@ class Session {
   bool closed() const;            // a reply with close was sent; feed() ignores further input
   bool inTransaction() const;     // between MAIL and the end of DATA (shutdown waits for these)
   bool authenticated() const;
+  const std::string& login() const;  // the authenticated login; empty before AUTH
   // How long the connection waits for the next bytes: shorter before AUTH (README "Timeouts").
   std::chrono::seconds readTimeout() const;
 

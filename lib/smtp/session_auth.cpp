@@ -13,6 +13,17 @@ using core::Reply;
 
 namespace {
 Reply temporaryFailure() { return Reply(454, "4.7.0", "Temporary authentication failure"); }
+
+// The authenticator sits on C libraries and a database; a failure there is temporary for the client
+// (454), never a dropped connection (DESIGN.md "Errors": unknown is temporary).
+template <typename Call>
+AuthOutcome guarded(Call call) {
+  try {
+    return call();
+  } catch (const std::exception&) {
+    return AuthOutcome{AuthOutcome::Status::Temporary, {}, {}};
+  }
+}
 }  // namespace
 
 void Session::Impl::auth(std::string_view argument) {
@@ -39,7 +50,7 @@ void Session::Impl::auth(std::string_view argument) {
     }
   }
   authMechanism_ = mechanism;
-  authOutcome(services_.authenticator.start(mechanism, initial));
+  authOutcome(guarded([&] { return services_.authenticator.start(mechanism, initial); }));
 }
 
 void Session::Impl::authResponse(const std::string& line) {
@@ -54,7 +65,7 @@ void Session::Impl::authResponse(const std::string& line) {
     enter(SessionState::Greeted);
     return reply(Reply(501, "5.5.2", "Invalid base64 data"));
   }
-  authOutcome(services_.authenticator.step(*decoded));
+  authOutcome(guarded([&] { return services_.authenticator.step(*decoded); }));
 }
 
 void Session::Impl::authOutcome(const AuthOutcome& outcome) {

@@ -43,6 +43,7 @@ class Session::Impl {
   bool closed() const { return state_ == SessionState::Closed; }
   bool inTransaction() const;
   bool authenticated() const { return authenticated_; }
+  const std::string& login() const { return login_; }
   std::chrono::seconds readTimeout() const;
 
  private:

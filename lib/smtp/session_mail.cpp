@@ -26,6 +26,14 @@ void Session::Impl::mail(std::string_view argument) {
     return reply(Reply(552, "5.3.4", "Message size exceeds fixed maximum message size"));
   // Sender rules: a user sends only as addresses they own. The null sender is for bounces, which a
   // submission client never originates.
+  // The addresses are read again for every transaction, so that removing an address or disabling the
+  // user takes effect on connections that authenticated before the change.
+  try {
+    senders_ = services_.senders.sendersFor(login_);
+  } catch (const std::exception& e) {
+    out_.log(LogLevel::Error, "mail", "sender lookup failed for login=" + login_ + ": " + e.what());
+    return reply(temporaryFailure());
+  }
   if (!m.sender || !senders_.allows(*m.sender)) {
     const std::string shown = m.sender ? m.sender->str() : "";
     out_.log(LogLevel::Info, "rejected", "login=" + login_ + " sender <" + shown + "> not owned");

@@ -209,8 +209,8 @@ mail::AllowedSenders UserRepository::allowedSenders(std::string_view login) {
   if (!normal) return mail::AllowedSenders();
   auto connection = database_.acquire();
   Statement query = connection->prepare(
-      "SELECT s.pattern FROM sender_addresses s JOIN users u ON u.id = s.user_id WHERE u.login = ?1 ORDER BY "
-      "s.pattern");
+      "SELECT s.pattern FROM sender_addresses s JOIN users u ON u.id = s.user_id "
+      "WHERE u.login = ?1 AND u.enabled = 1 ORDER BY s.pattern");
   query.bindText(1, *normal);
   std::vector<std::string> patterns;
   while (query.step()) patterns.push_back(query.columnText(0));

@@ -61,8 +61,8 @@ class UserRepository {
   void addSenderPattern(std::string_view login, std::string_view pattern);
   void removeSenderPattern(std::string_view login, std::string_view pattern);
   std::vector<std::string> listSenderPatterns(std::string_view login);  // ordered; throws NotFound
-  // The policy form of the patterns. An unknown user may send as no one (empty set), so a user deleted
-  // between AUTH and MAIL is refused rather than an error.
+  // The policy form of the patterns. An unknown or disabled user may send as no one (empty set), so a
+  // user deleted or disabled between AUTH and MAIL is refused rather than an error.
   mail::AllowedSenders allowedSenders(std::string_view login);
 
  private:

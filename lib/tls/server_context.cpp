@@ -60,6 +60,16 @@ Poco::Net::Context::Ptr makeServerContext(const ServerPolicy& policy) {
   SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   if (SSL_CTX_set_cipher_list(ctx, policy.ciphers.c_str()) != 1)
     throw core::Error::permanent("tls.ciphers '" + policy.ciphers + "': " + opensslError());
+  // tls.ciphers is the admin's to tune, but the promise of forward secrecy is not: every TLS 1.2 suite
+  // must use an ephemeral key exchange (TLS 1.3 suites always do; OpenSSL reports them as "any").
+  STACK_OF(SSL_CIPHER)* suites = SSL_CTX_get_ciphers(ctx);
+  for (int i = 0; suites && i < sk_SSL_CIPHER_num(suites); ++i) {
+    const SSL_CIPHER* suite = sk_SSL_CIPHER_value(suites, i);
+    const int kx = SSL_CIPHER_get_kx_nid(suite);
+    if (kx != NID_kx_ecdhe && kx != NID_kx_dhe && kx != NID_kx_any)
+      throw core::Error::permanent(std::string("tls.ciphers '") + policy.ciphers + "' allows " +
+                                   SSL_CIPHER_get_name(suite) + ", which has no forward secrecy");
+  }
   SSL_CTX_set_info_callback(ctx, infoCallback);
   return context;
 }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <stdexcept>
 #include <memory>
 #include <optional>
 #include <string>
@@ -72,10 +73,12 @@ class FakeAuthenticator final : public Authenticator {
   std::optional<AuthOutcome::Status> forced;  // every start/step answers this
   std::vector<unsigned> tlsBits;
   int resets = 0;
+  bool throws = false;  // start() throws, as a failing C library call would
 
   std::vector<std::string> mechanisms() const override { return offered; }
 
   AuthOutcome start(const std::string& mechanism, const std::optional<std::string>& initial) override {
+    if (throws) throw std::runtime_error("sasl_server_new failed");
     if (forced) return {*forced, "", ""};
     mechanism_ = mechanism;
     step_ = 0;

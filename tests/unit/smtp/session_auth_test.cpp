@@ -129,6 +129,16 @@ BOOST_AUTO_TEST_CASE(sender_directory_failure_is_454_and_stays_unauthenticated) 
   BOOST_TEST(h.line("MAIL FROM:<alice@example.org>") == "530 5.7.0 Authentication required\r\n");
 }
 
+BOOST_AUTO_TEST_CASE(authenticator_exception_is_454_not_a_dropped_connection) {
+  Harness h;
+  h.authenticator.throws = true;
+  h.tlsReady();
+  BOOST_TEST(h.line("AUTH PLAIN " + plainResponse("alice", "secret")) ==
+             "454 4.7.0 Temporary authentication failure\r\n");
+  BOOST_TEST(!h.session->closed());
+  BOOST_TEST(!h.session->authenticated());
+}
+
 BOOST_AUTO_TEST_CASE(auth_after_helo_is_out_of_sequence) {
   Harness h;
   h.line("EHLO client.example");

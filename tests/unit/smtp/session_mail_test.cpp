@@ -29,6 +29,24 @@ BOOST_AUTO_TEST_CASE(refuses_a_sender_not_owned) {
   BOOST_TEST(!h.session->inTransaction());
 }
 
+BOOST_AUTO_TEST_CASE(rereads_owned_addresses_for_every_transaction) {
+  Harness h;
+  h.authenticated();
+  BOOST_TEST(h.line("MAIL FROM:<alice@example.org>") == "250 2.1.0 Ok\r\n");
+  BOOST_TEST(h.line("RSET") == "250 2.0.0 Ok\r\n");
+  h.senders.patterns["alice"] = {"@alice.example"};  // an administrator removed the address meanwhile
+  BOOST_TEST(h.line("MAIL FROM:<alice@example.org>") ==
+             "553 5.7.1 <alice@example.org>: Sender address not owned by you\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(store_failure_at_mail_is_temporary) {
+  Harness h;
+  h.authenticated();
+  h.senders.fail = true;
+  BOOST_TEST(h.line("MAIL FROM:<alice@example.org>") == "451 4.3.0 Temporary failure, try again later\r\n");
+  BOOST_TEST(!h.session->inTransaction());
+}
+
 BOOST_AUTO_TEST_CASE(refuses_the_null_sender) {
   Harness h;
   h.authenticated();

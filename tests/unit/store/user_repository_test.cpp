@@ -182,6 +182,15 @@ BOOST_FIXTURE_TEST_CASE(allowed_senders_match_exact_addresses_and_whole_domains,
   BOOST_TEST(!allowed.allows(address("bob@example.org")));
 }
 
+BOOST_FIXTURE_TEST_CASE(disabled_user_may_send_as_no_one, Fixture) {
+  users.createUser("alice@example.org", "h");
+  users.addSenderPattern("alice@example.org", "alice@example.org");
+  users.setEnabled("alice@example.org", false);
+  BOOST_TEST(users.allowedSenders("alice@example.org").empty());
+  users.setEnabled("alice@example.org", true);
+  BOOST_TEST(users.allowedSenders("alice@example.org").allows(address("alice@example.org")));
+}
+
 BOOST_FIXTURE_TEST_CASE(unknown_user_may_send_as_no_one, Fixture) {
   BOOST_TEST(users.allowedSenders("nobody@example.org").empty());
   BOOST_TEST(users.allowedSenders("garbage").empty());

@@ -1,0 +1,137 @@
+"""Bounds a hostile or broken client cannot get around, and start-up refusals: the login deadline (a
+client that keeps a connection busy without authenticating, or trickles a TLS handshake), shutdown with
+a connection stuck in a handshake, permissions re-read for every transaction, one server per data
+directory, and a cipher list without forward secrecy."""
+
+import socket
+import subprocess
+import time
+import unittest
+
+from postern_harness import (IO_TIMEOUT, LOOPBACK, STOP_TIMEOUT, PosternServer, ServerTestCase,
+                             clean_environment, client_hello_bytes, make_message, smtp_data)
+
+ALICE = "alice@example.org"
+ALICE_PASSWORD = "alice-secret-1"
+LOGIN_TIMEOUT = 10  # the smallest smtp.timeout.login
+
+
+def trickle_until_closed(sock, data, pause):
+    """Sends data one byte at a time; returns how many bytes went out before the server closed."""
+    for sent in range(len(data)):
+        try:
+            sock.sendall(data[sent:sent + 1])
+            sock.settimeout(pause)
+            if sock.recv(1) == b"":
+                return sent + 1
+        except socket.timeout:
+            continue
+        except OSError:
+            return sent
+    return len(data)
+
+
+class LoginDeadlineTest(ServerTestCase):
+    settings = {"smtp.timeout.login": str(LOGIN_TIMEOUT)}
+    users = {ALICE: (ALICE_PASSWORD, [])}
+
+    def test_busy_client_that_never_authenticates_gets_421_4_4_2_at_the_login_deadline(self):
+        client = self.connect()
+        client.ehlo()
+        # Every NOOP is answered, so only the login deadline can end this connection.
+        for _ in range(int(IO_TIMEOUT)):
+            reply = None
+            try:
+                reply = client.cmd("NOOP")
+            except AssertionError:
+                break
+            if reply.code == 421:
+                self.assertReply(reply, 421, "4.4.2")
+                self.assertTrue(client.is_closed_by_server(), client.transcript_text())
+                return
+            self.assertReply(reply, 250)
+            time.sleep(1)
+        replies = client.read_until_closed()
+        self.assertTrue(replies and replies[-1].code == 421, client.transcript_text())
+
+    def test_trickled_tls_handshake_is_cut_at_the_login_deadline(self):
+        hello = client_hello_bytes()
+        sock = socket.create_connection((LOOPBACK, self.server.port("submissions")), timeout=IO_TIMEOUT)
+        self.addCleanup(sock.close)
+        # At one byte per second the hello would take minutes; the server must close long before.
+        sent = trickle_until_closed(sock, hello, pause=1.0)
+        self.assertLess(sent, len(hello), "the server waited for the whole trickled handshake")
+
+    def test_authenticated_client_is_not_subject_to_the_login_deadline(self):
+        client = self.session(ALICE, ALICE_PASSWORD)
+        time.sleep(LOGIN_TIMEOUT + 3)
+        self.assertReply(client.cmd("NOOP"), 250)
+
+
+class ShutdownWithStuckHandshakeTest(unittest.TestCase):
+    def test_sigterm_ends_a_connection_stuck_in_a_tls_handshake(self):
+        server = PosternServer({"smtp.shutdown_grace": "1", "smtp.timeout.login": "600"})
+        self.addCleanup(server.cleanup)
+        server.start()
+        sock = socket.create_connection((LOOPBACK, server.port("submissions")), timeout=IO_TIMEOUT)
+        self.addCleanup(sock.close)
+        sock.sendall(client_hello_bytes()[:10])  # a handshake that never completes
+        time.sleep(0.5)
+        server.terminate()
+        server.stop()  # asserts exit 0 within STOP_TIMEOUT (the handshake alone would hold it 600 s)
+        sock.settimeout(IO_TIMEOUT)
+        self.assertEqual(sock.recv(1), b"")
+
+
+class PermissionsPerTransactionTest(ServerTestCase):
+    users = {ALICE: (ALICE_PASSWORD, ["@example.org"])}
+
+    def test_disabling_a_user_stops_their_open_connection_at_the_next_mail(self):
+        client = self.session(ALICE, ALICE_PASSWORD)
+        self.assertReply(client.cmd("MAIL FROM:<%s>" % ALICE), 250)
+        self.assertReply(client.cmd("RSET"), 250)
+        self.server.cli("user", "disable", ALICE)
+        try:
+            self.assertReply(client.cmd("MAIL FROM:<%s>" % ALICE), 553, "5.7.1")
+        finally:
+            self.server.cli("user", "enable", ALICE)
+
+    def test_removing_an_address_takes_effect_on_an_open_connection(self):
+        client = self.session(ALICE, ALICE_PASSWORD)
+        self.assertReply(client.cmd("MAIL FROM:<sales@example.org>"), 250)
+        self.assertReply(client.cmd("RSET"), 250)
+        self.server.cli("address", "remove", ALICE, "@example.org")
+        try:
+            self.assertReply(client.cmd("MAIL FROM:<sales@example.org>"), 553, "5.7.1")
+            self.assertReply(client.cmd("MAIL FROM:<%s>" % ALICE), 250)
+        finally:
+            self.server.cli("address", "add", ALICE, "@example.org")
+
+
+class StartupRefusalTest(unittest.TestCase):
+    def run_serve(self, server, timeout=60):
+        return subprocess.run([server.binary, "--config", server.config_path, "serve"], stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=clean_environment(),
+                              timeout=timeout)
+
+    def test_second_server_on_the_same_data_directory_is_refused(self):
+        first = PosternServer()
+        self.addCleanup(first.cleanup)
+        first.start()
+        second = PosternServer({"data_dir": first.data_dir}, create_data_dir=False)
+        self.addCleanup(second.cleanup)
+        result = self.run_serve(second)
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn(b"another postern server is using", result.stdout)
+        first.stop()
+
+    def test_cipher_list_without_forward_secrecy_is_refused(self):
+        server = PosternServer({"tls.ciphers": "AES128-SHA:ECDHE+AESGCM"})
+        self.addCleanup(server.cleanup)
+        result = self.run_serve(server)
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn(b"AES128-SHA, which has no forward secrecy", result.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main()
