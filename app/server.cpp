@@ -135,7 +135,7 @@ int runServer(const config::Config& cfg) {
         saslLog.information(text);
     });
     auth::FailureThrottle throttle(clock, auth::FailureThrottleOptions{cfg.auth.throttleFailures,
-                                                                        cfg.auth.throttleWindow, 100000});
+                                                                        cfg.auth.throttleWindow, 10000});
     auth::SenderPolicy senderPolicy(users);
     SenderDirectory senders(senderPolicy);
     SpoolSink sink(spool);
@@ -147,7 +147,7 @@ int runServer(const config::Config& cfg) {
     environment.clock = &clock;
     environment.makeAuthenticator = [&](const std::string& clientAddress) -> std::unique_ptr<smtp::Authenticator> {
       return std::make_unique<SaslAuthenticator>(std::make_unique<auth::SaslSession>(sasl, verifier, hostname),
-                                                 throttle, clientAddress);
+                                                 throttle, net::clientGroup(clientAddress));
     };
     net::ServerOptions serverOptions;
     serverOptions.maxConnections = cfg.smtp.maxConnections;

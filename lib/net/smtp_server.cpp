@@ -4,7 +4,12 @@
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
+
+#include <algorithm>
+#include <iterator>
 #include <unistd.h>
 
 #include "net/server_state.h"
@@ -19,6 +24,17 @@ constexpr std::size_t kRefusalThreads = 16;
 constexpr int kThreadStackBytes = 1024 * 1024;
 }  // namespace
 
+std::string clientGroup(const std::string& address) {
+  in6_addr v6{};
+  if (::inet_pton(AF_INET6, address.c_str(), &v6) != 1) return address;
+  char text[INET6_ADDRSTRLEN];
+  if (IN6_IS_ADDR_V4MAPPED(&v6)) {
+    return ::inet_ntop(AF_INET, &v6.s6_addr[12], text, sizeof text) ? std::string(text) : address;
+  }
+  std::fill(std::begin(v6.s6_addr) + 8, std::end(v6.s6_addr), 0);
+  return ::inet_ntop(AF_INET6, &v6, text, sizeof text) ? std::string(text) + "/64" : address;
+}
+
 const char* kindName(ListenerKind kind) {
   switch (kind) {
     case ListenerKind::Submission: return "submission";
@@ -32,7 +48,7 @@ std::string SmtpServer::State::admit(const std::string& clientAddress) {
   std::lock_guard lock(mutex_);
   if (stopping.load()) return "Service shutting down";
   if (active_ >= options.maxConnections) return "Too many connections, try again later";
-  auto& count = perAddress_[clientAddress];
+  auto& count = perAddress_[clientGroup(clientAddress)];
   if (count >= options.maxConnectionsPerIp) return "Too many connections from your address";
   ++count;
   ++active_;
@@ -41,7 +57,7 @@ std::string SmtpServer::State::admit(const std::string& clientAddress) {
 
 void SmtpServer::State::release(const std::string& clientAddress) {
   std::lock_guard lock(mutex_);
-  auto it = perAddress_.find(clientAddress);
+  auto it = perAddress_.find(clientGroup(clientAddress));
   if (it != perAddress_.end() && --it->second == 0) perAddress_.erase(it);
   if (active_ > 0) --active_;
   if (active_ == 0) drained_.notify_all();

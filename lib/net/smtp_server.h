@@ -30,6 +30,11 @@
 
 namespace postern::net {
 
+// The key that per-client limits count by: an IPv4 address as is, an IPv6 address by its /64 (one host
+// usually holds a whole /64, so counting single IPv6 addresses would not limit it at all), and an
+// IPv4-mapped IPv6 address as its IPv4 address.
+std::string clientGroup(const std::string& address);
+
 enum class ListenerKind { Submission, Submissions, Alternate };
 const char* kindName(ListenerKind kind);
 

@@ -146,6 +146,9 @@ void IncomingMessage::abandon() noexcept {
     if (bodyQueued_) ::unlink(layout_->queuedBody(id_).c_str());
     if (!bodyQueued_) ::unlink(layout_->temporaryBody(id_).c_str());
     if (temporaryEnvelopeCreated_ && !envelopeQueued_) ::unlink(layout_->temporaryEnvelope(id_).c_str());
+    // A commit that failed after its renames (the directory sync itself failed) was answered with 4xx:
+    // make the removal durable too, best effort, or a crash could resurrect a message the client retries.
+    if (envelopeQueued_) queueSyncer_->sync();
   } catch (...) {
     // Only path construction can throw (allocation); recovery sweeps what is left at the next start.
   }
