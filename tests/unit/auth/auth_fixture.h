@@ -9,7 +9,7 @@
 #include "store/migration_runner.h"
 #include "store/user_repository.h"
 #include "unit/store/fake_clock.h"
-#include "unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace postern::test {
 

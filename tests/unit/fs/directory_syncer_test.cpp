@@ -9,10 +9,10 @@
 #include "core/error.h"
 #include "fs/directory_syncer.h"
 #include "fs/file_io.h"
-#include "unit/fs/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace fs = postern::fs;
-using postern::testing::TempDir;
+using postern::test::TempDir;
 
 BOOST_AUTO_TEST_CASE(single_caller_gets_its_own_sync) {
   TempDir dir;

@@ -10,10 +10,10 @@
 #include "core/error.h"
 #include "fs/file_descriptor.h"
 #include "fs/file_io.h"
-#include "unit/fs/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace fs = postern::fs;
-using postern::testing::TempDir;
+using postern::test::TempDir;
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include "fs/file_io.h"
 #include "queue/envelope.h"
 #include "queue/spool.h"
-#include "unit/fs/temp_dir.h"
+#include "support/temp_dir.h"
 
 namespace postern::testing {
 
@@ -29,7 +29,7 @@ inline queue::EnvelopeData sampleEnvelope() {
 inline std::vector<std::string> namesIn(const std::filesystem::path& dir) { return fs::listDirectory(dir); }
 
 struct SpoolFixture {
-  TempDir dir;
+  test::TempDir dir;
   std::filesystem::path root = dir / "spool";
   queue::Spool spool{root};
 

@@ -15,7 +15,7 @@ using postern::queue::Spool;
 using postern::queue::SpoolOptions;
 using postern::testing::sampleEnvelope;
 using postern::testing::SpoolFixture;
-using postern::testing::TempDir;
+using postern::test::TempDir;
 namespace fs = postern::fs;
 
 BOOST_FIXTURE_TEST_SUITE(spool, SpoolFixture)

@@ -7,7 +7,7 @@
 #include "store/database.h"
 #include "store/store_error.h"
 #include "store/transaction.h"
-#include "unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 
 using namespace postern::store;
 using postern::test::TempDir;

@@ -6,7 +6,7 @@
 #include "store/migration_runner.h"
 #include "store/store_error.h"
 #include "unit/store/fake_clock.h"
-#include "unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 
 using namespace postern::store;
 using postern::test::FakeClock;

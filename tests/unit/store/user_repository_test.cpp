@@ -9,7 +9,7 @@
 #include "store/store_error.h"
 #include "store/user_repository.h"
 #include "unit/store/fake_clock.h"
-#include "unit/store/temp_dir.h"
+#include "support/temp_dir.h"
 
 using namespace postern::store;
 using postern::test::FakeClock;

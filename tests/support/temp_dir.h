@@ -1,5 +1,5 @@
 // TempDir — a unique directory under the system temp directory, removed with everything in it when the
-// object dies. Shared by the store and auth unit tests.
+// object dies. Shared by the unit suites that touch files (fs, queue, store, auth).
 #pragma once
 
 #include <stdlib.h>
@@ -27,6 +27,7 @@ class TempDir {
 
   const std::filesystem::path& path() const { return path_; }
   std::string file(const std::string& name) const { return (path_ / name).string(); }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
  private:
   std::filesystem::path path_;
