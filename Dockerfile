@@ -26,8 +26,11 @@ RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --
       libpocodata80 libpocodatasqlite80 libsqlite3-0 libssl3 libsasl2-2 libsasl2-modules libargon2-1 \
       ca-certificates \
     && rm -rf /var/lib/apt/lists/*
+RUN useradd --system --home-dir /var/lib/postern --no-create-home --shell /usr/sbin/nologin postern
 COPY --from=build /build/app/postern /usr/local/bin/postern
 COPY deploy/postern.conf /etc/postern/postern.conf.sample
+# Starts as root to bind 587/465, then runs as postern (the data directory is handed over at start).
+ENV POSTERN_USER=postern
 VOLUME /var/lib/postern
 EXPOSE 587 465 2525
 # SIGTERM lets sessions finish within smtp.shutdown_grace; give docker stop more than that.

@@ -5,6 +5,7 @@
 
 #include "app/cli.h"
 #include "app/password_input.h"
+#include "app/privileges.h"
 #include "auth/password_hasher.h"
 #include "auth/user_admin.h"
 #include "core/error.h"
@@ -23,10 +24,17 @@ constexpr const char* kAddressUsage =
     "usage: postern address add LOGIN PATTERN | remove LOGIN PATTERN | list [LOGIN]\n"
     "       PATTERN is an address (bob@example.org) or a whole domain (@example.org)\n";
 
+// As root with `user` set, the commands run as that user, so that every file they create is the server's.
+void prepare(const config::Config& cfg) {
+  fs::ensureDirectory(cfg.dataDir, 0700);
+  handOverDataDirectory(cfg);
+  dropPrivileges(cfg);
+}
+
 // The database with its schema up to date, as the server would open it.
 struct Store {
   explicit Store(const config::Config& cfg)
-      : database((fs::ensureDirectory(cfg.dataDir, 0700), cfg.databasePath())),
+      : database((prepare(cfg), cfg.databasePath())),
         users((store::MigrationRunner(database).run(), database)),
         hasher(auth::Argon2Params{cfg.auth.argon2TimeCost, cfg.auth.argon2MemoryKiB, cfg.auth.argon2Parallelism}),
         admin(users, hasher) {}

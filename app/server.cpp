@@ -12,6 +12,7 @@
 
 #include "app/adapters.h"
 #include "app/cli.h"
+#include "app/privileges.h"
 #include "auth/credential_cache.h"
 #include "auth/credential_verifier.h"
 #include "auth/failure_throttle.h"
@@ -155,8 +156,13 @@ int runServer(const config::Config& cfg) {
     serverOptions.shutdownGrace = cfg.smtp.shutdownGrace;
     serverOptions.loginTimeout = cfg.smtp.loginTimeout;
 
+    // Everything in the data directory exists now: give it to the configured user, bind the ports (the
+    // one thing root is needed for), then become that user for the rest of the process's life.
+    handOverDataDirectory(cfg);
     net::SmtpServer server(listeners(cfg), serverOptions, std::move(environment), tlsContext);
     server.start();
+    dropPrivileges(cfg);
+    if (!cfg.runAsUser.empty()) log.information("running as user " + cfg.runAsUser);
     log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
 
     int signal = 0;

@@ -29,6 +29,7 @@ struct Config {
   std::string hostname;  // empty in a file: the machine's host name
   std::string dataDir = "/var/lib/postern";
   std::string logLevel = "information";
+  std::string runAsUser;  // empty: keep the starting user
 
   // Listeners. Each list may be empty (listener off). "submission" requires STARTTLS before AUTH (RFC 6409,
   // RFC 3207); "submissions" speaks TLS from the first byte (RFC 8314); "alternate" follows submission's

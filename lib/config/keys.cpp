@@ -150,6 +150,16 @@ const std::vector<KeyDef>& keyTable() {
       text("data_dir",
            "Directory for the database (postern.db), the spool (spool/) and generated TLS material (tls/).",
            [](Config& c) -> std::string& { return c.dataDir; }, absolutePath),
+      text("user",
+           "System user to run as. Started as root, Postern binds its ports, makes <data_dir> that user's,\n"
+           "then switches to it for good; the administration commands switch too. Empty: stay as started.",
+           [](Config& c) -> std::string& { return c.runAsUser; },
+           [](const std::string& v) -> std::optional<std::string> {
+             for (char ch : v)
+               if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
+                 return "must be a user name";
+             return std::nullopt;
+           }),
       text("log_level", "One of: error, warning, notice, information, debug.",
            [](Config& c) -> std::string& { return c.logLevel; },
            [](const std::string& v) -> std::optional<std::string> {

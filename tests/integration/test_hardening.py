@@ -3,13 +3,15 @@ client that keeps a connection busy without authenticating, or trickles a TLS ha
 a connection stuck in a handshake, permissions re-read for every transaction, one server per data
 directory, and a cipher list without forward secrecy."""
 
+import os
+import pwd
 import socket
 import subprocess
 import time
 import unittest
 
-from postern_harness import (IO_TIMEOUT, LOOPBACK, STOP_TIMEOUT, PosternServer, ServerTestCase,
-                             clean_environment, client_hello_bytes, make_message, smtp_data)
+from postern_harness import (IO_TIMEOUT, LOOPBACK, PosternServer, ServerTestCase, clean_environment,
+                             client_hello_bytes, find_queued, make_message, queue_id_of)
 
 ALICE = "alice@example.org"
 ALICE_PASSWORD = "alice-secret-1"
@@ -106,6 +108,27 @@ class PermissionsPerTransactionTest(ServerTestCase):
             self.assertReply(client.cmd("MAIL FROM:<%s>" % ALICE), 250)
         finally:
             self.server.cli("address", "add", ALICE, "@example.org")
+
+
+@unittest.skipUnless(os.geteuid() == 0, "switching users needs root")
+class RunAsUserTest(unittest.TestCase):
+    def test_server_started_as_root_serves_as_the_configured_user(self):
+        nobody = pwd.getpwnam("nobody").pw_uid
+        server = PosternServer({"user": "nobody"})
+        self.addCleanup(server.cleanup)
+        os.chmod(server.root, 0o711)  # the unprivileged user must reach data_dir inside the test directory
+        server.add_user(ALICE, ALICE_PASSWORD)  # the CLI switches users too
+        server.start()
+        with open("/proc/%d/status" % server.process.pid) as status:
+            uids = [line.split()[1:] for line in status if line.startswith("Uid:")][0]
+        self.assertEqual(set(uids), {str(nobody)}, "real, effective, saved and filesystem uid")
+        client = server.session(ALICE, ALICE_PASSWORD)
+        self.addCleanup(client.close)
+        reply = client.send_message(ALICE, ["bob@example.net"], make_message(ALICE))
+        queued = find_queued(server, queue_id_of(reply))
+        for path in (queued.envelope_path, queued.body_path, os.path.join(server.data_dir, "postern.db")):
+            self.assertEqual(os.stat(path).st_uid, nobody, path)
+        server.stop()
 
 
 class StartupRefusalTest(unittest.TestCase):
