@@ -1,7 +1,5 @@
 #include "dkim/canonicalization.h"
 
-#include <algorithm>
-
 #include "core/error.h"
 #include "core/text.h"
 

@@ -2,6 +2,9 @@
 
 #include <openssl/sha.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "core/error.h"
 #include "core/text.h"
 
@@ -130,8 +133,22 @@ Signer::Signer(const EVP_PKEY* key, SignerOptions options) : algorithm_(algorith
   EVP_PKEY* pkey = const_cast<EVP_PKEY*>(key);
   if (EVP_PKEY_up_ref(pkey) != 1) throw core::Error::temporary("dkim: EVP_PKEY_up_ref failed");
   key_.reset(pkey);
-  if (options_.domain.empty() || options_.selector.empty())
-    throw core::Error::permanent("dkim: a signer needs a domain and a selector");
+  // d= and s= are domain names (§3.5; selectors §3.1) and h= holds field names (RFC 5322 §3.6.8): checking
+  // the characters keeps a bad value from injecting tags into the signature field.
+  const auto isDomainish = [](std::string_view v) {
+    return !v.empty() && v.size() <= 253 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
+      return std::isalnum(c) || c == '-' || c == '.' || c == '_';
+    });
+  };
+  if (!isDomainish(options_.domain)) throw core::Error::permanent("dkim: invalid signing domain (d=)");
+  if (!isDomainish(options_.selector)) throw core::Error::permanent("dkim: invalid selector (s=)");
+  for (const auto& name : options_.signedHeaders) {
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) { return c > 32 && c < 127 && c != ':'; }))
+      throw core::Error::permanent("dkim: invalid header field name in h=");
+  }
+  if (options_.identity &&
+      std::any_of(options_.identity->begin(), options_.identity->end(), [](unsigned char c) { return c <= 32 || c == ';'; }))
+    throw core::Error::permanent("dkim: invalid identity (i=)");
 }
 
 std::string Signer::sign(std::string_view headerSection, std::string_view bodyHash,
