@@ -8,7 +8,7 @@
 #include "auth/password_hasher.h"
 #include "store/migration_runner.h"
 #include "store/user_repository.h"
-#include "unit/store/fake_clock.h"
+#include "support/fake_clock.h"
 #include "support/temp_dir.h"
 
 namespace postern::test {

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "auth/credential_cache.h"
-#include "unit/store/fake_clock.h"
+#include "support/fake_clock.h"
 
 using namespace postern::auth;
 using postern::test::FakeClock;

@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "auth/failure_throttle.h"
-#include "unit/store/fake_clock.h"
+#include "support/fake_clock.h"
 
 using namespace postern::auth;
 using postern::test::FakeClock;

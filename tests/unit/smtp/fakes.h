@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <map>
+
+#include "support/fake_clock.h"
 #include <stdexcept>
 #include <memory>
 #include <optional>
@@ -197,10 +199,9 @@ class FakeSpool final : public Spool {
   };
 };
 
-class FakeClock final : public core::Clock {
- public:
-  TimePoint time = TimePoint(std::chrono::seconds(1796059673));  // Mon, 30 Nov 2026 17:27:53 +0000
-  TimePoint now() const override { return time; }
+// The session tests' clock starts at Mon, 30 Nov 2026 17:27:53 +0000 (the transcripts' Date lines).
+struct FakeClock : ::postern::test::FakeClock {
+  FakeClock() : ::postern::test::FakeClock(TimePoint(std::chrono::seconds(1796059673))) {}
 };
 
 inline TlsInfo testTls() { return TlsInfo{"TLSv1.3", "TLS_AES_256_GCM_SHA384", 256}; }

@@ -171,7 +171,7 @@ BOOST_AUTO_TEST_CASE(data_answers_354_and_opens_the_spool_with_the_envelope) {
   BOOST_TEST(e.heloName == "client.example");
   BOOST_TEST(e.eightBitMime);
   BOOST_TEST(e.smtputf8);
-  BOOST_TEST((e.arrival == h.clock.time));
+  BOOST_TEST((e.arrival == h.clock.now()));
 }
 
 BOOST_AUTO_TEST_CASE(spool_out_of_space_at_data_is_452) {

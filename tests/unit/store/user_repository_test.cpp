@@ -8,7 +8,7 @@
 #include "store/migration_runner.h"
 #include "store/store_error.h"
 #include "store/user_repository.h"
-#include "unit/store/fake_clock.h"
+#include "support/fake_clock.h"
 #include "support/temp_dir.h"
 
 using namespace postern::store;

@@ -9,7 +9,7 @@
 
 namespace postern::test {
 
-class FakeClock final : public core::Clock {
+class FakeClock : public core::Clock {
  public:
   explicit FakeClock(TimePoint start = TimePoint(std::chrono::seconds(1'800'000'000))) : now_(start) {}
   TimePoint now() const override { return now_.load(); }
