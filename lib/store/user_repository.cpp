@@ -37,10 +37,11 @@ std::string normalisePatternOrThrow(std::string_view pattern) {
   return *normal;
 }
 
-std::optional<std::int64_t> userId(Connection& connection, const std::string& login) {
+// The row id of an existing user; throws NotFound for an unknown login.
+std::int64_t existingUserId(Connection& connection, const std::string& login) {
   Statement query = connection.prepare("SELECT id FROM users WHERE login = ?1");
   query.bindText(1, login);
-  if (!query.step()) return std::nullopt;
+  if (!query.step()) throw NotFound("no such user: " + login);
   return query.columnInt64(0);
 }
 }  // namespace
@@ -160,11 +161,10 @@ void UserRepository::addSenderPattern(std::string_view login, std::string_view p
   const std::string normalPattern = normalisePatternOrThrow(pattern);
   auto connection = database_.acquire();
   Transaction transaction(*connection);
-  const auto id = userId(*connection, normal);
-  if (!id) throw NotFound("no such user: " + normal);
+  const std::int64_t id = existingUserId(*connection, normal);
   Statement insert =
       connection->prepare("INSERT INTO sender_addresses (user_id, pattern, created_at) VALUES (?1, ?2, ?3)");
-  insert.bindInt64(1, *id).bindText(2, normalPattern).bindInt64(3, now());
+  insert.bindInt64(1, id).bindText(2, normalPattern).bindInt64(3, now());
   try {
     insert.run();
   } catch (const ConstraintViolation& e) {
@@ -180,10 +180,9 @@ void UserRepository::removeSenderPattern(std::string_view login, std::string_vie
   const std::string normalPattern = normalisePatternOrThrow(pattern);
   auto connection = database_.acquire();
   Transaction transaction(*connection);
-  const auto id = userId(*connection, normal);
-  if (!id) throw NotFound("no such user: " + normal);
+  const std::int64_t id = existingUserId(*connection, normal);
   connection->prepare("DELETE FROM sender_addresses WHERE user_id = ?1 AND pattern = ?2")
-      .bindInt64(1, *id)
+      .bindInt64(1, id)
       .bindText(2, normalPattern)
       .run();
   if (connection->changes() == 0)
@@ -194,11 +193,10 @@ void UserRepository::removeSenderPattern(std::string_view login, std::string_vie
 std::vector<std::string> UserRepository::listSenderPatterns(std::string_view login) {
   const std::string normal = requireLogin(login);
   auto connection = database_.acquire();
-  const auto id = userId(*connection, normal);
-  if (!id) throw NotFound("no such user: " + normal);
+  const std::int64_t id = existingUserId(*connection, normal);
   Statement query =
       connection->prepare("SELECT pattern FROM sender_addresses WHERE user_id = ?1 ORDER BY pattern");
-  query.bindInt64(1, *id);
+  query.bindInt64(1, id);
   std::vector<std::string> patterns;
   while (query.step()) patterns.push_back(query.columnText(0));
   return patterns;
