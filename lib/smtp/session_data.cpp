@@ -18,14 +18,10 @@ void Session::Impl::messageBytes(std::string_view bytes) {
   if (!writer_) return;
   try {
     writer_->write(bytes);
-  } catch (const core::InsufficientStorage& e) {
-    writeFailure_ = Reply(452, "4.3.1", "Insufficient system storage");
+  } catch (const std::exception& e) {
+    writeFailure_ = spoolFailure(e);
     out_.log(LogLevel::Error, "spool", e.what());
     writer_.reset();  // the rest of the message is read and dropped; the client learns at the end
-  } catch (const std::exception& e) {
-    writeFailure_ = Reply(451, "4.3.0", "Temporary failure, try again later");
-    out_.log(LogLevel::Error, "spool", e.what());
-    writer_.reset();
   }
 }
 
@@ -81,12 +77,9 @@ void Session::Impl::endOfData() {
   const std::string queueId = writer_->queueId();
   try {
     writer_->commit(prependedHeaders(queueId));
-  } catch (const core::InsufficientStorage& e) {
-    out_.log(LogLevel::Error, "spool", "id=" + queueId + " " + e.what());
-    return finishTransaction(Reply(452, "4.3.1", "Insufficient system storage"));
   } catch (const std::exception& e) {
     out_.log(LogLevel::Error, "spool", "id=" + queueId + " " + e.what());
-    return finishTransaction(Reply(451, "4.3.0", "Temporary failure, try again later"));
+    return finishTransaction(spoolFailure(e));
   }
   out_.log(LogLevel::Info, "queued",
            "id=" + queueId + " from=<" + envelope_.sender.str() + "> recipients=" +

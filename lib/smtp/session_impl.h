@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/error.h"
 #include "core/reply.h"
 #include "smtp/command_table.h"
 #include "smtp/data_reader.h"
@@ -26,6 +27,15 @@
 #include "smtp/session.h"
 
 namespace postern::smtp {
+
+// RFC 3463: the spool cannot take mail now (below its reserve, disk full or read-only).
+inline core::Reply insufficientStorage() { return core::Reply(452, "4.3.1", "Insufficient system storage"); }
+// A local failure of unknown kind: temporary (DESIGN.md "Errors"); details go to the log only.
+inline core::Reply localFailure() { return core::Reply(451, "4.3.0", "Temporary failure, try again later"); }
+// The reply for a spool operation that threw e.
+inline core::Reply spoolFailure(const std::exception& e) {
+  return dynamic_cast<const core::InsufficientStorage*>(&e) ? insufficientStorage() : localFailure();
+}
 
 enum class SessionState { Fresh, Greeted, Auth, Mail, Rcpt, Data, TlsPending, Closed };
 

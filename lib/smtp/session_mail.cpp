@@ -10,11 +10,6 @@ namespace postern::smtp {
 
 using core::Reply;
 
-namespace {
-Reply insufficientStorage() { return Reply(452, "4.3.1", "Insufficient system storage"); }  // RFC 3463
-Reply temporaryFailure() { return Reply(451, "4.3.0", "Temporary failure, try again later"); }
-}  // namespace
-
 void Session::Impl::mail(std::string_view argument) {
   if (state_ == SessionState::Mail || state_ == SessionState::Rcpt)
     return reply(Reply(503, "5.5.1", "Nested MAIL command"));  // RFC 5321 §4.1.4
@@ -32,7 +27,7 @@ void Session::Impl::mail(std::string_view argument) {
     senders_ = services_.senders.sendersFor(login_);
   } catch (const std::exception& e) {
     out_.log(LogLevel::Error, "mail", "sender lookup failed for login=" + login_ + ": " + e.what());
-    return reply(temporaryFailure());
+    return reply(localFailure());
   }
   if (!m.sender || !senders_.allows(*m.sender)) {
     const std::string shown = m.sender ? m.sender->str() : "";
@@ -80,12 +75,9 @@ void Session::Impl::data(std::string_view argument) {
   envelope_.arrival = services_.clock.now();
   try {
     writer_ = services_.spool.begin(envelope_);
-  } catch (const core::InsufficientStorage& e) {
+  } catch (const std::exception& e) {
     out_.log(LogLevel::Error, "spool", e.what());
-    return reply(insufficientStorage());
-  } catch (const std::exception& e) {  // core::Error or anything unknown: temporary
-    out_.log(LogLevel::Error, "spool", e.what());
-    return reply(temporaryFailure());
+    return reply(spoolFailure(e));
   }
   dataReader_ = std::make_unique<DataReader>(DataReader::Limits{config_.maxMessageSize, config_.maxTextLine},
                                              [this](std::string_view bytes) { messageBytes(bytes); });
