@@ -21,9 +21,9 @@ struct SmtpServer::State {
   std::atomic<std::int64_t> graceDeadlineNs{0};  // steady_clock, valid once stopping
   std::atomic<std::uint64_t> nextConnectionId{1};
 
-  // Admission: returns an empty string when admitted, else the reason for refusing.
-  std::string admit(const std::string& clientAddress);
-  void release(const std::string& clientAddress);
+  // Admission by clientGroup(): returns an empty string when admitted, else the reason for refusing.
+  std::string admit(const std::string& group);
+  void release(const std::string& group);
   std::size_t active() const;
   // Waits until no connection is active or the deadline passes; true when drained.
   bool waitDrained(std::chrono::steady_clock::time_point deadline);
@@ -43,7 +43,7 @@ struct SmtpServer::State {
   mutable std::mutex mutex_;
   std::condition_variable drained_;
   std::size_t active_ = 0;
-  std::map<std::string, std::size_t> perAddress_;
+  std::map<std::string, std::size_t> perAddress_;  // by clientGroup()
 
   struct Watched {
     int fd = -1;

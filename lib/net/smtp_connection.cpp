@@ -39,6 +39,7 @@ SmtpConnection::SmtpConnection(const Poco::Net::StreamSocket& socket, std::share
   } catch (const Poco::Exception&) {
     clientAddress_ = "unknown";
   }
+  clientGroup_ = clientGroup(clientAddress_);
   id_ = state_->nextConnectionId.fetch_add(1);
   loginDeadline_ = std::chrono::steady_clock::now() + state_->options.loginTimeout;
   std::ostringstream prefix;
@@ -48,7 +49,7 @@ SmtpConnection::SmtpConnection(const Poco::Net::StreamSocket& socket, std::share
 }
 
 SmtpConnection::~SmtpConnection() {
-  if (admitted_) state_->release(clientAddress_);
+  if (admitted_) state_->release(clientGroup_);
 }
 
 void SmtpConnection::run() {
@@ -77,7 +78,7 @@ void SmtpConnection::run() {
 void SmtpConnection::serve() {
   socket_.setNoDelay(true);
   socket_.setSendTimeout(toTimespan(std::chrono::seconds(60)));
-  if (const std::string why = state_->admit(clientAddress_); !why.empty()) {
+  if (const std::string why = state_->admit(clientGroup_); !why.empty()) {
     refuse(why);
     return;
   }

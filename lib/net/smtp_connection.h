@@ -45,6 +45,7 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection, public smtp:
   Poco::Net::StreamSocket socket_;  // the plain socket, or the SecureStreamSocket once TLS is up
   std::uint64_t id_ = 0;
   std::string clientAddress_;
+  std::string clientGroup_;  // what the per-client caps count by
   std::chrono::steady_clock::time_point loginDeadline_;
   std::string logPrefix_;
   Poco::Logger& logger_;

@@ -44,20 +44,20 @@ const char* kindName(ListenerKind kind) {
   return "?";
 }
 
-std::string SmtpServer::State::admit(const std::string& clientAddress) {
+std::string SmtpServer::State::admit(const std::string& group) {
   std::lock_guard lock(mutex_);
   if (stopping.load()) return "Service shutting down";
   if (active_ >= options.maxConnections) return "Too many connections, try again later";
-  auto& count = perAddress_[clientGroup(clientAddress)];
+  auto& count = perAddress_[group];
   if (count >= options.maxConnectionsPerIp) return "Too many connections from your address";
   ++count;
   ++active_;
   return {};
 }
 
-void SmtpServer::State::release(const std::string& clientAddress) {
+void SmtpServer::State::release(const std::string& group) {
   std::lock_guard lock(mutex_);
-  auto it = perAddress_.find(clientGroup(clientAddress));
+  auto it = perAddress_.find(group);
   if (it != perAddress_.end() && --it->second == 0) perAddress_.erase(it);
   if (active_ > 0) --active_;
   if (active_ == 0) drained_.notify_all();
@@ -112,12 +112,7 @@ SmtpServer::SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions option
 
 SmtpServer::~SmtpServer() {
   if (!state_->stopping.load() && !servers_.empty()) stop();
-  {
-    std::lock_guard lock(watchdogMutex_);
-    watchdogStop_ = true;
-  }
-  watchdogWake_.notify_all();
-  if (watchdog_.joinable()) watchdog_.join();  // start() may have failed before any listener existed
+  stopWatchdog();  // start() may have failed before any listener existed
 }
 
 void SmtpServer::start() {
@@ -177,6 +172,10 @@ void SmtpServer::stop() {
   }
   if (pool_) pool_->joinAll();
   servers_.clear();
+  stopWatchdog();
+}
+
+void SmtpServer::stopWatchdog() {
   {
     std::lock_guard lock(watchdogMutex_);
     watchdogStop_ = true;

@@ -85,6 +85,8 @@ class SmtpServer {
   struct State;
 
  private:
+  void stopWatchdog();
+
   std::vector<ListenerSpec> specs_;
   std::shared_ptr<State> state_;
   std::unique_ptr<Poco::ThreadPool> pool_;
