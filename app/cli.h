@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "auth/phc_hash.h"
 #include "config/config.h"
 
 namespace postern::app {
@@ -20,6 +21,11 @@ int runServer(const config::Config& config);
 // `postern user ...` and `postern address ...`: args start after the subcommand word.
 int runUserCommand(const config::Config& config, const std::vector<std::string>& args);
 int runAddressCommand(const config::Config& config, const std::vector<std::string>& args);
+
+// The Argon2id parameters for new password hashes, as configured (server and CLI hash alike).
+inline auth::Argon2Params argon2Params(const config::Config& cfg) {
+  return auth::Argon2Params{cfg.auth.argon2TimeCost, cfg.auth.argon2MemoryKiB, cfg.auth.argon2Parallelism};
+}
 
 // Sets up Poco logging to stderr at the configured level.
 void setUpLogging(const std::string& level);

@@ -36,7 +36,7 @@ struct Store {
   explicit Store(const config::Config& cfg)
       : database((prepare(cfg), cfg.databasePath())),
         users((store::MigrationRunner(database).run(), database)),
-        hasher(auth::Argon2Params{cfg.auth.argon2TimeCost, cfg.auth.argon2MemoryKiB, cfg.auth.argon2Parallelism}),
+        hasher(argon2Params(cfg)),
         admin(users, hasher) {}
   store::Database database;
   store::UserRepository users;

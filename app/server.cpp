@@ -121,7 +121,7 @@ int runServer(const config::Config& cfg) {
     auto tlsContext = tls::makeServerContext(tlsPolicy(cfg, hostname, log));
 
     auth::PasswordHasher hasher(
-        auth::Argon2Params{cfg.auth.argon2TimeCost, cfg.auth.argon2MemoryKiB, cfg.auth.argon2Parallelism},
+        argon2Params(cfg),
         static_cast<unsigned>(cfg.auth.maxConcurrentVerifications));
     auth::CredentialCache cache(clock, auth::CredentialCacheOptions{cfg.auth.cacheTtl, 10000});
     auth::CredentialVerifier verifier(users, hasher, cache);

@@ -19,16 +19,23 @@ std::optional<T> parseUnsigned(const std::string& text) {
   return value;
 }
 
+// The value when text is a whole number within [min, max]; otherwise the error text.
+template <typename T>
+std::optional<T> parseInRange(const std::string& text, T min, T max, std::optional<std::string>& error) {
+  const auto n = parseUnsigned<T>(text);
+  if (n && *n >= min && *n <= max) return n;
+  error = "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
+  return std::nullopt;
+}
+
 template <typename T, typename Access>
 KeyDef number(std::string name, std::string comment, Access access, T min, T max) {
   return KeyDef{
       std::move(name), std::move(comment), false,
       [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
-        const auto n = parseUnsigned<T>(v);
-        if (!n || *n < min || *n > max)
-          return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
-        access(c) = *n;
-        return std::nullopt;
+        std::optional<std::string> error;
+        if (const auto n = parseInRange<T>(v, min, max, error)) access(c) = *n;
+        return error;
       },
       [access](const Config& c) { return std::to_string(access(const_cast<Config&>(c))); }};
 }
@@ -37,11 +44,9 @@ template <typename Duration, typename Access>
 KeyDef duration(std::string name, std::string comment, Access access, long min, long max) {
   return KeyDef{std::move(name), std::move(comment), false,
                 [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
-                  const auto n = parseUnsigned<long>(v);
-                  if (!n || *n < min || *n > max)
-                    return "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
-                  access(c) = Duration(*n);
-                  return std::nullopt;
+                  std::optional<std::string> error;
+                  if (const auto n = parseInRange<long>(v, min, max, error)) access(c) = Duration(*n);
+                  return error;
                 },
                 [access](const Config& c) { return std::to_string(access(const_cast<Config&>(c)).count()); }};
 }
