@@ -40,6 +40,9 @@ void validateTogether(const Config& c, std::vector<std::string>& errors) {
     errors.push_back("tls.certificate and tls.private_key: set both or neither");
   if (c.auth.argon2MemoryKiB < 8 * c.auth.argon2Parallelism)
     errors.push_back("auth.argon2.memory_kib must be at least 8 KiB per lane of auth.argon2.parallelism (RFC 9106)");
+  if (c.relay.username.empty() != c.relay.password.empty())
+    errors.push_back("relay.username and relay.password: set both or neither");
+  if (c.queue.retrySchedule.empty()) errors.push_back("queue.retry_schedule must list at least one delay");
   if (c.submission.empty() && c.submissions.empty() && c.alternate.empty())
     errors.push_back("listen.*: at least one of listen.submission, listen.submissions, listen.alternate is needed");
 }
@@ -49,6 +52,35 @@ void validateTogether(const Config& c, std::vector<std::string>& errors) {
 std::string ListenAddress::str() const {
   const bool v6 = host.find(':') != std::string::npos;
   return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
+std::optional<std::chrono::seconds> parseDuration(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  std::string digits = text;
+  long long unit = 1;
+  switch (text.back()) {
+    case 's': unit = 1; digits.pop_back(); break;
+    case 'm': unit = 60; digits.pop_back(); break;
+    case 'h': unit = 3600; digits.pop_back(); break;
+    case 'd': unit = 86400; digits.pop_back(); break;
+    default: break;
+  }
+  if (digits.empty() || digits.size() > 9) return std::nullopt;
+  long long n = 0;
+  for (char ch : digits) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    n = n * 10 + (ch - '0');
+  }
+  return std::chrono::seconds(n * unit);
+}
+
+std::string formatDuration(std::chrono::seconds value) {
+  const long long s = value.count();
+  if (s == 0) return "0";
+  if (s % 86400 == 0) return std::to_string(s / 86400) + "d";
+  if (s % 3600 == 0) return std::to_string(s / 3600) + "h";
+  if (s % 60 == 0) return std::to_string(s / 60) + "m";
+  return std::to_string(s) + "s";
 }
 
 std::string environmentName(const std::string& key) {

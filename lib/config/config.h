@@ -74,10 +74,44 @@ struct Config {
     std::chrono::seconds throttleWindow{600};
   } auth;
 
+  // Outbound: the smarthost every message is forwarded to (issue: delivery).
+  enum class RelayTls { StartTls, Implicit, None };
+  struct Relay {
+    std::vector<ListenAddress> smarthosts;  // tried in order (failover); empty: mail stays queued
+    RelayTls tls = RelayTls::StartTls;
+    std::string caFile;  // empty: the system CA bundle
+    std::string username;
+    std::string password;  // secret
+    std::size_t maxConnections = 4;
+    std::chrono::seconds connectTimeout{30};
+    std::chrono::seconds commandTimeout{120};
+    std::chrono::seconds dataTimeout{600};  // for the reply to the final "."
+    std::chrono::seconds idleTimeout{30};   // an unused pooled connection is closed after this
+  } relay;
+
+  struct Queue {
+    std::vector<std::chrono::seconds> retrySchedule{std::chrono::minutes(1), std::chrono::minutes(5),
+                                                    std::chrono::minutes(15), std::chrono::minutes(30),
+                                                    std::chrono::hours(1)};  // the last step repeats
+    std::chrono::seconds maxLifetime{std::chrono::hours(24 * 5)};
+    std::chrono::seconds delayWarning{std::chrono::hours(4)};  // 0: never warn
+    std::chrono::seconds deliveryLogRetention{std::chrono::hours(24 * 30)};
+  } queue;
+
+  enum class MissingDkimKey { Unsigned, Reject };
+  struct Dkim {
+    MissingDkimKey missingKey = MissingDkimKey::Unsigned;
+    std::string canonicalization = "relaxed/relaxed";  // header/body: relaxed or simple each
+    std::string masterKeyFile;                          // empty: <dataDir>/dkim-master.key
+    std::string masterKey;                              // secret; base64 of 32 bytes; overrides the file
+  } dkim;
+
   // Derived paths inside dataDir.
   std::string databasePath() const { return dataDir + "/postern.db"; }
   std::string spoolDir() const { return dataDir + "/spool"; }
   std::string tlsDir() const { return dataDir + "/tls"; }
+  std::string lockPath() const { return dataDir + "/postern.lock"; }
+  std::string dkimMasterKeyPath() const { return dkim.masterKeyFile.empty() ? dataDir + "/dkim-master.key" : dkim.masterKeyFile; }
 };
 
 struct LoadResult {
@@ -100,6 +134,11 @@ std::string sampleFile();
 
 // "HOST:PORT" or "[IPv6]:PORT"; nullopt when malformed.
 std::optional<ListenAddress> parseListenAddress(const std::string& text);
+
+// Durations as written in the file: "90s", "5m", "4h", "5d", or plain seconds ("300"). formatDuration
+// prints the largest unit that divides the value exactly ("0" for zero).
+std::optional<std::chrono::seconds> parseDuration(const std::string& text);
+std::string formatDuration(std::chrono::seconds value);
 
 // The environment variable that overrides a key: "smtp.max_recipients" → "POSTERN_SMTP_MAX_RECIPIENTS".
 std::string environmentName(const std::string& key);

@@ -102,6 +102,43 @@ KeyDef listeners(std::string name, std::string comment, Access access) {
                 }};
 }
 
+// A duration with a unit ("5m", "4h", "5d"; plain digits are seconds) within [min, max].
+template <typename Access>
+KeyDef span(std::string name, std::string comment, Access access, std::chrono::seconds min, std::chrono::seconds max) {
+  return KeyDef{std::move(name), std::move(comment), false,
+                [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
+                  const auto d = parseDuration(std::string(core::trim(v)));
+                  if (!d || *d < min || *d > max)
+                    return "must be a duration from " + formatDuration(min) + " to " + formatDuration(max) +
+                           " (e.g. 90s, 15m, 4h, 5d)";
+                  access(c) = *d;
+                  return std::nullopt;
+                },
+                [access](const Config& c) { return formatDuration(access(const_cast<Config&>(c))); }};
+}
+
+// One of a fixed set of words, each standing for an enum value.
+template <typename E, typename Access>
+KeyDef choice(std::string name, std::string comment, Access access, std::vector<std::pair<std::string, E>> words) {
+  return KeyDef{std::move(name), std::move(comment), false,
+                [access, words](Config& c, const std::string& v) -> std::optional<std::string> {
+                  std::string list;
+                  for (const auto& [word, value] : words) {
+                    if (v == word) {
+                      access(c) = value;
+                      return std::nullopt;
+                    }
+                    list += (list.empty() ? "" : ", ") + word;
+                  }
+                  return "must be one of " + list;
+                },
+                [access, words](const Config& c) {
+                  for (const auto& [word, value] : words)
+                    if (access(const_cast<Config&>(c)) == value) return word;
+                  return std::string();
+                }};
+}
+
 std::optional<std::string> hostnameText(const std::string& v) {
   if (v.empty()) return std::nullopt;
   if (v.size() > 253) return "must be at most 253 characters";
@@ -118,6 +155,14 @@ std::optional<std::string> absolutePath(const std::string& v) {
 
 std::optional<std::string> optionalPath(const std::string& v) {
   if (!v.empty() && v[0] != '/') return "must be empty or an absolute path";
+  return std::nullopt;
+}
+
+std::optional<std::string> anyText(const std::string&) { return std::nullopt; }
+
+std::optional<std::string> printableText(const std::string& v) {
+  for (char ch : v)
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F) return "must not contain control characters";
   return std::nullopt;
 }
 
@@ -254,6 +299,93 @@ const std::vector<KeyDef>& keyTable() {
                           [](Config& c) -> std::size_t& { return c.auth.throttleFailures; }, 1, 100000),
       duration<seconds>("auth.throttle.window", "Seconds over which failed logins per client address are counted.",
                         [](Config& c) -> seconds& { return c.auth.throttleWindow; }, 1, 86400),
+      listeners("relay.smarthost",
+                "Smarthost every message is forwarded to, as HOST:PORT (e.g. smtp.example.net:587); a comma-separated\n"
+                "list is tried in order, the next host when one cannot be reached or answers 4xx. Empty: accepted\n"
+                "mail stays queued until a smarthost is configured.",
+                [](Config& c) -> std::vector<ListenAddress>& { return c.relay.smarthosts; }),
+      choice<Config::RelayTls>(
+          "relay.tls",
+          "TLS to the smarthost: starttls (port 587; refuse to send if STARTTLS is not offered), tls (implicit\n"
+          "TLS, port 465) or none (plaintext: only for a smarthost on this machine or a test set-up).\n"
+          "The certificate is always verified against the CA bundle and the smarthost's host name.",
+          [](Config& c) -> Config::RelayTls& { return c.relay.tls; },
+          {{"starttls", Config::RelayTls::StartTls}, {"tls", Config::RelayTls::Implicit}, {"none", Config::RelayTls::None}}),
+      text("relay.ca_file", "PEM file of CA certificates trusted for the smarthost. Empty: the system CA bundle.",
+           [](Config& c) -> std::string& { return c.relay.caFile; }, optionalPath),
+      text("relay.username", "User name for AUTH at the smarthost. Empty: do not authenticate.",
+           [](Config& c) -> std::string& { return c.relay.username; }, printableText),
+      text("relay.password",
+           "Password for AUTH at the smarthost (PLAIN or LOGIN, only over TLS). Prefer the environment\n"
+           "variable POSTERN_RELAY_PASSWORD to writing it here.",
+           [](Config& c) -> std::string& { return c.relay.password; }, printableText, true),
+      number<std::size_t>("relay.max_connections",
+                          "Connections to the smarthost at once; each is kept open and reused for the next message.",
+                          [](Config& c) -> std::size_t& { return c.relay.maxConnections; }, 1, 64),
+      span("relay.timeout.connect", "Time allowed to connect to the smarthost, TLS handshake included.",
+           [](Config& c) -> std::chrono::seconds& { return c.relay.connectTimeout; }, seconds(1), seconds(600)),
+      span("relay.timeout.command", "Time allowed for each reply of the smarthost (greeting, EHLO, MAIL, RCPT, DATA).",
+           [](Config& c) -> std::chrono::seconds& { return c.relay.commandTimeout; }, seconds(1), seconds(3600)),
+      span("relay.timeout.data", "Time allowed for sending a message and for the smarthost's reply to its end.",
+           [](Config& c) -> std::chrono::seconds& { return c.relay.dataTimeout; }, seconds(1), seconds(7200)),
+      span("relay.idle_timeout", "An unused connection to the smarthost is closed (QUIT) after this long.",
+           [](Config& c) -> std::chrono::seconds& { return c.relay.idleTimeout; }, seconds(1), seconds(3600)),
+      KeyDef{"queue.retry_schedule",
+             "Delays between delivery attempts of a deferred message, in order; the last one repeats.",
+             false,
+             [](Config& c, const std::string& v) -> std::optional<std::string> {
+               std::vector<seconds> list;
+               std::string_view rest = v;
+               while (!core::trim(rest).empty()) {
+                 const auto sep = rest.find_first_of(", ");
+                 const std::string item(core::trim(rest.substr(0, sep)));
+                 rest = sep == std::string_view::npos ? std::string_view() : rest.substr(sep + 1);
+                 if (item.empty()) continue;
+                 const auto d = parseDuration(item);
+                 if (!d || *d < seconds(1) || *d > hours(24 * 7))
+                   return "'" + item + "' is not a duration from 1s to 7d (e.g. 1m, 15m, 1h)";
+                 list.push_back(*d);
+               }
+               if (list.empty()) return "must list at least one delay";
+               c.queue.retrySchedule = std::move(list);
+               return std::nullopt;
+             },
+             [](const Config& c) {
+               std::string out;
+               for (const auto d : c.queue.retrySchedule) out += (out.empty() ? "" : ", ") + formatDuration(d);
+               return out;
+             }},
+      span("queue.max_lifetime",
+           "How long a message is retried; then its sender gets a bounce (a delivery status notification).",
+           [](Config& c) -> std::chrono::seconds& { return c.queue.maxLifetime; }, seconds(60), hours(24 * 60)),
+      span("queue.delay_warning",
+           "After this long undelivered, the sender gets one warning that delivery is delayed. 0: never warn.",
+           [](Config& c) -> std::chrono::seconds& { return c.queue.delayWarning; }, seconds(0), hours(24 * 60)),
+      span("queue.delivery_log_retention", "How long the delivery log keeps each attempt.",
+           [](Config& c) -> std::chrono::seconds& { return c.queue.deliveryLogRetention; }, hours(1),
+           hours(24 * 3660)),
+      choice<Config::MissingDkimKey>(
+          "dkim.missing_key",
+          "When the header From domain (or its parent) has no active DKIM key: unsigned (relay the message\n"
+          "unsigned and log a warning) or reject (answer the DATA with 550 5.7.1).",
+          [](Config& c) -> Config::MissingDkimKey& { return c.dkim.missingKey; },
+          {{"unsigned", Config::MissingDkimKey::Unsigned}, {"reject", Config::MissingDkimKey::Reject}}),
+      text("dkim.canonicalization", "DKIM canonicalization, header/body: relaxed/relaxed, relaxed/simple, simple/relaxed or simple/simple.",
+           [](Config& c) -> std::string& { return c.dkim.canonicalization; },
+           [](const std::string& v) -> std::optional<std::string> {
+             for (const char* ok : {"relaxed/relaxed", "relaxed/simple", "simple/relaxed", "simple/simple"})
+               if (v == ok) return std::nullopt;
+             return "must be relaxed/relaxed, relaxed/simple, simple/relaxed or simple/simple";
+           }),
+      text("dkim.master_key_file",
+           "File holding the master key that encrypts DKIM private keys in the database (32 random bytes,\n"
+           "base64). Empty: <data_dir>/dkim-master.key, created with mode 0600 on first use. Back it up apart\n"
+           "from the database: without it the stored keys cannot be used.",
+           [](Config& c) -> std::string& { return c.dkim.masterKeyFile; }, optionalPath),
+      text("dkim.master_key",
+           "The master key itself (base64 of 32 bytes), instead of the file; for containers set it as\n"
+           "POSTERN_DKIM_MASTER_KEY. Wins over dkim.master_key_file.",
+           [](Config& c) -> std::string& { return c.dkim.masterKey; }, anyText, true),
   };
   return table;
 }

@@ -129,3 +129,46 @@ BOOST_AUTO_TEST_CASE(describe_prints_every_key) {
   BOOST_TEST(text.find("smtp.max_message_size = 52428800") != std::string::npos);
   BOOST_TEST(text.find("listen.submissions = 0.0.0.0:465") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(durations_take_units_and_print_the_largest_exact_one) {
+  using std::chrono::seconds;
+  BOOST_TEST(parseDuration("90s").value().count() == 90);
+  BOOST_TEST(parseDuration("300").value().count() == 300);
+  BOOST_TEST(parseDuration("15m").value().count() == 900);
+  BOOST_TEST(parseDuration("4h").value().count() == 14400);
+  BOOST_TEST(parseDuration("5d").value().count() == 432000);
+  for (const char* bad : {"", "m", "-1m", "1.5h", "1w", "1 h", "9999999999"})
+    BOOST_TEST(!parseDuration(bad).has_value(), bad);
+  BOOST_TEST(formatDuration(seconds(0)) == "0");
+  BOOST_TEST(formatDuration(seconds(90)) == "90s");
+  BOOST_TEST(formatDuration(seconds(3600)) == "1h");
+  BOOST_TEST(formatDuration(seconds(432000)) == "5d");
+}
+
+BOOST_AUTO_TEST_CASE(relay_queue_and_dkim_keys_parse_and_validate) {
+  const auto ok = load("", {{"POSTERN_RELAY_SMARTHOST", "smtp.example.net:587, backup.example.net:465"},
+                        {"POSTERN_RELAY_TLS", "tls"},
+                        {"POSTERN_RELAY_USERNAME", "relay@example.org"},
+                        {"POSTERN_RELAY_PASSWORD", "s3cret"},
+                        {"POSTERN_QUEUE_RETRY_SCHEDULE", "30s, 2m 10m"},
+                        {"POSTERN_QUEUE_MAX_LIFETIME", "2d"},
+                        {"POSTERN_DKIM_MISSING_KEY", "reject"}});
+  BOOST_TEST_REQUIRE(ok.ok());
+  BOOST_TEST(ok.config.relay.smarthosts.size() == 2u);
+  BOOST_TEST(ok.config.relay.smarthosts[1].host == "backup.example.net");
+  BOOST_TEST(ok.config.relay.smarthosts[1].port == 465);
+  BOOST_TEST((ok.config.relay.tls == Config::RelayTls::Implicit));
+  BOOST_TEST(ok.config.queue.retrySchedule.size() == 3u);
+  BOOST_TEST(ok.config.queue.retrySchedule[2].count() == 600);
+  BOOST_TEST(ok.config.queue.maxLifetime.count() == 2 * 86400);
+  BOOST_TEST((ok.config.dkim.missingKey == Config::MissingDkimKey::Reject));
+  const std::string printed = describe(ok.config);
+  BOOST_TEST(printed.find("s3cret") == std::string::npos);
+  BOOST_TEST(printed.find("queue.retry_schedule = 30s, 2m, 10m") != std::string::npos);
+
+  const auto bad = load("", {{"POSTERN_RELAY_TLS", "maybe"},
+                         {"POSTERN_RELAY_USERNAME", "relay@example.org"},
+                         {"POSTERN_QUEUE_RETRY_SCHEDULE", "1m, soon"},
+                         {"POSTERN_QUEUE_DELAY_WARNING", "1y"}});
+  BOOST_TEST(bad.errors.size() == 4u);
+}
