@@ -1,5 +1,6 @@
 # Writes OUT: a C++ source defining postern::store::embeddedMigrations() from the .sql FILES.
 set(body "// Generated from db/*.sql by db/embed_migrations.cmake. Do not edit.\n#include \"store/migrations.h\"\n\nnamespace postern::store {\n\nconst std::vector<Migration>& embeddedMigrations() {\n  static const std::vector<Migration> migrations = {\n")
+string(REPLACE "|" ";" FILES "${FILES}")
 foreach(f ${FILES})
   get_filename_component(name ${f} NAME_WE)
   string(SUBSTRING ${name} 0 3 number)
