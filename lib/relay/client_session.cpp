@@ -1,0 +1,269 @@
+#include "relay/client_session.h"
+
+#include "core/text.h"
+
+namespace postern::relay {
+
+namespace {
+
+std::string trimCrlf(std::string_view line) {
+  while (!line.empty() && (line.back() == '\n' || line.back() == '\r')) line.remove_suffix(1);
+  return std::string(line);
+}
+
+}  // namespace
+
+ClientSession::ClientSession(const Endpoint& endpoint, std::size_t hostIndex, const SessionSettings& settings)
+    : endpoint_(endpoint),
+      hostIndex_(hostIndex),
+      name_(endpoint.str()),
+      settings_(settings),
+      idleSince_(std::chrono::steady_clock::now()),
+      logger_(Poco::Logger::get("relay")) {
+  if (!settings_.password.empty()) {
+    secrets_.push_back(settings_.password);
+    secrets_.push_back(core::base64Encode(settings_.password));
+    secrets_.push_back(core::base64Encode(std::string(1, '\0') + settings_.username + '\0' + settings_.password));
+  }
+}
+
+ClientSession::~ClientSession() { transport_.close(); }
+
+std::unique_ptr<ClientSession> ClientSession::open(const Endpoint& endpoint, std::size_t hostIndex,
+                                                   const SessionSettings& settings, Poco::Net::Context::Ptr context) {
+  std::unique_ptr<ClientSession> session(new ClientSession(endpoint, hostIndex, settings));
+  session->connect(context);
+  if (settings.tls == TlsMode::StartTls) session->startTls(context);
+  if (!settings.username.empty()) session->authenticate();
+  session->logger_.information("event=connect smarthost=" + session->name_ +
+                               (session->transport_.secure() ? " tls=" + session->transport_.tlsVersion() +
+                                                                   " cipher=" + session->transport_.tlsCipher()
+                                                             : std::string(" tls=none")) +
+                               (settings.username.empty() ? "" : " auth=yes"));
+  return session;
+}
+
+void ClientSession::connect(const Poco::Net::Context::Ptr& context) {
+  // connectTimeout covers connect, the implicit-TLS handshake and the greeting together.
+  const Deadline deadline = deadlineIn(settings_.connectTimeout);
+  try {
+    transport_.connect(endpoint_.host, endpoint_.port, deadline);
+  } catch (const TransportError& e) {
+    throw SessionError("connect to " + name_ + ": " + e.what());
+  }
+  usable_ = true;  // in step with the server from here on: giving up says QUIT
+  if (settings_.tls == TlsMode::Implicit) {
+    try {
+      transport_.startTls(context, endpoint_.host, deadline);  // RFC 8314 §3.3: TLS from the first byte
+    } catch (const TransportError& e) {
+      throw SessionError("TLS to " + name_ + " failed: " + e.what());
+    }
+  }
+  greet(deadline);
+  ehlo(deadlineIn(settings_.commandTimeout));
+}
+
+void ClientSession::greet(Deadline deadline) {
+  const ServerReply greeting = readReply("receiving the initial greeting", deadline);
+  // RFC 5321 §4.3.2: 220 or 554 (with 421 for a server that is closing); anything but 220 ends the attempt.
+  if (greeting.code != 220) refuse("smarthost " + name_ + " greeted with: " + greeting.oneLine());
+}
+
+void ClientSession::ehlo(Deadline deadline) {
+  write("EHLO " + settings_.heloName + "\r\n", "performing the EHLO handshake", deadline);
+  const ServerReply reply = readReply("performing the EHLO handshake", deadline);
+  if (!reply.positive()) refuse("smarthost " + name_ + " rejected EHLO: " + reply.oneLine());
+  extensions_ = Extensions::parse(reply);
+}
+
+void ClientSession::startTls(const Poco::Net::Context::Ptr& context) {
+  if (!extensions_.startTls) refuse("smarthost " + name_ + " does not offer STARTTLS; relay.tls requires it");
+  const ServerReply reply = command("STARTTLS", "starting TLS", settings_.commandTimeout);
+  if (reply.code != 220) refuse("smarthost " + name_ + " refused STARTTLS: " + reply.oneLine());
+  // RFC 3207 §5 (and CVE-2011-0411 in reverse): anything read after the 220 came in plaintext and
+  // could have been injected; no reply from before the handshake may be trusted after it.
+  if (transport_.buffered() > 0) refuse("smarthost " + name_ + " sent data after its STARTTLS reply; TLS not started");
+  try {
+    transport_.startTls(context, endpoint_.host, deadlineIn(settings_.connectTimeout));
+  } catch (const TransportError& e) {
+    refuse("TLS to " + name_ + " failed: " + e.what());
+  }
+  // RFC 3207 §4.2: forget everything learnt before TLS and ask again.
+  extensions_ = Extensions{};
+  ehlo(deadlineIn(settings_.commandTimeout));
+}
+
+void ClientSession::authenticate() {
+  if (!transport_.secure()) refuse("refusing to send credentials without TLS");
+  // PLAIN needs one round trip (RFC 4616 with the RFC 4954 initial response); LOGIN is the fallback
+  // that older servers offer alone.
+  const bool plain = extensions_.authMechanisms.count("PLAIN") > 0;
+  if (!plain && extensions_.authMechanisms.count("LOGIN") == 0)
+    refuse("smarthost " + name_ + " does not offer AUTH PLAIN or LOGIN");
+  const ServerReply reply = authExchange(plain ? "PLAIN" : "LOGIN");
+  if (reply.code != 235)
+    refuse("authentication to smarthost " + name_ + " failed: " + redact(reply.oneLine()));
+}
+
+ServerReply ClientSession::authExchange(std::string_view mechanism) {
+  const Deadline deadline = deadlineIn(settings_.commandTimeout);
+  const std::string phase = "authenticating";
+  std::vector<std::string> responses;
+  if (mechanism == "PLAIN") {
+    const std::string blob = core::base64Encode(std::string(1, '\0') + settings_.username + '\0' + settings_.password);
+    writeSecret("AUTH PLAIN " + blob, deadline);
+    responses.push_back(blob);  // for a server that ignores the initial response and asks with 334
+  } else {
+    write("AUTH LOGIN\r\n", phase, deadline);
+    responses.push_back(core::base64Encode(settings_.username));
+    responses.push_back(core::base64Encode(settings_.password));
+  }
+  ServerReply reply = readReply(phase, deadline);
+  std::size_t next = 0;
+  while (reply.code == 334) {
+    if (next >= responses.size()) {
+      writeSecret("*", deadline);  // RFC 4954 §4: cancel an exchange that asks for more than we have
+      return readReply(phase, deadline);
+    }
+    writeSecret(responses[next++], deadline);
+    reply = readReply(phase, deadline);
+  }
+  return reply;
+}
+
+bool ClientSession::reset() {
+  if (!usable() || transport_.peerClosedOrSpoke()) {
+    // A 421 or EOF sent while idle; reading it now would only confirm that the connection is gone.
+    usable_ = false;
+    transport_.close();
+    logger_.information("event=disconnect smarthost=" + name_ + " reason=closed-while-idle");
+    return false;
+  }
+  try {
+    const ServerReply reply = command("RSET", "sending RSET", settings_.commandTimeout);
+    if (reply.positive()) return true;
+    logger_.information("event=disconnect smarthost=" + name_ + " reason=\"RSET answered " + reply.oneLine() + "\"");
+  } catch (const SessionError&) {
+    // fail() logged it
+  }
+  usable_ = false;
+  transport_.close();
+  return false;
+}
+
+void ClientSession::quit() noexcept {
+  if (!transport_.connected()) return;
+  if (usable_) {
+    try {
+      const Deadline deadline = deadlineIn(std::min(settings_.quitTimeout, settings_.commandTimeout));
+      transport_.write("QUIT\r\n", deadline);
+      logger_.debug("smarthost=" + name_ + " > QUIT");
+      ReplyAssembler assembler;
+      while (!assembler.feed(transport_.readLine(deadline, kMaxReplyLineLength))) {
+      }
+    } catch (const std::exception&) {
+      // the goodbye is a courtesy; the connection ends either way
+    }
+    logger_.information("event=disconnect smarthost=" + name_ + " reason=quit");
+  }
+  usable_ = false;
+  transport_.close();
+}
+
+void ClientSession::write(std::string_view bytes, std::string_view phase, Deadline deadline) {
+  if (logger_.debug()) {
+    std::size_t start = 0;
+    while (start < bytes.size()) {
+      const std::size_t end = std::min(bytes.find('\n', start), bytes.size());
+      logger_.debug("smarthost=" + name_ + " > " + printable(trimCrlf(bytes.substr(start, end - start))));
+      start = end + 1;
+    }
+  }
+  try {
+    transport_.write(bytes, deadline);
+  } catch (const TransportError& e) {
+    fail(e, phase);
+  }
+}
+
+void ClientSession::writeSecret(std::string_view line, Deadline deadline) {
+  logger_.debug("smarthost=" + name_ + " > (authentication data hidden)");
+  try {
+    transport_.write(std::string(line) + "\r\n", deadline);
+  } catch (const TransportError& e) {
+    fail(e, "authenticating");
+  }
+}
+
+ServerReply ClientSession::readReply(std::string_view phase, Deadline deadline) {
+  ReplyAssembler assembler;
+  try {
+    for (;;) {
+      if (auto reply = assembler.feed(transport_.readLine(deadline, kMaxReplyLineLength))) {
+        logger_.debug("smarthost=" + name_ + " < " + redact(reply->oneLine()));
+        // RFC 5321 §3.8: 421 means the server is closing the connection, whatever command it answered.
+        if (reply->code == 421) {
+          usable_ = false;
+          transport_.close();
+          logger_.information("event=disconnect smarthost=" + name_ + " reason=\"" + redact(reply->oneLine()) + "\"");
+        }
+        return *std::move(reply);
+      }
+    }
+  } catch (const TransportError& e) {
+    fail(e, phase);
+  } catch (const ProtocolError& e) {
+    usable_ = false;
+    transport_.close();
+    const std::string why = "protocol error from " + name_ + " while " + std::string(phase) + ": " + e.what();
+    logger_.information("event=disconnect smarthost=" + name_ + " reason=\"" + redact(why) + "\"");
+    throw SessionError(redact(why));
+  }
+}
+
+ServerReply ClientSession::command(std::string_view line, std::string_view phase, std::chrono::milliseconds timeout) {
+  const Deadline deadline = deadlineIn(timeout);
+  write(std::string(line) + "\r\n", phase, deadline);
+  return readReply(phase, deadline);
+}
+
+void ClientSession::fail(const TransportError& e, std::string_view phase) {
+  usable_ = false;
+  transport_.close();
+  std::string why;
+  switch (e.kind()) {
+    case TransportError::Kind::Timeout:
+      why = "conversation with " + name_ + " timed out while " + std::string(phase);
+      break;
+    case TransportError::Kind::LineTooLong:
+      why = "protocol error from " + name_ + " while " + std::string(phase) + ": " + e.what();
+      break;
+    case TransportError::Kind::Closed:
+      why = "lost connection with " + name_ + " while " + std::string(phase);
+      break;
+    case TransportError::Kind::Failed:
+      why = "lost connection with " + name_ + " while " + std::string(phase) + ": " + e.what();
+      break;
+  }
+  why = redact(printable(why));
+  logger_.information("event=disconnect smarthost=" + name_ + " reason=\"" + why + "\"");
+  throw SessionError(why);
+}
+
+void ClientSession::refuse(const std::string& why) {
+  const std::string text = redact(printable(why));
+  logger_.information("event=unusable smarthost=" + name_ + " reason=\"" + text + "\"");
+  quit();
+  throw SessionError(text);
+}
+
+std::string ClientSession::redact(std::string text) const {
+  for (const std::string& secret : secrets_) {
+    if (secret.empty()) continue;
+    for (auto pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos))
+      text.replace(pos, secret.size(), "(hidden)");
+  }
+  return text;
+}
+
+}  // namespace postern::relay

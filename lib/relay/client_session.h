@@ -1,0 +1,108 @@
+// relay::ClientSession — one SMTP conversation with one smarthost. Internal to relay.
+//
+// Owns: the client's side of the dialogue over a Transport: greeting, EHLO, STARTTLS (and refusing to
+// continue without it), AUTH PLAIN/LOGIN, the MAIL/RCPT/DATA transaction (pipelined when offered), RSET
+// before reuse, QUIT. Per-command deadlines. Reply texts it hands out have every credential removed.
+// Must not know: the pool or failover (relay.cpp), the queue. Thread-safety: one thread at a time.
+#pragma once
+
+#include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "relay/extensions.h"
+#include "relay/relay.h"
+#include "relay/server_reply.h"
+#include "relay/transport.h"
+
+namespace postern::relay {
+
+class BodyFile;
+
+// Something went wrong with the conversation; what() is a loggable one-line reason, free of secrets.
+class SessionError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct SessionSettings {
+  TlsMode tls = TlsMode::StartTls;
+  std::string heloName;
+  std::string username;
+  std::string password;
+  std::chrono::milliseconds connectTimeout{30000};
+  std::chrono::milliseconds commandTimeout{120000};
+  std::chrono::milliseconds dataTimeout{600000};
+  std::chrono::milliseconds quitTimeout{5000};
+};
+
+struct TransactionResult {
+  std::vector<RecipientResult> recipients;
+  bool tryNextHost = false;  // MAIL was refused with 4xx: another smarthost may take the message
+};
+
+class ClientSession {
+ public:
+  // Connects and prepares the session up to the first MAIL: greeting, EHLO, TLS, AUTH. Throws
+  // SessionError naming the host and the reason when the smarthost cannot be used.
+  static std::unique_ptr<ClientSession> open(const Endpoint& endpoint, std::size_t hostIndex,
+                                             const SessionSettings& settings, Poco::Net::Context::Ptr context);
+  ~ClientSession();
+  ClientSession(const ClientSession&) = delete;
+  ClientSession& operator=(const ClientSession&) = delete;
+
+  // One transaction. Never throws for network or SMTP trouble; afterwards usable() says whether the
+  // connection may carry another message.
+  TransactionResult send(const OutboundMessage& message, BodyFile& body);
+
+  // RSET before reuse: false when the connection turned out dead or unwilling (it is then closed).
+  bool reset();
+
+  // QUIT, a bounded wait for its reply, close. Safe on a broken session (just closes).
+  void quit() noexcept;
+
+  bool usable() const { return usable_ && transport_.connected(); }
+  const std::string& name() const { return name_; }
+  std::size_t hostIndex() const { return hostIndex_; }
+  std::chrono::steady_clock::time_point idleSince() const { return idleSince_; }
+  void markIdle() { idleSince_ = std::chrono::steady_clock::now(); }
+
+ private:
+  ClientSession(const Endpoint& endpoint, std::size_t hostIndex, const SessionSettings& settings);
+  class Transaction;  // client_transaction.cpp
+
+  void connect(const Poco::Net::Context::Ptr& context);
+  void greet(Deadline deadline);
+  void ehlo(Deadline deadline);
+  void startTls(const Poco::Net::Context::Ptr& context);
+  void authenticate();
+  ServerReply authExchange(std::string_view mechanism);
+
+  void write(std::string_view bytes, std::string_view phase, Deadline deadline);
+  void writeSecret(std::string_view line, Deadline deadline);  // never logged
+  ServerReply readReply(std::string_view phase, Deadline deadline);
+  ServerReply command(std::string_view line, std::string_view phase, std::chrono::milliseconds timeout);
+  [[noreturn]] void fail(const TransportError& e, std::string_view phase);
+  [[noreturn]] void refuse(const std::string& why);
+  std::string redact(std::string text) const;
+
+  Endpoint endpoint_;
+  std::size_t hostIndex_;
+  std::string name_;  // "host:port"
+  SessionSettings settings_;
+  Transport transport_;
+  Extensions extensions_;
+  bool usable_ = false;
+  std::chrono::steady_clock::time_point idleSince_;
+  std::vector<std::string> secrets_;  // never in a reply text we hand out
+  Poco::Logger& logger_;
+};
+
+}  // namespace postern::relay
