@@ -66,7 +66,7 @@ smtp::AuthOutcome SaslAuthenticator::translate(const auth::SaslOutcome& outcome)
 std::unique_ptr<smtp::MessageWriter> SpoolSink::begin(const smtp::Envelope& envelope) {
   queue::EnvelopeData data;
   data.sender = toMailbox(envelope.sender);
-  for (const auto& r : envelope.recipients) data.recipients.push_back(queue::Recipient{toMailbox(r)});
+  for (const auto& r : envelope.recipients) data.recipients.push_back(queue::Recipient::pending(toMailbox(r)));
   data.login = envelope.login;
   data.clientAddress = envelope.clientAddress;
   data.heloName = envelope.heloName;

@@ -26,12 +26,24 @@ struct Mailbox {
   friend bool operator==(const Mailbox&, const Mailbox&) = default;
 };
 
-// Grows with delivery (delivered, failed, attempts, last error); intake only creates pending recipients.
-enum class DeliveryState { Pending };
+// Intake creates pending recipients; delivery moves each to delivered (the smarthost took it) or failed
+// (permanently refused, or still undelivered when the message expired). Both are final.
+enum class DeliveryState { Pending, Delivered, Failed };
 
 struct Recipient {
+  static Recipient pending(Mailbox address) {
+    Recipient r;
+    r.address = std::move(address);
+    return r;
+  }
+
   Mailbox address;
   DeliveryState state = DeliveryState::Pending;
+  // The last word on this recipient: the smarthost's reply ("550 5.1.1 <bob@x>: unknown user") or the
+  // local reason ("connect to smtp.example.net:587: Connection refused"). Empty before the first attempt.
+  std::string reply;
+  // For failed recipients: the sender has been sent a bounce for them (or none was due: null sender).
+  bool notified = false;
   friend bool operator==(const Recipient&, const Recipient&) = default;
 };
 
@@ -47,6 +59,16 @@ struct EnvelopeData {
   friend bool operator==(const EnvelopeData&, const EnvelopeData&) = default;
 };
 
+// Where delivery of a message stands; intake writes the zero state.
+struct DeliveryProgress {
+  unsigned attempts = 0;
+  std::chrono::system_clock::time_point lastAttempt;  // epoch: never tried
+  std::chrono::system_clock::time_point nextAttempt;  // epoch: as soon as possible
+  std::string remote;                                 // smarthost of the last attempt ("host:port"), if any
+  bool delayWarned = false;                           // the sender got the delay warning
+  friend bool operator==(const DeliveryProgress&, const DeliveryProgress&) = default;
+};
+
 // A committed message as readers see it. Delivery sends prependedHeaders followed by the body file's
 // bytes; the body file is never rewritten after commit.
 struct QueuedMessage {
@@ -54,7 +76,16 @@ struct QueuedMessage {
   EnvelopeData envelope;
   std::uint64_t bodySize = 0;      // octets in the body file
   std::string prependedHeaders;    // "Name: value\r\n" fields the session added at commit
+  DeliveryProgress progress;
   std::filesystem::path bodyPath;  // filled in by the Spool; not part of the envelope file
+
+  // A message with the null reverse-path is itself a bounce: it is never bounced again (RFC 5321 §4.5.5).
+  bool isBounce() const { return envelope.sender.isNull(); }
+  std::size_t pendingCount() const {
+    std::size_t n = 0;
+    for (const auto& r : envelope.recipients) n += r.state == DeliveryState::Pending;
+    return n;
+  }
 };
 
 }  // namespace postern::queue

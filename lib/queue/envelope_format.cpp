@@ -123,16 +123,32 @@ class Decoder {
       if (space == std::string_view::npos) break;
       start = space + 1;
     }
-    Recipient r{mailbox(tokens.front()), DeliveryState::Pending};
-    bool stateSeen = false;
+    Recipient r{mailbox(tokens.front()), DeliveryState::Pending, {}, false};
+    bool stateSeen = false, replySeen = false, notifiedSeen = false;
     for (std::size_t i = 1; i < tokens.size(); ++i) {
       const auto eq = tokens[i].find('=');
       if (eq == std::string_view::npos) fail("recipient attribute without '='");
       const auto name = tokens[i].substr(0, eq);
       const auto attribute = tokens[i].substr(eq + 1);
-      if (name != "state" || stateSeen) fail("unknown or repeated recipient attribute");
-      if (attribute != "pending") fail("unknown delivery state");
-      stateSeen = true;
+      if (name == "state" && !stateSeen) {
+        stateSeen = true;
+        if (attribute == "pending")
+          r.state = DeliveryState::Pending;
+        else if (attribute == "delivered")
+          r.state = DeliveryState::Delivered;
+        else if (attribute == "failed")
+          r.state = DeliveryState::Failed;
+        else
+          fail("unknown delivery state");
+      } else if (name == "reply" && !replySeen) {
+        replySeen = true;
+        r.reply = unescape(attribute);
+      } else if (name == "notified" && !notifiedSeen) {
+        notifiedSeen = true;
+        r.notified = flag(attribute);
+      } else {
+        fail("unknown or repeated recipient attribute");
+      }
     }
     if (!stateSeen) fail("recipient without state");
     return r;
@@ -150,15 +166,21 @@ struct Field {
   void (*apply)(const Decoder& d, std::string_view value, QueuedMessage& m);
 };
 
+std::chrono::system_clock::time_point timestamp(const Decoder& d, std::string_view v) {
+  const auto seconds = d.number<std::int64_t>(v);
+  if (seconds < 0 || seconds > kLatestArrival) d.fail("time out of range");
+  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
+}
+
+std::string timestampText(std::chrono::system_clock::time_point t) {
+  return std::to_string(std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
+}
+
 // Every field except rcpt, which may repeat.
 constexpr Field kFields[] = {
     {"id", [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.id = d.unescape(v); }},
     {"arrival",
-     [](const Decoder& d, std::string_view v, QueuedMessage& m) {
-       const auto seconds = d.number<std::int64_t>(v);
-       if (seconds < 0 || seconds > kLatestArrival) d.fail("arrival out of range");
-       m.envelope.arrival = std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
-     }},
+     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.envelope.arrival = timestamp(d, v); }},
     {"sender",
      [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.envelope.sender = d.mailbox(v); }},
     {"login",
@@ -175,6 +197,15 @@ constexpr Field kFields[] = {
      [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.bodySize = d.number<std::uint64_t>(v); }},
     {"headers",
      [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.prependedHeaders = d.unescape(v); }},
+    {"attempts",
+     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.attempts = d.number<unsigned>(v); }},
+    {"last-attempt",
+     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.lastAttempt = timestamp(d, v); }},
+    {"next-attempt",
+     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.nextAttempt = timestamp(d, v); }},
+    {"remote", [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.remote = d.unescape(v); }},
+    {"delay-warned",
+     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.delayWarned = d.flag(v); }},
 };
 
 }  // namespace
@@ -186,8 +217,7 @@ std::string encodeEnvelope(const QueuedMessage& message) {
   out += kFirstLine;
   out += '\n';
   appendField(out, "id", escaped(message.id));
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(e.arrival.time_since_epoch()).count();
-  appendField(out, "arrival", std::to_string(seconds));
+  appendField(out, "arrival", timestampText(e.arrival));
   std::string sender;
   appendMailbox(sender, e.sender);
   appendField(out, "sender", sender);
@@ -200,10 +230,23 @@ std::string encodeEnvelope(const QueuedMessage& message) {
   for (const Recipient& r : e.recipients) {
     std::string value;
     appendMailbox(value, r.address);
-    value += " state=pending";
+    value += r.state == DeliveryState::Pending     ? " state=pending"
+             : r.state == DeliveryState::Delivered ? " state=delivered"
+                                                   : " state=failed";
+    if (!r.reply.empty()) {
+      value += " reply=";
+      appendEscaped(value, r.reply);
+    }
+    if (r.notified) value += " notified=yes";
     appendField(out, "rcpt", value);
   }
   appendField(out, "headers", escaped(message.prependedHeaders));
+  const DeliveryProgress& p = message.progress;
+  appendField(out, "attempts", std::to_string(p.attempts));
+  appendField(out, "last-attempt", timestampText(p.lastAttempt));
+  appendField(out, "next-attempt", timestampText(p.nextAttempt));
+  appendField(out, "remote", escaped(p.remote));
+  appendField(out, "delay-warned", p.delayWarned ? "yes" : "no");
   out += "end\n";
   return out;
 }

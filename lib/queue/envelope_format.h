@@ -10,8 +10,15 @@
 //   smtputf8 no
 //   8bitmime yes
 //   body-size 4096
-//   rcpt bob@example.com state=pending       (one line per recipient, in RCPT order)
+//   rcpt bob@example.com state=pending       (one line per recipient, in RCPT order; state is
+//   rcpt carol@example.net state=failed reply=550%205.1.1%20unknown notified=yes   pending, delivered or
+//                                            failed; reply= the last word on it; notified= bounce sent)
 //   headers Received:%20from%20...%0D%0A
+//   attempts 2                               (delivery progress: intake writes 0 / 0 / 0 / empty / no)
+//   last-attempt 1764523700
+//   next-attempt 1764524000                  (0: as soon as possible)
+//   remote smtp.example.net:587
+//   delay-warned no
 //   end
 //
 // Every value is one token: bytes 0x00-0x20, 0x7F and '%' are written as %XX (in mailbox parts '@' too),

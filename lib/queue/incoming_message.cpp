@@ -119,7 +119,7 @@ void IncomingMessage::publish(const std::string& prependedHeaders) {
   fs::fsyncFile(body_, temporaryBody);
   body_.close(temporaryBody);
 
-  const QueuedMessage stored{id_, envelope_, size_, prependedHeaders, {}};
+  const QueuedMessage stored{id_, envelope_, size_, prependedHeaders, {}, {}};
   const auto temporaryEnvelope = layout_->temporaryEnvelope(id_);
   {
     auto fd = fs::openFile(temporaryEnvelope, O_WRONLY | O_CREAT | O_EXCL, 0600);

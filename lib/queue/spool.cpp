@@ -24,7 +24,7 @@ Spool::Spool(const std::filesystem::path& root, SpoolOptions options, const core
     : layout_(root), options_(options), ids_(clock), queueSyncer_(layout_.queue) {
   const bool createdRoot = fs::ensureDirectory(layout_.root, 0700);
   bool createdSubdirectory = false;
-  for (const auto* dir : {&layout_.tmp, &layout_.queue, &layout_.quarantine}) {
+  for (const auto* dir : {&layout_.tmp, &layout_.queue, &layout_.quarantine, &layout_.control}) {
     createdSubdirectory |= fs::ensureDirectory(*dir, 0700);
   }
   // The layout itself must survive a crash, or the first commit's directory fsync would cover a

@@ -4,6 +4,7 @@
 //   root/queue/<id>.msg           the body, the bytes exactly as received; never rewritten
 //   root/queue/<id>.env           the envelope; its presence is the commit point
 //   root/quarantine/              whatever recovery could not trust, kept for a human
+//   root/control/                 requests from `postern queue retry|delete` to the running server
 //
 // One flat queue directory on purpose: every commit renames into the same directory, so one
 // DirectorySyncer round makes all concurrent commits durable together. A submission relay's queue stays
@@ -27,7 +28,8 @@ struct SpoolLayout {
       : root(spoolRoot),
         tmp(spoolRoot / "tmp"),
         queue(spoolRoot / "queue"),
-        quarantine(spoolRoot / "quarantine") {}
+        quarantine(spoolRoot / "quarantine"),
+        control(spoolRoot / "control") {}
 
   std::filesystem::path queuedBody(const std::string& id) const {
     return queue / (id + std::string(kBodySuffix));
@@ -46,6 +48,7 @@ struct SpoolLayout {
   std::filesystem::path tmp;
   std::filesystem::path queue;
   std::filesystem::path quarantine;
+  std::filesystem::path control;
 };
 
 }  // namespace postern::queue

@@ -6,6 +6,7 @@
 #include "unit/queue/spool_fixture.h"
 
 using postern::queue::decodeEnvelope;
+using postern::queue::DeliveryState;
 using postern::queue::encodeEnvelope;
 using postern::queue::Mailbox;
 using postern::queue::MalformedEnvelope;
@@ -32,6 +33,7 @@ void requireRoundTrip(const QueuedMessage& m) {
   BOOST_TEST((back.envelope == m.envelope));
   BOOST_TEST(back.bodySize == m.bodySize);
   BOOST_TEST(back.prependedHeaders == m.prependedHeaders);
+  BOOST_TEST((back.progress == m.progress));
 }
 
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
@@ -55,12 +57,14 @@ BOOST_AUTO_TEST_CASE(envelope_starts_with_its_version_and_ends_with_end) {
 BOOST_AUTO_TEST_CASE(envelope_round_trips_odd_addresses) {
   QueuedMessage m = sampleMessage();
   m.envelope.sender = {"\"john doe\"", "example.org"};
+  using postern::queue::Recipient;
   m.envelope.recipients = {
-      {{"\"a@b\"", "example.com"}},          // '@' inside a quoted local part
-      {{"jörg.müller", "bücher.example"}},   // SMTPUTF8
-      {{"\"100%\"", "[IPv6:2001:db8::1]"}},  // escape character and an address literal
-      {{"\"tab\there\"", "example.com"}},   {{std::string("nul\0byte", 8), "example.com"}},
-      {{"\xff\xfe", "example.com"}},  // not even UTF-8
+      Recipient::pending({"\"a@b\"", "example.com"}),         // '@' inside a quoted local part
+      Recipient::pending({"jörg.müller", "bücher.example"}),  // SMTPUTF8
+      Recipient::pending({"\"100%\"", "[IPv6:2001:db8::1]"}),  // escape character and an address literal
+      Recipient::pending({"\"tab\there\"", "example.com"}),
+      Recipient::pending({std::string("nul\0byte", 8), "example.com"}),
+      Recipient::pending({"\xff\xfe", "example.com"}),  // not even UTF-8
   };
   m.envelope.smtputf8 = true;
   requireRoundTrip(m);
@@ -68,7 +72,8 @@ BOOST_AUTO_TEST_CASE(envelope_round_trips_odd_addresses) {
 
 BOOST_AUTO_TEST_CASE(line_breaks_in_addresses_cannot_forge_fields) {
   QueuedMessage m = sampleMessage();
-  m.envelope.recipients = {{{"\"x\r\nrcpt evil@attacker.example state=pending\r\nend\n\"", "example.com"}}};
+  m.envelope.recipients = {
+      postern::queue::Recipient::pending({"\"x\r\nrcpt evil@attacker.example state=pending\r\nend\n\"", "example.com"})};
   m.envelope.login = "alice\nlogin root";
   m.envelope.heloName = "h\rbody-size 0";
   const std::string text = encodeEnvelope(m);
@@ -154,4 +159,33 @@ BOOST_AUTO_TEST_CASE(malformed_envelopes_are_permanent_errors) {
   } catch (const postern::core::Error& e) {
     BOOST_TEST(!e.temporary());
   }
+}
+
+BOOST_AUTO_TEST_CASE(delivery_state_round_trips) {
+  QueuedMessage m = sampleMessage();
+  m.envelope.recipients[0].state = DeliveryState::Delivered;
+  m.envelope.recipients[0].reply = "250 2.0.0 Ok: queued as 4ABC";
+  m.envelope.recipients[1].state = DeliveryState::Failed;
+  m.envelope.recipients[1].reply = "550 5.1.1 <carol@example.net>: Recipient address rejected\r\nend";
+  m.envelope.recipients[1].notified = true;
+  m.progress.attempts = 3;
+  m.progress.lastAttempt = std::chrono::system_clock::time_point(std::chrono::seconds(1764523700));
+  m.progress.nextAttempt = std::chrono::system_clock::time_point(std::chrono::seconds(1764524000));
+  m.progress.remote = "smtp.example.net:587";
+  m.progress.delayWarned = true;
+  requireRoundTrip(m);
+  const std::string text = encodeEnvelope(m);
+  BOOST_TEST(text.find("\nrcpt bob@example.com state=delivered reply=250%202.0.0%20Ok:%20queued%20as%204ABC\n") !=
+             std::string::npos);
+  BOOST_TEST(text.find("notified=yes\n") != std::string::npos);
+  BOOST_TEST(text.find("\nattempts 3\nlast-attempt 1764523700\nnext-attempt 1764524000\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_malformed_recipient_attributes) {
+  const std::string text = encodeEnvelope(sampleMessage());
+  const std::string rcpt = "rcpt bob@example.com state=pending";
+  for (const char* bad : {" state=failed", " reply=a%2", " reply=x reply=y", " notified=maybe", " colour=blue"})
+    BOOST_CHECK_THROW(decodeEnvelope(replaced(text, rcpt, rcpt + std::string(bad))), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\nattempts 0\n", "\nattempts -1\n")), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\ndelay-warned no\n", "\n")), MalformedEnvelope);
 }

@@ -1,0 +1,478 @@
+#include "queue/manager.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "core/error.h"
+#include "fs/file_descriptor.h"
+#include "fs/file_io.h"
+#include "queue/envelope_format.h"
+#include "queue/queue_control.h"
+
+namespace postern::queue {
+namespace {
+
+using std::chrono::system_clock;
+
+constexpr std::size_t kHeaderSectionLimit = 64 * 1024;
+constexpr auto kLogPurgeInterval = std::chrono::hours(1);
+
+const char* outcomeName(AttemptOutcome o) {
+  switch (o) {
+    case AttemptOutcome::Delivered: return "delivered";
+    case AttemptOutcome::Failed: return "failed";
+    case AttemptOutcome::Deferred: break;
+  }
+  return "deferred";
+}
+
+// "smtp.example.net:587" → "smtp.example.net"; "[2001:db8::1]:25" → "2001:db8::1".
+std::string hostOf(const std::string& remote) {
+  const auto colon = remote.rfind(':');
+  std::string host = colon == std::string::npos ? remote : remote.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  return host;
+}
+
+// The first bytes of the body file, enough for its header section.
+std::string readHead(const std::filesystem::path& body) {
+  const fs::FileDescriptor fd = fs::openFile(body, O_RDONLY | O_CLOEXEC);
+  std::string head(kHeaderSectionLimit, '\0');
+  std::size_t got = 0;
+  while (got < head.size()) {
+    const ssize_t n = ::pread(fd.get(), head.data() + got, head.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fs::throwSystemError(errno, "read", body);
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  head.resize(got);
+  return head;
+}
+
+std::string seconds(system_clock::duration d) {
+  return std::to_string(std::chrono::duration_cast<std::chrono::seconds>(d).count()) + "s";
+}
+
+}  // namespace
+
+Manager::Manager(Spool& spool, Transport& transport, DeliveryLog& log, ManagerOptions options,
+                 const core::Clock& clock)
+    : spool_(spool),
+      transport_(transport),
+      log_(log),
+      options_(std::move(options)),
+      clock_(clock),
+      logger_(Poco::Logger::get("queue")) {
+  if (options_.retrySchedule.empty()) throw core::Error::permanent("queue: the retry schedule is empty");
+  if (options_.workers == 0) throw core::Error::permanent("queue: at least one worker is needed");
+}
+
+Manager::~Manager() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+// ---- schedule ---------------------------------------------------------------------------------------------
+
+void Manager::schedule(const std::string& id, TimePoint due) {
+  // Caller holds mutex_.
+  if (const auto it = scheduled_.find(id); it != scheduled_.end()) {
+    due_.erase({it->second, id});
+    scheduled_.erase(it);
+  }
+  due_.insert({due, id});
+  scheduled_[id] = due;
+}
+
+std::string Manager::takeDue(TimePoint now) {
+  // Caller holds mutex_.
+  if (due_.empty() || due_.begin()->first > now) return {};
+  std::string id = due_.begin()->second;
+  due_.erase(due_.begin());
+  scheduled_.erase(id);
+  inFlight_.insert(id);
+  return id;
+}
+
+void Manager::finished(const std::string& id, bool keep, TimePoint next) {
+  // Caller holds mutex_.
+  inFlight_.erase(id);
+  if (removeWhenDone_.erase(id)) {
+    if (keep && spool_.remove(id)) logger_.notice(id + ": removed by the administrator");
+    return;
+  }
+  if (keep) schedule(id, next);
+}
+
+void Manager::loadSchedule() {
+  std::size_t loaded = 0;
+  for (const std::string& id : spool_.list()) {
+    try {
+      const auto message = spool_.load(id);
+      if (!message) continue;
+      std::lock_guard lock(mutex_);
+      schedule(id, message->progress.nextAttempt);
+      ++loaded;
+    } catch (const std::exception& e) {
+      logger_.error(id + ": cannot read its envelope (" + e.what() + "); left for start-up recovery");
+    }
+  }
+  logger_.information("queue: " + std::to_string(loaded) + " messages scheduled");
+}
+
+void Manager::start() {
+  std::lock_guard lock(mutex_);
+  for (std::size_t i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { workerLoop(); });
+  threads_.emplace_back([this] { housekeepingLoop(); });
+}
+
+bool Manager::stop(std::chrono::milliseconds grace) {
+  std::unique_lock lock(mutex_);
+  stopping_ = true;
+  wake_.notify_all();
+  return idle_.wait_for(lock, grace, [this] { return busyWorkers_ == 0; });
+}
+
+void Manager::enqueue(const std::string& id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (inFlight_.count(id)) return;
+    schedule(id, TimePoint());
+  }
+  wake_.notify_one();
+}
+
+void Manager::retryAll() {
+  {
+    std::lock_guard lock(mutex_);
+    std::vector<std::string> ids;
+    for (const auto& [id, due] : scheduled_) ids.push_back(id);
+    for (const auto& id : ids) schedule(id, TimePoint());
+  }
+  wake_.notify_all();
+}
+
+bool Manager::retry(const std::string& id) {
+  {
+    std::lock_guard lock(mutex_);
+    if (inFlight_.count(id)) return true;  // being attempted right now
+    if (!scheduled_.count(id)) {
+      // Not known (yet): a message whose envelope was unreadable at start, or a foreign ID.
+      std::optional<QueuedMessage> message;
+      try {
+        message = spool_.load(id);
+      } catch (const std::exception&) {
+      }
+      if (!message) return false;
+    }
+    schedule(id, TimePoint());
+  }
+  wake_.notify_one();
+  return true;
+}
+
+bool Manager::remove(const std::string& id) {
+  std::lock_guard lock(mutex_);
+  if (inFlight_.count(id)) {
+    removeWhenDone_.insert(id);
+    return true;
+  }
+  if (const auto it = scheduled_.find(id); it != scheduled_.end()) {
+    due_.erase({it->second, id});
+    scheduled_.erase(it);
+  }
+  const bool removed = spool_.remove(id);
+  if (removed) logger_.notice(id + ": removed by the administrator");
+  return removed;
+}
+
+QueueCounts Manager::counts() const {
+  std::lock_guard lock(mutex_);
+  return QueueCounts{scheduled_.size(), inFlight_.size()};
+}
+
+// ---- threads ------------------------------------------------------------------------------------------------
+
+std::size_t Manager::runDue() {
+  std::size_t handled = 0;
+  for (;;) {
+    std::string id;
+    {
+      std::lock_guard lock(mutex_);
+      id = takeDue(clock_.now());
+    }
+    if (id.empty()) return handled;
+    std::optional<TimePoint> next;
+    try {
+      next = process(id);
+    } catch (const std::exception& e) {
+      logger_.error(id + ": delivery attempt failed inside Postern: " + e.what());
+      next = clock_.now() + options_.retrySchedule.front();
+    }
+    std::lock_guard lock(mutex_);
+    finished(id, next.has_value(), next.value_or(TimePoint()));
+    ++handled;
+  }
+}
+
+void Manager::workerLoop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    const TimePoint now = clock_.now();
+    std::string id = takeDue(now);
+    if (id.empty()) {
+      auto sleep = std::chrono::duration_cast<std::chrono::milliseconds>(options_.maxSleep);
+      if (!due_.empty())
+        sleep = std::clamp(std::chrono::duration_cast<std::chrono::milliseconds>(due_.begin()->first - now),
+                           std::chrono::milliseconds(1), sleep);
+      wake_.wait_for(lock, sleep);
+      continue;
+    }
+    ++busyWorkers_;
+    lock.unlock();
+    std::optional<TimePoint> next;
+    try {
+      next = process(id);
+    } catch (const std::exception& e) {
+      logger_.error(id + ": delivery attempt failed inside Postern: " + e.what());
+      next = clock_.now() + options_.retrySchedule.front();
+    }
+    lock.lock();
+    finished(id, next.has_value(), next.value_or(TimePoint()));
+    --busyWorkers_;
+    idle_.notify_all();
+  }
+}
+
+void Manager::housekeepingLoop() {
+  TimePoint nextPurge;  // epoch: purge once at start
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    pollControlRequests();
+    const TimePoint now = clock_.now();
+    if (now >= nextPurge) {
+      try {
+        log_.purgeBefore(now - options_.logRetention);
+      } catch (const std::exception& e) {
+        logger_.warning(std::string("delivery log: cannot purge old entries: ") + e.what());
+      }
+      nextPurge = now + kLogPurgeInterval;
+    }
+    lock.lock();
+    wake_.wait_for(lock, options_.controlPollInterval, [this] { return stopping_; });
+  }
+}
+
+void Manager::pollControlRequests() {
+  std::vector<ControlRequest> requests;
+  try {
+    requests = pendingControlRequests(spool_.layout());
+  } catch (const std::exception& e) {
+    logger_.warning(std::string("queue control: cannot read requests: ") + e.what());
+    return;
+  }
+  for (const auto& request : requests) {
+    try {
+      if (request.action == ControlAction::Delete) {
+        remove(request.id);
+      } else if (request.id.empty()) {
+        logger_.notice("queue: retry of every message requested");
+        retryAll();
+      } else if (retry(request.id)) {
+        logger_.notice(request.id + ": retry requested");
+      }
+      completeControlRequest(spool_.layout(), request);
+    } catch (const std::exception& e) {
+      logger_.warning("queue control " + request.fileName() + ": " + e.what());
+    }
+  }
+}
+
+// ---- one attempt ----------------------------------------------------------------------------------------------
+
+std::optional<Manager::TimePoint> Manager::process(const std::string& id) {
+  std::optional<QueuedMessage> loaded;
+  try {
+    loaded = spool_.load(id);
+  } catch (const MalformedEnvelope& e) {
+    logger_.error(id + ": envelope unreadable (" + e.what() + "); start-up recovery will quarantine it");
+    return std::nullopt;
+  }
+  if (!loaded) return std::nullopt;  // deleted meanwhile
+  QueuedMessage& message = *loaded;
+  const TimePoint now = clock_.now();
+
+  std::vector<DeliveryLogEntry> entries;
+  if (message.pendingCount() > 0) {
+    if (now >= message.envelope.arrival + options_.maxLifetime)
+      expire(message, now, entries);
+    else
+      attempt(message, now, entries);
+  }
+  recordLog(entries);
+
+  bool unnotified = false;
+  for (const auto& r : message.envelope.recipients)
+    unnotified |= r.state == DeliveryState::Failed && !r.notified;
+  if (message.pendingCount() == 0 && !unnotified) {
+    spool_.remove(id);
+    return std::nullopt;
+  }
+  // Final states first: from here on a crash can repeat a notification, never a delivery.
+  if (unnotified) spool_.updateEnvelope(message);
+  const bool notified = notifyFailures(message, now);
+  warnOfDelay(message, now);
+  if (message.pendingCount() == 0 && notified) {
+    spool_.remove(id);
+    return std::nullopt;
+  }
+  message.progress.nextAttempt =
+      notified ? nextAttemptAfter(message, now) : now + options_.retrySchedule.front();
+  spool_.updateEnvelope(message);
+  return message.progress.nextAttempt;
+}
+
+void Manager::attempt(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& entries) {
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < message.envelope.recipients.size(); ++i)
+    if (message.envelope.recipients[i].state == DeliveryState::Pending) pending.push_back(i);
+
+  AttemptResult result = transport_.deliver(message, pending);
+  if (result.recipients.size() != pending.size()) {
+    logger_.error(message.id + ": transport answered for " + std::to_string(result.recipients.size()) + " of " +
+                  std::to_string(pending.size()) + " recipients; all deferred");
+    result.recipients.assign(pending.size(),
+                             RecipientAttempt{AttemptOutcome::Deferred, "internal error in the delivery agent"});
+  }
+  ++message.progress.attempts;
+  message.progress.lastAttempt = now;
+  message.progress.remote = result.remote;
+  const std::string sender = message.envelope.sender.str();
+  const std::string delay = seconds(now - message.envelope.arrival);
+  for (std::size_t k = 0; k < pending.size(); ++k) {
+    Recipient& r = message.envelope.recipients[pending[k]];
+    const RecipientAttempt& a = result.recipients[k];
+    r.reply = a.reply;
+    if (a.outcome == AttemptOutcome::Delivered) r.state = DeliveryState::Delivered;
+    if (a.outcome == AttemptOutcome::Failed) r.state = DeliveryState::Failed;
+    entries.push_back(DeliveryLogEntry{now, message.id, sender, r.address.str(), outcomeName(a.outcome),
+                                       result.remote, a.reply});
+    const std::string line = message.id + ": to=<" + r.address.str() + ">, relay=" +
+                             (result.remote.empty() ? "none" : result.remote) + ", delay=" + delay +
+                             ", attempts=" + std::to_string(message.progress.attempts) +
+                             ", status=" + (a.outcome == AttemptOutcome::Delivered ? "sent" : outcomeName(a.outcome)) +
+                             " (" + a.reply + ")";
+    if (a.outcome == AttemptOutcome::Failed)
+      logger_.warning(line);
+    else
+      logger_.information(line);
+  }
+}
+
+void Manager::expire(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& entries) {
+  const std::string sender = message.envelope.sender.str();
+  for (Recipient& r : message.envelope.recipients) {
+    if (r.state != DeliveryState::Pending) continue;
+    r.state = DeliveryState::Failed;
+    if (r.reply.empty()) r.reply = "no delivery attempt was possible";
+    entries.push_back(
+        DeliveryLogEntry{now, message.id, sender, r.address.str(), "expired", message.progress.remote, r.reply});
+    logger_.warning(message.id + ": to=<" + r.address.str() + ">, status=expired after " +
+                    seconds(now - message.envelope.arrival) + " (last error: " + r.reply + ")");
+  }
+}
+
+bool Manager::notifyFailures(QueuedMessage& message, TimePoint now) {
+  std::vector<std::size_t> failed;
+  for (std::size_t i = 0; i < message.envelope.recipients.size(); ++i) {
+    const Recipient& r = message.envelope.recipients[i];
+    if (r.state == DeliveryState::Failed && !r.notified) failed.push_back(i);
+  }
+  if (failed.empty()) return true;
+  if (message.isBounce()) {
+    // RFC 5321 §4.5.5 / RFC 3464 §2: a notification about a notification would loop.
+    for (const auto i : failed) {
+      message.envelope.recipients[i].notified = true;
+      logger_.warning(message.id + ": undeliverable notification to <" +
+                      message.envelope.recipients[i].address.str() + "> dropped (notifications are never bounced)");
+    }
+    return true;
+  }
+  if (!commitNotification(message, DsnAction::Failed, now, failed)) return false;
+  for (const auto i : failed) message.envelope.recipients[i].notified = true;
+  return true;
+}
+
+bool Manager::warnOfDelay(QueuedMessage& message, TimePoint now) {
+  if (options_.delayWarning.count() == 0 || message.isBounce() || message.progress.delayWarned) return false;
+  if (now - message.envelope.arrival < options_.delayWarning) return false;
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < message.envelope.recipients.size(); ++i)
+    if (message.envelope.recipients[i].state == DeliveryState::Pending) pending.push_back(i);
+  if (pending.empty()) return false;
+  if (!commitNotification(message, DsnAction::Delayed, now, pending)) return false;
+  message.progress.delayWarned = true;
+  return true;
+}
+
+bool Manager::commitNotification(const QueuedMessage& message, DsnAction action, TimePoint now,
+                                 const std::vector<std::size_t>& recipients) {
+  const char* kind = action == DsnAction::Failed ? "non-delivery notification" : "delay warning";
+  try {
+    DsnRequest request;
+    request.action = action;
+    request.reportingMta = options_.hostname;
+    request.remoteMta = hostOf(message.progress.remote);
+    request.notificationId = message.id + (action == DsnAction::Failed ? ".failed." : ".delayed.") +
+                             std::to_string(message.progress.attempts);
+    request.now = now;
+    request.retryUntil = message.envelope.arrival + options_.maxLifetime;
+    for (const auto i : recipients) {
+      const Recipient& r = message.envelope.recipients[i];
+      const bool expired = action == DsnAction::Failed && (r.reply.empty() || r.reply[0] != '5');
+      request.recipients.push_back(DsnRecipient{r.address, r.reply, expired});
+    }
+    const std::string head = readHead(message.bodyPath);
+    const std::string headers = message.prependedHeaders + std::string(headerSection(head, kHeaderSectionLimit));
+    const DsnMessage dsn = buildDsn(message, headers, request);
+    IncomingMessage incoming = spool_.begin(dsn.envelope);
+    incoming.write(dsn.content);
+    incoming.commit("");
+    logger_.notice(message.id + ": sender <" + message.envelope.sender.str() + "> " + kind + ": " +
+                   incoming.queueId());
+    enqueue(incoming.queueId());
+    return true;
+  } catch (const std::exception& e) {
+    logger_.error(message.id + ": cannot queue the " + kind + " (" + e.what() + "); will try again");
+    return false;
+  }
+}
+
+Manager::TimePoint Manager::nextAttemptAfter(const QueuedMessage& message, TimePoint now) const {
+  const auto& steps = options_.retrySchedule;
+  const std::size_t step = std::min<std::size_t>(std::max(message.progress.attempts, 1u), steps.size()) - 1;
+  const TimePoint next = now + steps[step];
+  // Never sleep past the deadline: expiry (and its bounce) happens on time.
+  const TimePoint deadline = message.envelope.arrival + options_.maxLifetime;
+  return std::max(now, std::min(next, deadline));
+}
+
+void Manager::recordLog(const std::vector<DeliveryLogEntry>& entries) {
+  if (entries.empty()) return;
+  try {
+    log_.record(entries);
+  } catch (const std::exception& e) {
+    logger_.warning(entries.front().queueId + ": delivery log: cannot record the attempt: " + e.what());
+  }
+}
+
+}  // namespace postern::queue
