@@ -100,8 +100,21 @@ std::string dnsPublicKey(const EVP_PKEY* key) {
   return out;
 }
 
-std::string dnsRecordValue(const EVP_PKEY* key) {
-  return "v=DKIM1; k=" + std::string(keyTypeName(algorithmOf(key))) + "; p=" + dnsPublicKey(key);
+std::string dnsRecordValue(const EVP_PKEY* key) { return dnsRecordValue(algorithmOf(key), dnsPublicKey(key)); }
+
+std::string dnsRecordValue(KeyAlgorithm algorithm, std::string_view publicKey) {
+  return "v=DKIM1; k=" + std::string(keyTypeName(algorithm)) + "; p=" + std::string(publicKey);
+}
+
+std::optional<KeyAlgorithm> keyAlgorithmFromName(std::string_view name) {
+  if (name == "rsa") return KeyAlgorithm::Rsa;
+  if (name == "ed25519") return KeyAlgorithm::Ed25519;
+  return std::nullopt;
+}
+
+int keyBits(const EVP_PKEY* key) {
+  algorithmOf(key);
+  return EVP_PKEY_get_bits(key);
 }
 
 std::vector<std::string> splitTxtStrings(std::string_view value) {
@@ -120,9 +133,14 @@ std::string dnsRecordName(std::string_view selector, std::string_view domain) {
 }
 
 std::string zoneFileRecord(std::string_view selector, std::string_view domain, const EVP_PKEY* key) {
+  return zoneFileRecord(selector, domain, algorithmOf(key), dnsPublicKey(key));
+}
+
+std::string zoneFileRecord(std::string_view selector, std::string_view domain, KeyAlgorithm algorithm,
+                           std::string_view publicKey) {
   std::string line = dnsRecordName(selector, domain) + " IN TXT";
   // The value is base64 and fixed words: no '"' or '\\' needs escaping (RFC 1035 §5.1).
-  for (const auto& part : splitTxtStrings(dnsRecordValue(key))) line += " \"" + part + "\"";
+  for (const auto& part : splitTxtStrings(dnsRecordValue(algorithm, publicKey))) line += " \"" + part + "\"";
   return line;
 }
 

@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,9 +51,17 @@ std::string dnsPublicKey(const EVP_PKEY* key);
 std::string dnsRecordValue(const EVP_PKEY* key);
 // The value cut into character-strings of at most 255 octets, in order.
 std::vector<std::string> splitTxtStrings(std::string_view value);
+// The same from a stored p= value, for listing and publishing keys without decrypting them.
+std::string dnsRecordValue(KeyAlgorithm algorithm, std::string_view publicKey);
+// "rsa" / "ed25519" back to the algorithm; nullopt for anything else.
+std::optional<KeyAlgorithm> keyAlgorithmFromName(std::string_view name);
+// Key size in bits (2048, 3072, 4096 for RSA; 256 for Ed25519).
+int keyBits(const EVP_PKEY* key);
 // "SELECTOR._domainkey.DOMAIN."
 std::string dnsRecordName(std::string_view selector, std::string_view domain);
 // A zone-file line: `sel._domainkey.example.org. IN TXT "v=DKIM1; k=rsa; p=MIIB..." "...rest"`.
 std::string zoneFileRecord(std::string_view selector, std::string_view domain, const EVP_PKEY* key);
+std::string zoneFileRecord(std::string_view selector, std::string_view domain, KeyAlgorithm algorithm,
+                           std::string_view publicKey);
 
 }  // namespace postern::dkim

@@ -60,6 +60,9 @@ class Signer {
                    std::chrono::system_clock::time_point timestamp) const;
 
   KeyAlgorithm algorithm() const { return algorithm_; }
+  const std::string& domain() const { return options_.domain; }
+  const std::string& selector() const { return options_.selector; }
+  Canonicalization bodyCanonicalization() const { return options_.bodyCanonicalization; }
 
  private:
   PrivateKey key_;
