@@ -97,7 +97,7 @@ void SmtpConnection::serve() {
   if (tls_) info.tls = *tls_;
   auto authenticator = env.makeAuthenticator(clientAddress_);
   smtp::Session session(env.sessionConfig, info,
-                        smtp::SessionServices{*authenticator, *env.senders, *env.spool, *env.clock}, *this);
+                        smtp::SessionServices{*authenticator, *env.senders, *env.spool, *env.clock, env.signer}, *this);
   if (tls_) authenticator->tlsEstablished(tls_->bits);
   session_ = &session;
   struct Forget {

@@ -60,6 +60,7 @@ struct SessionEnvironment {
   smtp::SenderDirectory* senders = nullptr;
   smtp::Spool* spool = nullptr;
   const core::Clock* clock = nullptr;
+  smtp::MessageSigner* signer = nullptr;  // DKIM; none: mail is queued unsigned
   // A fresh authenticator for a connection from clientAddress.
   std::function<std::unique_ptr<smtp::Authenticator>(const std::string& clientAddress)> makeAuthenticator;
 };

@@ -91,6 +91,37 @@ class Spool {
   virtual std::unique_ptr<MessageWriter> begin(const Envelope& envelope) = 0;
 };
 
+// ---- DKIM signing (RFC 6376): the signature is made before the message is committed. Shared; thread-safe.
+struct SigningOutcome {
+  enum class Status {
+    Signed,  // fields holds the DKIM-Signature fields to put on top of the message
+    NoKey,   // neither the From domain nor a parent has an active key: dkim.missing_key decides
+    Failed,  // a key could not be used or signing failed: 451 4.3.0, never an unsigned send
+  };
+  Status status = Status::NoKey;
+  std::string fields;  // "DKIM-Signature: ...\r\n" (one or more), with Signed
+  std::string detail;  // for the log: "d=example.org s=202611e,202611r", or the reason; never key material
+};
+
+// One message's signature in the making: it sees every message byte as it streams in (the body hash is
+// computed on the way, so the body is never read twice).
+class MessageSignature {
+ public:
+  virtual ~MessageSignature() = default;
+  // Message bytes (CRLF line ends, dot-unstuffed), the same the MessageWriter gets. Should not throw.
+  virtual void write(std::string_view bytes) = 0;
+  // The message is complete and acceptable. fromDomain: the domain of the header From (its first
+  // mailbox); addedHeaders: the fields Postern adds that belong to the signed header section (Date and
+  // Message-ID when the client left them out). Call once.
+  virtual SigningOutcome finish(std::string_view fromDomain, std::string_view addedHeaders) = 0;
+};
+
+class MessageSigner {
+ public:
+  virtual ~MessageSigner() = default;
+  virtual std::unique_ptr<MessageSignature> begin() = 0;
+};
+
 // ---- What the session tells its connection. ------------------------------------------------------------
 enum class LogLevel { Debug, Info, Warning, Error };
 

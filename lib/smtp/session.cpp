@@ -283,6 +283,8 @@ void Session::Impl::resetTransaction() {
   dataReader_.reset();
   headers_.reset();
   writeFailure_.reset();
+  signature_.reset();
+  signatureWriteError_.clear();
   envelope_ = Envelope();
 }
 

@@ -35,6 +35,9 @@ struct SessionConfig {
   std::chrono::seconds preAuthTimeout{60};        // idle limit before AUTH succeeded
   std::chrono::seconds commandTimeout{300};       // RFC 5321 §4.5.3.2.7 after AUTH
   std::chrono::seconds dataTimeout{300};          // between DATA chunks (RFC 5321 §4.5.3.2.7)
+  // dkim.missing_key: with a signer, a message whose From domain has no key is refused (550 5.7.1)
+  // instead of queued unsigned with a warning.
+  bool rejectWithoutDkimKey = false;
 };
 
 struct TlsInfo {
@@ -54,6 +57,7 @@ struct SessionServices {
   SenderDirectory& senders;
   Spool& spool;
   const core::Clock& clock;
+  MessageSigner* signer = nullptr;  // DKIM; none: messages are queued unsigned
 };
 
 class Session {

@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "mail/address.h"
 #include "smtp/header_policy.h"
 #include "smtp/received_header.h"
 #include "smtp/session_impl.h"
@@ -15,6 +16,13 @@ using core::Reply;
 
 void Session::Impl::messageBytes(std::string_view bytes) {
   headers_->feed(bytes);
+  if (signature_ && signatureWriteError_.empty()) {
+    try {
+      signature_->write(bytes);
+    } catch (const std::exception& e) {
+      signatureWriteError_ = e.what();  // reported at the end of data, with the queue ID (451 4.3.0)
+    }
+  }
   if (!writer_) return;
   try {
     writer_->write(bytes);
@@ -38,7 +46,7 @@ std::optional<Reply> Session::Impl::verdict() const {
   return writeFailure_;
 }
 
-std::string Session::Impl::prependedHeaders(const std::string& queueId) const {
+Session::Impl::AddedHeaders Session::Impl::addedHeaders(const std::string& queueId) const {
   const auto now = services_.clock.now();
   ReceivedInfo info;
   info.heloName = helo_.value_or("");
@@ -50,14 +58,55 @@ std::string Session::Impl::prependedHeaders(const std::string& queueId) const {
   info.login = login_;
   if (envelope_.recipients.size() == 1) info.recipient = envelope_.recipients.front().str();
   info.time = now;
-  std::string out = receivedHeader(info);
+  AddedHeaders out;
+  out.trace = receivedHeader(info);
   // RFC 6409 §8.2 and §8.3: the submission server adds Date and Message-ID when the client left them out.
-  if (!headers_->hasDate()) out += "Date: " + core::rfc5322Date(now) + "\r\n";
+  if (!headers_->hasDate()) out.submission += "Date: " + core::rfc5322Date(now) + "\r\n";
   if (!headers_->hasMessageId()) {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    out += "Message-ID: <" + queueId + "." + std::to_string(seconds) + "@" + config_.hostname + ">\r\n";
+    out.submission += "Message-ID: <" + queueId + "." + std::to_string(seconds) + "@" + config_.hostname + ">\r\n";
   }
   return out;
+}
+
+std::variant<std::string, Reply> Session::Impl::dkimSignature(const std::string& queueId,
+                                                            const std::string& submissionHeaders) {
+  if (!signature_) return std::string();
+  if (!signatureWriteError_.empty()) {
+    out_.log(LogLevel::Error, "dkim", "id=" + queueId + " signing failed: " + signatureWriteError_);
+    return localFailure();
+  }
+  // The author rules have passed, so From holds exactly one field with at least one mailbox; d= follows
+  // the first (RFC 6376 §3.5 leaves the choice to the signer; DMARC aligns with the From domain).
+  std::string fromDomain;
+  if (const auto mailboxes = mail::parseAddressList(headers_->from().front()); mailboxes && !mailboxes->empty())
+    fromDomain = mailboxes->front().domain;
+  SigningOutcome outcome;
+  try {
+    outcome = signature_->finish(fromDomain, submissionHeaders);
+  } catch (const std::exception& e) {
+    outcome.status = SigningOutcome::Status::Failed;
+    outcome.detail = e.what();
+  }
+  switch (outcome.status) {
+    case SigningOutcome::Status::Signed:
+      out_.log(LogLevel::Info, "dkim", "id=" + queueId + " signed " + outcome.detail);
+      return outcome.fields;
+    case SigningOutcome::Status::Failed:
+      out_.log(LogLevel::Error, "dkim", "id=" + queueId + " signing failed: " + outcome.detail);
+      return localFailure();
+    case SigningOutcome::Status::NoKey:
+      break;
+  }
+  if (config_.rejectWithoutDkimKey) {
+    out_.log(LogLevel::Warning, "rejected",
+             "login=" + login_ + " from=<" + envelope_.sender.str() + "> no DKIM key for " + fromDomain +
+                 " (dkim.missing_key = reject)");
+    return Reply(550, "5.7.1", "No DKIM signing key for the From domain " + fromDomain + ": message refused");
+  }
+  out_.log(LogLevel::Warning, "dkim",
+           "id=" + queueId + " no DKIM key for " + fromDomain + " or a parent domain: queued unsigned");
+  return std::string();
 }
 
 void Session::Impl::finishTransaction(const Reply& r) {
@@ -75,8 +124,13 @@ void Session::Impl::endOfData() {
     return finishTransaction(*rejection);
   }
   const std::string queueId = writer_->queueId();
+  const AddedHeaders added = addedHeaders(queueId);
+  // Signed before the commit: a message is never queued with a signature missing that it should have.
+  const auto signature = dkimSignature(queueId, added.submission);
+  if (const auto* refusal = std::get_if<Reply>(&signature)) return finishTransaction(*refusal);
   try {
-    writer_->commit(prependedHeaders(queueId));
+    // The signatures on top, then the trace field, then the submission fields the signatures cover.
+    writer_->commit(std::get<std::string>(signature) + added.trace + added.submission);
   } catch (const std::exception& e) {
     out_.log(LogLevel::Error, "spool", "id=" + queueId + " " + e.what());
     return finishTransaction(spoolFailure(e));

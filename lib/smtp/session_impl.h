@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "core/error.h"
@@ -84,7 +85,13 @@ class Session::Impl {
   void messageBytes(std::string_view bytes);
   void endOfData();
   std::optional<core::Reply> verdict() const;
-  std::string prependedHeaders(const std::string& queueId) const;
+  struct AddedHeaders {
+    std::string trace;       // Received (RFC 5321 §4.4): not signed
+    std::string submission;  // Date, Message-ID when missing (RFC 6409 §8): signed with the message
+  };
+  AddedHeaders addedHeaders(const std::string& queueId) const;
+  // DKIM: the signature fields to prepend, or the reply that ends the transaction instead.
+  std::variant<std::string, core::Reply> dkimSignature(const std::string& queueId, const std::string& submissionHeaders);
   void finishTransaction(const core::Reply& r);
 
   const SessionConfig config_;
@@ -114,6 +121,8 @@ class Session::Impl {
   std::unique_ptr<DataReader> dataReader_;
   std::unique_ptr<HeaderScanner> headers_;
   std::optional<core::Reply> writeFailure_;
+  std::unique_ptr<MessageSignature> signature_;
+  std::string signatureWriteError_;  // the signature's write() threw: the message fails at the end (451)
 };
 
 }  // namespace postern::smtp

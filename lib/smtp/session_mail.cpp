@@ -79,6 +79,15 @@ void Session::Impl::data(std::string_view argument) {
     out_.log(LogLevel::Error, "spool", e.what());
     return reply(spoolFailure(e));
   }
+  if (services_.signer) {
+    try {
+      signature_ = services_.signer->begin();
+    } catch (const std::exception& e) {
+      writer_.reset();
+      out_.log(LogLevel::Error, "dkim", std::string("cannot start signing: ") + e.what());
+      return reply(localFailure());
+    }
+  }
   dataReader_ = std::make_unique<DataReader>(DataReader::Limits{config_.maxMessageSize, config_.maxTextLine},
                                              [this](std::string_view bytes) { messageBytes(bytes); });
   headers_ = std::make_unique<HeaderScanner>(config_.maxHeaderSection);
