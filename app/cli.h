@@ -21,6 +21,8 @@ int runServer(const config::Config& config);
 // `postern user ...` and `postern address ...`: args start after the subcommand word.
 int runUserCommand(const config::Config& config, const std::vector<std::string>& args);
 int runAddressCommand(const config::Config& config, const std::vector<std::string>& args);
+// `postern dkim ...` (app/cli_dkim.cpp).
+int runDkimCommand(const config::Config& config, const std::vector<std::string>& args);
 
 // The Argon2id parameters for new password hashes, as configured (server and CLI hash alike).
 inline auth::Argon2Params argon2Params(const config::Config& cfg) {

@@ -32,6 +32,18 @@ Commands:
                                  domain (@example.org).
   address remove LOGIN PATTERN
   address list [LOGIN]           List sender addresses (of one user, or of everybody).
+  dkim generate DOMAIN [--selector S] [--algorithm rsa|ed25519] [--bits 2048|3072|4096]
+                                 Create a DKIM key (pending) and print its TXT record. Default
+                                 selector: YYYYMM + r (rsa) or e (ed25519), e.g. 202611r.
+  dkim import DOMAIN SELECTOR FILE.pem
+                                 Store an existing private key (PEM) as a pending key.
+  dkim list [DOMAIN]             List DKIM keys with their state (pending, active, retired).
+  dkim activate DOMAIN SELECTOR  Sign with this key; the domain's active key of the same algorithm
+                                 is retired.
+  dkim retire DOMAIN SELECTOR    Stop signing with this key.
+  dkim delete DOMAIN SELECTOR [--force]
+                                 Delete a key (an active one only with --force).
+  dkim dns DOMAIN [SELECTOR]     Print the TXT record(s) to publish, as zone-file lines.
 
 Options:
   --config FILE    Configuration file (default: $POSTERN_CONFIG, else none: built-in defaults).
@@ -109,6 +121,7 @@ int main(int argc, char** argv) {
   }
   if (command == "user") return app::runUserCommand(cfg, commandArgs);
   if (command == "address") return app::runAddressCommand(cfg, commandArgs);
+  if (command == "dkim") return app::runDkimCommand(cfg, commandArgs);
   std::cerr << "postern: unknown command '" << command << "' (see postern --help)\n";
   return app::kExitUsage;
 }

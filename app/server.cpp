@@ -12,6 +12,7 @@
 
 #include "app/adapters.h"
 #include "app/cli.h"
+#include "app/dkim_signer.h"
 #include "app/privileges.h"
 #include "auth/credential_cache.h"
 #include "auth/credential_verifier.h"
@@ -26,6 +27,7 @@
 #include "net/smtp_server.h"
 #include "queue/spool.h"
 #include "store/database.h"
+#include "store/dkim_key_repository.h"
 #include "store/migration_runner.h"
 #include "store/user_repository.h"
 #include "tls/server_context.h"
@@ -45,6 +47,7 @@ smtp::SessionConfig sessionConfig(const config::Config& cfg, const std::string& 
   s.preAuthTimeout = cfg.smtp.preAuthTimeout;
   s.commandTimeout = cfg.smtp.commandTimeout;
   s.dataTimeout = cfg.smtp.dataTimeout;
+  s.rejectWithoutDkimKey = cfg.dkim.missingKey == config::Config::MissingDkimKey::Reject;
   return s;
 }
 
@@ -141,7 +144,23 @@ int runServer(const config::Config& cfg) {
     SenderDirectory senders(senderPolicy);
     SpoolSink sink(spool);
 
+    // DKIM: active keys are decrypted once and cached; `postern dkim ...` changes reach the next message.
+    store::DkimKeyRepository dkimKeys(database, clock);
+    Poco::Logger& dkimLog = Poco::Logger::get("dkim");
+    dkim::ActiveKeys activeDkimKeys(
+        dkimKeys, [&cfg] { return openDkimVault(cfg, false); },
+        *dkim::parseCanonicalization(cfg.dkim.canonicalization),
+        [&dkimLog](bool error, const std::string& message) {
+          if (error)
+            dkimLog.error(message);
+          else
+            dkimLog.information(message);
+        });
+    activeDkimKeys.current();  // reports unusable keys (e.g. a wrong master key) at start-up
+    DkimSigner dkimSigner(activeDkimKeys, smtp::SessionConfig().maxHeaderSection, clock);
+
     net::SessionEnvironment environment;
+    environment.signer = &dkimSigner;
     environment.sessionConfig = sessionConfig(cfg, hostname);
     environment.senders = &senders;
     environment.spool = &sink;
