@@ -8,13 +8,18 @@ namespace {
 
 class SpoolWriter final : public smtp::MessageWriter {
  public:
-  explicit SpoolWriter(queue::IncomingMessage message) : message_(std::move(message)) {}
+  SpoolWriter(queue::IncomingMessage message, const std::function<void(const std::string&)>& committed)
+      : message_(std::move(message)), committed_(committed) {}
   const std::string& queueId() const override { return message_.queueId(); }
   void write(std::string_view bytes) override { message_.write(bytes); }
-  void commit(const std::string& prependedHeaders) override { message_.commit(prependedHeaders); }
+  void commit(const std::string& prependedHeaders) override {
+    message_.commit(prependedHeaders);
+    if (committed_) committed_(message_.queueId());
+  }
 
  private:
   queue::IncomingMessage message_;  // its destructor removes the files unless commit() succeeded
+  const std::function<void(const std::string&)>& committed_;
 };
 
 queue::Mailbox toMailbox(const mail::Address& a) { return queue::Mailbox{a.local, a.domain}; }
@@ -73,7 +78,7 @@ std::unique_ptr<smtp::MessageWriter> SpoolSink::begin(const smtp::Envelope& enve
   data.smtputf8 = envelope.smtputf8;
   data.eightBitMime = envelope.eightBitMime;
   data.arrival = envelope.arrival;
-  return std::make_unique<SpoolWriter>(spool_.begin(data));
+  return std::make_unique<SpoolWriter>(spool_.begin(data), committed_);
 }
 
 }  // namespace postern::app

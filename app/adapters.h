@@ -5,6 +5,7 @@
 
 #include <Poco/Logger.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -46,15 +47,18 @@ class SenderDirectory final : public smtp::SenderDirectory {
   auth::SenderPolicy& policy_;
 };
 
-// smtp::Spool over the queue's spool directory.
+// smtp::Spool over the queue's spool directory. committed (optional) learns each durable message's ID,
+// so delivery starts at once rather than at the next scan.
 class SpoolSink final : public smtp::Spool {
  public:
-  explicit SpoolSink(queue::Spool& spool) : spool_(spool) {}
+  explicit SpoolSink(queue::Spool& spool, std::function<void(const std::string&)> committed = {})
+      : spool_(spool), committed_(std::move(committed)) {}
   bool acceptingMail() const override { return spool_.acceptingMail(); }
   std::unique_ptr<smtp::MessageWriter> begin(const smtp::Envelope& envelope) override;
 
  private:
   queue::Spool& spool_;
+  const std::function<void(const std::string&)> committed_;
 };
 
 }  // namespace postern::app

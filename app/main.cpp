@@ -32,6 +32,11 @@ Commands:
                                  domain (@example.org).
   address remove LOGIN PATTERN
   address list [LOGIN]           List sender addresses (of one user, or of everybody).
+  queue list                     List queued messages with each recipient's state and last reply.
+  queue show ID                  One message in full: envelope, delivery state, headers.
+  queue retry [ID]               Attempt delivery now (of one message, or of all).
+  queue delete ID                Remove a message without notifying its sender.
+  queue log [ID] [--limit N]     The delivery log: every attempt per recipient (newest N, default 50).
   dkim generate DOMAIN [--selector S] [--algorithm rsa|ed25519] [--bits 2048|3072|4096]
                                  Create a DKIM key (pending) and print its TXT record. Default
                                  selector: YYYYMM + r (rsa) or e (ed25519), e.g. 202611r.
@@ -122,6 +127,7 @@ int main(int argc, char** argv) {
   if (command == "user") return app::runUserCommand(cfg, commandArgs);
   if (command == "address") return app::runAddressCommand(cfg, commandArgs);
   if (command == "dkim") return app::runDkimCommand(cfg, commandArgs);
+  if (command == "queue") return app::runQueueCommand(cfg, commandArgs);
   std::cerr << "postern: unknown command '" << command << "' (see postern --help)\n";
   return app::kExitUsage;
 }

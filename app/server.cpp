@@ -12,6 +12,7 @@
 
 #include "app/adapters.h"
 #include "app/cli.h"
+#include "app/delivery.h"
 #include "app/dkim_signer.h"
 #include "app/privileges.h"
 #include "auth/credential_cache.h"
@@ -25,8 +26,11 @@
 #include "core/error.h"
 #include "fs/file_io.h"
 #include "net/smtp_server.h"
+#include "queue/manager.h"
 #include "queue/spool.h"
+#include "relay/relay.h"
 #include "store/database.h"
+#include "store/delivery_log_repository.h"
 #include "store/dkim_key_repository.h"
 #include "store/migration_runner.h"
 #include "store/user_repository.h"
@@ -142,7 +146,22 @@ int runServer(const config::Config& cfg) {
                                                                         cfg.auth.throttleWindow, 10000});
     auth::SenderPolicy senderPolicy(users);
     SenderDirectory senders(senderPolicy);
-    SpoolSink sink(spool);
+
+    // Delivery: the relay's pool of smarthost connections, fed by the queue manager's workers. Started
+    // before the listeners so mail recovered from the spool leaves at once; stopped after them.
+    // Without a smarthost the queue is held: no attempts, no expiry, no bounces (they could not leave
+    // either); configuring one and restarting releases it.
+    if (cfg.relay.smarthosts.empty())
+      log.warning("relay.smarthost is empty: accepted mail is held in the queue until a smarthost is configured");
+    if (cfg.relay.tls == config::Config::RelayTls::None && !cfg.relay.smarthosts.empty())
+      log.warning("relay.tls = none: mail leaves for the smarthost unencrypted");
+    relay::Relay relay(relayOptions(cfg, hostname));
+    RelayTransport transport(relay);
+    store::DeliveryLogRepository deliveryLogRepository(database);
+    StoredDeliveryLog deliveryLog(deliveryLogRepository);
+    queue::Manager manager(spool, transport, deliveryLog, managerOptions(cfg, hostname), clock);
+    manager.loadSchedule();
+    SpoolSink sink(spool, [&manager](const std::string& id) { manager.enqueue(id); });
 
     // DKIM: active keys are decrypted once and cached; `postern dkim ...` changes reach the next message.
     store::DkimKeyRepository dkimKeys(database, clock);
@@ -181,6 +200,7 @@ int runServer(const config::Config& cfg) {
     net::SmtpServer server(listeners(cfg), serverOptions, std::move(environment), tlsContext);
     server.start();
     dropPrivileges(cfg);
+    if (!cfg.relay.smarthosts.empty()) manager.start();
     if (!cfg.runAsUser.empty()) log.information("running as user " + cfg.runAsUser);
     log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
 
@@ -190,6 +210,15 @@ int runServer(const config::Config& cfg) {
                     ": closing listeners, letting transactions finish (up to " +
                     std::to_string(cfg.smtp.shutdownGrace.count()) + " s)");
     server.stop();
+    // Attempts in progress finish (their outcome is recorded); the rest stays queued for the next start.
+    const bool idle = manager.stop(std::chrono::duration_cast<std::chrono::milliseconds>(cfg.smtp.shutdownGrace));
+    relay.stop();
+    if (!idle) {
+      log.warning("delivery attempts still in progress after " + std::to_string(cfg.smtp.shutdownGrace.count()) +
+                  " s: leaving them; they are attempted again after the next start");
+      log.information("stopped");
+      std::_Exit(kExitOk);  // the workers' envelopes are untouched; do not wait for the smarthost
+    }
     log.information("stopped");
     return kExitOk;
   } catch (const Poco::Exception& e) {

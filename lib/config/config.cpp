@@ -42,6 +42,8 @@ void validateTogether(const Config& c, std::vector<std::string>& errors) {
     errors.push_back("auth.argon2.memory_kib must be at least 8 KiB per lane of auth.argon2.parallelism (RFC 9106)");
   if (c.relay.username.empty() != c.relay.password.empty())
     errors.push_back("relay.username and relay.password: set both or neither");
+  if (!c.relay.username.empty() && c.relay.tls == Config::RelayTls::None)
+    errors.push_back("relay.username: credentials are only sent over TLS; relay.tls = none cannot use them");
   if (c.queue.retrySchedule.empty()) errors.push_back("queue.retry_schedule must list at least one delay");
   if (c.submission.empty() && c.submissions.empty() && c.alternate.empty())
     errors.push_back("listen.*: at least one of listen.submission, listen.submissions, listen.alternate is needed");

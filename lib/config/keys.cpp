@@ -357,7 +357,7 @@ const std::vector<KeyDef>& keyTable() {
              }},
       span("queue.max_lifetime",
            "How long a message is retried; then its sender gets a bounce (a delivery status notification).",
-           [](Config& c) -> std::chrono::seconds& { return c.queue.maxLifetime; }, seconds(60), hours(24 * 60)),
+           [](Config& c) -> std::chrono::seconds& { return c.queue.maxLifetime; }, seconds(1), hours(24 * 60)),
       span("queue.delay_warning",
            "After this long undelivered, the sender gets one warning that delivery is delayed. 0: never warn.",
            [](Config& c) -> std::chrono::seconds& { return c.queue.delayWarning; }, seconds(0), hours(24 * 60)),
