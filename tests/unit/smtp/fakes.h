@@ -199,6 +199,54 @@ class FakeSpool final : public Spool {
   };
 };
 
+// Records what the session streams into each message's signature and answers with a scripted outcome.
+class FakeSigner final : public MessageSigner {
+ public:
+  struct Record {
+    std::string data;
+    std::optional<std::string> fromDomain;  // set by finish()
+    std::string addedHeaders;
+  };
+  SigningOutcome::Status status = SigningOutcome::Status::Signed;
+  std::string fields = "DKIM-Signature: v=1; a=ed25519-sha256; d=example.org; s=e; b=AAAA\r\n";
+  bool throwOnBegin = false;
+  bool throwOnWrite = false;
+  std::vector<std::shared_ptr<Record>> records;
+
+  std::unique_ptr<MessageSignature> begin() override {
+    if (throwOnBegin) throw core::Error::temporary("key store unavailable");
+    records.push_back(std::make_shared<Record>());
+    return std::make_unique<Signature>(*this, records.back());
+  }
+
+ private:
+  class Signature final : public MessageSignature {
+   public:
+    Signature(FakeSigner& signer, std::shared_ptr<Record> r) : signer_(signer), r_(std::move(r)) {}
+    void write(std::string_view bytes) override {
+      if (signer_.throwOnWrite) throw std::runtime_error("EVP_DigestUpdate failed");
+      r_->data.append(bytes);
+    }
+    SigningOutcome finish(std::string_view fromDomain, std::string_view addedHeaders) override {
+      r_->fromDomain = std::string(fromDomain);
+      r_->addedHeaders = std::string(addedHeaders);
+      SigningOutcome o;
+      o.status = signer_.status;
+      if (o.status == SigningOutcome::Status::Signed) {
+        o.fields = signer_.fields;
+        o.detail = "d=" + std::string(fromDomain) + " s=e";
+      } else if (o.status == SigningOutcome::Status::Failed) {
+        o.detail = "the key for " + std::string(fromDomain) + " does not decrypt";
+      }
+      return o;
+    }
+
+   private:
+    FakeSigner& signer_;
+    std::shared_ptr<Record> r_;
+  };
+};
+
 // The session tests' clock starts at Mon, 30 Nov 2026 17:27:53 +0000 (the transcripts' Date lines).
 struct FakeClock : ::postern::test::FakeClock {
   FakeClock() : ::postern::test::FakeClock(TimePoint(std::chrono::seconds(1796059673))) {}
@@ -220,6 +268,7 @@ struct Harness {
   FakeSenderDirectory senders;
   FakeSpool spool;
   FakeClock clock;
+  MessageSigner* signer = nullptr;  // set to a FakeSigner to test DKIM wiring
   std::unique_ptr<Session> session;
 
   Harness() { config.hostname = "mx.example.net"; }
@@ -227,7 +276,7 @@ struct Harness {
   // Builds the session (after the test adjusted config/connection) and sends the greeting.
   Session& open() {
     session = std::make_unique<Session>(config, connection,
-                                        SessionServices{authenticator, senders, spool, clock}, output);
+                                        SessionServices{authenticator, senders, spool, clock, signer}, output);
     session->start();
     return *session;
   }
