@@ -1,0 +1,196 @@
+"""A scripted smarthost stand-in for delivery tests: aiosmtpd on 127.0.0.1, optionally with STARTTLS (a test
+CA made here with the openssl command) and AUTH, that records every transaction and answers from a script:
+per-recipient replies (a list per address: the first answer first, the last one repeating), a MAIL hook, and
+a DATA behaviour that can drop the connection before its reply.
+
+TestPki makes the certificates: a CA, a server certificate for 127.0.0.1 / smarthost.test signed by it, one
+for another name signed by it, and one signed by an unrelated CA.
+"""
+
+import logging
+import os
+import socket
+import ssl
+import subprocess
+import threading
+import time
+import warnings
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+warnings.filterwarnings("ignore", message=r".*login_data.*", category=DeprecationWarning)
+# Connections Postern drops on purpose (refused certificates, killed servers) are expected here.
+warnings.filterwarnings("ignore", message=r"unclosed", category=ResourceWarning)
+logging.getLogger("mail.log").setLevel(logging.CRITICAL)
+
+LOOPBACK = "127.0.0.1"
+
+
+def free_port():
+    """A port nothing listens on right now (bound and released)."""
+    with socket.socket() as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+def wait_until(condition, timeout=60.0, interval=0.05, what="condition"):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out after %.0f s waiting for %s" % (timeout, what))
+        time.sleep(interval)
+
+
+class TestPki:
+    """Certificates in `directory`, made with the openssl command (EC P-256, valid for two days)."""
+
+    def __init__(self, directory):
+        self.dir = directory
+        self.ca_cert, self.ca_key = self._ca("ca", "Postern Test CA")
+        self.other_ca_cert, self.other_ca_key = self._ca("other-ca", "Unrelated Test CA")
+        self.server_cert, self.server_key = self._leaf("smarthost", "IP:127.0.0.1,DNS:smarthost.test",
+                                                       self.ca_cert, self.ca_key)
+        self.wrong_name_cert, self.wrong_name_key = self._leaf("wrong-name", "DNS:elsewhere.test",
+                                                               self.ca_cert, self.ca_key)
+        self.untrusted_cert, self.untrusted_key = self._leaf("untrusted", "IP:127.0.0.1,DNS:smarthost.test",
+                                                             self.other_ca_cert, self.other_ca_key)
+
+    def _run(self, *args):
+        subprocess.run(["openssl", *args], check=True, cwd=self.dir, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.PIPE)
+
+    def _ca(self, name, cn):
+        cert, key = os.path.join(self.dir, name + ".crt"), os.path.join(self.dir, name + ".key")
+        self._run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                  "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=" + cn,
+                  "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+        return cert, key
+
+    def _leaf(self, name, san, ca_cert, ca_key):
+        cert, key, csr = (os.path.join(self.dir, name + ext) for ext in (".crt", ".key", ".csr"))
+        ext = os.path.join(self.dir, name + ".ext")
+        with open(ext, "w") as f:
+            f.write("subjectAltName=%s\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n" % san)
+        self._run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key,
+                  "-out", csr, "-subj", "/CN=" + name)
+        self._run("x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key, "-CAcreateserial", "-out", cert,
+                  "-days", "2", "-extfile", ext)
+        return cert, key
+
+    @staticmethod
+    def server_context(cert, key):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        ctx.load_cert_chain(cert, key)
+        return ctx
+
+
+class Received:
+    def __init__(self, mail_from, rcpt_tos, data):
+        self.mail_from = mail_from   # "" for the null reverse-path
+        self.rcpt_tos = rcpt_tos
+        self.data = data             # bytes as delivered (dot-stuffing undone), CRLF lines
+
+    def __repr__(self):
+        return "<Received from=%r to=%r %d octets>" % (self.mail_from, self.rcpt_tos, len(self.data))
+
+
+class _Handler:
+    def __init__(self, owner):
+        self.owner = owner
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        with self.owner.lock:
+            self.owner.connections_seen.add(id(session))
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        owner = self.owner
+        with owner.lock:
+            owner.mail_commands.append(address)
+            reply = owner.mail_reply(address) if owner.mail_reply else None
+        if reply:
+            return reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 2.1.0 Ok"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        owner = self.owner
+        with owner.lock:
+            replies = owner.rcpt_replies.get(address.lower())
+            reply = replies.pop(0) if replies and len(replies) > 1 else (replies[0] if replies else None)
+        if reply and not reply.startswith("2"):
+            return reply
+        envelope.rcpt_tos.append(address)
+        return reply or "250 2.1.5 Ok"
+
+    async def handle_DATA(self, server, session, envelope):
+        owner = self.owner
+        with owner.lock:
+            if owner.drop_data > 0:
+                owner.drop_data -= 1
+                server.transport.close()  # the client never learns whether the message arrived
+                return "421 4.4.2 dropped"
+            sender = "" if envelope.mail_from in ("<>", "") else envelope.mail_from
+            owner.messages.append(Received(sender, list(envelope.rcpt_tos), envelope.original_content))
+        return "250 2.0.0 Ok: queued"
+
+
+class FakeSmarthost:
+    """Start with start(), stop with stop(). tls_context: STARTTLS offered and required; auth: (login, password)
+    required (after TLS)."""
+
+    def __init__(self, port=None, tls_context=None, auth=None):
+        self.port = port or free_port()
+        self.lock = threading.Lock()
+        self.messages = []
+        self.mail_commands = []
+        self.connections_seen = set()
+        self.rcpt_replies = {}     # address (lower case) -> [reply, ...]; the last one repeats
+        self.mail_reply = None     # function(address) -> reply or None (accept)
+        self.drop_data = 0         # this many DATA transactions are cut off before their reply
+        self.auth_attempts = []
+        self._auth = auth
+        kwargs = {}
+        if tls_context is not None:
+            kwargs.update(tls_context=tls_context, require_starttls=True)
+        if auth is not None:
+            kwargs.update(authenticator=self._authenticate, auth_require_tls=tls_context is not None,
+                          auth_required=True)
+        self.controller = Controller(_Handler(self), hostname=LOOPBACK, port=self.port, decode_data=False,
+                                     server_hostname="smarthost.test", ident="fake smarthost", **kwargs)
+
+    def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        ok = (isinstance(auth_data, LoginPassword) and self._auth is not None and
+              auth_data.login.decode() == self._auth[0] and auth_data.password.decode() == self._auth[1])
+        with self.lock:
+            self.auth_attempts.append((mechanism, ok))
+        return AuthResult(success=ok, handled=False)
+
+    @property
+    def address(self):
+        return "%s:%d" % (LOOPBACK, self.port)
+
+    def start(self):
+        self.controller.start()
+        return self
+
+    def stop(self):
+        try:
+            self.controller.stop()
+        except Exception:  # already stopped
+            pass
+
+    def received(self):
+        with self.lock:
+            return list(self.messages)
+
+    def wait_for(self, count, timeout=60.0):
+        return wait_until(lambda: len(self.received()) >= count and self.received(), timeout,
+                          what="%d message(s) at the smarthost (have %d)" % (count, len(self.received())))
