@@ -58,6 +58,24 @@ BOOST_AUTO_TEST_CASE(server_that_closes_without_being_noticed_costs_only_a_recon
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_421_closes_the_connection_and_the_next_message_gets_a_new_one) {
+  FakeScript script;
+  script.rcptReplies = {{"closing@x", "421 4.3.2 shutting down"}};
+  FakeSmarthost fake(script);
+  MessageFiles files;
+  Relay relay(plainOptions(fake.port()));
+  const DeliveryReport first = relay.deliver(files.message("one\r\n", {"ok@x", "closing@x", "late@x"}));
+  for (const auto& r : first.recipients) {
+    BOOST_TEST(outcomeName(r.outcome) == "Deferred");
+    BOOST_TEST(r.reply == "421 4.3.2 shutting down");
+  }
+  BOOST_REQUIRE(fake.waitFor([](const auto& c) { return c.size() == 1 && c[0].ended; }));
+  BOOST_TEST(!fake.connections()[0].quit);  // RFC 5321 §3.8: nothing more is said after a 421
+  const DeliveryReport second = relay.deliver(files.message("two\r\n"));
+  BOOST_TEST(outcomeName(second.recipients[0].outcome) == "Delivered", second.recipients[0].reply);
+  BOOST_TEST(fake.connections().size() == 2u);
+}
+
 BOOST_AUTO_TEST_CASE(idle_connection_is_closed_with_quit_after_the_idle_timeout) {
   FakeSmarthost fake(FakeScript{});
   MessageFiles files;
