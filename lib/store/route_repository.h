@@ -1,0 +1,77 @@
+// store::RouteRepository — the relay routes (db/004_relay_routes.sql): per route its smarthosts, TLS mode,
+// CA file, authentication (sealed secrets), pool size, and the sender patterns that choose it; plus the
+// change counter the server watches.
+//
+// Owns: the SQL for these tables. Must not know: SMTP, OAuth, cryptography (secrets are opaque sealed
+// strings here; the route administration seals and opens them), the syntax of hosts and patterns (checked
+// by the route administration before they get here).
+// Errors: store::NotFound ("no route x"), store::AlreadyExists (a route name, or a sender pattern another
+// route has), store::InvalidValue (a value the schema refuses), store::DatabaseError. Messages never
+// contain secrets.
+// Thread-safety: thread-safe; every call takes its own lease from the Database.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/clock.h"
+#include "store/connection.h"
+#include "store/database.h"
+
+namespace postern::store {
+
+struct RouteRecord {
+  std::int64_t id = 0;
+  std::string name;
+  std::vector<std::string> senders;  // normalised patterns: "*", "@example.org", "alice@example.org"
+  std::string hosts;                 // "host:port, host:port" in failover order
+  std::string tls = "starttls";      // starttls | tls | none
+  std::string caFile;
+  std::string auth = "none";         // none | password | xoauth2 | oauthbearer
+  std::string username;
+  std::string sealedPassword;
+  std::string oauthGrant;            // "" | client_credentials | refresh_token
+  std::string oauthTokenUrl;
+  std::string oauthClientId;
+  std::string sealedClientSecret;
+  std::string oauthScope;
+  std::string sealedRefreshToken;
+  int maxConnections = 4;
+  std::int64_t version = 0;          // raised by every settings change
+  std::chrono::system_clock::time_point createdAt;
+  std::chrono::system_clock::time_point updatedAt;
+};
+
+class RouteRepository {
+ public:
+  explicit RouteRepository(Database& database, const core::Clock& clock = core::SystemClock::instance());
+
+  // Stores a new route with its sender patterns, in one transaction. Throws AlreadyExists, InvalidValue.
+  RouteRecord add(const RouteRecord& route);
+  // Replaces the settings and sender patterns of the route with route.name; raises its version.
+  // Throws NotFound, AlreadyExists (a pattern of another route), InvalidValue.
+  RouteRecord update(const RouteRecord& route);
+  void remove(std::string_view name);  // throws NotFound
+
+  std::vector<RouteRecord> list();  // ordered by name, senders sorted
+  std::optional<RouteRecord> find(std::string_view name);
+  // The token endpoint rotated the refresh token: store the new one without raising the version (the
+  // route's settings did not change). false when the route is gone.
+  bool storeRefreshToken(std::string_view name, std::string_view sealedRefreshToken);
+
+  // Raised by every change (triggers), cheap to read: the server compares it before each delivery.
+  std::int64_t generation();
+
+ private:
+  void insertSenders(Connection& connection, std::int64_t routeId, const std::vector<std::string>& senders);
+  std::int64_t now() const;
+
+  Database& database_;
+  const core::Clock& clock_;
+};
+
+}  // namespace postern::store
