@@ -136,8 +136,8 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
     const auto key = s.admin.generate(p.positional[0], algorithm, bits, selector);
     std::cout << "generated " << describeKey(key) << " key " << key.domain << " selector " << key.selector
               << " (pending)\n"
-              << "Publish this TXT record, then run: postern dkim activate " << key.domain << " " << key.selector
-              << "\n";
+              << "Publish this TXT record, then run: postern dkim activate " << key.domain << " "
+              << key.selector << "\n";
     printRecords(s.admin, key.domain, key.selector);
     return kExitOk;
   }
@@ -156,8 +156,8 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
     OPENSSL_cleanse(pem.data(), pem.size());
     std::cout << "imported " << describeKey(key) << " key " << key.domain << " selector " << key.selector
               << " (pending)\n"
-              << "Publish this TXT record, then run: postern dkim activate " << key.domain << " " << key.selector
-              << "\n";
+              << "Publish this TXT record, then run: postern dkim activate " << key.domain << " "
+              << key.selector << "\n";
     printRecords(s.admin, key.domain, key.selector);
     return kExitOk;
   }
@@ -167,12 +167,13 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
     Store s(cfg);
     const auto keys = p.positional.empty() ? s.admin.list() : s.admin.list(p.positional[0]);
     for (const auto& k : keys)
-      std::cout << k.domain << "\t" << k.selector << "\t" << describeKey(k) << "\t" << store::dkimKeyStateName(k.state)
-                << "\tcreated " << isoDate(k.createdAt) << "\n";
+      std::cout << k.domain << "\t" << k.selector << "\t" << describeKey(k) << "\t"
+                << store::dkimKeyStateName(k.state) << "\tcreated " << isoDate(k.createdAt) << "\n";
     return kExitOk;
   }
   if (verb == "activate" || verb == "retire" || verb == "delete") {
-    const auto p = parse(args, {}, verb == "delete" ? std::vector<std::string>{"force"} : std::vector<std::string>{});
+    const auto p =
+        parse(args, {}, verb == "delete" ? std::vector<std::string>{"force"} : std::vector<std::string>{});
     if (p.positional.size() != 2) throw UsageError{};
     const std::string& domain = p.positional[0];
     const std::string& selector = p.positional[1];
@@ -180,16 +181,16 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
     if (verb == "activate") {
       const auto previous = s.admin.activate(domain, selector);
       std::cout << "activated " << domain << " " << selector;
-      if (previous) std::cout << " (retired " << *previous << ": keep its TXT record published for a few days)";
+      if (previous)
+        std::cout << " (retired " << *previous << ": keep its TXT record published for a few days)";
       std::cout << "\n";
     } else if (verb == "retire") {
       s.admin.retire(domain, selector);
       std::cout << "retired " << domain << " " << selector << "\n";
     } else {
       const auto removed = s.admin.remove(domain, selector, p.options.count("force") > 0);
-      std::cout << "deleted " << removed.domain << " " << removed.selector
-                << " (its TXT record " << removed.selector << "._domainkey." << removed.domain
-                << " can be removed from DNS)\n";
+      std::cout << "deleted " << removed.domain << " " << removed.selector << " (its TXT record "
+                << removed.selector << "._domainkey." << removed.domain << " can be removed from DNS)\n";
     }
     return kExitOk;
   }

@@ -29,8 +29,8 @@ class DkimMessageSignature final : public smtp::MessageSignature {
       return outcome;
     }
     const std::string bodyHash = hasher_.finish();
-    const auto result = dkim::signForDomain(*ring, fromDomain, std::string(addedHeaders) + hasher_.headerSection(),
-                                            bodyHash, clock_.now());
+    const auto result = dkim::signForDomain(
+        *ring, fromDomain, std::string(addedHeaders) + hasher_.headerSection(), bodyHash, clock_.now());
     switch (result.status) {
       case dkim::SigningResult::Status::Signed: {
         outcome.status = smtp::SigningOutcome::Status::Signed;
@@ -64,7 +64,8 @@ dkim::KeyVault openDkimVault(const config::Config& cfg, bool createIfMissing) {
     try {
       return dkim::KeyVault(dkim::MasterKey::fromBase64(cfg.dkim.masterKey));
     } catch (const dkim::VaultError&) {
-      throw dkim::VaultError("dkim.master_key (POSTERN_DKIM_MASTER_KEY) must be the base64 of exactly 32 bytes");
+      throw dkim::VaultError(
+          "dkim.master_key (POSTERN_DKIM_MASTER_KEY) must be the base64 of exactly 32 bytes");
     }
   }
   return dkim::KeyVault(dkim::MasterKey::fromFile(cfg.dkimMasterKeyPath(), createIfMissing));

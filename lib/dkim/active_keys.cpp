@@ -18,7 +18,8 @@ std::optional<SigningSettings> parseCanonicalization(std::string_view text) {
   return SigningSettings{*header, *body};
 }
 
-ActiveKeys::ActiveKeys(store::DkimKeyRepository& keys, VaultOpener openVault, SigningSettings settings, Note note)
+ActiveKeys::ActiveKeys(store::DkimKeyRepository& keys, VaultOpener openVault, SigningSettings settings,
+                       Note note)
     : keys_(keys), openVault_(std::move(openVault)), settings_(settings), note_(std::move(note)) {}
 
 std::shared_ptr<const KeyRing> ActiveKeys::current() {
@@ -40,7 +41,8 @@ std::shared_ptr<const Signer> ActiveKeys::signerFor(const store::DkimKeyRecord& 
           "dkim.master_key_file)");
     vault_.emplace(std::move(opened));
   }
-  std::string pem = vault_->open(record.sealedPrivateKey, keyRowBinding(record.domain, record.selector, record.algorithm));
+  std::string pem =
+      vault_->open(record.sealedPrivateKey, keyRowBinding(record.domain, record.selector, record.algorithm));
   PrivateKey key;
   try {
     key = privateKeyFromPem(pem);
@@ -50,7 +52,8 @@ std::shared_ptr<const Signer> ActiveKeys::signerFor(const store::DkimKeyRecord& 
   }
   OPENSSL_cleanse(pem.data(), pem.size());
   if (keyTypeName(algorithmOf(key.get())) != record.algorithm)
-    throw VaultError("the DKIM key " + record.domain + "/" + record.selector + " is not of its recorded algorithm");
+    throw VaultError("the DKIM key " + record.domain + "/" + record.selector +
+                     " is not of its recorded algorithm");
   SignerOptions options;
   options.domain = record.domain;
   options.selector = record.selector;
@@ -72,7 +75,8 @@ std::shared_ptr<const KeyRing> ActiveKeys::reload(std::int64_t generation) {
       kept[record.id] = cache_[record.id];
       ring->add(std::move(signer));
     } catch (const std::exception& e) {
-      const std::string message = "DKIM key " + record.domain + "/" + record.selector + " cannot be used: " + e.what();
+      const std::string message =
+          "DKIM key " + record.domain + "/" + record.selector + " cannot be used: " + e.what();
       ring->addBroken(record.domain, message);
       errors += message + "\n";
     }

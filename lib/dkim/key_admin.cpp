@@ -40,7 +40,8 @@ std::string KeyAdmin::defaultSelector(std::string_view domain, KeyAlgorithm algo
   }
 }
 
-store::DkimKeyRecord KeyAdmin::store(std::string_view domain, std::string_view selector, const EVP_PKEY* key) {
+store::DkimKeyRecord KeyAdmin::store(std::string_view domain, std::string_view selector,
+                                     const EVP_PKEY* key) {
   requireAcceptableNewKey(key);
   const auto d = store::DkimKeyRepository::normaliseDomain(domain);
   const auto s = store::DkimKeyRepository::normaliseSelector(selector);
@@ -69,7 +70,8 @@ store::DkimKeyRecord KeyAdmin::generate(std::string_view domain, KeyAlgorithm al
   if (!d) throw store::InvalidValue("not a domain name: '" + std::string(domain) + "'");
   const std::string s = selector ? *selector : defaultSelector(*d, algorithm);
   if (!store::DkimKeyRepository::normaliseSelector(s))
-    throw store::InvalidValue("not a valid selector: '" + s + "' (letters, digits and '-', at most 63 characters)");
+    throw store::InvalidValue("not a valid selector: '" + s +
+                              "' (letters, digits and '-', at most 63 characters)");
   if (keys_.selectorExists(*d, s))
     throw store::AlreadyExists("a DKIM key with selector " + s + " exists already for " + *d);
   // Checked before the (slow) generation so a refused size costs nothing.
@@ -79,12 +81,15 @@ store::DkimKeyRecord KeyAdmin::generate(std::string_view domain, KeyAlgorithm al
   return store(*d, s, key.get());
 }
 
-store::DkimKeyRecord KeyAdmin::import(std::string_view domain, std::string_view selector, std::string_view pem) {
+store::DkimKeyRecord KeyAdmin::import(std::string_view domain, std::string_view selector,
+                                      std::string_view pem) {
   const PrivateKey key = privateKeyFromPem(pem);
   return store(domain, selector, key.get());
 }
 
-std::vector<store::DkimKeyRecord> KeyAdmin::list(std::optional<std::string_view> domain) { return keys_.list(domain); }
+std::vector<store::DkimKeyRecord> KeyAdmin::list(std::optional<std::string_view> domain) {
+  return keys_.list(domain);
+}
 
 std::optional<std::string> KeyAdmin::activate(std::string_view domain, std::string_view selector) {
   const auto record = keys_.find(domain, selector);
@@ -100,7 +105,8 @@ std::optional<std::string> KeyAdmin::activate(std::string_view domain, std::stri
     throw;
   }
   OPENSSL_cleanse(pem.data(), pem.size());
-  if (keyTypeName(algorithmOf(key.get())) != record->algorithm || dnsPublicKey(key.get()) != record->publicKey)
+  if (keyTypeName(algorithmOf(key.get())) != record->algorithm ||
+      dnsPublicKey(key.get()) != record->publicKey)
     throw VaultError("the DKIM key " + record->domain + "/" + record->selector +
                      " does not match its stored public key: the database row is damaged");
   return keys_.activate(record->domain, record->selector);
@@ -112,7 +118,8 @@ store::DkimKeyRecord KeyAdmin::remove(std::string_view domain, std::string_view 
   return keys_.remove(domain, selector, force);
 }
 
-std::vector<std::string> KeyAdmin::dnsRecords(std::string_view domain, std::optional<std::string_view> selector) {
+std::vector<std::string> KeyAdmin::dnsRecords(std::string_view domain,
+                                              std::optional<std::string_view> selector) {
   std::vector<std::string> out;
   for (const auto& key : keys_.list(domain)) {
     const bool wanted = selector ? store::DkimKeyRepository::normaliseSelector(*selector) == key.selector

@@ -44,7 +44,8 @@ class KeyAdmin {
 
   // Zone-file lines (dkim::zoneFileRecord): the named key, or every pending and active key of the domain.
   // Throws store::NotFound when there is nothing to print.
-  std::vector<std::string> dnsRecords(std::string_view domain, std::optional<std::string_view> selector = std::nullopt);
+  std::vector<std::string> dnsRecords(std::string_view domain,
+                                      std::optional<std::string_view> selector = std::nullopt);
 
   std::string defaultSelector(std::string_view domain, KeyAlgorithm algorithm);
 

@@ -137,7 +137,8 @@ std::string KeyVault::seal(std::string_view plaintext, std::string_view binding)
   auto* o = reinterpret_cast<unsigned char*>(out.data());
   std::copy(nonce, nonce + kNonceSize, o);
   int written = 0;
-  if (EVP_EncryptUpdate(ctx.get(), o + kNonceSize, &written, bytes(plaintext), static_cast<int>(plaintext.size())) != 1)
+  if (EVP_EncryptUpdate(ctx.get(), o + kNonceSize, &written, bytes(plaintext),
+                        static_cast<int>(plaintext.size())) != 1)
     throw core::Error::temporary("dkim: AES-256-GCM failed");
   int final = 0;
   if (EVP_EncryptFinal_ex(ctx.get(), o + kNonceSize + written, &final) != 1 ||
@@ -163,15 +164,16 @@ std::string KeyVault::open(std::string_view sealed, std::string_view binding) co
     throw core::Error::temporary("dkim: AES-256-GCM failed (AAD)");
   Wiped plain{std::string(cipherSize, '\0')};
   int written = 0;
-  if (EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.text.data()), &written, in + kNonceSize,
-                        static_cast<int>(cipherSize)) != 1)
+  if (EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.text.data()), &written,
+                        in + kNonceSize, static_cast<int>(cipherSize)) != 1)
     throw core::Error::temporary("dkim: AES-256-GCM failed");
   unsigned char tag[kTagSize];
   std::copy(in + kNonceSize + cipherSize, in + raw->size(), tag);
   int final = 0;
   // The tag comparison inside EVP_DecryptFinal_ex is constant-time (CRYPTO_memcmp).
   if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag) != 1 ||
-      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.text.data()) + written, &final) != 1)
+      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.text.data()) + written, &final) !=
+          1)
     throw VaultError("the DKIM key for " + std::string(binding) +
                      " does not decrypt: wrong master key, or the database row was altered or moved");
   std::string out = plain.text.substr(0, static_cast<std::size_t>(written + final));
@@ -181,7 +183,8 @@ std::string KeyVault::open(std::string_view sealed, std::string_view binding) co
 std::string KeyVault::checkValue() const {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  if (!HMAC(EVP_sha256(), key_.data(), MasterKey::kSize, bytes(kCheckLabel), kCheckLabel.size(), mac, &length))
+  if (!HMAC(EVP_sha256(), key_.data(), MasterKey::kSize, bytes(kCheckLabel), kCheckLabel.size(), mac,
+            &length))
     throw core::Error::temporary("dkim: HMAC-SHA256 failed");
   return "hmac-sha256:" + core::base64Encode(std::string_view(reinterpret_cast<const char*>(mac), length));
 }

@@ -85,8 +85,9 @@ std::string MessageHasher::finish() {
   return body_.finish();
 }
 
-std::string signatureFields(const std::vector<std::shared_ptr<const Signer>>& signers, std::string_view headerSection,
-                            std::string_view bodyHash, std::chrono::system_clock::time_point timestamp) {
+std::string signatureFields(const std::vector<std::shared_ptr<const Signer>>& signers,
+                            std::string_view headerSection, std::string_view bodyHash,
+                            std::chrono::system_clock::time_point timestamp) {
   std::string out;
   for (const auto& signer : signers) out += signer->sign(headerSection, bodyHash, timestamp);
   return out;

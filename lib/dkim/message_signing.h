@@ -97,7 +97,8 @@ SigningResult signForDomain(const KeyRing& ring, std::string_view fromDomain, st
 
 // One DKIM-Signature field per signer, each ending in CRLF, in the order given. `headerSection` is what
 // the recipient will see below these fields (the fields Postern adds, then the message's own).
-std::string signatureFields(const std::vector<std::shared_ptr<const Signer>>& signers, std::string_view headerSection,
-                            std::string_view bodyHash, std::chrono::system_clock::time_point timestamp);
+std::string signatureFields(const std::vector<std::shared_ptr<const Signer>>& signers,
+                            std::string_view headerSection, std::string_view bodyHash,
+                            std::chrono::system_clock::time_point timestamp);
 
 }  // namespace postern::dkim

@@ -64,13 +64,14 @@ Session::Impl::AddedHeaders Session::Impl::addedHeaders(const std::string& queue
   if (!headers_->hasDate()) out.submission += "Date: " + core::rfc5322Date(now) + "\r\n";
   if (!headers_->hasMessageId()) {
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-    out.submission += "Message-ID: <" + queueId + "." + std::to_string(seconds) + "@" + config_.hostname + ">\r\n";
+    out.submission +=
+        "Message-ID: <" + queueId + "." + std::to_string(seconds) + "@" + config_.hostname + ">\r\n";
   }
   return out;
 }
 
 std::variant<std::string, Reply> Session::Impl::dkimSignature(const std::string& queueId,
-                                                            const std::string& submissionHeaders) {
+                                                              const std::string& submissionHeaders) {
   if (!signature_) return std::string();
   if (!signatureWriteError_.empty()) {
     out_.log(LogLevel::Error, "dkim", "id=" + queueId + " signing failed: " + signatureWriteError_);
@@ -79,7 +80,8 @@ std::variant<std::string, Reply> Session::Impl::dkimSignature(const std::string&
   // The author rules have passed, so From holds exactly one field with at least one mailbox; d= follows
   // the first (RFC 6376 §3.5 leaves the choice to the signer; DMARC aligns with the From domain).
   std::string fromDomain;
-  if (const auto mailboxes = mail::parseAddressList(headers_->from().front()); mailboxes && !mailboxes->empty())
+  if (const auto mailboxes = mail::parseAddressList(headers_->from().front());
+      mailboxes && !mailboxes->empty())
     fromDomain = mailboxes->front().domain;
   SigningOutcome outcome;
   try {

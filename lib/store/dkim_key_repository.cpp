@@ -61,7 +61,9 @@ bool validLabels(std::string_view name, std::size_t minLabels) {
   return labels >= minLabels;
 }
 
-std::string describe(const std::string& domain, const std::string& selector) { return domain + "/" + selector; }
+std::string describe(const std::string& domain, const std::string& selector) {
+  return domain + "/" + selector;
+}
 
 }  // namespace
 
@@ -172,7 +174,8 @@ std::optional<DkimKeyRecord> DkimKeyRepository::find(std::string_view domain, st
 
 std::vector<DkimKeyRecord> DkimKeyRepository::activeKeys() {
   auto connection = database_.acquire();
-  Statement query = connection->prepare(std::string(kColumns) + "WHERE state = 'active' ORDER BY domain, algorithm");
+  Statement query =
+      connection->prepare(std::string(kColumns) + "WHERE state = 'active' ORDER BY domain, algorithm");
   std::vector<DkimKeyRecord> out;
   while (query.step()) out.push_back(readKey(query));
   return out;
@@ -190,7 +193,8 @@ std::optional<std::string> DkimKeyRepository::activate(std::string_view domain, 
   const auto [d, s] = requireNames(domain, selector);
   auto connection = database_.acquire();
   Transaction transaction(*connection);
-  Statement query = connection->prepare("SELECT algorithm, state FROM dkim_keys WHERE domain = ?1 AND selector = ?2");
+  Statement query =
+      connection->prepare("SELECT algorithm, state FROM dkim_keys WHERE domain = ?1 AND selector = ?2");
   query.bindText(1, d).bindText(2, s);
   if (!query.step()) throw NotFound("no DKIM key " + describe(d, s));
   const std::string algorithm = query.columnText(0);
@@ -207,15 +211,17 @@ std::optional<std::string> DkimKeyRepository::activate(std::string_view domain, 
   const std::int64_t at = now();
   // The old key retires first: the partial unique index allows one active key per domain and algorithm.
   connection
-      ->prepare("UPDATE dkim_keys SET state = 'retired', retired_at = ?3 "
-                "WHERE domain = ?1 AND algorithm = ?2 AND state = 'active'")
+      ->prepare(
+          "UPDATE dkim_keys SET state = 'retired', retired_at = ?3 "
+          "WHERE domain = ?1 AND algorithm = ?2 AND state = 'active'")
       .bindText(1, d)
       .bindText(2, algorithm)
       .bindInt64(3, at)
       .run();
   connection
-      ->prepare("UPDATE dkim_keys SET state = 'active', activated_at = ?3, retired_at = NULL "
-                "WHERE domain = ?1 AND selector = ?2")
+      ->prepare(
+          "UPDATE dkim_keys SET state = 'active', activated_at = ?3, retired_at = NULL "
+          "WHERE domain = ?1 AND selector = ?2")
       .bindText(1, d)
       .bindText(2, s)
       .bindInt64(3, at)

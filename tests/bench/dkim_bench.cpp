@@ -33,18 +33,21 @@ std::string makeMessage(std::size_t size) {
       "Subject: Quarterly figures for the board meeting\r\nDate: Mon, 30 Nov 2026 17:27:53 +0000\r\n"
       "Message-ID: <20261130172753.1234@client.example.org>\r\nMIME-Version: 1.0\r\n"
       "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n";
-  const std::string line = "Lorem ipsum dolor sit amet,  consectetur adipiscing elit, sed do eiusmod tempor\r\n";
+  const std::string line =
+      "Lorem ipsum dolor sit amet,  consectetur adipiscing elit, sed do eiusmod tempor\r\n";
   while (m.size() + line.size() <= size) m += line;
   m += std::string(size - m.size() - 2, 'x') + "\r\n";
   return m;
 }
 
-const std::string kAdded = "Received: from client.example.org ([192.0.2.7])\r\n\tby mail.example.org (Postern)\r\n";
+const std::string kAdded =
+    "Received: from client.example.org ([192.0.2.7])\r\n\tby mail.example.org (Postern)\r\n";
 
 // One message through the path; returns the signature fields' size so nothing is optimised away.
 std::size_t signOnce(const dkim::KeyRing& ring, const std::string& message) {
   dkim::MessageHasher hasher(dkim::Canonicalization::Relaxed, 256 * 1024);
-  for (std::size_t i = 0; i < message.size(); i += 1024) hasher.update(std::string_view(message).substr(i, 1024));
+  for (std::size_t i = 0; i < message.size(); i += 1024)
+    hasher.update(std::string_view(message).substr(i, 1024));
   const std::string bh = hasher.finish();
   const auto r = dkim::signForDomain(ring, "example.org", kAdded + hasher.headerSection(), bh,
                                      std::chrono::system_clock::now());
@@ -110,7 +113,8 @@ int main(int argc, char** argv) {
   const struct {
     const char* name;
     const dkim::KeyRing* ring;
-  } cases[] = {{"rsa-sha256 (2048)", &rsaRing}, {"ed25519-sha256", &edRing}, {"dual (ed25519 + rsa-2048)", &dualRing}};
+  } cases[] = {
+      {"rsa-sha256 (2048)", &rsaRing}, {"ed25519-sha256", &edRing}, {"dual (ed25519 + rsa-2048)", &dualRing}};
   for (const auto& c : cases) {
     const Result one = run(*c.ring, message, seconds, 1);
     const Result all = run(*c.ring, message, seconds, cores);
@@ -134,7 +138,9 @@ int main(int argc, char** argv) {
     store::Database db(dir.file("postern.db"));
     store::MigrationRunner(db).run();
     store::DkimKeyRepository keys(db);
-    const auto vault = [] { return dkim::KeyVault(dkim::MasterKey::fromBase64(core::base64Encode(std::string(32, 'k')))); };
+    const auto vault = [] {
+      return dkim::KeyVault(dkim::MasterKey::fromBase64(core::base64Encode(std::string(32, 'k'))));
+    };
     dkim::KeyAdmin admin(keys, vault);
     admin.generate("example.org", dkim::KeyAlgorithm::Ed25519, 2048, "e");
     admin.activate("example.org", "e");
@@ -142,7 +148,8 @@ int main(int argc, char** argv) {
     active.current();
     const auto start = Clock::now();
     std::size_t n = 0;
-    while (Clock::now() - start < std::chrono::duration<double>(seconds / 3)) n += active.current()->signerCount();
+    while (Clock::now() - start < std::chrono::duration<double>(seconds / 3))
+      n += active.current()->signerCount();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     std::printf("%-28s %14.0f %14.1f\n", "key store check (SQLite)", n / elapsed, elapsed * 1e6 / n);
   }

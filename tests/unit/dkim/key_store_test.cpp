@@ -23,8 +23,12 @@ using postern::test::TempDir;
 
 namespace {
 
-KeyVault vaultA() { return KeyVault(MasterKey::fromBase64(postern::core::base64Encode(std::string(32, 'a')))); }
-KeyVault vaultB() { return KeyVault(MasterKey::fromBase64(postern::core::base64Encode(std::string(32, 'b')))); }
+KeyVault vaultA() {
+  return KeyVault(MasterKey::fromBase64(postern::core::base64Encode(std::string(32, 'a'))));
+}
+KeyVault vaultB() {
+  return KeyVault(MasterKey::fromBase64(postern::core::base64Encode(std::string(32, 'b'))));
+}
 
 struct Fixture {
   TempDir dir;
@@ -56,7 +60,8 @@ BOOST_FIXTURE_TEST_CASE(default_selectors_follow_the_month_and_algorithm, Fixtur
   BOOST_TEST(admin.generate("example.org", KeyAlgorithm::Rsa).selector == "202611r");
   BOOST_TEST(admin.generate("example.net", KeyAlgorithm::Rsa, 3072).bits == 3072);
   BOOST_TEST(admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "custom").selector == "custom");
-  BOOST_CHECK_THROW(admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "custom"), store::AlreadyExists);
+  BOOST_CHECK_THROW(admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "custom"),
+                    store::AlreadyExists);
 }
 
 BOOST_FIXTURE_TEST_CASE(small_rsa_keys_are_refused, Fixture) {
@@ -155,7 +160,8 @@ BOOST_FIXTURE_TEST_CASE(a_missing_master_key_file_breaks_signing_not_the_server,
   admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "e");
   admin.activate("example.org", "e");
   const std::string path = dir.file("absent.key");
-  ActiveKeys noFile(keys, [&] { return KeyVault(MasterKey::fromFile(path, false)); }, SigningSettings{});
+  ActiveKeys noFile(
+      keys, [&] { return KeyVault(MasterKey::fromFile(path, false)); }, SigningSettings{});
   const auto* e = noFile.current()->find("example.org");
   BOOST_TEST_REQUIRE(e);
   BOOST_TEST(e->error.find("does not exist") != std::string::npos);
@@ -167,8 +173,9 @@ BOOST_FIXTURE_TEST_CASE(swapped_rows_do_not_open_and_cannot_be_activated, Fixtur
   admin.activate("example.org", "a");
   {
     auto c = db.acquire();
-    c->exec("UPDATE dkim_keys SET private_key = (SELECT private_key FROM dkim_keys WHERE selector = 'a') "
-            "WHERE selector = 'b'");
+    c->exec(
+        "UPDATE dkim_keys SET private_key = (SELECT private_key FROM dkim_keys WHERE selector = 'a') "
+        "WHERE selector = 'b'");
   }
   BOOST_CHECK_THROW(admin.activate("example.org", "b"), VaultError);
   BOOST_TEST((keys.find("example.org", "a")->state == store::DkimKeyState::Active));  // unchanged

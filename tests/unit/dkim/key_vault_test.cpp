@@ -17,11 +17,16 @@ using postern::test::TempDir;
 
 namespace {
 
-const std::string kPem = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ+secret+seed+material==\n-----END PRIVATE KEY-----\n";
+const std::string kPem =
+    "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIJ+secret+seed+material==\n-----END PRIVATE KEY-----\n";
 const std::string kRow = keyRowBinding("example.org", "202611e", "ed25519");
 
-KeyVault vaultA() { return KeyVault(MasterKey::fromBase64(postern::core::base64Encode(std::string(32, 'a')))); }
-KeyVault vaultB() { return KeyVault(MasterKey::fromBase64(postern::core::base64Encode(std::string(32, 'b')))); }
+KeyVault vaultA() {
+  return KeyVault(MasterKey::fromBase64(postern::core::base64Encode(std::string(32, 'a'))));
+}
+KeyVault vaultB() {
+  return KeyVault(MasterKey::fromBase64(postern::core::base64Encode(std::string(32, 'b'))));
+}
 
 std::string flipOneBit(std::string sealed, std::size_t index) {
   auto raw = *postern::core::base64Decode(sealed.substr(3));
@@ -66,7 +71,8 @@ BOOST_AUTO_TEST_CASE(any_altered_byte_is_detected) {
   const auto vault = vaultA();
   const std::string sealed = vault.seal(kPem, kRow);
   const std::size_t size = postern::core::base64Decode(sealed.substr(3))->size();
-  for (const std::size_t i : {std::size_t(0), std::size_t(11), std::size_t(12), size / 2, size - 17, size - 1})
+  for (const std::size_t i :
+       {std::size_t(0), std::size_t(11), std::size_t(12), size / 2, size - 17, size - 1})
     BOOST_CHECK_THROW(vault.open(flipOneBit(sealed, i), kRow), VaultError);
   BOOST_CHECK_THROW(vault.open(sealed.substr(0, sealed.size() - 8), kRow), VaultError);
   BOOST_CHECK_THROW(vault.open("v1:!!", kRow), VaultError);
@@ -108,7 +114,7 @@ BOOST_AUTO_TEST_CASE(the_master_key_file_is_created_0600_on_first_use) {
   bool created = false;
   const MasterKey first = MasterKey::fromFile(path, true, &created);
   BOOST_TEST(created);
-  struct stat st{};
+  struct stat st {};
   BOOST_TEST_REQUIRE(::stat(path.c_str(), &st) == 0);
   BOOST_TEST((st.st_mode & 0777) == 0600u);
   const MasterKey again = MasterKey::fromFile(path, true, &created);

@@ -30,7 +30,8 @@ const EVP_PKEY* edKey() {
   return key.get();
 }
 
-std::shared_ptr<const Signer> signer(const EVP_PKEY* key, const std::string& domain, const std::string& selector) {
+std::shared_ptr<const Signer> signer(const EVP_PKEY* key, const std::string& domain,
+                                     const std::string& selector) {
   SignerOptions o;
   o.domain = domain;
   o.selector = selector;
@@ -40,7 +41,8 @@ std::shared_ptr<const Signer> signer(const EVP_PKEY* key, const std::string& dom
 // Streams the message in pieces of `chunk` octets.
 std::pair<std::string, std::string> streamed(const std::string& message, std::size_t chunk) {
   MessageHasher hasher(Canonicalization::Relaxed, 64 * 1024);
-  for (std::size_t i = 0; i < message.size(); i += chunk) hasher.update(std::string_view(message).substr(i, chunk));
+  for (std::size_t i = 0; i < message.size(); i += chunk)
+    hasher.update(std::string_view(message).substr(i, chunk));
   const std::string bh = hasher.finish();
   return {hasher.headerSection(), bh};
 }

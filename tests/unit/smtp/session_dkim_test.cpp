@@ -82,7 +82,8 @@ BOOST_FIXTURE_TEST_CASE(no_key_with_reject_policy_is_550_5_7_1, SigningHarness) 
   fake.status = SigningOutcome::Status::NoKey;
   config.rejectWithoutDkimKey = true;
   inTransaction();
-  BOOST_TEST(deliver(kMessage) == "550 5.7.1 No DKIM signing key for the From domain example.org: message refused\r\n");
+  BOOST_TEST(deliver(kMessage) ==
+             "550 5.7.1 No DKIM signing key for the From domain example.org: message refused\r\n");
   BOOST_TEST(!spool.lastMessage().committed);
   BOOST_TEST(output.logged("rejected", "no DKIM key for example.org (dkim.missing_key = reject)"));
 }

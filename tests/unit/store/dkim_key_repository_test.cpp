@@ -24,7 +24,8 @@ struct Fixture {
 
   Fixture() { MigrationRunner(db, clock).run(); }
 
-  DkimKeyRecord add(const std::string& domain, const std::string& selector, const std::string& algorithm = "rsa") {
+  DkimKeyRecord add(const std::string& domain, const std::string& selector,
+                    const std::string& algorithm = "rsa") {
     return keys.add(NewDkimKey{domain, selector, algorithm, algorithm == "rsa" ? 2048 : 256,
                                "v1:sealed-" + selector, "p-" + selector});
   }
@@ -41,8 +42,9 @@ BOOST_AUTO_TEST_SUITE(dkim_key_repository)
 
 BOOST_AUTO_TEST_CASE(normalises_domains_and_selectors) {
   BOOST_TEST(*DkimKeyRepository::normaliseDomain("Example.ORG.") == "example.org");
-  BOOST_TEST(*DkimKeyRepository::normaliseDomain("mail.xn--bcher-kva.example") == "mail.xn--bcher-kva.example");
-  BOOST_TEST(!DkimKeyRepository::normaliseDomain("org"));             // a single label never signs
+  BOOST_TEST(*DkimKeyRepository::normaliseDomain("mail.xn--bcher-kva.example") ==
+             "mail.xn--bcher-kva.example");
+  BOOST_TEST(!DkimKeyRepository::normaliseDomain("org"));  // a single label never signs
   BOOST_TEST(!DkimKeyRepository::normaliseDomain("exa mple.org"));
   BOOST_TEST(!DkimKeyRepository::normaliseDomain("-bad.example.org"));
   BOOST_TEST(!DkimKeyRepository::normaliseDomain("a..example.org"));
@@ -170,7 +172,8 @@ BOOST_FIXTURE_TEST_CASE(the_database_allows_one_active_key_per_domain_and_algori
   add("example.org", "b");
   keys.activate("example.org", "a");
   auto c = db.acquire();
-  BOOST_CHECK_THROW(c->exec("UPDATE dkim_keys SET state = 'active' WHERE selector = 'b'"), ConstraintViolation);
+  BOOST_CHECK_THROW(c->exec("UPDATE dkim_keys SET state = 'active' WHERE selector = 'b'"),
+                    ConstraintViolation);
 }
 
 BOOST_FIXTURE_TEST_CASE(the_master_key_check_is_recorded_once, Fixture) {
