@@ -1,0 +1,95 @@
+// routing::RouteAdmin — relay routes as the CLI (`postern route ...`) and the web UI manage them: validate a
+// route's settings, seal its secrets under the master key, store it; and, for the server, the routes with
+// their secrets opened (resolve()).
+//
+// A route sends the mail of the senders it lists ("*" = everybody not matched elsewhere, "@example.org" =
+// that domain, "alice@example.org" = one address) through its smarthosts, in failover order, with its own
+// TLS mode, CA file, authentication and pool size. Authentication is none, password (AUTH PLAIN/LOGIN) or
+// OAuth 2.0 (XOAUTH2 or OAUTHBEARER with a token from the client-credentials or refresh-token grant).
+// Secrets are sealed with "route/<name>/<field>" as additional data, so a sealed value copied to another
+// route or field does not open.
+//
+// Owns: the validation rules and the sealing. Must not know: SMTP, HTTP, terminals, how tokens are fetched.
+// Thread-safety: not thread-safe (one administrator's command at a time; the server uses resolve() from one
+// thread); the store underneath is.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dkim/key_vault.h"
+#include "store/route_repository.h"
+
+namespace postern::routing {
+
+// The settings of a route as an administrator gives them. Secrets in plaintext, transient. For update(),
+// a secret left nullopt keeps the stored one.
+struct RouteSettings {
+  std::string name;
+  std::vector<std::string> senders;
+  std::vector<std::string> hosts;  // "host:port", IPv6 as "[addr]:port"
+  std::string tls = "starttls";    // starttls | tls | none
+  std::string caFile;
+  std::string auth = "none";       // none | password | xoauth2 | oauthbearer
+  std::string username;
+  std::optional<std::string> password;
+  std::string oauthGrant;          // client_credentials | refresh_token (OAuth only)
+  std::string oauthTokenUrl;
+  std::string oauthClientId;
+  std::optional<std::string> oauthClientSecret;
+  std::string oauthScope;
+  std::optional<std::string> oauthRefreshToken;
+  int maxConnections = 4;
+};
+
+// A stored route with its secrets opened: what the server builds its relay from.
+struct ResolvedRoute {
+  std::string name;
+  std::vector<std::string> senders;
+  std::vector<std::pair<std::string, std::uint16_t>> hosts;
+  std::string tls, caFile, auth, username, password;
+  std::string oauthGrant, oauthTokenUrl, oauthClientId, oauthClientSecret, oauthScope, oauthRefreshToken;
+  int maxConnections = 4;
+  std::string version;  // changes whenever the route's settings change
+};
+
+struct ResolveResult {
+  std::vector<ResolvedRoute> routes;
+  std::vector<std::string> errors;  // one per route that could not be opened (e.g. wrong master key): skipped
+};
+
+class RouteAdmin {
+ public:
+  using VaultOpener = std::function<dkim::KeyVault()>;
+  RouteAdmin(store::RouteRepository& routes, VaultOpener openVault);
+
+  // Throw store::InvalidValue (naming the setting), store::AlreadyExists, store::NotFound.
+  store::RouteRecord add(const RouteSettings& settings);
+  store::RouteRecord update(const RouteSettings& settings);
+  void remove(std::string_view name);
+  std::vector<store::RouteRecord> list() { return routes_.list(); }
+  std::optional<store::RouteRecord> find(std::string_view name) { return routes_.find(name); }
+  // The settings of a stored route, secrets left nullopt: the base for a partial change.
+  std::optional<RouteSettings> settingsOf(std::string_view name);
+
+  // Every route with its secrets opened (opens the vault only when some route has a secret).
+  ResolveResult resolve();
+  // The server learned a new refresh token (the endpoint rotated it): seal and store it.
+  void storeRotatedRefreshToken(std::string_view name, std::string_view refreshToken);
+
+  // "host:port" → (host, port); nullopt when malformed. "[2001:db8::1]:25" → ("2001:db8::1", 25).
+  static std::optional<std::pair<std::string, std::uint16_t>> parseHost(std::string_view text);
+  // "*", or a normalised "@domain" / "local@domain"; nullopt when malformed.
+  static std::optional<std::string> normaliseSender(std::string_view pattern);
+
+ private:
+  store::RouteRecord toRecord(const RouteSettings& settings, const std::optional<store::RouteRecord>& existing);
+
+  store::RouteRepository& routes_;
+  VaultOpener openVault_;
+};
+
+}  // namespace postern::routing
