@@ -20,10 +20,11 @@ ClientSession::ClientSession(const Endpoint& endpoint, std::size_t hostIndex, co
       settings_(settings),
       idleSince_(std::chrono::steady_clock::now()),
       logger_(Poco::Logger::get("relay")) {
-  if (!settings_.password.empty()) {
-    secrets_.push_back(settings_.password);
-    secrets_.push_back(core::base64Encode(settings_.password));
-    secrets_.push_back(core::base64Encode(std::string(1, '\0') + settings_.username + '\0' + settings_.password));
+  const AuthOptions& auth = settings_.auth;
+  if (!auth.password.empty()) {
+    secrets_.push_back(auth.password);
+    secrets_.push_back(core::base64Encode(auth.password));
+    secrets_.push_back(core::base64Encode(std::string(1, '\0') + auth.username + '\0' + auth.password));
   }
 }
 
@@ -32,14 +33,17 @@ ClientSession::~ClientSession() { transport_.close(); }
 std::unique_ptr<ClientSession> ClientSession::open(const Endpoint& endpoint, std::size_t hostIndex,
                                                    const SessionSettings& settings, Poco::Net::Context::Ptr context) {
   std::unique_ptr<ClientSession> session(new ClientSession(endpoint, hostIndex, settings));
+  const AuthMechanism mechanism = settings.auth.mechanism;
+  // Before connecting: a token that cannot be had costs no connection, and is the same for every host.
+  if (mechanism == AuthMechanism::XOAuth2 || mechanism == AuthMechanism::OAuthBearer) session->fetchToken();
   session->connect(context);
   if (settings.tls == TlsMode::StartTls) session->startTls(context);
-  if (!settings.username.empty()) session->authenticate();
+  if (mechanism != AuthMechanism::None) session->authenticate();
   session->logger_.information("event=connect smarthost=" + session->name_ +
                                (session->transport_.secure() ? " tls=" + session->transport_.tlsVersion() +
                                                                    " cipher=" + session->transport_.tlsCipher()
                                                              : std::string(" tls=none")) +
-                               (settings.username.empty() ? "" : " auth=yes"));
+                               (session->authUsed_.empty() ? "" : " auth=" + session->authUsed_));
   return session;
 }
 
@@ -91,44 +95,6 @@ void ClientSession::startTls(const Poco::Net::Context::Ptr& context) {
   // RFC 3207 §4.2: forget everything learnt before TLS and ask again.
   extensions_ = Extensions{};
   ehlo(deadlineIn(settings_.commandTimeout));
-}
-
-void ClientSession::authenticate() {
-  if (!transport_.secure()) refuse("refusing to send credentials without TLS");
-  // PLAIN needs one round trip (RFC 4616 with the RFC 4954 initial response); LOGIN is the fallback
-  // that older servers offer alone.
-  const bool plain = extensions_.authMechanisms.count("PLAIN") > 0;
-  if (!plain && extensions_.authMechanisms.count("LOGIN") == 0)
-    refuse("smarthost " + name_ + " does not offer AUTH PLAIN or LOGIN");
-  const ServerReply reply = authExchange(plain ? "PLAIN" : "LOGIN");
-  if (reply.code != 235)
-    refuse("authentication to smarthost " + name_ + " failed: " + redact(reply.oneLine()));
-}
-
-ServerReply ClientSession::authExchange(std::string_view mechanism) {
-  const Deadline deadline = deadlineIn(settings_.commandTimeout);
-  const std::string phase = "authenticating";
-  std::vector<std::string> responses;
-  if (mechanism == "PLAIN") {
-    const std::string blob = core::base64Encode(std::string(1, '\0') + settings_.username + '\0' + settings_.password);
-    writeSecret("AUTH PLAIN " + blob, deadline);
-    responses.push_back(blob);  // for a server that ignores the initial response and asks with 334
-  } else {
-    write("AUTH LOGIN\r\n", phase, deadline);
-    responses.push_back(core::base64Encode(settings_.username));
-    responses.push_back(core::base64Encode(settings_.password));
-  }
-  ServerReply reply = readReply(phase, deadline);
-  std::size_t next = 0;
-  while (reply.code == 334) {
-    if (next >= responses.size()) {
-      writeSecret("*", deadline);  // RFC 4954 §4: cancel an exchange that asks for more than we have
-      return readReply(phase, deadline);
-    }
-    writeSecret(responses[next++], deadline);
-    reply = readReply(phase, deadline);
-  }
-  return reply;
 }
 
 bool ClientSession::reset() {

@@ -1,8 +1,10 @@
 // relay::ClientSession — one SMTP conversation with one smarthost. Internal to relay.
 //
 // Owns: the client's side of the dialogue over a Transport: greeting, EHLO, STARTTLS (and refusing to
-// continue without it), AUTH PLAIN/LOGIN, the MAIL/RCPT/DATA transaction (pipelined when offered), RSET
-// before reuse, QUIT. Per-command deadlines. Reply texts it hands out have every credential removed.
+// continue without it), AUTH with exactly the configured mechanism (client_auth.cpp: PLAIN/LOGIN,
+// XOAUTH2, OAUTHBEARER; fetching the access token for a new connection), the MAIL/RCPT/DATA transaction
+// (pipelined when offered), RSET before reuse, QUIT. Per-command deadlines. Reply texts it hands out have
+// every credential (password, token, and their base64 forms) removed.
 // Must not know: the pool or failover (relay.cpp), the queue. Thread-safety: one thread at a time.
 #pragma once
 
@@ -32,11 +34,17 @@ class SessionError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The access token source failed: the same for every smarthost, so no failover; what() is the
+// recipients' reply ("4.7.0 OAuth token unavailable: ...").
+class TokenUnavailable : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 struct SessionSettings {
   TlsMode tls = TlsMode::StartTls;
   std::string heloName;
-  std::string username;
-  std::string password;
+  AuthOptions auth;  // resolved: mechanism None means no AUTH (RelayOptions::username/password folded in)
   std::chrono::milliseconds connectTimeout{30000};
   std::chrono::milliseconds commandTimeout{120000};
   std::chrono::milliseconds dataTimeout{600000};
@@ -50,8 +58,9 @@ struct TransactionResult {
 
 class ClientSession {
  public:
-  // Connects and prepares the session up to the first MAIL: greeting, EHLO, TLS, AUTH. Throws
-  // SessionError naming the host and the reason when the smarthost cannot be used.
+  // Connects and prepares the session up to the first MAIL: greeting, EHLO, TLS, AUTH. With an OAuth
+  // mechanism the token is fetched first, and TokenUnavailable thrown (before any connection) when it
+  // cannot be had. Throws SessionError naming the host and the reason when the smarthost cannot be used.
   static std::unique_ptr<ClientSession> open(const Endpoint& endpoint, std::size_t hostIndex,
                                              const SessionSettings& settings, Poco::Net::Context::Ptr context);
   ~ClientSession();
@@ -82,8 +91,19 @@ class ClientSession {
   void greet(Deadline deadline);
   void ehlo(Deadline deadline);
   void startTls(const Poco::Net::Context::Ptr& context);
+  // client_auth.cpp
+  void fetchToken();
   void authenticate();
-  ServerReply authExchange(std::string_view mechanism);
+  void requireOffered(std::string_view mechanism);
+  ServerReply passwordExchange(std::string_view mechanism);
+  struct OAuthReply {
+    ServerReply reply;            // the final reply to the exchange
+    bool errorChallenge = false;  // the server sent a 334 error challenge: the token was refused
+    std::string status;           // the challenge's JSON "status", when safe to show
+  };
+  OAuthReply oauthExchange(std::string_view mechanism, const std::string& initialResponse,
+                           std::string_view afterErrorChallenge);
+  void tokenRejected() noexcept;
 
   void write(std::string_view bytes, std::string_view phase, Deadline deadline);
   void writeSecret(std::string_view line, Deadline deadline);  // never logged
@@ -101,6 +121,8 @@ class ClientSession {
   Extensions extensions_;
   bool usable_ = false;
   std::chrono::steady_clock::time_point idleSince_;
+  std::string token_;                 // the access token for this connection's AUTH (OAuth only)
+  std::string authUsed_;              // "PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER" once authenticated
   std::vector<std::string> secrets_;  // never in a reply text we hand out
   Poco::Logger& logger_;
 };

@@ -6,11 +6,65 @@
 #include "relay/body_file.h"
 #include "relay/client_session.h"
 #include "relay/connection_pool.h"
+#include "relay/oauth_sasl.h"
 #include "tls/client_context.h"
 
 namespace postern::relay {
 
+std::string mechanismName(AuthMechanism mechanism) {
+  switch (mechanism) {
+    case AuthMechanism::None: return "none";
+    case AuthMechanism::Password: return "PLAIN/LOGIN";
+    case AuthMechanism::XOAuth2: return "XOAUTH2";
+    case AuthMechanism::OAuthBearer: return "OAUTHBEARER";
+  }
+  return "?";
+}
+
 namespace {
+
+// The one AuthOptions the session uses: the old username/password fields mean mechanism Password.
+AuthOptions resolvedAuth(const RelayOptions& options) {
+  if (options.auth.mechanism != AuthMechanism::None) return options.auth;
+  AuthOptions auth;
+  if (!options.username.empty() || !options.password.empty()) {
+    auth.mechanism = AuthMechanism::Password;
+    auth.username = options.username;
+    auth.password = options.password;
+  }
+  return auth;
+}
+
+void validateAuth(const RelayOptions& options) {
+  const AuthOptions& auth = options.auth;
+  if (auth.mechanism == AuthMechanism::None) {
+    if (!auth.username.empty() || !auth.password.empty() || auth.accessToken)
+      throw core::Error::permanent("relay auth: credentials given but no mechanism chosen");
+    return;
+  }
+  if (!options.username.empty() || !options.password.empty())
+    throw core::Error::permanent("relay: set either username/password or auth, not both");
+  switch (auth.mechanism) {
+    case AuthMechanism::None:
+      break;
+    case AuthMechanism::Password:
+      if (auth.username.empty() || auth.password.empty())
+        throw core::Error::permanent("relay auth PLAIN/LOGIN needs a username and a password");
+      if (auth.accessToken) throw core::Error::permanent("relay auth PLAIN/LOGIN takes no access token");
+      break;
+    case AuthMechanism::XOAuth2:
+    case AuthMechanism::OAuthBearer:
+      // The user name goes into the SASL message between ^A separators: no control characters.
+      if (!isSafeSaslUser(auth.username))
+        throw core::Error::permanent("relay auth " + mechanismName(auth.mechanism) +
+                                     " needs a username without control characters");
+      if (!auth.accessToken)
+        throw core::Error::permanent("relay auth " + mechanismName(auth.mechanism) + " needs an access token source");
+      if (!auth.password.empty())
+        throw core::Error::permanent("relay auth " + mechanismName(auth.mechanism) + " takes no password");
+      break;
+  }
+}
 
 void validate(const RelayOptions& options) {
   if (options.heloName.empty()) throw core::Error::permanent("relay: no HELO name (hostname) configured");
@@ -19,6 +73,7 @@ void validate(const RelayOptions& options) {
       throw core::Error::permanent("relay.smarthosts: '" + host.str() + "' needs a host and a port");
   if (options.username.empty() != options.password.empty())
     throw core::Error::permanent("relay.username and relay.password must be set together");
+  validateAuth(options);
   if (options.maxConnections == 0) throw core::Error::permanent("relay.max_connections must be at least 1");
   using std::chrono::seconds;
   if (options.connectTimeout <= seconds(0) || options.commandTimeout <= seconds(0) ||
@@ -30,8 +85,7 @@ SessionSettings settingsFrom(const RelayOptions& options) {
   SessionSettings s;
   s.tls = options.tls;
   s.heloName = options.heloName;
-  s.username = options.username;
-  s.password = options.password;
+  s.auth = resolvedAuth(options);
   s.connectTimeout = options.connectTimeout;
   s.commandTimeout = options.commandTimeout;
   s.dataTimeout = options.dataTimeout;
@@ -64,7 +118,7 @@ class Relay::Impl {
   DeliveryReport deliver(const OutboundMessage& message) {
     if (message.recipients.empty()) return DeliveryReport{};
     if (options_.smarthosts.empty()) return everyone(message, Outcome::Deferred, "no smarthost configured (relay.smarthosts)");
-    if (!options_.username.empty() && options_.tls == TlsMode::None)
+    if (settings_.auth.mechanism != AuthMechanism::None && options_.tls == TlsMode::None)
       return everyone(message, Outcome::Deferred, "refusing to send credentials without TLS");
     std::optional<BodyFile> body;
     try {
@@ -74,7 +128,12 @@ class Relay::Impl {
     }
     std::optional<Lease> lease = pool_.acquire();
     if (!lease) return everyone(message, Outcome::Deferred, "shutting down");
-    return deliverOn(*lease, message, *body);
+    try {
+      return deliverOn(*lease, message, *body);
+    } catch (const TokenUnavailable& e) {
+      // Every host would need the same token: no failover, and never another mechanism.
+      return everyone(message, Outcome::Deferred, e.what());
+    }
   }
 
   void stop() { pool_.stop(); }

@@ -4,7 +4,12 @@
 // maxConnections open; idle ones reused after RSET and closed with QUIT after idleTimeout), and turning
 // every network or SMTP problem into a per-recipient outcome with a one-line, loggable reply text.
 // Implements the client side of RFC 5321, STARTTLS (RFC 3207), implicit TLS (RFC 8314), AUTH PLAIN/LOGIN
-// (RFC 4954, 4616), PIPELINING (RFC 2920), SIZE (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531).
+// (RFC 4954, 4616), OAUTHBEARER (RFC 7628) and Google/Microsoft XOAUTH2, PIPELINING (RFC 2920), SIZE
+// (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531).
+// AUTH policy: configured credentials are used with the configured mechanism or not at all. A smarthost
+// that does not offer it (or no AUTH at all), a plaintext connection, or an access token that cannot be
+// had, defers the message; MAIL is never sent unauthenticated when credentials are configured.
+// Per-sender routes over several Relays: relay/router.h.
 // Must not know: the inbound session, the queue's files or retry policy, the admin interface.
 // Thread-safety: deliver() and stop() may be called from any number of threads at once. Destroy the
 // Relay only after every deliver() call has returned.
@@ -14,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -28,11 +34,37 @@ struct Endpoint {
   std::string str() const { return host + ":" + std::to_string(port); }
 };
 
+enum class AuthMechanism {
+  None,
+  Password,     // AUTH PLAIN (RFC 4616), else LOGIN when the smarthost offers only that
+  XOAuth2,      // AUTH XOAUTH2 (Google, Microsoft 365): "user=U^Aauth=Bearer T^A^A"
+  OAuthBearer,  // AUTH OAUTHBEARER (RFC 7628)
+};
+
+// "PLAIN/LOGIN", "XOAUTH2", "OAUTHBEARER" ("none" for None): for logs and error texts.
+std::string mechanismName(AuthMechanism mechanism);
+
+struct AuthOptions {
+  AuthMechanism mechanism = AuthMechanism::None;
+  std::string username;  // Password: the login; XOAuth2/OAuthBearer: the mailbox the token is for
+  std::string password;  // Password only
+  // XOAuth2/OAuthBearer: returns a current access token (RFC 6750 b64token characters). Called once per
+  // new connection, before connecting, from the delivering thread; never per message. It may throw
+  // core::Error whose what() is safe to show ("OAuth token refresh failed: ..."): every recipient is then
+  // Deferred "4.7.0 OAuth token unavailable: <what()>", nothing is sent, no other mechanism is tried.
+  std::function<std::string()> accessToken;
+  // Optional: called (from the delivering thread) when a smarthost rejects the token, so that the next
+  // accessToken() call fetches a new one instead of returning a cached token.
+  std::function<void()> tokenRejected;
+};
+
 struct RelayOptions {
   std::vector<Endpoint> smarthosts;  // tried in order; empty: every delivery is Deferred
   TlsMode tls = TlsMode::StartTls;
   std::string caFile;                // empty: the system CA bundle
-  std::string username, password;    // both empty: no AUTH
+  std::string username, password;    // both empty: no AUTH; set: AUTH with mechanism Password (the same as
+                                     // auth = {Password, username, password}); leave empty when auth is set
+  AuthOptions auth;                  // mechanism None: username/password above decide
   std::string heloName;              // our FQDN for EHLO
   std::chrono::seconds connectTimeout{30};  // connect + TLS handshake + greeting
   std::chrono::seconds commandTimeout{120};  // each command's reply (and its write)
@@ -62,13 +94,15 @@ struct RecipientResult {
 struct DeliveryReport {
   std::vector<RecipientResult> recipients;  // in the order of OutboundMessage::recipients
   std::string smarthost;                    // "host:port" that answered the transaction; empty if none
+  std::string route;                        // Router: the name of the route taken; empty if none (or Relay)
 };
 
 class Relay {
  public:
   // Validates the options and builds the TLS contexts (reads caFile); no network. Throws core::Error
   // (permanent) naming the problem: no HELO name, a smarthost without host or port, half the
-  // credentials, zero connections or timeouts, an unreadable CA file.
+  // credentials, OAuth without a user name or token source, both username/password and auth set, zero
+  // connections or timeouts, an unreadable CA file.
   explicit Relay(RelayOptions options);
   ~Relay();  // stop(): closes idle connections with QUIT
   Relay(const Relay&) = delete;

@@ -148,6 +148,19 @@ class FakeSmarthost::Conversation {
       reply("334 UGFzc3dvcmQ6");
       const auto password = core::base64Decode(readAuthLine());
       ok = user && password && *user == script_.authUser && *password == script_.authPassword;
+    } else if (mechanism == "xoauth2" || mechanism == "oauthbearer") {
+      const std::size_t blobAt = 5 + mechanism.size() + 1;
+      const auto decoded = core::base64Decode(line.size() > blobAt ? line.substr(blobAt) : "");
+      record([&](ReceivedConnection& c) { c.authDecoded.push_back(decoded.value_or("(bad base64)")); });
+      for (const std::string& token : script_.oauthTokens) {
+        const std::string tail = "auth=Bearer " + token + "\x01\x01";
+        if (decoded && decoded->size() >= tail.size() && decoded->compare(decoded->size() - tail.size(), tail.size(), tail) == 0)
+          ok = true;
+      }
+      if (!ok && script_.oauthErrorChallenge) {
+        reply("334 " + core::base64Encode(script_.oauthErrorJson));
+        readAuthLine();
+      }
     }
     reply(ok ? "235 2.7.0 Authentication successful" : script_.authFailure);
   }
@@ -178,6 +191,7 @@ class FakeSmarthost::Conversation {
       record([&](ReceivedConnection& c) { c.data += line + "\r\n"; });
       if (line == ".") break;
     }
+    if (script_.beforeFinalReply) script_.beforeFinalReply();
     inData_ = false;
     accepted_ = 0;
     reply(script_.finalReply);

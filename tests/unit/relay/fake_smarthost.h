@@ -31,6 +31,13 @@ struct FakeScript {
   std::vector<std::string> authMechanisms;  // offered once TLS is up (or at once without TLS)
   std::string authUser, authPassword;       // the credentials that get 235
   std::string authFailure = "535 5.7.8 Authentication credentials invalid";
+  // AUTH XOAUTH2 / OAUTHBEARER: a decoded initial response ending in "auth=Bearer T^A^A" for one of these
+  // tokens gets 235; any other gets authFailure, first preceded (oauthErrorChallenge, as Google and RFC
+  // 7628 §3.2.2 do) by "334 base64(oauthErrorJson)" whose answer is recorded; without it the 535 comes at
+  // once (as Microsoft 365 does).
+  std::vector<std::string> oauthTokens;
+  bool oauthErrorChallenge = true;
+  std::string oauthErrorJson = R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})";
   std::string mailReply = "250 2.1.0 Ok";
   std::map<std::string, std::string> rcptReplies;  // by address; others get 250 2.1.5 Ok
   std::string dataReply = "354 End data with <CR><LF>.<CR><LF>";
@@ -42,11 +49,14 @@ struct FakeScript {
   bool closeAfterTransaction = false;  // close right after the final reply
   std::string ehloRaw;                 // sent verbatim instead of the EHLO reply ("" = normal)
   bool endlessEhlo = false;            // "250-x" lines until the client goes away
+  std::function<void()> beforeFinalReply;  // called (on the fake's thread) after the final "." arrives and
+                                           // before the reply: lets a test hold a delivery in flight
 };
 
 struct ReceivedConnection {
   std::vector<std::string> commands;  // every line outside DATA, as received
   std::string data;                   // DATA content as received (still dot-stuffed), with the final ".\r\n"
+  std::vector<std::string> authDecoded;  // the decoded initial responses of AUTH XOAUTH2 / OAUTHBEARER
   bool tls = false;
   bool tlsFailed = false;
   bool quit = false;

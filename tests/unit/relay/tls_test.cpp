@@ -5,8 +5,7 @@
 #include "core/text.h"
 #include "fake_smarthost.h"
 #include "relay_fixture.h"
-#include "test_pki.h"
-#include "tls/server_context.h"
+#include "tls_fixture.h"
 
 using namespace postern;
 using namespace postern::relay;
@@ -15,18 +14,6 @@ using namespace postern::test;
 namespace {
 
 const std::string kPassword = "s3cret-Pa55word";
-
-struct Pki {
-  TempDir dir;
-  TestCa ca = makeTestCa(dir.path().string(), "ca", "Postern Test CA");
-  TestCa otherCa = makeTestCa(dir.path().string(), "other-ca", "Somebody Else's CA");
-
-  Poco::Net::Context::Ptr serverContext(const std::vector<std::string>& names, const TestCa& issuer) {
-    const TestServerCertificate cert = makeServerCertificate(dir.path().string(), "leaf" + std::to_string(next++), issuer, names);
-    return tls::makeServerContext(tls::ServerPolicy{cert.certificateFile, cert.privateKeyFile});
-  }
-  int next = 0;
-};
 
 RelayOptions tlsOptions(const std::string& host, std::uint16_t port, const Pki& pki, TlsMode mode = TlsMode::StartTls) {
   RelayOptions options = plainOptions(port);
@@ -214,6 +201,21 @@ BOOST_AUTO_TEST_CASE(credentials_without_an_offered_mechanism_defer) {
              "smarthost localhost:" + std::to_string(fake.port()) + " does not offer AUTH PLAIN or LOGIN");
   BOOST_TEST(!onlyConnection(fake).has("MAIL"));
   requireNoSecretIn(report);
+}
+
+BOOST_AUTO_TEST_CASE(credentials_with_no_auth_advertised_defer_and_mail_is_never_sent_unauthenticated) {
+  Pki pki;
+  FakeSmarthost fake(authScript({}), pki.serverContext({"localhost"}, pki.ca));  // stopped offering AUTH
+  MessageFiles files;
+  Relay relay(withCredentials(tlsOptions("localhost", fake.port(), pki)));
+  const DeliveryReport report = relay.deliver(files.message("x\r\n"));
+  BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Deferred");
+  BOOST_TEST(report.recipients[0].reply ==
+             "smarthost localhost:" + std::to_string(fake.port()) + " does not offer AUTH PLAIN or LOGIN");
+  const ReceivedConnection c = onlyConnection(fake);
+  BOOST_TEST(!c.has("AUTH"));
+  BOOST_TEST(!c.has("MAIL"));
+  BOOST_TEST(c.quit);
 }
 
 BOOST_AUTO_TEST_CASE(credentials_are_never_sent_without_tls) {
