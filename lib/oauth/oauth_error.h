@@ -36,6 +36,9 @@ class OAuthError : public core::Error {
     return OAuthError(core::Severity::Permanent, what, std::move(code));
   }
 
+  // Re-declared: the factories above hide core::Error::temporary().
+  bool temporary() const { return core::Error::temporary(); }
+
   // The RFC 6749 §5.2 "error" value ("invalid_grant"), sanitised; empty when there was none.
   const std::string& code() const { return code_; }
 

@@ -68,7 +68,9 @@ std::optional<std::chrono::seconds> lifetime(const Poco::JSON::Object& object) {
   if (value.isEmpty()) return kDefaultLifetime;
   long long seconds = -1;
   try {
-    if (value.isString()) {
+    if (value.isBoolean()) {
+      return std::nullopt;
+    } else if (value.isString()) {
       const std::string text = value.extract<std::string>();
       const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
       if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
