@@ -13,6 +13,7 @@
 #include "app/cli.h"
 #include "app/dkim_signer.h"
 #include "app/privileges.h"
+#include "app/secrets.h"
 #include "core/error.h"
 #include "dkim/key_admin.h"
 #include "fs/file_io.h"
@@ -38,7 +39,7 @@ struct Store {
   explicit Store(const config::Config& cfg)
       : database((prepareDataDir(cfg), cfg.databasePath())),
         keys((store::MigrationRunner(database).run(), database)),
-        admin(keys, [&cfg] { return openDkimVault(cfg, true); }) {}
+        admin(keys, [&cfg] { return openVault(cfg, true); }) {}
   static int prepareDataDir(const config::Config& cfg) {
     fs::ensureDirectory(cfg.dataDir, 0700);
     handOverDataDirectory(cfg);

@@ -59,18 +59,6 @@ class DkimMessageSignature final : public smtp::MessageSignature {
 
 }  // namespace
 
-dkim::KeyVault openDkimVault(const config::Config& cfg, bool createIfMissing) {
-  if (!cfg.dkim.masterKey.empty()) {
-    try {
-      return dkim::KeyVault(dkim::MasterKey::fromBase64(cfg.dkim.masterKey));
-    } catch (const dkim::VaultError&) {
-      throw dkim::VaultError(
-          "dkim.master_key (POSTERN_DKIM_MASTER_KEY) must be the base64 of exactly 32 bytes");
-    }
-  }
-  return dkim::KeyVault(dkim::MasterKey::fromFile(cfg.dkimMasterKeyPath(), createIfMissing));
-}
-
 std::unique_ptr<smtp::MessageSignature> DkimSigner::begin() {
   return std::make_unique<DkimMessageSignature>(keys_, maxHeaderSection_, clock_);
 }

@@ -1,7 +1,6 @@
 // app::DkimSigner — the session's smtp::MessageSigner over lib/dkim: each message's bytes go through a
 // dkim::MessageHasher (header section kept, body hashed as it streams), and at the end the active keys
 // (dkim::ActiveKeys, reloaded when the CLI changes them) sign for the header From domain or its parent.
-// Also: the master key opener that the server and the CLI share (dkim.master_key wins over the file).
 //
 // Thread-safety: DkimSigner is shared by all sessions; each MessageSignature belongs to one session.
 #pragma once
@@ -12,14 +11,10 @@
 #include "config/config.h"
 #include "core/clock.h"
 #include "dkim/active_keys.h"
-#include "dkim/key_vault.h"
+#include "dkim/key_binding.h"
 #include "smtp/ports.h"
 
 namespace postern::app {
-
-// The configured master key: dkim.master_key (base64) when set, else the file at dkimMasterKeyPath(),
-// created (0600) when createIfMissing. Throws dkim::VaultError with a message naming the setting or file.
-dkim::KeyVault openDkimVault(const config::Config& cfg, bool createIfMissing);
 
 class DkimSigner final : public smtp::MessageSigner {
  public:

@@ -14,6 +14,7 @@
 #include "app/cli.h"
 #include "app/delivery.h"
 #include "app/dkim_signer.h"
+#include "app/secrets.h"
 #include "app/privileges.h"
 #include "auth/credential_cache.h"
 #include "auth/credential_verifier.h"
@@ -167,7 +168,7 @@ int runServer(const config::Config& cfg) {
     store::DkimKeyRepository dkimKeys(database, clock);
     Poco::Logger& dkimLog = Poco::Logger::get("dkim");
     dkim::ActiveKeys activeDkimKeys(
-        dkimKeys, [&cfg] { return openDkimVault(cfg, false); },
+        dkimKeys, [&cfg] { return openVault(cfg, false); },
         *dkim::parseCanonicalization(cfg.dkim.canonicalization),
         [&dkimLog](bool error, const std::string& message) {
           if (error)

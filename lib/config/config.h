@@ -102,16 +102,20 @@ struct Config {
   struct Dkim {
     MissingDkimKey missingKey = MissingDkimKey::Unsigned;
     std::string canonicalization = "relaxed/relaxed";  // header/body: relaxed or simple each
-    std::string masterKeyFile;                          // empty: <dataDir>/dkim-master.key
-    std::string masterKey;                              // secret; base64 of 32 bytes; overrides the file
   } dkim;
+
+  // The master key that encrypts secrets at rest (DKIM keys, smarthost credentials).
+  struct Secrets {
+    std::string masterKeyFile;  // empty: <dataDir>/master.key
+    std::string masterKey;      // secret; base64 of 32 bytes; overrides the file
+  } secrets;
 
   // Derived paths inside dataDir.
   std::string databasePath() const { return dataDir + "/postern.db"; }
   std::string spoolDir() const { return dataDir + "/spool"; }
   std::string tlsDir() const { return dataDir + "/tls"; }
   std::string lockPath() const { return dataDir + "/postern.lock"; }
-  std::string dkimMasterKeyPath() const { return dkim.masterKeyFile.empty() ? dataDir + "/dkim-master.key" : dkim.masterKeyFile; }
+  std::string masterKeyPath() const { return secrets.masterKeyFile.empty() ? dataDir + "/master.key" : secrets.masterKeyFile; }
 };
 
 struct LoadResult {

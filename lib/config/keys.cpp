@@ -377,15 +377,16 @@ const std::vector<KeyDef>& keyTable() {
                if (v == ok) return std::nullopt;
              return "must be relaxed/relaxed, relaxed/simple, simple/relaxed or simple/simple";
            }),
-      text("dkim.master_key_file",
-           "File holding the master key that encrypts DKIM private keys in the database (32 random bytes,\n"
-           "base64). Empty: <data_dir>/dkim-master.key, created with mode 0600 on first use. Back it up apart\n"
-           "from the database: without it the stored keys cannot be used.",
-           [](Config& c) -> std::string& { return c.dkim.masterKeyFile; }, optionalPath),
-      text("dkim.master_key",
+      text("secrets.master_key_file",
+           "File holding the master key that encrypts secrets in the database: DKIM private keys, smarthost\n"
+           "passwords, OAuth client secrets and refresh tokens (32 random bytes, base64). Empty:\n"
+           "<data_dir>/master.key, created with mode 0600 on first use. Back it up apart from the database:\n"
+           "without it the stored secrets cannot be used.",
+           [](Config& c) -> std::string& { return c.secrets.masterKeyFile; }, optionalPath),
+      text("secrets.master_key",
            "The master key itself (base64 of 32 bytes), instead of the file; for containers set it as\n"
-           "POSTERN_DKIM_MASTER_KEY. Wins over dkim.master_key_file.",
-           [](Config& c) -> std::string& { return c.dkim.masterKey; }, anyText, true),
+           "POSTERN_SECRETS_MASTER_KEY. Wins over secrets.master_key_file.",
+           [](Config& c) -> std::string& { return c.secrets.masterKey; }, anyText, true),
   };
   return table;
 }

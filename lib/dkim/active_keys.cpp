@@ -37,8 +37,8 @@ std::shared_ptr<const Signer> ActiveKeys::signerFor(const store::DkimKeyRecord& 
     KeyVault opened = openVault_();
     if (const auto check = keys_.masterKeyCheck(); check && !opened.matchesCheckValue(*check))
       throw VaultError(
-          "the configured DKIM master key is not the one the keys are sealed with (see dkim.master_key and "
-          "dkim.master_key_file)");
+          "the configured DKIM master key is not the one the keys are sealed with (see secrets.master_key and "
+          "secrets.master_key_file)");
     vault_.emplace(std::move(opened));
   }
   std::string pem =

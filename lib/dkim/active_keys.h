@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "dkim/canonicalization.h"
-#include "dkim/key_vault.h"
+#include "dkim/key_binding.h"
 #include "dkim/message_signing.h"
 #include "store/dkim_key_repository.h"
 

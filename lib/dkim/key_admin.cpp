@@ -19,8 +19,8 @@ const KeyVault& KeyAdmin::vault() {
     const std::string recorded = keys_.recordMasterKeyCheck(check);
     if (!opened.matchesCheckValue(recorded))
       throw VaultError(
-          "this DKIM master key is not the one the stored keys are sealed with (see dkim.master_key and "
-          "dkim.master_key_file)");
+          "this DKIM master key is not the one the stored keys are sealed with (see secrets.master_key and "
+          "secrets.master_key_file)");
     vault_.emplace(std::move(opened));
   }
   return *vault_;

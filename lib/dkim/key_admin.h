@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "core/clock.h"
-#include "dkim/key_vault.h"
+#include "dkim/key_binding.h"
 #include "dkim/keys.h"
 #include "store/dkim_key_repository.h"
 

@@ -109,13 +109,13 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s, const std::optio
   r.maxConnections = s.maxConnections;
 
   // Secrets: a new value is sealed; nullopt keeps the stored one when the kind of authentication stays.
-  std::optional<dkim::KeyVault> vault;
+  std::optional<vault::KeyVault> sealer;
   auto seal = [&](const std::optional<std::string>& plain, std::string_view field,
                   const std::string& stored) -> std::string {
     if (!plain) return stored;
     if (plain->empty()) return {};
-    if (!vault) vault.emplace(openVault_());
-    return vault->seal(*plain, binding(s.name, field));
+    if (!sealer) sealer.emplace(openVault_());
+    return sealer->seal(*plain, binding(s.name, field));
   };
   const bool sameAuth = existing && existing->auth == s.auth;
   if (s.auth != "none") {
@@ -184,7 +184,7 @@ std::optional<RouteSettings> RouteAdmin::settingsOf(std::string_view name) {
 
 ResolveResult RouteAdmin::resolve() {
   ResolveResult result;
-  std::optional<dkim::KeyVault> vault;
+  std::optional<vault::KeyVault> sealer;
   for (const auto& r : routes_.list()) {
     try {
       ResolvedRoute out;
@@ -208,8 +208,8 @@ ResolveResult RouteAdmin::resolve() {
       out.version = std::to_string(r.version);
       auto open = [&](const std::string& sealed, std::string_view field) -> std::string {
         if (sealed.empty()) return {};
-        if (!vault) vault.emplace(openVault_());
-        return vault->open(sealed, binding(r.name, field));
+        if (!sealer) sealer.emplace(openVault_());
+        return sealer->open(sealed, binding(r.name, field));
       };
       out.password = open(r.sealedPassword, "password");
       out.oauthClientSecret = open(r.sealedClientSecret, "client_secret");
@@ -223,8 +223,8 @@ ResolveResult RouteAdmin::resolve() {
 }
 
 void RouteAdmin::storeRotatedRefreshToken(std::string_view name, std::string_view refreshToken) {
-  const dkim::KeyVault vault = openVault_();
-  routes_.storeRefreshToken(name, vault.seal(refreshToken, binding(name, "refresh_token")));
+  const vault::KeyVault sealer = openVault_();
+  routes_.storeRefreshToken(name, sealer.seal(refreshToken, binding(name, "refresh_token")));
 }
 
 }  // namespace postern::routing

@@ -20,7 +20,7 @@
 #include <string_view>
 #include <vector>
 
-#include "dkim/key_vault.h"
+#include "vault/vault.h"
 #include "store/route_repository.h"
 
 namespace postern::routing {
@@ -63,7 +63,7 @@ struct ResolveResult {
 
 class RouteAdmin {
  public:
-  using VaultOpener = std::function<dkim::KeyVault()>;
+  using VaultOpener = std::function<vault::KeyVault()>;
   RouteAdmin(store::RouteRepository& routes, VaultOpener openVault);
 
   // Throw store::InvalidValue (naming the setting), store::AlreadyExists, store::NotFound.

@@ -132,7 +132,7 @@ class DkimCliTest(unittest.TestCase):
         self.assertEqual(self.cli("dns", "example.net", check=False).returncode, 1)
 
     def test_the_master_key_file_is_private_and_the_database_holds_no_plaintext_key(self):
-        master = os.path.join(self.server.data_dir, "dkim-master.key")
+        master = os.path.join(self.server.data_dir, "master.key")
         self.out("list")
         self.assertFalse(os.path.exists(master), "listing needs no master key")
         self.out("generate", "example.org", "--algorithm", "ed25519")

@@ -260,7 +260,7 @@ class DkimSigningTest(DkimCase):
         self.queued(ALICE)
         log = self.server.log_text()
         self.assertNotIn("PRIVATE KEY", log)
-        with open(os.path.join(self.server.data_dir, "dkim-master.key")) as f:
+        with open(os.path.join(self.server.data_dir, "master.key")) as f:
             self.assertNotIn(f.read().strip(), log)
 
 
@@ -284,7 +284,7 @@ class DkimWrongMasterKeyTest(unittest.TestCase):
     an unsigned send), the log says why, and the server stays up for other domains."""
 
     def test_wrong_master_key_gives_451_and_a_clear_log_line(self):
-        with PosternServer({"dkim.master_key": base64.b64encode(os.urandom(32)).decode()}) as server:
+        with PosternServer({"secrets.master_key": base64.b64encode(os.urandom(32)).decode()}) as server:
             server.add_user(ALICE, PASSWORD, PATTERNS)
             # The keys are sealed with the master key in the configuration...
             out = server.cli("dkim", "generate", "example.org", "--algorithm", "ed25519").stdout.decode()
@@ -293,8 +293,8 @@ class DkimWrongMasterKeyTest(unittest.TestCase):
             # ...then the configuration gets another one.
             with open(server.config_path) as f:
                 text = f.read()
-            text = re.sub(r"(?m)^dkim\.master_key = .*$",
-                          "dkim.master_key = " + base64.b64encode(os.urandom(32)).decode(), text)
+            text = re.sub(r"(?m)^secrets\.master_key = .*$",
+                          "secrets.master_key = " + base64.b64encode(os.urandom(32)).decode(), text)
             with open(server.config_path, "w") as f:
                 f.write(text)
             server.start()

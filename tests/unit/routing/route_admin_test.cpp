@@ -16,8 +16,8 @@ using routing::RouteSettings;
 
 namespace {
 
-dkim::KeyVault vaultOf(char fill) {
-  return dkim::KeyVault(dkim::MasterKey::fromBase64(core::base64Encode(std::string(32, fill))));
+vault::KeyVault vaultOf(char fill) {
+  return vault::KeyVault(vault::MasterKey::fromBase64(core::base64Encode(std::string(32, fill))));
 }
 
 struct Fixture {

@@ -1,11 +1,12 @@
-// dkim key vault — DKIM private keys encrypted at rest (issue: DKIM key storage): AES-256-GCM under a
-// 32-byte master key that lives outside the database, a fresh random 96-bit nonce for every encryption
-// (NIST SP 800-38D §8.2.2), and the row's identity (domain/selector/algorithm) as additional authenticated
-// data, so a sealed key copied into another row does not open.
+// vault — secrets encrypted at rest: DKIM private keys, smarthost passwords, OAuth client secrets and
+// refresh tokens. AES-256-GCM under a 32-byte master key that lives outside the database, a fresh random
+// 96-bit nonce for every encryption (NIST SP 800-38D §8.2.2), and the owner's identity (a DKIM key's
+// "domain/selector/algorithm", a route's "route/<name>/<field>") as additional authenticated data, so a
+// sealed value copied into another row or field does not open.
 //
 // Sealed form (text, stored as is): "v1:" + base64(nonce[12] || ciphertext || tag[16]).
-// The master key: base64 of 32 bytes, either given directly (dkim.master_key / POSTERN_DKIM_MASTER_KEY)
-// or in a file (<data_dir>/dkim-master.key) created with mode 0600 on first use.
+// The master key: base64 of 32 bytes, either given directly (secrets.master_key /
+// POSTERN_SECRETS_MASTER_KEY) or in a file (<data_dir>/master.key) created with mode 0600 on first use.
 //
 // Owns: the cipher, the sealed format, the master key file. Must not know: SQLite, SMTP, configuration
 // parsing. Secrets: neither the master key nor a plaintext key ever appears in an exception message.
@@ -19,7 +20,7 @@
 
 #include "core/error.h"
 
-namespace postern::dkim {
+namespace postern::vault {
 
 // A sealed key that does not open: wrong master key, or the row was altered or moved. Permanent.
 class VaultError : public core::Error {
@@ -52,9 +53,6 @@ class MasterKey {
   std::array<unsigned char, kSize> bytes_{};
 };
 
-// The additional authenticated data that binds a sealed key to its row: "domain/selector/algorithm".
-std::string keyRowBinding(std::string_view domain, std::string_view selector, std::string_view algorithm);
-
 class KeyVault {
  public:
   explicit KeyVault(MasterKey key) : key_(std::move(key)) {}
@@ -75,4 +73,4 @@ class KeyVault {
   MasterKey key_;
 };
 
-}  // namespace postern::dkim
+}  // namespace postern::vault

@@ -1,4 +1,4 @@
-#include "dkim/key_vault.h"
+#include "vault/vault.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -16,7 +16,7 @@
 #include "core/text.h"
 #include "fs/file_io.h"
 
-namespace postern::dkim {
+namespace postern::vault {
 
 namespace {
 
@@ -116,10 +116,6 @@ MasterKey MasterKey::fromFile(const std::string& path, bool createIfMissing, boo
   return key;
 }
 
-std::string keyRowBinding(std::string_view domain, std::string_view selector, std::string_view algorithm) {
-  return std::string(domain) + "/" + std::string(selector) + "/" + std::string(algorithm);
-}
-
 std::string KeyVault::seal(std::string_view plaintext, std::string_view binding) const {
   unsigned char nonce[kNonceSize];
   // A fresh random nonce per encryption: with 2^32 keys sealed under one master key the chance of a repeat
@@ -193,4 +189,4 @@ bool KeyVault::matchesCheckValue(std::string_view stored) const {
   return core::constantTimeEquals(checkValue(), stored);
 }
 
-}  // namespace postern::dkim
+}  // namespace postern::vault

@@ -1,4 +1,5 @@
-// dkim::KeyVault and MasterKey: AES-256-GCM round trip, a fresh nonce per seal, tampering, a wrong master
+#define BOOST_TEST_MODULE vault
+// vault::KeyVault and MasterKey (with the DKIM row binding): AES-256-GCM round trip, a fresh nonce per seal, tampering, a wrong master
 // key, a sealed key moved to another row (AAD), and the master key file (created 0600, shared by racing
 // creators, malformed content refused without echoing it).
 #include <boost/test/unit_test.hpp>
@@ -9,7 +10,7 @@
 #include <string>
 
 #include "core/text.h"
-#include "dkim/key_vault.h"
+#include "dkim/key_binding.h"
 #include "support/temp_dir.h"
 
 using namespace postern::dkim;
@@ -109,7 +110,7 @@ BOOST_AUTO_TEST_CASE(the_check_value_identifies_the_master_key) {
 
 BOOST_AUTO_TEST_CASE(the_master_key_file_is_created_0600_on_first_use) {
   TempDir dir;
-  const std::string path = dir.file("dkim-master.key");
+  const std::string path = dir.file("master.key");
   BOOST_CHECK_THROW(MasterKey::fromFile(path, false), VaultError);
   bool created = false;
   const MasterKey first = MasterKey::fromFile(path, true, &created);
@@ -130,7 +131,7 @@ BOOST_AUTO_TEST_CASE(the_master_key_file_is_created_0600_on_first_use) {
 
 BOOST_AUTO_TEST_CASE(a_malformed_master_key_file_is_refused) {
   TempDir dir;
-  const std::string path = dir.file("dkim-master.key");
+  const std::string path = dir.file("master.key");
   std::ofstream(path) << "hunter2\n";
   try {
     MasterKey::fromFile(path, true);
