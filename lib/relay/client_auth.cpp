@@ -2,6 +2,8 @@
 // something else, or no AUTH, gets no credentials and no message (no downgrade, no unauthenticated MAIL).
 #include <Poco/Logger.h>
 
+#include <utility>
+
 #include "core/error.h"
 #include "core/text.h"
 #include "relay/client_session.h"
@@ -35,7 +37,8 @@ void ClientSession::fetchToken() {
     reason = "the token source failed";
   }
   if (reason.empty() && !isBearerToken(token_))
-    reason = token_.empty() ? "the token source returned no token" : "the token source returned a malformed token";
+    reason =
+        token_.empty() ? "the token source returned no token" : "the token source returned a malformed token";
   if (!reason.empty()) {
     token_.clear();
     logger_.warning("event=oauth-token-unavailable smarthost=" + name_ + " reason=\"" + reason + "\"");
@@ -74,22 +77,24 @@ void ClientSession::authenticate() {
       requireOffered("OAUTHBEARER");
       authUsed_ = "OAUTHBEARER";
       // RFC 7628 §3.2.3: the client answers the error challenge with a single %x01 ("AQ==").
-      oauth = oauthExchange(authUsed_, oauthBearerResponse(auth.username, endpoint_.host, endpoint_.port, token_),
-                            "AQ==");
+      oauth = oauthExchange(
+          authUsed_, oauthBearerResponse(auth.username, endpoint_.host, endpoint_.port, token_), "AQ==");
       reply = oauth.reply;
       break;
   }
-  token_.clear();  // a connection authenticates once; the token stays only in the redaction list
+  // A connection authenticates once; the token stays only in the redaction list.
+  const std::string token = std::exchange(token_, std::string());
   if (reply.code == 235) return;
   authUsed_.clear();
   std::string why = "authentication to smarthost " + name_ + " failed: " + redact(reply.oneLine());
-  const bool oauthMechanism = auth.mechanism == AuthMechanism::XOAuth2 || auth.mechanism == AuthMechanism::OAuthBearer;
+  const bool oauthMechanism =
+      auth.mechanism == AuthMechanism::XOAuth2 || auth.mechanism == AuthMechanism::OAuthBearer;
   // A 5xx (Microsoft answers 535 at once) or an error challenge (Google, RFC 7628) means this token will
   // not do: the token source should fetch a new one for the next connection. A 4xx is the server's
   // trouble, not the token's.
   if (oauthMechanism && (oauth.errorChallenge || reply.permanent())) {
     if (!oauth.status.empty()) why += " (OAuth error status " + oauth.status + ")";
-    tokenRejected();
+    tokenRejected(token);
   }
   refuse(why);
 }
@@ -101,8 +106,8 @@ void ClientSession::requireOffered(std::string_view mechanism) {
   if (offered.empty())
     refuse("smarthost " + name_ + " does not offer AUTH " + std::string(mechanism) +
            " (offers no AUTH at all); not sending without authentication");
-  refuse("smarthost " + name_ + " does not offer AUTH " + std::string(mechanism) + " (offers " + shortened(offered) +
-         "); not sending with a weaker mechanism");
+  refuse("smarthost " + name_ + " does not offer AUTH " + std::string(mechanism) + " (offers " +
+         shortened(offered) + "); not sending with a weaker mechanism");
 }
 
 ServerReply ClientSession::passwordExchange(std::string_view mechanism) {
@@ -132,7 +137,8 @@ ServerReply ClientSession::passwordExchange(std::string_view mechanism) {
   return reply;
 }
 
-ClientSession::OAuthReply ClientSession::oauthExchange(std::string_view mechanism, const std::string& initialResponse,
+ClientSession::OAuthReply ClientSession::oauthExchange(std::string_view mechanism,
+                                                       const std::string& initialResponse,
                                                        std::string_view afterErrorChallenge) {
   const Deadline deadline = deadlineIn(settings_.commandTimeout);
   const std::string phase = "authenticating";
@@ -158,13 +164,20 @@ ClientSession::OAuthReply ClientSession::oauthExchange(std::string_view mechanis
   return out;
 }
 
-void ClientSession::tokenRejected() noexcept {
+void ClientSession::tokenRejected(const std::string& token) noexcept {
   logger_.information("event=oauth-token-rejected smarthost=" + name_);
-  if (!settings_.auth.tokenRejected) return;
-  try {
-    settings_.auth.tokenRejected();
-  } catch (...) {
-    // the hook is advisory: the next token fetch decides
+  // The hooks are advisory (the next token fetch decides): their failures change nothing here.
+  if (settings_.auth.tokenRejected) {
+    try {
+      settings_.auth.tokenRejected();
+    } catch (...) {
+    }
+  }
+  if (settings_.auth.tokenRejectedFor) {
+    try {
+      settings_.auth.tokenRejectedFor(token);
+    } catch (...) {
+    }
   }
 }
 

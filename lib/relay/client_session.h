@@ -103,7 +103,7 @@ class ClientSession {
   };
   OAuthReply oauthExchange(std::string_view mechanism, const std::string& initialResponse,
                            std::string_view afterErrorChallenge);
-  void tokenRejected() noexcept;
+  void tokenRejected(const std::string& token) noexcept;
 
   void write(std::string_view bytes, std::string_view phase, Deadline deadline);
   void writeSecret(std::string_view line, Deadline deadline);  // never logged

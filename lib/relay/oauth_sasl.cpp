@@ -9,7 +9,9 @@ namespace {
 constexpr char kSeparator = '\x01';  // RFC 7628 §3.1 kvsep
 constexpr std::size_t kMaxStatusLength = 40;
 
-bool isAsciiAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+bool isAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
 
 }  // namespace
 
@@ -58,7 +60,8 @@ std::string oauthBearerResponse(std::string_view user, std::string_view host, st
 
 bool isBearerToken(std::string_view token) {
   std::size_t i = 0;
-  while (i < token.size() && (isAsciiAlnum(token[i]) || std::string_view("-._~+/").find(token[i]) != std::string_view::npos))
+  while (i < token.size() &&
+         (isAsciiAlnum(token[i]) || std::string_view("-._~+/").find(token[i]) != std::string_view::npos))
     ++i;
   if (i == 0) return false;
   while (i < token.size() && token[i] == '=') ++i;

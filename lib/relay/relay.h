@@ -49,13 +49,19 @@ struct AuthOptions {
   std::string username;  // Password: the login; XOAuth2/OAuthBearer: the mailbox the token is for
   std::string password;  // Password only
   // XOAuth2/OAuthBearer: returns a current access token (RFC 6750 b64token characters). Called once per
-  // new connection, before connecting, from the delivering thread; never per message. It may throw
+  // new connection attempt, before connecting, from the delivering thread (so from several threads at
+  // once: it must be thread-safe, and should cache); never per message. It may throw
   // core::Error whose what() is safe to show ("OAuth token refresh failed: ..."): every recipient is then
   // Deferred "4.7.0 OAuth token unavailable: <what()>", nothing is sent, no other mechanism is tried.
   std::function<std::string()> accessToken;
-  // Optional: called (from the delivering thread) when a smarthost rejects the token, so that the next
-  // accessToken() call fetches a new one instead of returning a cached token.
+  // Optional: called (from the delivering thread) when a smarthost rejects the token (an error challenge
+  // or a 5xx reply to AUTH; not a 4xx), so that the next accessToken() call fetches a new one instead of
+  // returning a cached token. Exceptions from it are ignored.
   std::function<void()> tokenRejected;
+  // Optional, as tokenRejected but told which token was rejected, for a cache that drops it only if it is
+  // still the current one (oauth::TokenSource::invalidate(token)): another connection may already hold a
+  // newer token. Both are called when both are set.
+  std::function<void(const std::string& rejectedToken)> tokenRejectedFor;
 };
 
 struct RelayOptions {

@@ -38,10 +38,12 @@ RouteTable::RouteTable(const std::vector<RoutePatterns>& routes) {
         default_ = i;
         continue;
       }
-      if (pattern.empty() || hasSpaceOrControl(pattern)) invalid(route.name, "sender pattern '" + pattern + "' is malformed");
+      if (pattern.empty() || hasSpaceOrControl(pattern))
+        invalid(route.name, "sender pattern '" + pattern + "' is malformed");
       const auto at = pattern.rfind('@');
       if (at == std::string::npos)
-        invalid(route.name, "sender pattern '" + pattern + "' needs an '@' (\"@" + pattern + "\" for the domain)");
+        invalid(route.name,
+                "sender pattern '" + pattern + "' needs an '@' (\"@" + pattern + "\" for the domain)");
       const std::string domain = core::toLowerAscii(pattern.substr(at + 1));
       if (domain.empty()) invalid(route.name, "sender pattern '" + pattern + "' has no domain");
       if (at == 0) {
@@ -53,7 +55,8 @@ RouteTable::RouteTable(const std::vector<RoutePatterns>& routes) {
   }
 }
 
-std::optional<std::size_t> RouteTable::lookup(const std::string& sender, const std::string& firstRecipient) const {
+std::optional<std::size_t> RouteTable::lookup(const std::string& sender,
+                                              const std::string& firstRecipient) const {
   // RFC 5321 §4.5.5: a bounce has the null reverse-path; it goes where mail to its recipient would come from.
   const std::string address = core::toLowerAscii(sender.empty() ? firstRecipient : sender);
   if (!address.empty()) {

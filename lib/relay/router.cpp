@@ -79,7 +79,8 @@ class Router::Impl {
       old = table_;
     }
     std::vector<std::string> added, changed, unchanged;
-    std::shared_ptr<const Table> fresh = build(routes, old.get(), added, changed, unchanged);  // throws: old stays
+    std::shared_ptr<const Table> fresh =
+        build(routes, old.get(), added, changed, unchanged);  // throws: old stays
     std::vector<std::string> removed;
     for (const Entry& entry : old->entries)
       if (!find(fresh.get(), entry.name)) removed.push_back(entry.name);
@@ -104,7 +105,8 @@ class Router::Impl {
     {
       std::lock_guard lock(mutex_);
       if (stopped_) return everyone(message, "shutting down");
-      const std::optional<std::size_t> index = table_->lookup.lookup(message.sender, message.recipients.front());
+      const std::optional<std::size_t> index =
+          table_->lookup.lookup(message.sender, message.recipients.front());
       if (index) {
         name = table_->entries[*index].name;
         relay = table_->entries[*index].relay;  // keeps this route's Relay alive until we return
@@ -112,9 +114,10 @@ class Router::Impl {
     }
     if (!relay) {
       logger_.debug("event=no-route sender=<" + printable(message.sender) + ">");
-      return everyone(message, "no route for sender <" + message.sender + ">" +
-                                   (message.sender.empty() ? " to <" + message.recipients.front() + ">" : "") +
-                                   " (and no default route)");
+      return everyone(message,
+                      "no route for sender <" + message.sender + ">" +
+                          (message.sender.empty() ? " to <" + message.recipients.front() + ">" : "") +
+                          " (and no default route)");
     }
     logger_.debug("event=route sender=<" + printable(message.sender) + "> route=" + name);
     DeliveryReport report = relay->deliver(message);
@@ -149,7 +152,8 @@ class Router::Impl {
   // Validates and builds the new table; Relays of unchanged routes (same name and version) are shared
   // with the old table. Throws without touching anything.
   static std::shared_ptr<const Table> build(const std::vector<Route>& routes, const Table* old,
-                                            std::vector<std::string>& added, std::vector<std::string>& changed,
+                                            std::vector<std::string>& added,
+                                            std::vector<std::string>& changed,
                                             std::vector<std::string>& unchanged) {
     RouteTable lookup(patternsOf(routes));
     std::vector<Entry> entries;

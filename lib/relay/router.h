@@ -25,7 +25,7 @@ struct Route {
   std::vector<std::string> senders;  // "*" (default route), "@example.org" (that domain exactly),
                                      // "alice@example.org" (one address); ASCII case-insensitive
   std::string version;               // opaque: the caller changes it when the route's settings change
-  RelayOptions options;              // its hosts (in failover order), TLS mode, CA, credentials, pool size, timeouts
+  RelayOptions options;  // its hosts (in failover order), TLS mode, CA, credentials, pool size, timeouts
 };
 
 class Router {

@@ -40,7 +40,10 @@ BOOST_AUTO_TEST_CASE(refused_then_421_then_the_third_delivers_and_the_fourth_is_
   const std::uint16_t dead = unusedPort();
   MessageFiles files;
   RelayOptions options = plainOptions(good.port());
-  options.smarthosts = {{"127.0.0.1", dead}, {"127.0.0.1", busy.port()}, {"127.0.0.1", good.port()}, {"127.0.0.1", spare.port()}};
+  options.smarthosts = {{"127.0.0.1", dead},
+                        {"127.0.0.1", busy.port()},
+                        {"127.0.0.1", good.port()},
+                        {"127.0.0.1", spare.port()}};
   Relay relay(options);
   const std::size_t logStart = LogCapture::instance().lines().size();
   const DeliveryReport report = relay.deliver(files.message("x\r\n"));
@@ -63,7 +66,8 @@ BOOST_AUTO_TEST_CASE(when_every_host_fails_each_is_tried_once_in_order_and_the_l
   const std::size_t logStart = LogCapture::instance().lines().size();
   const DeliveryReport report = relay.deliver(files.message("x\r\n", {"a@x", "b@x"}));
   for (const auto& r : report.recipients) {
-    BOOST_TEST(outcomeName(r.outcome) == "Deferred");  // even a 554 greeting: the host is unusable, not the mail
+    BOOST_TEST(outcomeName(r.outcome) ==
+               "Deferred");  // even a 554 greeting: the host is unusable, not the mail
     BOOST_TEST(r.reply == "smarthost " + hostOf(third.port()) + " greeted with: 554 5.3.2 third says no");
   }
   BOOST_TEST(report.smarthost.empty());

@@ -32,6 +32,7 @@ struct Tokens {
   bool advanceEachCall = false;
   int calls = 0;
   int rejected = 0;
+  std::vector<std::string> rejectedTokens;  // as tokenRejectedFor was told
 
   int callCount() {
     std::lock_guard lock(mutex);
@@ -43,7 +44,8 @@ struct Tokens {
   }
 };
 
-AuthOptions oauthAuth(AuthMechanism mechanism, const std::shared_ptr<Tokens>& tokens, const std::string& user = kUser) {
+AuthOptions oauthAuth(AuthMechanism mechanism, const std::shared_ptr<Tokens>& tokens,
+                      const std::string& user = kUser) {
   AuthOptions auth;
   auth.mechanism = mechanism;
   auth.username = user;
@@ -58,6 +60,10 @@ AuthOptions oauthAuth(AuthMechanism mechanism, const std::shared_ptr<Tokens>& to
     std::lock_guard lock(tokens->mutex);
     ++tokens->rejected;
     if (tokens->at + 1 < tokens->sequence.size()) ++tokens->at;
+  };
+  auth.tokenRejectedFor = [tokens](const std::string& token) {
+    std::lock_guard lock(tokens->mutex);
+    tokens->rejectedTokens.push_back(token);
   };
   return auth;
 }
@@ -77,7 +83,8 @@ RelayOptions oauthOptions(std::uint16_t port, const Pki& pki, AuthOptions auth) 
   return options;
 }
 
-FakeScript oauthScript(std::vector<std::string> mechanisms, std::vector<std::string> accepted = {kGoodToken}) {
+FakeScript oauthScript(std::vector<std::string> mechanisms,
+                       std::vector<std::string> accepted = {kGoodToken}) {
   FakeScript script;
   script.offerStartTls = true;
   script.authMechanisms = std::move(mechanisms);
@@ -108,13 +115,16 @@ BOOST_AUTO_TEST_CASE(xoauth2_response_is_googles_format) {
              std::string("user=someuser@example.com\x01"
                          "auth=Bearer ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg\x01\x01"));
   // Google's published example, base64 as sent on the AUTH line.
-  BOOST_TEST(core::base64Encode(xoauth2Response("someuser@example.com", "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg")) ==
-             "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==");
+  BOOST_TEST(core::base64Encode(
+                 xoauth2Response("someuser@example.com", "ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg")) ==
+             "dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1"
+             "semRHRXVZMjl0Q2cBAQ==");
 }
 
 BOOST_AUTO_TEST_CASE(oauthbearer_response_is_rfc7628_section_3_1) {
   // RFC 7628 §4.1's example, with the authorization identity added.
-  BOOST_TEST(oauthBearerResponse("user@example.com", "server.example.com", 143, "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==") ==
+  BOOST_TEST(oauthBearerResponse("user@example.com", "server.example.com", 143,
+                                 "vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==") ==
              std::string("n,a=user@example.com,\x01host=server.example.com\x01port=143\x01"
                          "auth=Bearer vF9dft4qmTc2Nvb3RlckBhbHRhdmlzdGEuY29tCg==\x01\x01"));
 }
@@ -122,7 +132,8 @@ BOOST_AUTO_TEST_CASE(oauthbearer_response_is_rfc7628_section_3_1) {
 BOOST_AUTO_TEST_CASE(authorization_identity_escapes_comma_and_equals) {
   BOOST_TEST(escapeSaslName("a,b=c,,==") == "a=2Cb=3Dc=2C=2C=3D=3D");
   BOOST_TEST(escapeSaslName("plain@example.org") == "plain@example.org");
-  BOOST_TEST(startsWith(oauthBearerResponse("we,ird=user@example.org", "h", 587, "t"), "n,a=we=2Cird=3Duser@example.org,\x01"));
+  BOOST_TEST(startsWith(oauthBearerResponse("we,ird=user@example.org", "h", 587, "t"),
+                        "n,a=we=2Cird=3Duser@example.org,\x01"));
 }
 
 BOOST_AUTO_TEST_CASE(only_rfc6750_b64tokens_are_sent) {
@@ -133,13 +144,19 @@ BOOST_AUTO_TEST_CASE(only_rfc6750_b64tokens_are_sent) {
   BOOST_TEST(!isBearerToken("=abc"));
   BOOST_TEST(!isBearerToken("ab=c"));
   BOOST_TEST(!isBearerToken("two words"));
-  BOOST_TEST(!isBearerToken(std::string("tok\x01" "auth=Bearer x")));
+  BOOST_TEST(
+      !isBearerToken(std::string("tok\x01"
+                                 "auth=Bearer x")));
   BOOST_TEST(!isBearerToken("tok\r\nMAIL FROM:<x>"));
 }
 
 BOOST_AUTO_TEST_CASE(error_challenge_status_is_shown_only_when_short_and_plain) {
-  BOOST_TEST(errorChallengeStatus(core::base64Encode(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})")).value_or("-") == "401");
-  BOOST_TEST(errorChallengeStatus(core::base64Encode(R"({ "status" : "invalid_token", "scope":"x"})")).value_or("-") == "invalid_token");
+  BOOST_TEST(
+      errorChallengeStatus(
+          core::base64Encode(R"({"status":"401","schemes":"bearer","scope":"https://mail.google.com/"})"))
+          .value_or("-") == "401");
+  BOOST_TEST(errorChallengeStatus(core::base64Encode(R"({ "status" : "invalid_token", "scope":"x"})"))
+                 .value_or("-") == "invalid_token");
   BOOST_TEST(!errorChallengeStatus("not base64!"));
   BOOST_TEST(!errorChallengeStatus(core::base64Encode(R"({"scope":"x"})")));
   BOOST_TEST(!errorChallengeStatus(core::base64Encode(R"({"status":"<script>"})")));
@@ -179,7 +196,8 @@ BOOST_AUTO_TEST_CASE(oauthbearer_sends_the_rfc7628_bytes_with_an_escaped_user_an
   const auto tokens = tokensOf({kGoodToken});
   MessageFiles files;
   {
-    Relay relay(oauthOptions(fake.port(), pki, oauthAuth(AuthMechanism::OAuthBearer, tokens, "we,ird=user@example.org")));
+    Relay relay(oauthOptions(fake.port(), pki,
+                             oauthAuth(AuthMechanism::OAuthBearer, tokens, "we,ird=user@example.org")));
     const DeliveryReport report = relay.deliver(files.message("x\r\n"));
     BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Delivered", report.recipients[0].reply);
   }
@@ -201,8 +219,9 @@ BOOST_AUTO_TEST_CASE(xoauth2_rejected_token_answers_the_error_challenge_empty_an
   const DeliveryReport report = relay.deliver(files.message("x\r\n", {"a@x", "b@x"}));
   for (const auto& r : report.recipients) {
     BOOST_TEST(outcomeName(r.outcome) == "Deferred");
-    BOOST_TEST(r.reply == "authentication to smarthost localhost:" + port(fake) +
-                              " failed: 535 5.7.8 Authentication credentials invalid (OAuth error status 401)");
+    BOOST_TEST(r.reply ==
+               "authentication to smarthost localhost:" + port(fake) +
+                   " failed: 535 5.7.8 Authentication credentials invalid (OAuth error status 401)");
   }
   BOOST_TEST(tokens->rejectedCount() == 1);
   const ReceivedConnection c = onlyConnection(fake);
@@ -221,7 +240,8 @@ BOOST_AUTO_TEST_CASE(oauthbearer_rejected_token_answers_the_error_challenge_with
   Relay relay(oauthOptions(fake.port(), pki, oauthAuth(AuthMechanism::OAuthBearer, tokens)));
   const DeliveryReport report = relay.deliver(files.message("x\r\n"));
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Deferred");
-  BOOST_TEST(contains(report.recipients[0].reply, "(OAuth error status invalid_token)"), report.recipients[0].reply);
+  BOOST_TEST(contains(report.recipients[0].reply, "(OAuth error status invalid_token)"),
+             report.recipients[0].reply);
   BOOST_TEST(tokens->rejectedCount() == 1);
   const ReceivedConnection c = onlyConnection(fake);
   BOOST_TEST(answerAfterAuth(c) == "AQ==");  // RFC 7628 §3.2.3: a single %x01
@@ -238,10 +258,25 @@ BOOST_AUTO_TEST_CASE(a_535_without_challenge_also_marks_the_token_rejected) {
   MessageFiles files;
   Relay relay(oauthOptions(fake.port(), pki, oauthAuth(AuthMechanism::XOAuth2, tokens)));
   const DeliveryReport report = relay.deliver(files.message("x\r\n"));
-  BOOST_TEST(report.recipients[0].reply ==
-             "authentication to smarthost localhost:" + port(fake) + " failed: 535 5.7.3 Authentication unsuccessful");
+  BOOST_TEST(report.recipients[0].reply == "authentication to smarthost localhost:" + port(fake) +
+                                               " failed: 535 5.7.3 Authentication unsuccessful");
   BOOST_TEST(tokens->rejectedCount() == 1);
   BOOST_TEST(answerAfterAuth(onlyConnection(fake)) == "QUIT");
+}
+
+BOOST_AUTO_TEST_CASE(a_server_that_echoes_the_token_does_not_get_it_into_the_reply) {
+  Pki pki;
+  FakeScript script = oauthScript({"XOAUTH2"});
+  script.oauthErrorChallenge = false;
+  script.authFailure =
+      "535 5.7.3 bad token " + kStaleToken + " " +
+      core::base64Encode("user=" + kUser + "\x01" + "auth=Bearer " + kStaleToken + "\x01\x01");
+  FakeSmarthost fake(script, pki.serverContext({"localhost"}));
+  MessageFiles files;
+  Relay relay(oauthOptions(fake.port(), pki, oauthAuth(AuthMechanism::XOAuth2, tokensOf({kStaleToken}))));
+  const DeliveryReport report = relay.deliver(files.message("x\r\n"));
+  BOOST_TEST(report.recipients[0].reply == "authentication to smarthost localhost:" + port(fake) +
+                                               " failed: 535 5.7.3 bad token (hidden) (hidden)");
 }
 
 BOOST_AUTO_TEST_CASE(a_temporary_auth_failure_does_not_blame_the_token) {
@@ -272,11 +307,14 @@ BOOST_AUTO_TEST_CASE(rejected_token_is_refreshed_and_the_next_smarthost_gets_the
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Delivered", report.recipients[0].reply);
   BOOST_TEST(report.smarthost == "localhost:" + port(second));
   BOOST_TEST(tokens->rejectedCount() == 1);
+  BOOST_TEST(tokens->rejectedTokens == std::vector<std::string>{kStaleToken}, boost::test_tools::per_element());
   BOOST_TEST(tokens->callCount() == 2);
-  BOOST_TEST(onlyConnection(first).authDecoded.at(0) == "user=" + kUser + "\x01" + "auth=Bearer " + kStaleToken + "\x01\x01");
+  BOOST_TEST(onlyConnection(first).authDecoded.at(0) ==
+             "user=" + kUser + "\x01" + "auth=Bearer " + kStaleToken + "\x01\x01");
   BOOST_TEST(!onlyConnection(first).has("MAIL"));
   BOOST_REQUIRE(second.waitFor([](const auto& c) { return c.size() == 1 && c[0].has("MAIL"); }));
-  BOOST_TEST(second.connections()[0].authDecoded.at(0) == "user=" + kUser + "\x01" + "auth=Bearer " + kFreshToken + "\x01\x01");
+  BOOST_TEST(second.connections()[0].authDecoded.at(0) ==
+             "user=" + kUser + "\x01" + "auth=Bearer " + kFreshToken + "\x01\x01");
 }
 
 BOOST_AUTO_TEST_CASE(each_new_connection_asks_for_a_current_token) {
@@ -303,14 +341,16 @@ BOOST_AUTO_TEST_CASE(each_new_connection_asks_for_a_current_token) {
 BOOST_AUTO_TEST_CASE(failed_token_refresh_defers_every_recipient_without_connecting_or_falling_back) {
   Pki pki;
   FakeScript script = oauthScript({"PLAIN", "LOGIN", "XOAUTH2"});
-  FakeSmarthost first(script, pki.serverContext({"localhost"})), second(script, pki.serverContext({"localhost"}));
+  FakeSmarthost first(script, pki.serverContext({"localhost"})),
+      second(script, pki.serverContext({"localhost"}));
   int calls = 0;
   AuthOptions auth;
   auth.mechanism = AuthMechanism::XOAuth2;
   auth.username = kUser;
   auth.accessToken = [&calls]() -> std::string {
     ++calls;
-    throw core::Error::temporary("OAuth token refresh failed: invalid_grant (AADSTS70008: the refresh token has expired)");
+    throw core::Error::temporary(
+        "OAuth token refresh failed: invalid_grant (AADSTS70008: the refresh token has expired)");
   };
   RelayOptions options = oauthOptions(first.port(), pki, auth);
   options.smarthosts = {{"localhost", first.port()}, {"localhost", second.port()}};
@@ -319,8 +359,9 @@ BOOST_AUTO_TEST_CASE(failed_token_refresh_defers_every_recipient_without_connect
   const DeliveryReport report = relay.deliver(files.message("x\r\n", {"a@x", "b@x"}));
   for (const auto& r : report.recipients) {
     BOOST_TEST(outcomeName(r.outcome) == "Deferred");
-    BOOST_TEST(r.reply == "4.7.0 OAuth token unavailable: OAuth token refresh failed: invalid_grant (AADSTS70008: "
-                          "the refresh token has expired)");
+    BOOST_TEST(r.reply ==
+               "4.7.0 OAuth token unavailable: OAuth token refresh failed: invalid_grant (AADSTS70008: "
+               "the refresh token has expired)");
   }
   BOOST_TEST(report.smarthost.empty());
   BOOST_TEST(calls == 1);  // the same for every host: no failover
@@ -367,9 +408,10 @@ BOOST_AUTO_TEST_CASE(configured_xoauth2_is_not_downgraded_to_plain_or_login) {
   Relay relay(oauthOptions(fake.port(), pki, oauthAuth(AuthMechanism::XOAuth2, tokens)));
   const DeliveryReport report = relay.deliver(files.message("x\r\n"));
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Deferred");
-  BOOST_TEST(report.recipients[0].reply == "smarthost localhost:" + port(fake) +
-                                               " does not offer AUTH XOAUTH2 (offers LOGIN PLAIN); not sending with a "
-                                               "weaker mechanism");
+  BOOST_TEST(report.recipients[0].reply ==
+             "smarthost localhost:" + port(fake) +
+                 " does not offer AUTH XOAUTH2 (offers LOGIN PLAIN); not sending with a "
+                 "weaker mechanism");
   const ReceivedConnection c = onlyConnection(fake);
   BOOST_TEST(!c.has("AUTH"));
   BOOST_TEST(!c.has("MAIL"));
@@ -396,9 +438,10 @@ BOOST_AUTO_TEST_CASE(smarthost_that_stops_offering_auth_gets_no_mail) {
   Relay relay(oauthOptions(fake.port(), pki, oauthAuth(AuthMechanism::XOAuth2, tokensOf({kGoodToken}))));
   const DeliveryReport report = relay.deliver(files.message("x\r\n"));
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Deferred");
-  BOOST_TEST(report.recipients[0].reply == "smarthost localhost:" + port(fake) +
-                                               " does not offer AUTH XOAUTH2 (offers no AUTH at all); not sending "
-                                               "without authentication");
+  BOOST_TEST(report.recipients[0].reply ==
+             "smarthost localhost:" + port(fake) +
+                 " does not offer AUTH XOAUTH2 (offers no AUTH at all); not sending "
+                 "without authentication");
   const ReceivedConnection c = onlyConnection(fake);
   BOOST_TEST(!c.has("MAIL"));
   BOOST_TEST(!c.has("AUTH"));
@@ -436,21 +479,40 @@ BOOST_AUTO_TEST_CASE(auth_options_are_validated_without_network) {
       BOOST_TEST(contains(e.what(), part), e.what());
     }
   };
-  rejects([&](RelayOptions& o) { o.auth = oauthAuth(AuthMechanism::XOAuth2, tokens); o.auth.accessToken = nullptr; },
-          "needs an access token source");
-  rejects([&](RelayOptions& o) { o.auth = oauthAuth(AuthMechanism::OAuthBearer, tokens, ""); }, "needs a username");
-  rejects([&](RelayOptions& o) { o.auth = oauthAuth(AuthMechanism::XOAuth2, tokens, "a\x01" "b@x"); },
-          "without control characters");
-  rejects([&](RelayOptions& o) { o.auth = oauthAuth(AuthMechanism::XOAuth2, tokens); o.auth.password = "p"; },
-          "takes no password");
-  rejects([&](RelayOptions& o) {
-            o.auth = oauthAuth(AuthMechanism::XOAuth2, tokens);
-            o.username = "u";
-            o.password = "p";
-          },
-          "not both");
-  rejects([&](RelayOptions& o) { o.auth.mechanism = AuthMechanism::Password; o.auth.username = "u"; },
-          "needs a username and a password");
+  rejects(
+      [&](RelayOptions& o) {
+        o.auth = oauthAuth(AuthMechanism::XOAuth2, tokens);
+        o.auth.accessToken = nullptr;
+      },
+      "needs an access token source");
+  rejects([&](RelayOptions& o) { o.auth = oauthAuth(AuthMechanism::OAuthBearer, tokens, ""); },
+          "needs a username");
+  rejects(
+      [&](RelayOptions& o) {
+        o.auth = oauthAuth(AuthMechanism::XOAuth2, tokens,
+                           "a\x01"
+                           "b@x");
+      },
+      "without control characters");
+  rejects(
+      [&](RelayOptions& o) {
+        o.auth = oauthAuth(AuthMechanism::XOAuth2, tokens);
+        o.auth.password = "p";
+      },
+      "takes no password");
+  rejects(
+      [&](RelayOptions& o) {
+        o.auth = oauthAuth(AuthMechanism::XOAuth2, tokens);
+        o.username = "u";
+        o.password = "p";
+      },
+      "not both");
+  rejects(
+      [&](RelayOptions& o) {
+        o.auth.mechanism = AuthMechanism::Password;
+        o.auth.username = "u";
+      },
+      "needs a username and a password");
   rejects([&](RelayOptions& o) { o.auth.username = "u"; }, "no mechanism chosen");
   RelayOptions password = base;
   password.auth.mechanism = AuthMechanism::Password;

@@ -91,7 +91,8 @@ BOOST_AUTO_TEST_CASE(a_bounce_goes_by_its_first_recipient) {
   BOOST_TEST(nameOf(kRoutes, table.lookup("", "ceo@example.org")) == "exec");
   BOOST_TEST(nameOf(kRoutes, table.lookup("", "someone@partner.example")) == "partner");
   BOOST_TEST(nameOf(kRoutes, table.lookup("", "x@other.net")) == "default");
-  BOOST_TEST(nameOf(kRoutes, table.lookup("bob@partner.example", "ceo@example.org")) == "partner");  // only <>
+  BOOST_TEST(nameOf(kRoutes, table.lookup("bob@partner.example", "ceo@example.org")) ==
+             "partner");  // only <>
 }
 
 BOOST_AUTO_TEST_CASE(without_a_default_unknown_senders_have_no_route) {
@@ -104,10 +105,12 @@ BOOST_AUTO_TEST_CASE(without_a_default_unknown_senders_have_no_route) {
 
 BOOST_AUTO_TEST_CASE(invalid_tables_are_refused_naming_the_route) {
   BOOST_TEST(tableError({{"a", {"@x.org"}}, {"a", {"@y.org"}}}) == "route 'a': the name is used twice");
-  BOOST_TEST(tableError({{"a", {"@x.org"}}, {"b", {"@X.ORG"}}}) == "route 'b': sender '@X.ORG' is also in route 'a'");
+  BOOST_TEST(tableError({{"a", {"@x.org"}}, {"b", {"@X.ORG"}}}) ==
+             "route 'b': sender '@X.ORG' is also in route 'a'");
   BOOST_TEST(tableError({{"a", {"bob@x.org"}}, {"b", {"Bob@x.org"}}}) ==
              "route 'b': sender 'Bob@x.org' is also in route 'a'");
-  BOOST_TEST(tableError({{"a", {"*"}}, {"b", {"*"}}}) == "route 'b': a second default route \"*\" (the first is 'a')");
+  BOOST_TEST(tableError({{"a", {"*"}}, {"b", {"*"}}}) ==
+             "route 'b': a second default route \"*\" (the first is 'a')");
   BOOST_TEST(tableError({{"a", {"example.org"}}}) ==
              "route 'a': sender pattern 'example.org' needs an '@' (\"@example.org\" for the domain)");
   BOOST_TEST(tableError({{"a", {"@"}}}) == "route 'a': sender pattern '@' has no domain");
@@ -115,8 +118,10 @@ BOOST_AUTO_TEST_CASE(invalid_tables_are_refused_naming_the_route) {
   BOOST_TEST(tableError({{"a", {"bob @x.org"}}}) == "route 'a': sender pattern 'bob @x.org' is malformed");
   BOOST_TEST(tableError({{"a", {}}}) == "route 'a': no senders (use \"*\" for the default route)");
   BOOST_TEST(tableError({{"", {"*"}}}) == "route #1 has no name");
-  BOOST_TEST(tableError({{"my route", {"*"}}}) == "route 'my route': a name without spaces or control characters");
-  BOOST_TEST(tableError({{"a", {"@x.org", "@x.org", "*"}}}) == "(accepted)");  // twice in one route is harmless
+  BOOST_TEST(tableError({{"my route", {"*"}}}) ==
+             "route 'my route': a name without spaces or control characters");
+  BOOST_TEST(tableError({{"a", {"@x.org", "@x.org", "*"}}}) ==
+             "(accepted)");  // twice in one route is harmless
   BOOST_TEST(tableError({}) == "(accepted)");
 }
 
@@ -127,7 +132,8 @@ BOOST_AUTO_TEST_SUITE(router)
 BOOST_AUTO_TEST_CASE(delivers_through_the_senders_route_and_reports_it) {
   FakeSmarthost corp(FakeScript{}), other(FakeScript{});
   MessageFiles files;
-  Router router({route("corp", {"@example.org"}, "1", corp.port()), route("default", {"*"}, "1", other.port())});
+  Router router(
+      {route("corp", {"@example.org"}, "1", corp.port()), route("default", {"*"}, "1", other.port())});
   const DeliveryReport a = router.deliver(files.message("x\r\n", {"r@x"}, "alice@example.org"));
   BOOST_TEST(outcomeName(a.recipients[0].outcome) == "Delivered", a.recipients[0].reply);
   BOOST_TEST(a.route == "corp");
@@ -155,7 +161,8 @@ BOOST_AUTO_TEST_CASE(no_route_defers_every_recipient_without_connecting) {
   BOOST_TEST(report.route.empty());
   BOOST_TEST(report.smarthost.empty());
   const DeliveryReport bounce = router.deliver(files.message("x\r\n", {"someone@other.net"}, ""));
-  BOOST_TEST(bounce.recipients[0].reply == "no route for sender <> to <someone@other.net> (and no default route)");
+  BOOST_TEST(bounce.recipients[0].reply ==
+             "no route for sender <> to <someone@other.net> (and no default route)");
   BOOST_TEST(router.routeFor("bob@other.net") == "");
   BOOST_TEST(corp.connections().empty());
 }
@@ -166,7 +173,8 @@ BOOST_AUTO_TEST_CASE(route_failover_follows_its_hosts_in_order) {
   FakeSmarthost first(busy), second(FakeScript{});
   MessageFiles files;
   Route r = route("corp", {"*"}, "1", first.port());
-  r.options.smarthosts = {{"127.0.0.1", unusedPort()}, {"127.0.0.1", first.port()}, {"127.0.0.1", second.port()}};
+  r.options.smarthosts = {
+      {"127.0.0.1", unusedPort()}, {"127.0.0.1", first.port()}, {"127.0.0.1", second.port()}};
   Router router({r});
   const DeliveryReport report = router.deliver(files.message("x\r\n"));
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Delivered", report.recipients[0].reply);
@@ -193,7 +201,8 @@ BOOST_AUTO_TEST_CASE(update_keeps_an_unchanged_routes_pooled_connection) {
   MessageFiles files;
   Router router({route("corp", {"@example.org"}, "v1", corp.port())});
   BOOST_TEST(outcomeName(router.deliver(files.message("one\r\n")).recipients[0].outcome) == "Delivered");
-  router.update({route("corp", {"@example.org"}, "v1", corp.port()), route("partner", {"@partner.example"}, "v1", partner.port())});
+  router.update({route("corp", {"@example.org"}, "v1", corp.port()),
+                 route("partner", {"@partner.example"}, "v1", partner.port())});
   const DeliveryReport second = router.deliver(files.message("two\r\n"));
   BOOST_TEST(outcomeName(second.recipients[0].outcome) == "Delivered", second.recipients[0].reply);
   BOOST_TEST(second.route == "corp");
@@ -242,7 +251,8 @@ BOOST_AUTO_TEST_CASE(a_delivery_in_flight_on_a_removed_route_completes) {
   DeliveryReport report;
   std::thread delivering([&] { report = router.deliver(message); });
   // The final dot has arrived; the fake holds its reply.
-  const bool inFlight = fake.waitFor([](const auto& c) { return c.size() == 1 && contains(c[0].data, ".\r\n"); });
+  const bool inFlight =
+      fake.waitFor([](const auto& c) { return c.size() == 1 && contains(c[0].data, ".\r\n"); });
   BOOST_CHECK(inFlight);
   router.update({});
   BOOST_TEST(router.routeFor("alice@example.org") == "");
@@ -263,11 +273,13 @@ BOOST_AUTO_TEST_CASE(a_refused_update_leaves_the_old_table_in_force) {
   BOOST_TEST(outcomeName(router.deliver(files.message("one\r\n")).recipients[0].outcome) == "Delivered");
   Route broken = route("new", {"*"}, "v1", corp.port());
   broken.options.maxConnections = 0;
-  BOOST_CHECK_EXCEPTION(router.update({route("corp", {"@example.org"}, "v2", corp.port()), broken}), core::Error,
+  BOOST_CHECK_EXCEPTION(router.update({route("corp", {"@example.org"}, "v2", corp.port()), broken}),
+                        core::Error,
                         [](const core::Error& e) { return startsWith(e.what(), "route 'new': "); });
   BOOST_CHECK_EXCEPTION(router.update({route("corp", {"@example.org"}, "v2", corp.port()),
                                        route("corp", {"*"}, "v1", corp.port())}),
-                        core::Error, [](const core::Error& e) { return contains(e.what(), "the name is used twice"); });
+                        core::Error,
+                        [](const core::Error& e) { return contains(e.what(), "the name is used twice"); });
   BOOST_TEST(router.routeFor("x@other.net") == "");
   const DeliveryReport report = router.deliver(files.message("two\r\n"));
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Delivered", report.recipients[0].reply);

@@ -23,7 +23,9 @@ struct Pki {
         makeServerCertificate(dir.path().string(), "leaf" + std::to_string(next++), issuer, names);
     return tls::makeServerContext(tls::ServerPolicy{cert.certificateFile, cert.privateKeyFile});
   }
-  Poco::Net::Context::Ptr serverContext(const std::vector<std::string>& names) { return serverContext(names, ca); }
+  Poco::Net::Context::Ptr serverContext(const std::vector<std::string>& names) {
+    return serverContext(names, ca);
+  }
   int next = 0;
 };
 
