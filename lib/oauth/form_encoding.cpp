@@ -8,8 +8,8 @@ std::string formEncode(std::string_view value) {
   out.reserve(value.size() * 3);
   for (const char c : value) {
     const auto byte = static_cast<unsigned char>(c);
-    if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') || byte == '-' ||
-        byte == '.' || byte == '_' || byte == '~') {
+    if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') ||
+        byte == '-' || byte == '.' || byte == '_' || byte == '~') {
       out += c;
     } else if (byte == ' ') {
       out += '+';

@@ -11,7 +11,8 @@ constexpr std::string_view kRedacted = "[redacted]";
 
 void replaceAll(std::string& text, std::string_view needle) {
   if (needle.size() < kShortestSecret) return;
-  for (std::size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + kRedacted.size()))
+  for (std::size_t pos = text.find(needle); pos != std::string::npos;
+       pos = text.find(needle, pos + kRedacted.size()))
     text.replace(pos, needle.size(), kRedacted);
 }
 
@@ -25,7 +26,8 @@ void redact(std::string& text, const std::vector<std::string_view>& secrets) {
 
 }  // namespace
 
-std::string safeText(std::string_view text, const std::vector<std::string_view>& secrets, std::size_t maxLength) {
+std::string safeText(std::string_view text, const std::vector<std::string_view>& secrets,
+                     std::size_t maxLength) {
   // Redact before and after dropping control characters: a secret interrupted by a control character in
   // the raw text becomes whole once the character is gone.
   std::string raw(text);

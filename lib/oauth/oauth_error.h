@@ -49,6 +49,7 @@ class OAuthError : public core::Error {
 // Text from a peer or a library made safe for what(): every secret (and its form-encoded spelling) replaced
 // by "[redacted]", control characters and non-ASCII bytes dropped, at most maxLength characters (then
 // "..."). Secrets shorter than 4 characters are not searched for (they would redact ordinary words).
-std::string safeText(std::string_view text, const std::vector<std::string_view>& secrets, std::size_t maxLength = 300);
+std::string safeText(std::string_view text, const std::vector<std::string_view>& secrets,
+                     std::size_t maxLength = 300);
 
 }  // namespace postern::oauth

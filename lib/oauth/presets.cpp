@@ -12,9 +12,11 @@ constexpr std::size_t kLongestTenant = 253;  // a DNS name; a tenant ID (GUID) i
 // A directory (tenant) ID, a verified domain, or "common" / "organizations" / "consumers": letters, digits,
 // '-' and '.'. Anything else would change the URL's path.
 bool isTenant(std::string_view tenant) {
-  if (tenant.empty() || tenant.size() > kLongestTenant || tenant.front() == '.' || tenant.front() == '-') return false;
+  if (tenant.empty() || tenant.size() > kLongestTenant || tenant.front() == '.' || tenant.front() == '-')
+    return false;
   for (const char c : tenant) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+    const bool ok =
+        (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
     if (!ok) return false;
   }
   return true;
@@ -24,12 +26,14 @@ Preset microsoft365(std::string_view tenant, Grant grant) {
   if (core::trim(tenant).empty())
     throw core::Error::permanent("OAuth preset microsoft365: the tenant (directory ID or domain) is missing");
   if (!isTenant(tenant))
-    throw core::Error::permanent("OAuth preset microsoft365: the tenant must be a directory ID or a domain name");
+    throw core::Error::permanent(
+        "OAuth preset microsoft365: the tenant must be a directory ID or a domain name");
   Preset p;
   p.name = "microsoft365";
   p.tokenEndpoint = "https://login.microsoftonline.com/" + std::string(tenant) + "/oauth2/v2.0/token";
-  p.scope = grant == Grant::ClientCredentials ? "https://outlook.office365.com/.default"  // app-only: SMTP.SendAsApp
-                                              : "https://outlook.office.com/SMTP.Send offline_access";  // delegated
+  p.scope = grant == Grant::ClientCredentials
+                ? "https://outlook.office365.com/.default"                // app-only: SMTP.SendAsApp
+                : "https://outlook.office.com/SMTP.Send offline_access";  // delegated
   p.grant = grant;
   p.smarthost = "smtp.office365.com:587";
   p.tls = "starttls";

@@ -34,8 +34,8 @@ struct Preset {
   std::string tokenEndpoint;  // with the tenant filled in
   std::string scope;
   Grant grant = Grant::ClientCredentials;
-  std::string smarthost;      // "host:port"
-  std::string tls;            // "starttls"
+  std::string smarthost;  // "host:port"
+  std::string tls;        // "starttls"
 };
 
 // The preset called name (case-insensitive) for grant; nullopt for an unknown name. Throws core::Error

@@ -16,7 +16,8 @@ bool hasControl(std::string_view s) {
 
 // Never quotes the token: these errors may be logged.
 void check(std::string_view user, std::string_view accessToken) {
-  if (hasControl(user)) throw core::Error::permanent("OAuth SASL response: the user name holds a control character");
+  if (hasControl(user))
+    throw core::Error::permanent("OAuth SASL response: the user name holds a control character");
   if (accessToken.empty()) throw core::Error::permanent("OAuth SASL response: no access token");
   if (hasControl(accessToken) || accessToken.find(' ') != std::string_view::npos)
     throw core::Error::permanent("OAuth SASL response: the access token holds a space or control character");
@@ -26,9 +27,12 @@ void check(std::string_view user, std::string_view accessToken) {
 std::string saslName(std::string_view user) {
   std::string out;
   for (const char c : user) {
-    if (c == ',') out += "=2C";
-    else if (c == '=') out += "=3D";
-    else out += c;
+    if (c == ',')
+      out += "=2C";
+    else if (c == '=')
+      out += "=3D";
+    else
+      out += c;
   }
   return out;
 }
@@ -50,7 +54,8 @@ std::string xoauth2Response(std::string_view user, std::string_view accessToken)
 std::string oauthBearerResponse(std::string_view user, std::string_view host, std::uint16_t port,
                                 std::string_view accessToken) {
   check(user, accessToken);
-  if (hasControl(host)) throw core::Error::permanent("OAuth SASL response: the host holds a control character");
+  if (hasControl(host))
+    throw core::Error::permanent("OAuth SASL response: the host holds a control character");
   // RFC 7628 §3.1: gs2-header kvsep *(kvpair) kvsep; gs2-header = "n," [ "a=" saslname ] ","
   std::string out = "n,";
   if (!user.empty()) out += "a=" + saslName(user);

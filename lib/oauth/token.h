@@ -20,18 +20,18 @@ enum class Grant { ClientCredentials, RefreshToken };
 std::string_view grantType(Grant grant);
 
 struct TokenRequest {
-  std::string tokenEndpoint;   // https://... (http:// only to 127.0.0.1, ::1 or localhost: tests)
+  std::string tokenEndpoint;  // https://... (http:// only to 127.0.0.1, ::1 or localhost: tests)
   std::string clientId;
-  std::string clientSecret;    // secret; may be empty (public client with a refresh token)
-  std::string scope;           // space-separated; empty: not sent
+  std::string clientSecret;  // secret; may be empty (public client with a refresh token)
+  std::string scope;         // space-separated; empty: not sent
   Grant grant = Grant::ClientCredentials;
-  std::string refreshToken;    // secret; for Grant::RefreshToken
-  std::string caFile;          // PEM file or directory; empty: the system CA bundle
+  std::string refreshToken;          // secret; for Grant::RefreshToken
+  std::string caFile;                // PEM file or directory; empty: the system CA bundle
   std::chrono::seconds timeout{30};  // the whole exchange: connect, TLS, request, answer
 };
 
 struct Token {
-  std::string accessToken;  // secret
+  std::string accessToken;                          // secret
   std::chrono::system_clock::time_point expiresAt;  // clock time before the request + expires_in
   std::string refreshToken;  // secret; non-empty when the endpoint returned one (Microsoft rotates it)
 };

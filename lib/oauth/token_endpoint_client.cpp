@@ -139,10 +139,13 @@ EndpointUrl parseEndpointUrl(std::string_view text) {
   }
   EndpointUrl url;
   const std::string scheme = core::toLowerAscii(uri.getScheme());
-  if (scheme != "https" && scheme != "http") throw OAuthError::permanent("token endpoint: the URL must start with https://");
+  if (scheme != "https" && scheme != "http")
+    throw OAuthError::permanent("token endpoint: the URL must start with https://");
   url.https = scheme == "https";
-  if (!uri.getUserInfo().empty()) throw OAuthError::permanent("token endpoint: user information in the URL is not allowed");
-  if (!uri.getFragment().empty()) throw OAuthError::permanent("token endpoint: a fragment (#...) is not allowed");
+  if (!uri.getUserInfo().empty())
+    throw OAuthError::permanent("token endpoint: user information in the URL is not allowed");
+  if (!uri.getFragment().empty())
+    throw OAuthError::permanent("token endpoint: a fragment (#...) is not allowed");
   url.host = uri.getHost();
   if (url.host.empty()) throw OAuthError::permanent("token endpoint: the URL has no host");
   if (!url.https && !isLoopbackHost(url.host))
@@ -176,9 +179,10 @@ std::vector<std::string> requestProblems(const TokenRequest& request) {
 }
 
 std::string tokenRequestBody(const TokenRequest& request) {
-  std::vector<std::pair<std::string, std::string>> fields{{"grant_type", std::string(grantType(request.grant))},
-                                                          {"client_id", request.clientId}};
-  if (!request.clientSecret.empty()) fields.emplace_back("client_secret", request.clientSecret);  // RFC 6749 §2.3.1
+  std::vector<std::pair<std::string, std::string>> fields{
+      {"grant_type", std::string(grantType(request.grant))}, {"client_id", request.clientId}};
+  if (!request.clientSecret.empty())
+    fields.emplace_back("client_secret", request.clientSecret);             // RFC 6749 §2.3.1
   if (!request.scope.empty()) fields.emplace_back("scope", request.scope);  // §3.3
   if (request.grant == Grant::RefreshToken) fields.emplace_back("refresh_token", request.refreshToken);  // §6
   return formBody(fields);

@@ -26,7 +26,7 @@ namespace postern::oauth {
 
 struct EndpointUrl {
   bool https = true;
-  std::string host;          // without brackets for IPv6 literals
+  std::string host;  // without brackets for IPv6 literals
   std::uint16_t port = 443;
   std::string pathAndQuery;  // "/tenant/oauth2/v2.0/token"
 };
@@ -47,7 +47,8 @@ class TokenEndpointClient {
  public:
   static constexpr std::size_t kDefaultMaxAnswerBytes = 64 * 1024;
 
-  explicit TokenEndpointClient(std::size_t maxAnswerBytes = kDefaultMaxAnswerBytes) : maxAnswerBytes_(maxAnswerBytes) {}
+  explicit TokenEndpointClient(std::size_t maxAnswerBytes = kDefaultMaxAnswerBytes)
+      : maxAnswerBytes_(maxAnswerBytes) {}
   virtual ~TokenEndpointClient();
 
   // Sends request and returns the token; throws OAuthError (nothing else). clock stamps expiresAt.

@@ -91,11 +91,13 @@ std::optional<std::chrono::seconds> lifetime(const Poco::JSON::Object& object) {
 }
 
 Token parseSuccess(const EndpointAnswer& answer, const std::string& where,
-                   std::chrono::system_clock::time_point requestedAt, const std::vector<std::string_view>& secrets) {
+                   std::chrono::system_clock::time_point requestedAt,
+                   const std::vector<std::string_view>& secrets) {
   const auto object = parseObject(answer.body);
   if (!object) throw OAuthError::temporary(where + ": malformed answer (not a JSON object)");
   const auto accessToken = stringMember(**object, "access_token");
-  if (!accessToken || accessToken->empty()) throw OAuthError::temporary(where + ": malformed answer (no access_token)");
+  if (!accessToken || accessToken->empty())
+    throw OAuthError::temporary(where + ": malformed answer (no access_token)");
   if (!isBearerToken(*accessToken))
     throw OAuthError::temporary(where + ": malformed answer (access_token is not an RFC 6750 bearer token)");
   std::vector<std::string_view> allSecrets = secrets;
@@ -103,9 +105,11 @@ Token parseSuccess(const EndpointAnswer& answer, const std::string& where,
   const auto tokenType = stringMember(**object, "token_type");
   if (!tokenType) throw OAuthError::temporary(where + ": malformed answer (no token_type)");
   if (!core::iequalsAscii(*tokenType, "Bearer"))  // RFC 6749 §7.1: case-insensitive
-    throw OAuthError::temporary(where + ": token_type '" + safeText(*tokenType, allSecrets, 32) + "' is not Bearer");
+    throw OAuthError::temporary(where + ": token_type '" + safeText(*tokenType, allSecrets, 32) +
+                                "' is not Bearer");
   const auto seconds = lifetime(**object);
-  if (!seconds) throw OAuthError::temporary(where + ": malformed answer (expires_in is not a number of seconds)");
+  if (!seconds)
+    throw OAuthError::temporary(where + ": malformed answer (expires_in is not a number of seconds)");
   Token token;
   token.accessToken = *accessToken;
   token.expiresAt = requestedAt + *seconds;
@@ -123,15 +127,17 @@ bool errorNeedsAdmin(std::string_view code) {
   // RFC 6749 §5.2, plus OpenID Connect Core §3.1.2.6 codes that Microsoft returns when a user must sign in
   // or consent again.
   static constexpr std::array<std::string_view, 9> kNeedsAdmin{
-      "invalid_request", "invalid_client",       "invalid_grant",   "unauthorized_client", "unsupported_grant_type",
-      "invalid_scope",   "interaction_required", "consent_required", "login_required"};
+      "invalid_request",      "invalid_client",         "invalid_grant",
+      "unauthorized_client",  "unsupported_grant_type", "invalid_scope",
+      "interaction_required", "consent_required",       "login_required"};
   for (const std::string_view c : kNeedsAdmin)
     if (code == c) return true;
   return false;
 }
 
 Token parseTokenAnswer(const EndpointAnswer& answer, std::string_view host,
-                       std::chrono::system_clock::time_point requestedAt, const std::vector<std::string_view>& secrets) {
+                       std::chrono::system_clock::time_point requestedAt,
+                       const std::vector<std::string_view>& secrets) {
   const std::string where = "token endpoint " + safeText(host, {}, 255);
   if (answer.status == 200) return parseSuccess(answer, where, requestedAt, secrets);
 
@@ -147,7 +153,8 @@ Token parseTokenAnswer(const EndpointAnswer& answer, std::string_view host,
   }
   const std::string code = safeText(*error, secrets, kCodeLength);
   text += " " + code;
-  if (const auto description = stringMember(**object, "error_description"); description && !description->empty())
+  if (const auto description = stringMember(**object, "error_description");
+      description && !description->empty())
     text += ": " + safeText(*description, secrets);
   const bool needsAdmin = !later && answer.status >= 400 && answer.status < 500 && errorNeedsAdmin(code);
   throw needsAdmin ? OAuthError::permanent(text, code) : OAuthError::temporary(text, code);

@@ -25,7 +25,8 @@ struct EndpointAnswer {
 // endpoint in messages; requestedAt + expires_in (default 3600 s when absent) gives Token::expiresAt;
 // secrets are redacted from any text quoted from the answer.
 Token parseTokenAnswer(const EndpointAnswer& answer, std::string_view host,
-                       std::chrono::system_clock::time_point requestedAt, const std::vector<std::string_view>& secrets);
+                       std::chrono::system_clock::time_point requestedAt,
+                       const std::vector<std::string_view>& secrets);
 
 // RFC 6749 §5.2 error codes that need the administrator (permanent); every other code is temporary.
 bool errorNeedsAdmin(std::string_view code);

@@ -14,14 +14,15 @@ using TimePoint = std::chrono::system_clock::time_point;
 // remains it is reused; the margin never exceeds half the lifetime, so short-lived tokens are reused too.
 TimePoint refreshTime(TimePoint requestedAt, TimePoint expiresAt) {
   const auto lifetime = std::max(expiresAt - requestedAt, TimePoint::duration::zero());
-  const auto margin = std::min<TimePoint::duration>(std::max<TimePoint::duration>(TokenSource::kMinimumMargin, lifetime / 10),
-                                                     lifetime / 2);
+  const auto margin = std::min<TimePoint::duration>(
+      std::max<TimePoint::duration>(TokenSource::kMinimumMargin, lifetime / 10), lifetime / 2);
   return expiresAt - margin;
 }
 
 }  // namespace
 
-TokenSource::TokenSource(TokenRequest request, std::shared_ptr<TokenEndpointClient> client, const core::Clock& clock,
+TokenSource::TokenSource(TokenRequest request, std::shared_ptr<TokenEndpointClient> client,
+                         const core::Clock& clock,
                          std::function<void(const std::string&)> onRefreshTokenRotated)
     : client_(std::move(client)),
       clock_(clock),
@@ -70,7 +71,8 @@ std::string TokenSource::accessToken() {
   throw *failure;
 }
 
-std::string TokenSource::finishSuccess(Token token, TimePoint requestedAt, std::unique_lock<std::mutex>& lock) {
+std::string TokenSource::finishSuccess(Token token, TimePoint requestedAt,
+                                       std::unique_lock<std::mutex>& lock) {
   const bool rotated = !token.refreshToken.empty() && token.refreshToken != request_.refreshToken;
   if (rotated) request_.refreshToken = token.refreshToken;
   refreshAt_ = refreshTime(requestedAt, token.expiresAt);
@@ -97,7 +99,8 @@ std::string TokenSource::finishSuccess(Token token, TimePoint requestedAt, std::
   return accessToken;
 }
 
-std::optional<std::string> TokenSource::finishFailure(const OAuthError& error, std::unique_lock<std::mutex>& lock) {
+std::optional<std::string> TokenSource::finishFailure(const OAuthError& error,
+                                                      std::unique_lock<std::mutex>& lock) {
   const TimePoint now = clock_.now();
   if (!lastError_) failingSince_ = now;
   backoff_ = backoff_ == std::chrono::seconds(0) ? kFirstBackoff : std::min(backoff_ * 2, kMaximumBackoff);

@@ -72,7 +72,9 @@ struct HttpsEndpoint {
   }
 };
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
 
 }  // namespace
 
@@ -125,7 +127,8 @@ BOOST_AUTO_TEST_CASE(expires_in_defaults_to_an_hour) {
 }
 
 BOOST_AUTO_TEST_CASE(returns_the_rotated_refresh_token) {
-  answer(200, tokenJson(kAccessToken, R"(,"expires_in":"4000","refresh_token":")" + kRotatedRefreshToken + "\""));
+  answer(200,
+         tokenJson(kAccessToken, R"(,"expires_in":"4000","refresh_token":")" + kRotatedRefreshToken + "\""));
   const Token token = client.request(refreshGrant(), clock);
   BOOST_TEST(token.refreshToken == kRotatedRefreshToken);
   BOOST_CHECK(token.expiresAt == clock.now() + 4000s);
@@ -149,16 +152,21 @@ BOOST_AUTO_TEST_CASE(token_type_must_be_bearer) {
 }
 
 BOOST_AUTO_TEST_CASE(invalid_grant_is_permanent_and_quotes_the_description) {
-  answer(400, R"({"error":"invalid_grant","error_description":"AADSTS70000: The provided grant is invalid or malformed."})");
+  answer(
+      400,
+      R"({"error":"invalid_grant","error_description":"AADSTS70000: The provided grant is invalid or malformed."})");
   const OAuthError e = failure(refreshGrant());
   BOOST_TEST(!e.temporary());
   BOOST_TEST(e.code() == "invalid_grant");
   BOOST_TEST(std::string(e.what()) ==
-             "token endpoint 127.0.0.1 answered 400 invalid_grant: AADSTS70000: The provided grant is invalid or malformed.");
+             "token endpoint 127.0.0.1 answered 400 invalid_grant: AADSTS70000: The provided grant is "
+             "invalid or malformed.");
 }
 
 BOOST_AUTO_TEST_CASE(invalid_client_is_permanent) {
-  answer(401, R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})");
+  answer(
+      401,
+      R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided."})");
   const OAuthError e = failure(clientCredentials());
   BOOST_TEST(!e.temporary());
   BOOST_TEST(contains(e.what(), "401 invalid_client: AADSTS7000215"));

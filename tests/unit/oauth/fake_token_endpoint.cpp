@@ -14,7 +14,8 @@ namespace postern::test {
 class FakeTokenEndpoint::Handler final : public Poco::Net::HTTPRequestHandler {
  public:
   explicit Handler(FakeTokenEndpoint& owner) : owner_(owner) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
     RecordedRequest recorded;
     recorded.method = request.getMethod();
     recorded.uri = request.getURI();
@@ -55,7 +56,8 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 FakeTokenEndpoint::FakeTokenEndpoint(Poco::Net::Context::Ptr tls) : tls_(!tls.isNull()) {
   default_.body = R"({"token_type":"Bearer","expires_in":3600,"access_token":"default-access-token"})";
   const Poco::Net::SocketAddress address("127.0.0.1", 0);
-  Poco::Net::ServerSocket socket = tls_ ? Poco::Net::SecureServerSocket(address, 64, tls) : Poco::Net::ServerSocket(address);
+  Poco::Net::ServerSocket socket =
+      tls_ ? Poco::Net::SecureServerSocket(address, 64, tls) : Poco::Net::ServerSocket(address);
   port_ = socket.address().port();
   Poco::Net::HTTPServerParams::Ptr params = new Poco::Net::HTTPServerParams;
   params->setKeepAlive(false);

@@ -29,8 +29,8 @@ struct ScriptedAnswer {
   int status = 200;
   std::string body;
   std::string contentType = "application/json";
-  std::string location;     // for redirects
-  bool chunked = false;     // no Content-Length (Transfer-Encoding: chunked)
+  std::string location;  // for redirects
+  bool chunked = false;  // no Content-Length (Transfer-Encoding: chunked)
 };
 
 class FakeTokenEndpoint {

@@ -12,7 +12,8 @@ BOOST_AUTO_TEST_CASE(microsoft365_app_only_uses_the_default_scope) {
   const auto p = preset("microsoft365", "contoso.onmicrosoft.com", Grant::ClientCredentials);
   BOOST_TEST_REQUIRE(p.has_value());
   BOOST_TEST(p->name == "microsoft365");
-  BOOST_TEST(p->tokenEndpoint == "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
+  BOOST_TEST(p->tokenEndpoint ==
+             "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
   BOOST_TEST(p->scope == "https://outlook.office365.com/.default");
   BOOST_CHECK(p->grant == Grant::ClientCredentials);
   BOOST_TEST(p->smarthost == "smtp.office365.com:587");
@@ -22,7 +23,8 @@ BOOST_AUTO_TEST_CASE(microsoft365_app_only_uses_the_default_scope) {
 BOOST_AUTO_TEST_CASE(microsoft365_delegated_asks_for_smtp_send_and_offline_access) {
   const auto p = preset("Microsoft365", "9188040d-6c67-4c5b-b112-36a304b66dad", Grant::RefreshToken);
   BOOST_TEST_REQUIRE(p.has_value());
-  BOOST_TEST(p->tokenEndpoint == "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/oauth2/v2.0/token");
+  BOOST_TEST(p->tokenEndpoint ==
+             "https://login.microsoftonline.com/9188040d-6c67-4c5b-b112-36a304b66dad/oauth2/v2.0/token");
   BOOST_TEST(p->scope == "https://outlook.office.com/SMTP.Send offline_access");
   BOOST_CHECK(p->grant == Grant::RefreshToken);
 }

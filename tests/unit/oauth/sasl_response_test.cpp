@@ -17,7 +17,8 @@ BOOST_AUTO_TEST_CASE(xoauth2_has_the_exact_bytes) {
 
 BOOST_AUTO_TEST_CASE(oauthbearer_follows_rfc7628_section_3_1) {
   // RFC 7628 §4.1's example, with the authzid it carries.
-  BOOST_TEST(oauthBearerResponse("user@example.com", "server.example.com", 143, "vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg==") ==
+  BOOST_TEST(oauthBearerResponse("user@example.com", "server.example.com", 143,
+                                 "vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg==") ==
              "n,a=user@example.com,\x01host=server.example.com\x01port=143\x01"
              "auth=Bearer vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg==\x01\x01"s);
 }
@@ -29,8 +30,9 @@ BOOST_AUTO_TEST_CASE(oauthbearer_escapes_comma_and_equals_in_the_user) {
 }
 
 BOOST_AUTO_TEST_CASE(oauthbearer_without_a_user_omits_the_authzid) {
-  BOOST_TEST(oauthBearerResponse("", "h", 25, "t") == "n,,\x01host=h\x01port=25\x01"
-                                                      "auth=Bearer t\x01\x01"s);
+  BOOST_TEST(oauthBearerResponse("", "h", 25, "t") ==
+             "n,,\x01host=h\x01port=25\x01"
+             "auth=Bearer t\x01\x01"s);
 }
 
 BOOST_AUTO_TEST_CASE(control_characters_cannot_inject_fields) {

@@ -20,8 +20,8 @@ inline const std::string kAccessToken = "eyJ0eXAiOiJKV1Qi.access-token_value.42"
 inline const std::string kSecondAccessToken = "eyJ0eXAiOiJKV1Qi.second-token_value.43";
 
 inline void requireNoSecret(std::string_view text) {
-  for (const std::string& secret : {kClientSecret, kRefreshToken, kRotatedRefreshToken, kAccessToken, kSecondAccessToken,
-                                    std::string("default-access-token")}) {
+  for (const std::string& secret : {kClientSecret, kRefreshToken, kRotatedRefreshToken, kAccessToken,
+                                    kSecondAccessToken, std::string("default-access-token")}) {
     BOOST_TEST_INFO("error text: " << text);
     BOOST_CHECK(text.find(secret) == std::string_view::npos);
   }

@@ -50,7 +50,8 @@ BOOST_AUTO_TEST_CASE(keeps_unreserved_characters_and_encodes_the_rest) {
 }
 
 BOOST_AUTO_TEST_CASE(joins_fields_in_order) {
-  BOOST_TEST(formBody({{"grant_type", "client_credentials"}, {"scope", "a b"}}) == "grant_type=client_credentials&scope=a+b");
+  BOOST_TEST(formBody({{"grant_type", "client_credentials"}, {"scope", "a b"}}) ==
+             "grant_type=client_credentials&scope=a+b");
 }
 
 BOOST_AUTO_TEST_SUITE_END()
@@ -58,7 +59,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(safe_text)
 
 BOOST_AUTO_TEST_CASE(redacts_secrets_also_form_encoded) {
-  const std::string text = "bad secret " + kClientSecret + " and " + formEncode(kClientSecret) + " and " + kRefreshToken;
+  const std::string text =
+      "bad secret " + kClientSecret + " and " + formEncode(kClientSecret) + " and " + kRefreshToken;
   const std::string safe = safeText(text, kSecrets, 1000);
   requireNoSecret(safe);
   BOOST_TEST(safe == "bad secret [redacted] and [redacted] and [redacted]");
@@ -123,7 +125,8 @@ BOOST_AUTO_TEST_CASE(other_token_types_are_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(returns_a_rotated_refresh_token) {
-  BOOST_TEST(parse(200, success(R"(,"refresh_token":")" + kRotatedRefreshToken + "\"")).refreshToken == kRotatedRefreshToken);
+  BOOST_TEST(parse(200, success(R"(,"refresh_token":")" + kRotatedRefreshToken + "\"")).refreshToken ==
+             kRotatedRefreshToken);
 }
 
 BOOST_AUTO_TEST_CASE(malformed_answers_are_temporary) {
@@ -151,17 +154,19 @@ BOOST_AUTO_TEST_CASE(malformed_answers_are_temporary) {
 
 BOOST_AUTO_TEST_CASE(invalid_grant_is_permanent_with_its_description) {
   const OAuthError e = parseError(
-      400, R"({"error":"invalid_grant","error_description":"AADSTS70000: The request was denied.\r\nTrace ID: 1","error_codes":[70000]})",
+      400,
+      R"({"error":"invalid_grant","error_description":"AADSTS70000: The request was denied.\r\nTrace ID: 1","error_codes":[70000]})",
       "Bad Request");
   BOOST_TEST(!e.temporary());
   BOOST_TEST(e.code() == "invalid_grant");
   BOOST_TEST(std::string(e.what()) ==
-             "token endpoint login.example answered 400 invalid_grant: AADSTS70000: The request was denied.Trace ID: 1");
+             "token endpoint login.example answered 400 invalid_grant: AADSTS70000: The request was "
+             "denied.Trace ID: 1");
 }
 
 BOOST_AUTO_TEST_CASE(errors_that_need_the_administrator_are_permanent) {
-  for (const std::string code : {"invalid_client", "unauthorized_client", "invalid_scope", "unsupported_grant_type",
-                                 "invalid_request", "interaction_required"}) {
+  for (const std::string code : {"invalid_client", "unauthorized_client", "invalid_scope",
+                                 "unsupported_grant_type", "invalid_request", "interaction_required"}) {
     BOOST_TEST_CONTEXT(code) {
       const OAuthError e = parseError(code == "invalid_client" ? 401 : 400, R"({"error":")" + code + "\"}");
       BOOST_TEST(!e.temporary());
@@ -194,8 +199,10 @@ BOOST_AUTO_TEST_CASE(redirects_are_not_followed) {
 }
 
 BOOST_AUTO_TEST_CASE(descriptions_are_cleaned_truncated_and_never_echo_secrets) {
-  const std::string description = "secret " + kClientSecret + " token " + kRefreshToken + "\\u001b[2J" + std::string(1000, 'y');
-  const OAuthError e = parseError(401, R"({"error":"invalid_client","error_description":")" + description + "\"}");
+  const std::string description =
+      "secret " + kClientSecret + " token " + kRefreshToken + "\\u001b[2J" + std::string(1000, 'y');
+  const OAuthError e =
+      parseError(401, R"({"error":"invalid_client","error_description":")" + description + "\"}");
   const std::string text = e.what();
   BOOST_TEST(text.find("secret [redacted] token [redacted][2J") != std::string::npos);
   BOOST_TEST(text.find('\x1b') == std::string::npos);

@@ -82,9 +82,10 @@ struct SourceFixture {
   }
 };
 
-const OAuthError kUnavailable = OAuthError::temporary("token endpoint login.example answered 503 Service Unavailable");
-const OAuthError kInvalidGrant =
-    OAuthError::permanent("token endpoint login.example answered 400 invalid_grant: AADSTS70000", "invalid_grant");
+const OAuthError kUnavailable =
+    OAuthError::temporary("token endpoint login.example answered 503 Service Unavailable");
+const OAuthError kInvalidGrant = OAuthError::permanent(
+    "token endpoint login.example answered 400 invalid_grant: AADSTS70000", "invalid_grant");
 
 }  // namespace
 
@@ -242,7 +243,8 @@ BOOST_AUTO_TEST_CASE(a_failed_early_refresh_keeps_using_the_old_token_while_it_l
   client->error(kUnavailable);
   BOOST_TEST(source.accessToken() == kAccessToken);
   BOOST_TEST(client->calls() == 2u);
-  BOOST_TEST(static_cast<int>(source.status().state) == static_cast<int>(TokenSource::Status::State::Failing));
+  BOOST_TEST(static_cast<int>(source.status().state) ==
+             static_cast<int>(TokenSource::Status::State::Failing));
   clock.advance(29s);
   BOOST_TEST(source.accessToken() == kAccessToken);  // still in back-off, old token still good
   BOOST_TEST(client->calls() == 2u);
@@ -321,8 +323,9 @@ BOOST_AUTO_TEST_CASE(the_rotation_callback_runs_outside_the_lock) {
 
 BOOST_AUTO_TEST_CASE(a_throwing_rotation_callback_does_not_lose_the_token) {
   client->token(kAccessToken, 3600s, kRotatedRefreshToken);
-  TokenSource throwing(refreshRequest(), client, clock,
-                       [](const std::string& t) { throw std::runtime_error("disk full while storing " + t); });
+  TokenSource throwing(refreshRequest(), client, clock, [](const std::string& t) {
+    throw std::runtime_error("disk full while storing " + t);
+  });
   BOOST_TEST(throwing.accessToken() == kAccessToken);
 }
 
