@@ -66,11 +66,21 @@ BOOST_AUTO_TEST_CASE(redacts_secrets_also_form_encoded) {
   BOOST_TEST(safe == "bad secret [redacted] and [redacted] and [redacted]");
 }
 
-BOOST_AUTO_TEST_CASE(drops_control_characters_even_inside_a_secret) {
+BOOST_AUTO_TEST_CASE(turns_control_characters_into_spaces_even_inside_a_secret) {
   const std::string split = kRefreshToken.substr(0, 5) + "\r\n" + kRefreshToken.substr(5);
   const std::string safe = safeText("line\r\nbreak\x1b[31m " + split, kSecrets);
   requireNoSecret(safe);
-  BOOST_TEST(safe == "linebreak[31m [redacted]");
+  BOOST_TEST(safe == "line break [31m [redacted]");
+}
+
+BOOST_AUTO_TEST_CASE(drops_trailing_line_ends_and_non_ascii_bytes) {
+  BOOST_TEST(safeText("caf\xC3\xA9 closed\r\n", {}) == "caf closed");
+}
+
+BOOST_AUTO_TEST_CASE(overlapping_secrets_split_by_a_line_end_are_redacted_once) {
+  const std::string split = kRefreshToken.substr(0, 5) + "\n" + kRefreshToken.substr(5);
+  BOOST_TEST(safeText("xx" + split + "yy", {kRefreshToken, std::string_view(kRefreshToken).substr(3, 10)}) ==
+             "xx[redacted]yy");
 }
 
 BOOST_AUTO_TEST_CASE(truncates_long_text) {
@@ -161,7 +171,7 @@ BOOST_AUTO_TEST_CASE(invalid_grant_is_permanent_with_its_description) {
   BOOST_TEST(e.code() == "invalid_grant");
   BOOST_TEST(std::string(e.what()) ==
              "token endpoint login.example answered 400 invalid_grant: AADSTS70000: The request was "
-             "denied.Trace ID: 1");
+             "denied. Trace ID: 1");
 }
 
 BOOST_AUTO_TEST_CASE(errors_that_need_the_administrator_are_permanent) {
@@ -204,7 +214,7 @@ BOOST_AUTO_TEST_CASE(descriptions_are_cleaned_truncated_and_never_echo_secrets) 
   const OAuthError e =
       parseError(401, R"({"error":"invalid_client","error_description":")" + description + "\"}");
   const std::string text = e.what();
-  BOOST_TEST(text.find("secret [redacted] token [redacted][2J") != std::string::npos);
+  BOOST_TEST(text.find("secret [redacted] token [redacted] [2J") != std::string::npos);
   BOOST_TEST(text.find('\x1b') == std::string::npos);
   BOOST_TEST(text.size() < 400u);
   BOOST_TEST(text.substr(text.size() - 3) == "...");
