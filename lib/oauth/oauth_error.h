@@ -11,8 +11,9 @@
 // OAuthError into a temporary delivery failure.
 //
 // what() is safe to log: the endpoint's host (never the URL's path or query), the HTTP status, and the
-// RFC 6749 §5.2 error and error_description, with control characters removed, truncated, and any secret
-// of the request (client secret, refresh token, also form-encoded) replaced by "[redacted]".
+// RFC 6749 §5.2 error and error_description, with control characters turned into spaces, truncated, and
+// any secret of the request (client secret, refresh token, also form-encoded; the access token of a 200
+// answer) replaced by "[redacted]". The access token itself is never part of an error.
 // Thread-safety: a plain value type.
 #pragma once
 
@@ -47,8 +48,9 @@ class OAuthError : public core::Error {
 };
 
 // Text from a peer or a library made safe for what(): every secret (and its form-encoded spelling) replaced
-// by "[redacted]", control characters and non-ASCII bytes dropped, at most maxLength characters (then
-// "..."). Secrets shorter than 4 characters are not searched for (they would redact ordinary words).
+// by "[redacted]" — also when control characters interrupt it —, each run of control characters turned
+// into one space, other bytes outside printable ASCII dropped, at most maxLength characters (then "...").
+// Secrets shorter than 4 characters are not searched for (they would redact ordinary words).
 std::string safeText(std::string_view text, const std::vector<std::string_view>& secrets,
                      std::size_t maxLength = 300);
 

@@ -2,7 +2,8 @@
 //
 // Must not know: HTTP, configuration files. Thread-safety: pure functions.
 //
-// Sources and assumptions (checked against the providers' documentation as of 2024/2025):
+// Sources and assumptions (from the providers' documentation; this build machine has no internet, so
+// re-check the URLs below when a provider changes its platform):
 // - "microsoft365": Microsoft identity platform v2.0 token endpoint
 //   https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token ("Authenticate an IMAP, POP or SMTP
 //   connection using OAuth", learn.microsoft.com/exchange/client-developer/legacy-protocols/
