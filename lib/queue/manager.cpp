@@ -203,6 +203,7 @@ QueueCounts Manager::counts() const {
 
 std::size_t Manager::runDue() {
   std::size_t handled = 0;
+  if (!transport_.available()) return 0;
   for (;;) {
     std::string id;
     {
@@ -226,6 +227,13 @@ std::size_t Manager::runDue() {
 void Manager::workerLoop() {
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    lock.unlock();
+    const bool available = transport_.available();
+    lock.lock();
+    if (!available) {
+      wake_.wait_for(lock, options_.maxSleep);
+      continue;
+    }
     const TimePoint now = clock_.now();
     std::string id = takeDue(now);
     if (id.empty()) {
@@ -313,7 +321,8 @@ std::optional<Manager::TimePoint> Manager::process(const std::string& id) {
 
   std::vector<DeliveryLogEntry> entries;
   if (message.pendingCount() > 0) {
-    if (now >= message.envelope.arrival + options_.maxLifetime)
+    // Expiry needs an attempt first: mail held while no smarthost was configured gets its chance.
+    if (message.progress.attempts > 0 && now >= message.envelope.arrival + options_.maxLifetime)
       expire(message, now, entries);
     else
       attempt(message, now, entries);

@@ -51,6 +51,9 @@ class Transport {
   virtual ~Transport() = default;
   // recipients: indexes into message.envelope.recipients (the pending ones), at least one.
   virtual AttemptResult deliver(const QueuedMessage& message, const std::vector<std::size_t>& recipients) = 0;
+  // False while there is nowhere to deliver at all (no smarthost configured): the queue is then held —
+  // no attempts, no expiry, no bounces — until it turns true. Called without the manager's lock held.
+  virtual bool available() { return true; }
 };
 
 struct DeliveryLogEntry {

@@ -333,3 +333,25 @@ BOOST_AUTO_TEST_CASE(workers_deliver_everything_exactly_once) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(manager_hold, ManagerFixture)
+
+BOOST_AUTO_TEST_CASE(an_unavailable_transport_holds_the_queue_without_expiring_it) {
+  struct Held : ScriptedTransport {
+    bool open = false;
+    bool available() override { return open; }
+  } held;
+  const std::string id = submit();
+  Manager m(spool, held, log, options, clock);
+  m.loadSchedule();
+  clock.advance(3h);  // past the lifetime
+  BOOST_TEST(m.runDue() == 0u);
+  BOOST_TEST(held.calls.empty());
+  BOOST_TEST(spool.load(id)->progress.attempts == 0u);
+  held.open = true;
+  BOOST_TEST(m.runDue() == 1u);  // attempted (and delivered) before anything expires
+  BOOST_TEST(held.calls.size() == 1u);
+  BOOST_TEST(spool.list().empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
