@@ -21,6 +21,8 @@ int runServer(const config::Config& config);
 // `postern user ...` and `postern address ...`: args start after the subcommand word.
 int runUserCommand(const config::Config& config, const std::vector<std::string>& args);
 int runAddressCommand(const config::Config& config, const std::vector<std::string>& args);
+// `postern route ...` (app/cli_routes.cpp).
+int runRouteCommand(const config::Config& config, const std::vector<std::string>& args);
 // `postern queue ...` (app/cli_queue.cpp).
 int runQueueCommand(const config::Config& config, const std::vector<std::string>& args);
 // `postern dkim ...` (app/cli_dkim.cpp).

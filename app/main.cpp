@@ -32,6 +32,11 @@ Commands:
                                  domain (@example.org).
   address remove LOGIN PATTERN
   address list [LOGIN]           List sender addresses (of one user, or of everybody).
+  route list | show NAME         Relay routes: which smarthosts each sender's mail goes through.
+  route add NAME --smarthost HOST:PORT[,...] [--sender PATTERN]... [--tls MODE] [--auth MODE] ...
+  route set NAME [OPTIONS]       Change a route (postern route --help lists the options; secrets
+                                 are read from standard input). Changes apply without a restart.
+  route remove NAME | route test SENDER
   queue list                     List queued messages with each recipient's state and last reply.
   queue show ID                  One message in full: envelope, delivery state, headers.
   queue retry [ID]               Attempt delivery now (of one message, or of all).
@@ -128,6 +133,7 @@ int main(int argc, char** argv) {
   if (command == "address") return app::runAddressCommand(cfg, commandArgs);
   if (command == "dkim") return app::runDkimCommand(cfg, commandArgs);
   if (command == "queue") return app::runQueueCommand(cfg, commandArgs);
+  if (command == "route") return app::runRouteCommand(cfg, commandArgs);
   std::cerr << "postern: unknown command '" << command << "' (see postern --help)\n";
   return app::kExitUsage;
 }

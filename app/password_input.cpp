@@ -50,4 +50,13 @@ std::optional<std::string> readNewPassword() {
   return first;
 }
 
+std::optional<std::string> readSecret(const std::string& prompt) {
+  auto line = readLine(true, (prompt + ": ").c_str());
+  if (!line || line->empty()) {
+    std::cerr << "postern: no " << prompt << " given (one line on standard input)\n";
+    return std::nullopt;
+  }
+  return line;
+}
+
 }  // namespace postern::app

@@ -11,4 +11,8 @@ namespace postern::app {
 // nullopt after printing why (mismatch, end of input).
 std::optional<std::string> readNewPassword();
 
+// One secret (a smarthost password, an OAuth client secret or refresh token): asked once without echo on a
+// terminal, else one line of standard input. nullopt after printing why (empty, end of input).
+std::optional<std::string> readSecret(const std::string& prompt);
+
 }  // namespace postern::app

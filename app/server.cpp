@@ -29,7 +29,9 @@
 #include "net/smtp_server.h"
 #include "queue/manager.h"
 #include "queue/spool.h"
-#include "relay/relay.h"
+#include "app/routes.h"
+#include "routing/route_admin.h"
+#include "store/route_repository.h"
 #include "store/database.h"
 #include "store/delivery_log_repository.h"
 #include "store/dkim_key_repository.h"
@@ -148,16 +150,22 @@ int runServer(const config::Config& cfg) {
     auth::SenderPolicy senderPolicy(users);
     SenderDirectory senders(senderPolicy);
 
-    // Delivery: the relay's pool of smarthost connections, fed by the queue manager's workers. Started
-    // before the listeners so mail recovered from the spool leaves at once; stopped after them.
-    // Without a smarthost the queue is held: no attempts, no expiry, no bounces (they could not leave
-    // either); configuring one and restarting releases it.
-    if (cfg.relay.smarthosts.empty())
-      log.warning("relay.smarthost is empty: accepted mail is held in the queue until a smarthost is configured");
+    // Delivery: the queue manager's workers hand messages to the route of their sender (the route table
+    // and relay.*), each route with its own pool of smarthost connections. Route changes apply without a
+    // restart. With no route at all the queue is held: no attempts, no expiry, no bounces.
     if (cfg.relay.tls == config::Config::RelayTls::None && !cfg.relay.smarthosts.empty())
-      log.warning("relay.tls = none: mail leaves for the smarthost unencrypted");
-    relay::Relay relay(relayOptions(cfg, hostname));
-    RelayTransport transport(relay);
+      log.warning("relay.tls = none: mail leaves for relay.smarthost unencrypted");
+    store::RouteRepository routeRepository(database, clock);
+    routing::RouteAdmin routeAdmin(routeRepository, [&cfg] { return openVault(cfg, false); });
+    DeliveryRoutes transport(cfg, hostname, routeAdmin, routeRepository, clock);
+    if (const auto names = transport.routeNames(); names.empty()) {
+      log.warning("no smarthost: relay.smarthost is empty and there are no routes (postern route add); accepted "
+                  "mail is held in the queue until one is configured");
+    } else {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      log.information("relay routes: " + list);
+    }
     store::DeliveryLogRepository deliveryLogRepository(database);
     StoredDeliveryLog deliveryLog(deliveryLogRepository);
     queue::Manager manager(spool, transport, deliveryLog, managerOptions(cfg, hostname), clock);
@@ -201,7 +209,7 @@ int runServer(const config::Config& cfg) {
     net::SmtpServer server(listeners(cfg), serverOptions, std::move(environment), tlsContext);
     server.start();
     dropPrivileges(cfg);
-    if (!cfg.relay.smarthosts.empty()) manager.start();
+    manager.start();
     if (!cfg.runAsUser.empty()) log.information("running as user " + cfg.runAsUser);
     log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
 
@@ -213,7 +221,7 @@ int runServer(const config::Config& cfg) {
     server.stop();
     // Attempts in progress finish (their outcome is recorded); the rest stays queued for the next start.
     const bool idle = manager.stop(std::chrono::duration_cast<std::chrono::milliseconds>(cfg.smtp.shutdownGrace));
-    relay.stop();
+    transport.stop();
     if (!idle) {
       log.warning("delivery attempts still in progress after " + std::to_string(cfg.smtp.shutdownGrace.count()) +
                   " s: leaving them; they are attempted again after the next start");

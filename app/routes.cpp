@@ -1,0 +1,239 @@
+#include "app/routes.h"
+
+#include <algorithm>
+
+#include "oauth/token_endpoint_client.h"
+
+namespace postern::app {
+namespace {
+
+constexpr auto kCheckInterval = std::chrono::seconds(1);
+
+relay::AuthOptions passwordAuth(const std::string& username, const std::string& password) {
+  relay::AuthOptions auth;
+  auth.mechanism = relay::AuthMechanism::Password;
+  auth.username = username;
+  auth.password = password;
+  return auth;
+}
+
+relay::TlsMode tlsMode(std::string_view mode) {
+  if (mode == "tls") return relay::TlsMode::Implicit;
+  if (mode == "none") return relay::TlsMode::None;
+  return relay::TlsMode::StartTls;
+}
+
+// The per-route settings over the global ones (timeouts, HELO name).
+relay::RelayOptions baseOptions(const config::Config& cfg, const std::string& hostname) {
+  relay::RelayOptions o;
+  o.heloName = hostname;
+  o.connectTimeout = cfg.relay.connectTimeout;
+  o.commandTimeout = cfg.relay.commandTimeout;
+  o.dataTimeout = cfg.relay.dataTimeout;
+  o.idleTimeout = cfg.relay.idleTimeout;
+  return o;
+}
+
+bool hasDefaultRoute(const std::vector<std::string>& senders) {
+  return std::find(senders.begin(), senders.end(), "*") != senders.end();
+}
+
+relay::OutboundMessage outbound(const queue::QueuedMessage& message, const std::vector<std::size_t>& recipients) {
+  relay::OutboundMessage out;
+  out.sender = message.envelope.sender.str();
+  for (const auto i : recipients) out.recipients.push_back(message.envelope.recipients.at(i).address.str());
+  out.smtputf8 = message.envelope.smtputf8;
+  out.eightBitMime = message.envelope.eightBitMime;
+  out.prefix = message.prependedHeaders;
+  out.bodyPath = message.bodyPath;
+  out.bodySize = message.bodySize;
+  return out;
+}
+
+queue::AttemptResult attemptResult(const relay::DeliveryReport& report) {
+  queue::AttemptResult result;
+  result.remote = report.smarthost;
+  for (const auto& r : report.recipients) {
+    const auto outcome = r.outcome == relay::Outcome::Delivered ? queue::AttemptOutcome::Delivered
+                         : r.outcome == relay::Outcome::Failed  ? queue::AttemptOutcome::Failed
+                                                                : queue::AttemptOutcome::Deferred;
+    result.recipients.push_back(queue::RecipientAttempt{outcome, r.reply});
+  }
+  return result;
+}
+
+}  // namespace
+
+relay::RelayOptions configRelayOptions(const config::Config& cfg, const std::string& hostname) {
+  relay::RelayOptions o = baseOptions(cfg, hostname);
+  for (const auto& host : cfg.relay.smarthosts) o.smarthosts.push_back(relay::Endpoint{host.host, host.port});
+  switch (cfg.relay.tls) {
+    case config::Config::RelayTls::StartTls: o.tls = relay::TlsMode::StartTls; break;
+    case config::Config::RelayTls::Implicit: o.tls = relay::TlsMode::Implicit; break;
+    case config::Config::RelayTls::None: o.tls = relay::TlsMode::None; break;
+  }
+  o.caFile = cfg.relay.caFile;
+  if (!cfg.relay.username.empty()) o.auth = passwordAuth(cfg.relay.username, cfg.relay.password);
+  o.maxConnections = cfg.relay.maxConnections;
+  return o;
+}
+
+DeliveryRoutes::DeliveryRoutes(const config::Config& cfg, std::string hostname, routing::RouteAdmin& admin,
+                               store::RouteRepository& repository, const core::Clock& clock)
+    : cfg_(cfg),
+      hostname_(std::move(hostname)),
+      admin_(admin),
+      repository_(repository),
+      clock_(clock),
+      logger_(Poco::Logger::get("relay")),
+      tokenClient_(std::make_shared<oauth::TokenEndpointClient>()) {
+  std::lock_guard lock(mutex_);
+  refresh();
+}
+
+DeliveryRoutes::~DeliveryRoutes() { stop(); }
+
+void DeliveryRoutes::stop() {
+  std::lock_guard lock(mutex_);
+  if (router_) router_->stop();
+}
+
+std::shared_ptr<oauth::TokenSource> DeliveryRoutes::tokenSource(const routing::ResolvedRoute& r) {
+  const std::string key = r.name + "#" + r.version;
+  if (const auto it = tokens_.find(key); it != tokens_.end()) return it->second;
+  oauth::TokenRequest request;
+  request.tokenEndpoint = r.oauthTokenUrl;
+  request.clientId = r.oauthClientId;
+  request.clientSecret = r.oauthClientSecret;
+  request.scope = r.oauthScope;
+  request.grant = r.oauthGrant == "refresh_token" ? oauth::Grant::RefreshToken : oauth::Grant::ClientCredentials;
+  request.refreshToken = r.oauthRefreshToken;
+  request.timeout = cfg_.relay.connectTimeout;
+  const std::string name = r.name;
+  auto source = std::make_shared<oauth::TokenSource>(
+      std::move(request), tokenClient_, clock_, [this, name](const std::string& rotated) {
+        admin_.storeRotatedRefreshToken(name, rotated);
+        logger_.information("route " + name + ": the token endpoint issued a new refresh token; stored");
+      });
+  tokens_[key] = source;
+  return source;
+}
+
+std::vector<relay::Route> DeliveryRoutes::build(std::vector<std::string>& names) {
+  const routing::ResolveResult resolved = admin_.resolve();
+  for (const auto& e : resolved.errors) logger_.error(e + " (route left out)");
+  std::vector<relay::Route> routes;
+  bool haveDefault = false;
+  std::map<std::string, std::shared_ptr<oauth::TokenSource>> keep;
+  for (const auto& r : resolved.routes) {
+    relay::Route route;
+    route.name = r.name;
+    route.senders = r.senders;
+    route.version = r.version;
+    route.options = baseOptions(cfg_, hostname_);
+    for (const auto& [host, port] : r.hosts) route.options.smarthosts.push_back(relay::Endpoint{host, port});
+    route.options.tls = tlsMode(r.tls);
+    route.options.caFile = r.caFile;
+    route.options.maxConnections = static_cast<std::size_t>(r.maxConnections);
+    if (r.auth == "password") {
+      route.options.auth = passwordAuth(r.username, r.password);
+    } else if (r.auth == "xoauth2" || r.auth == "oauthbearer") {
+      auto source = tokenSource(r);
+      keep[r.name + "#" + r.version] = source;
+      route.options.auth.mechanism =
+          r.auth == "xoauth2" ? relay::AuthMechanism::XOAuth2 : relay::AuthMechanism::OAuthBearer;
+      route.options.auth.username = r.username;
+      route.options.auth.accessToken = [source] { return source->accessToken(); };
+      route.options.auth.tokenRejectedFor = [source](const std::string& token) { source->invalidate(token); };
+    }
+    haveDefault |= hasDefaultRoute(r.senders);
+    names.push_back(r.name);
+    routes.push_back(std::move(route));
+  }
+  tokens_.swap(keep);  // token sources of changed or removed routes go with them
+  if (!cfg_.relay.smarthosts.empty()) {
+    if (haveDefault) {
+      logger_.information("relay.smarthost is not used: the route table has a default (*) route");
+    } else {
+      relay::Route config{"config", {"*"}, "config", configRelayOptions(cfg_, hostname_)};
+      names.push_back(config.name);
+      routes.push_back(std::move(config));
+    }
+  }
+  return routes;
+}
+
+void DeliveryRoutes::refresh() {
+  const auto now = std::chrono::steady_clock::now();
+  if (router_ && now - checkedAt_ < kCheckInterval) return;
+  checkedAt_ = now;
+  std::int64_t generation = 0;
+  try {
+    generation = repository_.generation();
+  } catch (const std::exception& e) {
+    logger_.warning(std::string("routes: cannot read the route table: ") + e.what());
+    return;
+  }
+  if (router_ && generation == generation_) return;
+  std::vector<std::string> names;
+  try {
+    auto routes = build(names);
+    if (router_)
+      router_->update(std::move(routes));
+    else
+      router_ = std::make_unique<relay::Router>(std::move(routes));
+    generation_ = generation;
+    names_ = std::move(names);
+  } catch (const std::exception& e) {
+    logger_.error(std::string("routes: the new route table is not usable, keeping the previous one: ") + e.what());
+    if (!router_) {
+      router_ = std::make_unique<relay::Router>(std::vector<relay::Route>{});
+      names_.clear();
+    }
+  }
+}
+
+queue::AttemptResult DeliveryRoutes::deliver(const queue::QueuedMessage& message,
+                                             const std::vector<std::size_t>& recipients) {
+  relay::Router* router = nullptr;
+  {
+    std::lock_guard lock(mutex_);
+    refresh();
+    router = router_.get();
+  }
+  return attemptResult(router->deliver(outbound(message, recipients)));
+}
+
+bool DeliveryRoutes::available() {
+  std::lock_guard lock(mutex_);
+  refresh();
+  return !names_.empty();
+}
+
+std::vector<std::string> DeliveryRoutes::routeNames() {
+  std::lock_guard lock(mutex_);
+  return names_;
+}
+
+std::string routeFor(const config::Config& cfg, routing::RouteAdmin& admin, const std::string& sender,
+                     const std::string& firstRecipient) {
+  std::vector<relay::Route> routes;
+  bool haveDefault = false;
+  for (const auto& r : admin.list()) {
+    relay::RelayOptions options = baseOptions(cfg, "localhost");
+    options.smarthosts.push_back(relay::Endpoint{"localhost", 25});
+    options.tls = relay::TlsMode::None;
+    routes.push_back(relay::Route{r.name, r.senders, std::to_string(r.version), options});
+    haveDefault |= hasDefaultRoute(r.senders);
+  }
+  if (!haveDefault && !cfg.relay.smarthosts.empty()) {
+    relay::RelayOptions options = baseOptions(cfg, "localhost");
+    options.smarthosts.push_back(relay::Endpoint{"localhost", 25});
+    options.tls = relay::TlsMode::None;
+    routes.push_back(relay::Route{"config", {"*"}, "config", options});
+  }
+  relay::Router router(std::move(routes));
+  return router.routeFor(sender, firstRecipient);
+}
+
+}  // namespace postern::app
