@@ -1,5 +1,7 @@
 #include "app/delivery.h"
 
+#include <algorithm>
+
 namespace postern::app {
 
 queue::ManagerOptions managerOptions(const config::Config& cfg, const std::string& hostname) {
@@ -9,8 +11,9 @@ queue::ManagerOptions managerOptions(const config::Config& cfg, const std::strin
   o.delayWarning = cfg.queue.delayWarning;
   o.logRetention = cfg.queue.deliveryLogRetention;
   o.hostname = hostname;
-  // One worker per smarthost connection: a worker holds its connection for a whole transaction.
-  o.workers = cfg.relay.maxConnections;
+  // A worker holds a smarthost connection for a whole transaction, and each route has its own pool:
+  // enough workers that one slow route cannot starve the others.
+  o.workers = std::max<std::size_t>(16, cfg.relay.maxConnections);
   return o;
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "oauth/token_endpoint_client.h"
+#include "relay/route_table.h"
 
 namespace postern::app {
 namespace {
@@ -86,17 +87,14 @@ DeliveryRoutes::DeliveryRoutes(const config::Config& cfg, std::string hostname, 
       repository_(repository),
       clock_(clock),
       logger_(Poco::Logger::get("relay")),
-      tokenClient_(std::make_shared<oauth::TokenEndpointClient>()) {
-  std::lock_guard lock(mutex_);
+      tokenClient_(std::make_shared<oauth::TokenEndpointClient>()),
+      router_(std::make_unique<relay::Router>(std::vector<relay::Route>{})) {
   refresh();
 }
 
 DeliveryRoutes::~DeliveryRoutes() { stop(); }
 
-void DeliveryRoutes::stop() {
-  std::lock_guard lock(mutex_);
-  if (router_) router_->stop();
-}
+void DeliveryRoutes::stop() { router_->stop(); }
 
 std::shared_ptr<oauth::TokenSource> DeliveryRoutes::tokenSource(const routing::ResolvedRoute& r) {
   const std::string key = r.name + "#" + r.version;
@@ -164,9 +162,13 @@ std::vector<relay::Route> DeliveryRoutes::build(std::vector<std::string>& names)
 }
 
 void DeliveryRoutes::refresh() {
-  const auto now = std::chrono::steady_clock::now();
-  if (router_ && now - checkedAt_ < kCheckInterval) return;
-  checkedAt_ = now;
+  {
+    std::lock_guard lock(mutex_);
+    const auto now = std::chrono::steady_clock::now();
+    if (generation_ >= 0 && now - checkedAt_ < kCheckInterval) return;
+    checkedAt_ = now;
+  }
+  std::lock_guard rebuild(rebuildMutex_);
   std::int64_t generation = 0;
   try {
     generation = repository_.generation();
@@ -174,39 +176,31 @@ void DeliveryRoutes::refresh() {
     logger_.warning(std::string("routes: cannot read the route table: ") + e.what());
     return;
   }
-  if (router_ && generation == generation_) return;
+  {
+    std::lock_guard lock(mutex_);
+    if (generation == generation_) return;
+  }
   std::vector<std::string> names;
   try {
-    auto routes = build(names);
-    if (router_)
-      router_->update(std::move(routes));
-    else
-      router_ = std::make_unique<relay::Router>(std::move(routes));
-    generation_ = generation;
-    names_ = std::move(names);
+    router_->update(build(names));
   } catch (const std::exception& e) {
     logger_.error(std::string("routes: the new route table is not usable, keeping the previous one: ") + e.what());
-    if (!router_) {
-      router_ = std::make_unique<relay::Router>(std::vector<relay::Route>{});
-      names_.clear();
-    }
+    return;
   }
+  std::lock_guard lock(mutex_);
+  generation_ = generation;
+  names_ = std::move(names);
 }
 
 queue::AttemptResult DeliveryRoutes::deliver(const queue::QueuedMessage& message,
                                              const std::vector<std::size_t>& recipients) {
-  relay::Router* router = nullptr;
-  {
-    std::lock_guard lock(mutex_);
-    refresh();
-    router = router_.get();
-  }
-  return attemptResult(router->deliver(outbound(message, recipients)));
+  refresh();
+  return attemptResult(router_->deliver(outbound(message, recipients)));
 }
 
 bool DeliveryRoutes::available() {
-  std::lock_guard lock(mutex_);
   refresh();
+  std::lock_guard lock(mutex_);
   return !names_.empty();
 }
 
@@ -217,23 +211,15 @@ std::vector<std::string> DeliveryRoutes::routeNames() {
 
 std::string routeFor(const config::Config& cfg, routing::RouteAdmin& admin, const std::string& sender,
                      const std::string& firstRecipient) {
-  std::vector<relay::Route> routes;
+  std::vector<relay::RoutePatterns> routes;
   bool haveDefault = false;
   for (const auto& r : admin.list()) {
-    relay::RelayOptions options = baseOptions(cfg, "localhost");
-    options.smarthosts.push_back(relay::Endpoint{"localhost", 25});
-    options.tls = relay::TlsMode::None;
-    routes.push_back(relay::Route{r.name, r.senders, std::to_string(r.version), options});
+    routes.push_back(relay::RoutePatterns{r.name, r.senders});
     haveDefault |= hasDefaultRoute(r.senders);
   }
-  if (!haveDefault && !cfg.relay.smarthosts.empty()) {
-    relay::RelayOptions options = baseOptions(cfg, "localhost");
-    options.smarthosts.push_back(relay::Endpoint{"localhost", 25});
-    options.tls = relay::TlsMode::None;
-    routes.push_back(relay::Route{"config", {"*"}, "config", options});
-  }
-  relay::Router router(std::move(routes));
-  return router.routeFor(sender, firstRecipient);
+  if (!haveDefault && !cfg.relay.smarthosts.empty()) routes.push_back(relay::RoutePatterns{"config", {"*"}});
+  const auto index = relay::RouteTable(routes).lookup(sender, firstRecipient);
+  return index ? routes[*index].name : std::string();
 }
 
 }  // namespace postern::app

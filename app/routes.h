@@ -41,7 +41,9 @@ class DeliveryRoutes final : public queue::Transport {
   void stop();
 
  private:
-  void refresh();  // caller holds mutex_
+  // Rebuilds the router when the route table changed; checks at most once a second. Deliveries keep going
+  // on the current table while a rebuild runs (it may wait for idle connections to QUIT).
+  void refresh();
   std::vector<relay::Route> build(std::vector<std::string>& names);
   std::shared_ptr<oauth::TokenSource> tokenSource(const routing::ResolvedRoute& route);
 
@@ -53,11 +55,14 @@ class DeliveryRoutes final : public queue::Transport {
   Poco::Logger& logger_;
   const std::shared_ptr<oauth::TokenEndpointClient> tokenClient_;
 
-  std::mutex mutex_;
+  std::unique_ptr<relay::Router> router_;  // built once; update() swaps its table
+
+  std::mutex mutex_;  // guards the fields below (never held during a rebuild)
   std::int64_t generation_ = -1;
   std::chrono::steady_clock::time_point checkedAt_;
-  std::unique_ptr<relay::Router> router_;
   std::vector<std::string> names_;
+
+  std::mutex rebuildMutex_;  // one rebuild at a time; guards tokens_
   std::map<std::string, std::shared_ptr<oauth::TokenSource>> tokens_;  // "name#version"
 };
 

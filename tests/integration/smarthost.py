@@ -130,6 +130,14 @@ class _Handler:
         envelope.rcpt_tos.append(address)
         return reply or "250 2.1.5 Ok"
 
+    # SASL XOAUTH2 (Google/Microsoft) and OAUTHBEARER (RFC 7628): the initial response carries the user and
+    # the bearer token; a bad token gets the JSON error challenge, then 535 after the client's answer.
+    async def auth_XOAUTH2(self, server, args):
+        return await self.owner._oauth(server, args, "XOAUTH2")
+
+    async def auth_OAUTHBEARER(self, server, args):
+        return await self.owner._oauth(server, args, "OAUTHBEARER")
+
     async def handle_DATA(self, server, session, envelope):
         owner = self.owner
         with owner.lock:
@@ -146,7 +154,7 @@ class FakeSmarthost:
     """Start with start(), stop with stop(). tls_context: STARTTLS offered and required; auth: (login, password)
     required (after TLS)."""
 
-    def __init__(self, port=None, tls_context=None, auth=None):
+    def __init__(self, port=None, tls_context=None, auth=None, oauth_tokens=None, mechanisms_off=()):
         self.port = port or free_port()
         self.lock = threading.Lock()
         self.messages = []
@@ -156,22 +164,56 @@ class FakeSmarthost:
         self.mail_reply = None     # function(address) -> reply or None (accept)
         self.drop_data = 0         # this many DATA transactions are cut off before their reply
         self.auth_attempts = []
+        self.oauth_attempts = []   # (mechanism, user, token, accepted)
         self._auth = auth
+        self.oauth_tokens = oauth_tokens  # set of accepted bearer tokens (None: OAuth always refused)
         kwargs = {}
         if tls_context is not None:
             kwargs.update(tls_context=tls_context, require_starttls=True)
-        if auth is not None:
+        if auth is not None or oauth_tokens is not None:
             kwargs.update(authenticator=self._authenticate, auth_require_tls=tls_context is not None,
                           auth_required=True)
+        excluded = list(mechanisms_off)
+        if oauth_tokens is None:
+            excluded += ["XOAUTH2", "OAUTHBEARER"]
+        if auth is None:
+            excluded += ["PLAIN", "LOGIN"]
+        if excluded:
+            kwargs.update(auth_exclude_mechanism=excluded)
         self.controller = Controller(_Handler(self), hostname=LOOPBACK, port=self.port, decode_data=False,
                                      server_hostname="smarthost.test", ident="fake smarthost", **kwargs)
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
+        if self._auth is None:
+            return AuthResult(success=False, handled=False)
         ok = (isinstance(auth_data, LoginPassword) and self._auth is not None and
               auth_data.login.decode() == self._auth[0] and auth_data.password.decode() == self._auth[1])
         with self.lock:
             self.auth_attempts.append((mechanism, ok))
         return AuthResult(success=ok, handled=False)
+
+    async def _oauth(self, server, args, mechanism):
+        import base64
+        from aiosmtpd.smtp import AuthResult as _Result
+        if len(args) < 2:
+            return _Result(success=False, message="501 5.5.2 initial response required")
+        raw = base64.b64decode(args[1])
+        if mechanism == "XOAUTH2":
+            fields = dict(f.split(b"=", 1) for f in raw.split(b"\x01") if b"=" in f)
+            user = fields.get(b"user", b"").decode()
+        else:  # "n,a=USER,\x01host=...\x01port=...\x01auth=Bearer T\x01\x01"
+            header, _, rest = raw.partition(b"\x01")
+            user = header.split(b",")[1][2:].decode().replace("=2C", ",").replace("=3D", "=")
+            fields = dict(f.split(b"=", 1) for f in rest.split(b"\x01") if b"=" in f)
+        auth = fields.get(b"auth", b"").decode()
+        token = auth[len("Bearer "):] if auth.startswith("Bearer ") else ""
+        accepted = self.oauth_tokens is not None and token in self.oauth_tokens
+        with self.lock:
+            self.oauth_attempts.append((mechanism, user, token, accepted))
+        if accepted:
+            return _Result(success=True, auth_data=LoginPassword(user.encode(), b""))
+        await server.challenge_auth('{"status":"401","schemes":"bearer","scope":"https://mail.google.com/"}')
+        return _Result(success=False, message="535 5.7.8 Username and Password not accepted")
 
     @property
     def address(self):
@@ -194,3 +236,58 @@ class FakeSmarthost:
     def wait_for(self, count, timeout=60.0):
         return wait_until(lambda: len(self.received()) >= count and self.received(), timeout,
                           what="%d message(s) at the smarthost (have %d)" % (count, len(self.received())))
+
+
+class FakeTokenEndpoint:
+    """An OAuth 2.0 token endpoint on http://127.0.0.1 (Postern allows plain http to loopback only): records
+    each request's form fields and answers from `answers` (a list of (status, json dict); the last one
+    repeats). By default it issues "token-1", "token-2", ... valid for an hour."""
+
+    def __init__(self):
+        import http.server
+        import json
+        import urllib.parse
+        owner = self
+        self.requests = []
+        self.answers = None
+        self.issued = 0
+        self.lock = threading.Lock()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("Content-Length", "0"))
+                form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                with owner.lock:
+                    owner.requests.append((self.path, form))
+                    if owner.answers:
+                        status, body = owner.answers[0] if len(owner.answers) == 1 else owner.answers.pop(0)
+                    else:
+                        owner.issued += 1
+                        status, body = 200, {"access_token": "token-%d" % owner.issued, "token_type": "Bearer",
+                                             "expires_in": 3600}
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = http.server.ThreadingHTTPServer((LOOPBACK, 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = "http://%s:%d/tenant/oauth2/v2.0/token" % (LOOPBACK, self.port)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def forms(self):
+        with self.lock:
+            return [form for _, form in self.requests]
