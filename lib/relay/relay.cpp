@@ -70,7 +70,7 @@ void validate(const RelayOptions& options) {
   if (options.heloName.empty()) throw core::Error::permanent("relay: no HELO name (hostname) configured");
   for (const Endpoint& host : options.smarthosts)
     if (host.host.empty() || host.port == 0)
-      throw core::Error::permanent("relay.smarthosts: '" + host.str() + "' needs a host and a port");
+      throw core::Error::permanent("smarthost '" + host.str() + "' needs a host and a port");
   if (options.username.empty() != options.password.empty())
     throw core::Error::permanent("relay.username and relay.password must be set together");
   validateAuth(options);
@@ -117,7 +117,7 @@ class Relay::Impl {
 
   DeliveryReport deliver(const OutboundMessage& message) {
     if (message.recipients.empty()) return DeliveryReport{};
-    if (options_.smarthosts.empty()) return everyone(message, Outcome::Deferred, "no smarthost configured (relay.smarthosts)");
+    if (options_.smarthosts.empty()) return everyone(message, Outcome::Deferred, "no smarthost configured");
     if (settings_.auth.mechanism != AuthMechanism::None && options_.tls == TlsMode::None)
       return everyone(message, Outcome::Deferred, "refusing to send credentials without TLS");
     std::optional<BodyFile> body;
