@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "app/cli.h"
+#include "app/cli_support.h"
 #include "app/dkim_signer.h"
 #include "app/privileges.h"
 #include "app/secrets.h"
@@ -35,30 +36,12 @@ constexpr const char* kDkimUsage =
 
 struct UsageError {};
 
-struct Store {
+struct Store : MigratedDatabase {
   explicit Store(const config::Config& cfg)
-      : database((prepareDataDir(cfg), cfg.databasePath())),
-        keys((store::MigrationRunner(database).run(), database)),
-        admin(keys, [&cfg] { return openVault(cfg, true); }) {}
-  static int prepareDataDir(const config::Config& cfg) {
-    fs::ensureDirectory(cfg.dataDir, 0700);
-    handOverDataDirectory(cfg);
-    dropPrivileges(cfg);
-    return 0;
-  }
-  store::Database database;
+      : MigratedDatabase(cfg), keys(database), admin(keys, [&cfg] { return openVault(cfg, true); }) {}
   store::DkimKeyRepository keys;
   dkim::KeyAdmin admin;
 };
-
-std::string isoDate(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
 
 std::string describeKey(const store::DkimKeyRecord& k) {
   return k.algorithm + (k.algorithm == "rsa" ? "-" + std::to_string(k.bits) : "");
@@ -169,7 +152,7 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
     const auto keys = p.positional.empty() ? s.admin.list() : s.admin.list(p.positional[0]);
     for (const auto& k : keys)
       std::cout << k.domain << "\t" << k.selector << "\t" << describeKey(k) << "\t"
-                << store::dkimKeyStateName(k.state) << "\tcreated " << isoDate(k.createdAt) << "\n";
+                << store::dkimKeyStateName(k.state) << "\tcreated " << utcTime(k.createdAt) << "\n";
     return kExitOk;
   }
   if (verb == "activate" || verb == "retire" || verb == "delete") {

@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "app/cli.h"
+#include "app/cli_support.h"
 #include "app/privileges.h"
 #include "core/error.h"
 #include "fs/file_descriptor.h"
@@ -31,15 +32,7 @@ constexpr const char* kQueueUsage =
     "usage: postern queue list | show ID | retry [ID] | delete ID | log [ID] [--limit N]\n";
 constexpr auto kControlWait = std::chrono::seconds(15);
 
-std::string when(std::chrono::system_clock::time_point t) {
-  if (t.time_since_epoch().count() == 0) return "-";
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
+std::string when(std::chrono::system_clock::time_point t) { return utcTime(t, true); }
 
 std::string stateName(queue::DeliveryState s) {
   switch (s) {
@@ -191,9 +184,8 @@ int remove(queue::Spool& spool, const ServerLock& lock, const std::string& id) {
 }
 
 int showLog(const config::Config& cfg, const std::string& id, std::size_t limit) {
-  store::Database database(cfg.databasePath());
-  store::MigrationRunner(database).run();
-  store::DeliveryLogRepository log(database);
+  MigratedDatabase db(cfg);
+  store::DeliveryLogRepository log(db.database);
   const auto records = log.recent(id, limit);
   for (auto it = records.rbegin(); it != records.rend(); ++it)
     std::cout << when(it->at) << "  " << it->queueId << "  " << std::left << std::setw(9) << it->outcome << " <"
@@ -214,9 +206,6 @@ int runQueueCommand(const config::Config& cfg, const std::vector<std::string>& a
     return kExitUsage;
   }
   try {
-    fs::ensureDirectory(cfg.dataDir, 0700);
-    handOverDataDirectory(cfg);
-    dropPrivileges(cfg);
     if (verb == "log") {
       std::string id;
       std::size_t limit = 50;
@@ -232,6 +221,7 @@ int runQueueCommand(const config::Config& cfg, const std::vector<std::string>& a
       }
       return showLog(cfg, id, limit);
     }
+    prepareDataDirectory(cfg);
     queue::Spool spool(cfg.spoolDir());
     if (verb == "list") return list(spool);
     if (verb == "show") return show(spool, args[1]);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "app/cli.h"
+#include "app/cli_support.h"
 #include "app/password_input.h"
 #include "app/privileges.h"
 #include "app/routes.h"
@@ -49,18 +50,9 @@ options:
 Secrets asked with *-stdin are read one line each, in the order password, client secret, refresh token.
 )";
 
-void prepare(const config::Config& cfg) {
-  fs::ensureDirectory(cfg.dataDir, 0700);
-  handOverDataDirectory(cfg);
-  dropPrivileges(cfg);
-}
-
-struct Store {
+struct Store : MigratedDatabase {
   explicit Store(const config::Config& cfg)
-      : database((prepare(cfg), cfg.databasePath())),
-        routes((store::MigrationRunner(database).run(), database)),
-        admin(routes, [&cfg] { return openVault(cfg, true); }) {}
-  store::Database database;
+      : MigratedDatabase(cfg), routes(database), admin(routes, [&cfg] { return openVault(cfg, true); }) {}
   store::RouteRepository routes;
   routing::RouteAdmin admin;
 };

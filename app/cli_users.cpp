@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "app/cli.h"
+#include "app/cli_support.h"
 #include "app/password_input.h"
 #include "app/privileges.h"
 #include "auth/password_hasher.h"
@@ -24,34 +25,14 @@ constexpr const char* kAddressUsage =
     "usage: postern address add LOGIN PATTERN | remove LOGIN PATTERN | list [LOGIN]\n"
     "       PATTERN is an address (bob@example.org) or a whole domain (@example.org)\n";
 
-// As root with `user` set, the commands run as that user, so that every file they create is the server's.
-void prepare(const config::Config& cfg) {
-  fs::ensureDirectory(cfg.dataDir, 0700);
-  handOverDataDirectory(cfg);
-  dropPrivileges(cfg);
-}
-
 // The database with its schema up to date, as the server would open it.
-struct Store {
+struct Store : MigratedDatabase {
   explicit Store(const config::Config& cfg)
-      : database((prepare(cfg), cfg.databasePath())),
-        users((store::MigrationRunner(database).run(), database)),
-        hasher(argon2Params(cfg)),
-        admin(users, hasher) {}
-  store::Database database;
+      : MigratedDatabase(cfg), users(database), hasher(argon2Params(cfg)), admin(users, hasher) {}
   store::UserRepository users;
   auth::PasswordHasher hasher;
   auth::UserAdmin admin;
 };
-
-std::string isoDate(std::chrono::system_clock::time_point t) {
-  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", &tm);
-  return buf;
-}
 
 template <typename Body>
 int guarded(Body body) {
@@ -81,7 +62,7 @@ int runUserCommand(const config::Config& cfg, const std::vector<std::string>& ar
     if (verb == "list") {
       for (const auto& u : s.admin.listUsers()) {
         const auto addresses = s.admin.listAddresses(u.login);
-        std::cout << u.login << "\t" << (u.enabled ? "enabled" : "disabled") << "\tcreated " << isoDate(u.createdAt)
+        std::cout << u.login << "\t" << (u.enabled ? "enabled" : "disabled") << "\tcreated " << utcTime(u.createdAt)
                   << "\t" << addresses.size() << " sender address" << (addresses.size() == 1 ? "" : "es") << "\n";
       }
       return kExitOk;

@@ -211,13 +211,7 @@ std::size_t Manager::runDue() {
       id = takeDue(clock_.now());
     }
     if (id.empty()) return handled;
-    std::optional<TimePoint> next;
-    try {
-      next = process(id);
-    } catch (const std::exception& e) {
-      logger_.error(id + ": delivery attempt failed inside Postern: " + e.what());
-      next = clock_.now() + options_.retrySchedule.front();
-    }
+    const std::optional<TimePoint> next = processGuarded(id);
     std::lock_guard lock(mutex_);
     finished(id, next.has_value(), next.value_or(TimePoint()));
     ++handled;
@@ -246,13 +240,7 @@ void Manager::workerLoop() {
     }
     ++busyWorkers_;
     lock.unlock();
-    std::optional<TimePoint> next;
-    try {
-      next = process(id);
-    } catch (const std::exception& e) {
-      logger_.error(id + ": delivery attempt failed inside Postern: " + e.what());
-      next = clock_.now() + options_.retrySchedule.front();
-    }
+    const std::optional<TimePoint> next = processGuarded(id);
     lock.lock();
     finished(id, next.has_value(), next.value_or(TimePoint()));
     --busyWorkers_;
@@ -307,6 +295,23 @@ void Manager::pollControlRequests() {
 
 // ---- one attempt ----------------------------------------------------------------------------------------------
 
+std::optional<Manager::TimePoint> Manager::processGuarded(const std::string& id) {
+  try {
+    return process(id);
+  } catch (const std::exception& e) {
+    // An I/O error on the spool, say: the message stays and is tried again on the first step.
+    logger_.error(id + ": delivery attempt failed inside Postern: " + e.what());
+    return clock_.now() + options_.retrySchedule.front();
+  }
+}
+
+std::vector<std::size_t> Manager::pendingRecipients(const QueuedMessage& message) {
+  std::vector<std::size_t> pending;
+  for (std::size_t i = 0; i < message.envelope.recipients.size(); ++i)
+    if (message.envelope.recipients[i].state == DeliveryState::Pending) pending.push_back(i);
+  return pending;
+}
+
 std::optional<Manager::TimePoint> Manager::process(const std::string& id) {
   std::optional<QueuedMessage> loaded;
   try {
@@ -351,9 +356,7 @@ std::optional<Manager::TimePoint> Manager::process(const std::string& id) {
 }
 
 void Manager::attempt(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& entries) {
-  std::vector<std::size_t> pending;
-  for (std::size_t i = 0; i < message.envelope.recipients.size(); ++i)
-    if (message.envelope.recipients[i].state == DeliveryState::Pending) pending.push_back(i);
+  const std::vector<std::size_t> pending = pendingRecipients(message);
 
   AttemptResult result = transport_.deliver(message, pending);
   if (result.recipients.size() != pending.size()) {
@@ -424,9 +427,7 @@ bool Manager::notifyFailures(QueuedMessage& message, TimePoint now) {
 bool Manager::warnOfDelay(QueuedMessage& message, TimePoint now) {
   if (options_.delayWarning.count() == 0 || message.isBounce() || message.progress.delayWarned) return false;
   if (now - message.envelope.arrival < options_.delayWarning) return false;
-  std::vector<std::size_t> pending;
-  for (std::size_t i = 0; i < message.envelope.recipients.size(); ++i)
-    if (message.envelope.recipients[i].state == DeliveryState::Pending) pending.push_back(i);
+  const std::vector<std::size_t> pending = pendingRecipients(message);
   if (pending.empty()) return false;
   if (!commitNotification(message, DsnAction::Delayed, now, pending)) return false;
   message.progress.delayWarned = true;

@@ -139,6 +139,9 @@ class Manager {
   // One delivery attempt of one message; returns the time of its next attempt, or nullopt when it left
   // the queue.
   std::optional<TimePoint> process(const std::string& id);
+  // process(), with an unexpected exception logged and the message kept for a later attempt.
+  std::optional<TimePoint> processGuarded(const std::string& id);
+  static std::vector<std::size_t> pendingRecipients(const QueuedMessage& message);
   void expire(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& log);
   void attempt(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& log);
   // Commits the bounce for failed, not yet notified recipients; marks them notified. False when the

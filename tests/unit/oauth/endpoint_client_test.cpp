@@ -10,7 +10,7 @@
 #include "secrets.h"
 #include "support/fake_clock.h"
 #include "support/temp_dir.h"
-#include "test_pki.h"
+#include "support/test_pki.h"
 #include "tls/server_context.h"
 
 using namespace postern;

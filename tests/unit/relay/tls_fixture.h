@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "support/temp_dir.h"
-#include "test_pki.h"
+#include "support/test_pki.h"
 #include "tls/server_context.h"
 
 namespace postern::test {

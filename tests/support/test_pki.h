@@ -1,7 +1,6 @@
-// TestPki — throwaway certificate authorities and server certificates for the token endpoint's TLS tests, so
-// that "trusted CA, right name", "unknown CA" and "wrong name" can each be set up in a temporary directory.
-// A copy of tests/unit/relay/test_pki.h (each suite owns its files); a shared tests/support/ version would be
-// the next step once a third suite needs it.
+// TestPki — throwaway certificate authorities and server certificates for TLS tests (the relay's smarthost
+// connections, the OAuth token endpoint), so that "trusted CA, right name", "unknown CA" and "wrong name"
+// can each be set up in a temporary directory.
 #pragma once
 
 #include <string>
