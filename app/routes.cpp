@@ -9,6 +9,7 @@ namespace postern::app {
 namespace {
 
 constexpr auto kCheckInterval = std::chrono::seconds(1);
+constexpr auto kRetryFailed = std::chrono::seconds(60);
 
 relay::AuthOptions passwordAuth(const std::string& username, const std::string& password) {
   relay::AuthOptions auth;
@@ -119,9 +120,17 @@ std::shared_ptr<oauth::TokenSource> DeliveryRoutes::tokenSource(const routing::R
 
 std::vector<relay::Route> DeliveryRoutes::build(std::vector<std::string>& names) {
   const routing::ResolveResult resolved = admin_.resolve();
-  for (const auto& e : resolved.errors) logger_.error(e + " (route left out)");
   std::vector<relay::Route> routes;
   bool haveDefault = false;
+  for (const auto& u : resolved.unusable) {
+    // Its senders stay on it (no smarthost: their mail is deferred) instead of falling through to another
+    // route with other credentials.
+    logger_.error(u.error + ": its mail is deferred until this is fixed");
+    relay::Route route{u.name, u.senders, "unusable", baseOptions(cfg_, hostname_)};
+    haveDefault |= hasDefaultRoute(u.senders);
+    names.push_back(u.name);
+    routes.push_back(std::move(route));
+  }
   std::map<std::string, std::shared_ptr<oauth::TokenSource>> keep;
   for (const auto& r : resolved.routes) {
     relay::Route route;
@@ -162,10 +171,10 @@ std::vector<relay::Route> DeliveryRoutes::build(std::vector<std::string>& names)
 }
 
 void DeliveryRoutes::refresh() {
+  const auto now = std::chrono::steady_clock::now();
   {
     std::lock_guard lock(mutex_);
-    const auto now = std::chrono::steady_clock::now();
-    if (generation_ >= 0 && now - checkedAt_ < kCheckInterval) return;
+    if (checkedAt_ != std::chrono::steady_clock::time_point() && now - checkedAt_ < kCheckInterval) return;
     checkedAt_ = now;
   }
   std::lock_guard rebuild(rebuildMutex_);
@@ -179,12 +188,17 @@ void DeliveryRoutes::refresh() {
   {
     std::lock_guard lock(mutex_);
     if (generation == generation_) return;
+    // A table that failed to load is tried again after a while (a CA file may appear), not every second.
+    if (generation == failedGeneration_ && now < retryFailedAt_) return;
   }
   std::vector<std::string> names;
   try {
     router_->update(build(names));
   } catch (const std::exception& e) {
     logger_.error(std::string("routes: the new route table is not usable, keeping the previous one: ") + e.what());
+    std::lock_guard lock(mutex_);
+    failedGeneration_ = generation;
+    retryFailedAt_ = now + kRetryFailed;
     return;
   }
   std::lock_guard lock(mutex_);

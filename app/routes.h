@@ -60,6 +60,8 @@ class DeliveryRoutes final : public queue::Transport {
   std::mutex mutex_;  // guards the fields below (never held during a rebuild)
   std::int64_t generation_ = -1;
   std::chrono::steady_clock::time_point checkedAt_;
+  std::int64_t failedGeneration_ = -1;
+  std::chrono::steady_clock::time_point retryFailedAt_;
   std::vector<std::string> names_;
 
   std::mutex rebuildMutex_;  // one rebuild at a time; guards tokens_

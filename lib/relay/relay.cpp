@@ -117,7 +117,7 @@ class Relay::Impl {
 
   DeliveryReport deliver(const OutboundMessage& message) {
     if (message.recipients.empty()) return DeliveryReport{};
-    if (options_.smarthosts.empty()) return everyone(message, Outcome::Deferred, "no smarthost configured");
+    if (options_.smarthosts.empty()) return everyone(message, Outcome::Deferred, "no usable smarthost configured for this route (see the server log)");
     if (settings_.auth.mechanism != AuthMechanism::None && options_.tls == TlsMode::None)
       return everyone(message, Outcome::Deferred, "refusing to send credentials without TLS");
     std::optional<BodyFile> body;

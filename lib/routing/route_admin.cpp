@@ -216,7 +216,7 @@ ResolveResult RouteAdmin::resolve() {
       out.oauthRefreshToken = open(r.sealedRefreshToken, "refresh_token");
       result.routes.push_back(std::move(out));
     } catch (const std::exception& e) {
-      result.errors.push_back("route " + r.name + ": " + e.what());
+      result.unusable.push_back(UnusableRoute{r.name, r.senders, "route " + r.name + ": " + e.what()});
     }
   }
   return result;

@@ -56,9 +56,17 @@ struct ResolvedRoute {
   std::string version;  // changes whenever the route's settings change
 };
 
+// A route whose secrets do not open (wrong master key, a damaged row): the server keeps its senders on it,
+// deferring their mail, rather than letting them fall through to another route.
+struct UnusableRoute {
+  std::string name;
+  std::vector<std::string> senders;
+  std::string error;  // "route m365: ..." (never a secret)
+};
+
 struct ResolveResult {
   std::vector<ResolvedRoute> routes;
-  std::vector<std::string> errors;  // one per route that could not be opened (e.g. wrong master key): skipped
+  std::vector<UnusableRoute> unusable;
 };
 
 class RouteAdmin {

@@ -198,6 +198,23 @@ class RoutesAndOAuth(RoutesCase):
         self.assertNotIn(RELAY_LOGIN[1], listing)
         self.route("remove", "failover")
 
+    def test_6_a_route_whose_secret_does_not_open_defers_instead_of_falling_through(self):
+        self.add_password_route("catchall", senders=("*",))
+        self.add_password_route("tampered", senders=("dave@example.net",))
+        db = os.path.join(self.server.data_dir, "postern.db")
+        updates = self.server.log_text().count("event=routes-updated")
+        with sqlite3.connect(db) as conn:  # a sealed secret moved to another route does not open
+            conn.execute("UPDATE relay_routes SET password = (SELECT password FROM relay_routes WHERE name = "
+                         "'catchall') WHERE name = 'tampered'")
+        wait_until(lambda: self.server.log_text().count("event=routes-updated") > updates, what="the reload")
+        self.assertIn("route tampered:", self.server.log_text())
+        queue_id = self.submit(DAVE, "tampered-route")
+        wait_until(lambda: "no usable smarthost" in self.shown(queue_id), what="the deferral")
+        self.assertEqual(self.arrived(self.password_host, "tampered-route"), [])  # not via the default route
+        self.server.cli("queue", "delete", queue_id)
+        self.route("remove", "tampered")
+        self.route("remove", "catchall")
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -269,7 +269,7 @@ BOOST_AUTO_TEST_CASE(no_smarthost_defers) {
   MessageFiles files;
   const DeliveryReport report = relay.deliver(files.message("x"));
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Deferred");
-  BOOST_TEST(report.recipients[0].reply == "no smarthost configured");
+  BOOST_TEST(report.recipients[0].reply == "no usable smarthost configured for this route (see the server log)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

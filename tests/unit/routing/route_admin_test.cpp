@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(secrets_are_sealed_and_resolve_opens_them) {
   BOOST_TEST(!has(stored->sealedPassword, "hunter2"));
   BOOST_TEST(stored->senders == (std::vector<std::string>{"*", "@example.org"}));
   const auto resolved = admin.resolve();
-  BOOST_TEST(resolved.errors.empty());
+  BOOST_TEST(resolved.unusable.empty());
   BOOST_TEST_REQUIRE(resolved.routes.size() == 2u);
   const auto& m = resolved.routes[0];
   BOOST_TEST(m.name == "m365");
@@ -102,8 +102,9 @@ BOOST_AUTO_TEST_CASE(a_sealed_secret_moved_to_another_route_does_not_open) {
   repository.update(b);
   const auto resolved = admin.resolve();
   BOOST_TEST(resolved.routes.size() == 1u);
-  BOOST_TEST_REQUIRE(resolved.errors.size() == 1u);
-  BOOST_TEST(has(resolved.errors[0], "route b"));
+  BOOST_TEST_REQUIRE(resolved.unusable.size() == 1u);
+  BOOST_TEST(has(resolved.unusable[0].error, "route b"));
+  BOOST_TEST(resolved.unusable[0].senders == std::vector<std::string>{"@b.example"});
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_master_key_is_reported_per_route) {
@@ -111,7 +112,7 @@ BOOST_AUTO_TEST_CASE(a_wrong_master_key_is_reported_per_route) {
   masterKey = 'b';
   const auto resolved = admin.resolve();
   BOOST_TEST(resolved.routes.empty());
-  BOOST_TEST(resolved.errors.size() == 1u);
+  BOOST_TEST(resolved.unusable.size() == 1u);
 }
 
 BOOST_AUTO_TEST_CASE(settings_are_validated_with_a_clear_message) {
