@@ -176,7 +176,8 @@ std::string timestampText(std::chrono::system_clock::time_point t) {
   return std::to_string(std::chrono::floor<std::chrono::seconds>(t.time_since_epoch()).count());
 }
 
-// Every field except rcpt, which may repeat.
+// Every field except rcpt, which may repeat. The first kRequiredFields are required; the delivery progress
+// after them is optional (envelopes written before delivery existed lack it: it reads as the zero state).
 constexpr Field kFields[] = {
     {"id", [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.id = d.unescape(v); }},
     {"arrival",
@@ -207,6 +208,8 @@ constexpr Field kFields[] = {
     {"delay-warned",
      [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.delayWarned = d.flag(v); }},
 };
+constexpr unsigned kRequiredFields = 10;  // id .. headers
+
 
 }  // namespace
 
@@ -288,7 +291,8 @@ QueuedMessage decodeEnvelope(std::string_view text) {
     kFields[k].apply(d, value, m);
   }
   if (!ended) throw MalformedEnvelope("envelope truncated: no end line");
-  if (seen != (1u << std::size(kFields)) - 1) throw MalformedEnvelope("envelope lacks a required field");
+  constexpr unsigned kRequired = (1u << kRequiredFields) - 1;
+  if ((seen & kRequired) != kRequired) throw MalformedEnvelope("envelope lacks a required field");
   if (m.envelope.recipients.empty()) throw MalformedEnvelope("envelope has no recipients");
   if (m.id.empty()) throw MalformedEnvelope("envelope has an empty id");
   return m;

@@ -18,6 +18,8 @@ using std::chrono::system_clock;
 
 constexpr std::size_t kHeaderSectionLimit = 64 * 1024;
 constexpr auto kLogPurgeInterval = std::chrono::hours(1);
+// A message whose route had no free connection is looked at again this soon (nothing was counted).
+constexpr auto kBusyRetry = std::chrono::seconds(2);
 
 const char* outcomeName(AttemptOutcome o) {
   switch (o) {
@@ -102,14 +104,20 @@ std::string Manager::takeDue(TimePoint now) {
   return id;
 }
 
-void Manager::finished(const std::string& id, bool keep, TimePoint next) {
+bool Manager::finished(const std::string& id, bool keep, TimePoint next) {
   // Caller holds mutex_.
   inFlight_.erase(id);
-  if (removeWhenDone_.erase(id)) {
-    if (keep && spool_.remove(id)) logger_.notice(id + ": removed by the administrator");
-    return;
-  }
+  if (removeWhenDone_.erase(id)) return keep;
   if (keep) schedule(id, next);
+  return false;
+}
+
+void Manager::removeDeleted(const std::string& id) {
+  try {
+    if (spool_.remove(id)) logger_.notice(id + ": removed by the administrator");
+  } catch (const std::exception& e) {
+    logger_.error(id + ": cannot remove it as the administrator asked: " + e.what());
+  }
 }
 
 void Manager::loadSchedule() {
@@ -134,10 +142,18 @@ void Manager::start() {
   threads_.emplace_back([this] { housekeepingLoop(); });
 }
 
-bool Manager::stop(std::chrono::milliseconds grace) {
-  std::unique_lock lock(mutex_);
-  stopping_ = true;
+void Manager::requestStop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
   wake_.notify_all();
+  housekeepingWake_.notify_all();
+}
+
+bool Manager::stop(std::chrono::milliseconds grace) {
+  requestStop();
+  std::unique_lock lock(mutex_);
   return idle_.wait_for(lock, grace, [this] { return busyWorkers_ == 0; });
 }
 
@@ -164,30 +180,39 @@ bool Manager::retry(const std::string& id) {
   {
     std::lock_guard lock(mutex_);
     if (inFlight_.count(id)) return true;  // being attempted right now
-    if (!scheduled_.count(id)) {
-      // Not known (yet): a message whose envelope was unreadable at start, or a foreign ID.
-      std::optional<QueuedMessage> message;
-      try {
-        message = spool_.load(id);
-      } catch (const std::exception&) {
-      }
-      if (!message) return false;
+    if (scheduled_.count(id)) {
+      schedule(id, TimePoint());
+      wake_.notify_one();
+      return true;
     }
-    schedule(id, TimePoint());
+  }
+  // Not known (yet): a message whose envelope was unreadable at start, or a foreign ID. Read outside the
+  // lock: sessions enqueue under it.
+  std::optional<QueuedMessage> message;
+  try {
+    message = spool_.load(id);
+  } catch (const std::exception&) {
+  }
+  if (!message) return false;
+  {
+    std::lock_guard lock(mutex_);
+    if (!inFlight_.count(id)) schedule(id, TimePoint());
   }
   wake_.notify_one();
   return true;
 }
 
 bool Manager::remove(const std::string& id) {
-  std::lock_guard lock(mutex_);
-  if (inFlight_.count(id)) {
-    removeWhenDone_.insert(id);
-    return true;
-  }
-  if (const auto it = scheduled_.find(id); it != scheduled_.end()) {
-    due_.erase({it->second, id});
-    scheduled_.erase(it);
+  {
+    std::lock_guard lock(mutex_);
+    if (inFlight_.count(id)) {
+      removeWhenDone_.insert(id);
+      return true;
+    }
+    if (const auto it = scheduled_.find(id); it != scheduled_.end()) {
+      due_.erase({it->second, id});
+      scheduled_.erase(it);
+    }
   }
   const bool removed = spool_.remove(id);
   if (removed) logger_.notice(id + ": removed by the administrator");
@@ -212,8 +237,12 @@ std::size_t Manager::runDue() {
     }
     if (id.empty()) return handled;
     const std::optional<TimePoint> next = processGuarded(id);
-    std::lock_guard lock(mutex_);
-    finished(id, next.has_value(), next.value_or(TimePoint()));
+    bool deleted = false;
+    {
+      std::lock_guard lock(mutex_);
+      deleted = finished(id, next.has_value(), next.value_or(TimePoint()));
+    }
+    if (deleted) removeDeleted(id);
     ++handled;
   }
 }
@@ -224,6 +253,7 @@ void Manager::workerLoop() {
     lock.unlock();
     const bool available = transport_.available();
     lock.lock();
+    if (stopping_) break;
     if (!available) {
       wake_.wait_for(lock, options_.maxSleep);
       continue;
@@ -242,7 +272,11 @@ void Manager::workerLoop() {
     lock.unlock();
     const std::optional<TimePoint> next = processGuarded(id);
     lock.lock();
-    finished(id, next.has_value(), next.value_or(TimePoint()));
+    if (finished(id, next.has_value(), next.value_or(TimePoint()))) {
+      lock.unlock();
+      removeDeleted(id);
+      lock.lock();
+    }
     --busyWorkers_;
     idle_.notify_all();
   }
@@ -264,7 +298,7 @@ void Manager::housekeepingLoop() {
       nextPurge = now + kLogPurgeInterval;
     }
     lock.lock();
-    wake_.wait_for(lock, options_.controlPollInterval, [this] { return stopping_; });
+    housekeepingWake_.wait_for(lock, options_.controlPollInterval, [this] { return stopping_; });
   }
 }
 
@@ -329,8 +363,8 @@ std::optional<Manager::TimePoint> Manager::process(const std::string& id) {
     // Expiry needs an attempt first: mail held while no smarthost was configured gets its chance.
     if (message.progress.attempts > 0 && now >= message.envelope.arrival + options_.maxLifetime)
       expire(message, now, entries);
-    else
-      attempt(message, now, entries);
+    else if (!attempt(message, now, entries))
+      return now + kBusyRetry;  // no free connection on its route: nothing happened, nothing to record
   }
   recordLog(entries);
 
@@ -342,7 +376,7 @@ std::optional<Manager::TimePoint> Manager::process(const std::string& id) {
     return std::nullopt;
   }
   // Final states first: from here on a crash can repeat a notification, never a delivery.
-  if (unnotified) spool_.updateEnvelope(message);
+  if (unnotified || delayWarningDue(message, now)) spool_.updateEnvelope(message);
   const bool notified = notifyFailures(message, now);
   warnOfDelay(message, now);
   if (message.pendingCount() == 0 && notified) {
@@ -355,10 +389,11 @@ std::optional<Manager::TimePoint> Manager::process(const std::string& id) {
   return message.progress.nextAttempt;
 }
 
-void Manager::attempt(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& entries) {
+bool Manager::attempt(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& entries) {
   const std::vector<std::size_t> pending = pendingRecipients(message);
 
   AttemptResult result = transport_.deliver(message, pending);
+  if (result.notAttempted) return false;
   if (result.recipients.size() != pending.size()) {
     logger_.error(message.id + ": transport answered for " + std::to_string(result.recipients.size()) + " of " +
                   std::to_string(pending.size()) + " recipients; all deferred");
@@ -388,6 +423,7 @@ void Manager::attempt(QueuedMessage& message, TimePoint now, std::vector<Deliver
     else
       logger_.information(line);
   }
+  return true;
 }
 
 void Manager::expire(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& entries) {
@@ -424,11 +460,14 @@ bool Manager::notifyFailures(QueuedMessage& message, TimePoint now) {
   return true;
 }
 
+bool Manager::delayWarningDue(const QueuedMessage& message, TimePoint now) const {
+  return options_.delayWarning.count() != 0 && !message.isBounce() && !message.progress.delayWarned &&
+         now - message.envelope.arrival >= options_.delayWarning && message.pendingCount() > 0;
+}
+
 bool Manager::warnOfDelay(QueuedMessage& message, TimePoint now) {
-  if (options_.delayWarning.count() == 0 || message.isBounce() || message.progress.delayWarned) return false;
-  if (now - message.envelope.arrival < options_.delayWarning) return false;
+  if (!delayWarningDue(message, now)) return false;
   const std::vector<std::size_t> pending = pendingRecipients(message);
-  if (pending.empty()) return false;
   if (!commitNotification(message, DsnAction::Delayed, now, pending)) return false;
   message.progress.delayWarned = true;
   return true;
@@ -442,8 +481,11 @@ bool Manager::commitNotification(const QueuedMessage& message, DsnAction action,
     request.action = action;
     request.reportingMta = options_.hostname;
     request.remoteMta = hostOf(message.progress.remote);
+    // Unique per notification: a bounce after a 5xx and a later expiry bounce of the same message differ.
     request.notificationId = message.id + (action == DsnAction::Failed ? ".failed." : ".delayed.") +
-                             std::to_string(message.progress.attempts);
+                             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                                now.time_since_epoch()).count()) +
+                             "." + std::to_string(message.progress.attempts);
     request.now = now;
     request.retryUntil = message.envelope.arrival + options_.maxLifetime;
     for (const auto i : recipients) {

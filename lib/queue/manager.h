@@ -43,6 +43,9 @@ struct RecipientAttempt {
 struct AttemptResult {
   std::vector<RecipientAttempt> recipients;  // one per requested recipient, same order
   std::string remote;                        // "host:port" that answered; empty when none did
+  // Nothing was tried: every connection of the message's route is busy. The message comes back a few
+  // seconds later; no attempt is counted, logged or recorded (recipients may be empty).
+  bool notAttempted = false;
 };
 
 // Hands a message to the next hop. Must not throw for delivery trouble (that is a Deferred result).
@@ -108,6 +111,9 @@ class Manager {
   // running: their envelopes are untouched, so they are attempted again after a restart (at least once).
   // The destructor joins the threads.
   bool stop(std::chrono::milliseconds grace);
+  // Stops taking new work without waiting (stop() then waits); for a shutdown that stops the listeners
+  // meanwhile.
+  void requestStop();
 
   // A freshly committed message: attempt it now.
   void enqueue(const std::string& id);
@@ -132,7 +138,10 @@ class Manager {
   void schedule(const std::string& id, TimePoint due);
   // Takes the earliest due message that is not in flight; empty when none is due.
   std::string takeDue(TimePoint now);
-  void finished(const std::string& id, bool keep, TimePoint next);
+  // Returns true when the administrator deleted the message during its attempt: the caller then calls
+  // removeDeleted() outside the lock.
+  bool finished(const std::string& id, bool keep, TimePoint next);
+  void removeDeleted(const std::string& id);
   void workerLoop();
   void housekeepingLoop();
 
@@ -143,7 +152,9 @@ class Manager {
   std::optional<TimePoint> processGuarded(const std::string& id);
   static std::vector<std::size_t> pendingRecipients(const QueuedMessage& message);
   void expire(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& log);
-  void attempt(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& log);
+  // False when the transport had no free connection (nothing changed).
+  bool attempt(QueuedMessage& message, TimePoint now, std::vector<DeliveryLogEntry>& log);
+  bool delayWarningDue(const QueuedMessage& message, TimePoint now) const;
   // Commits the bounce for failed, not yet notified recipients; marks them notified. False when the
   // bounce could not be committed (they stay un-notified and the message stays queued).
   bool notifyFailures(QueuedMessage& message, TimePoint now);
@@ -161,7 +172,8 @@ class Manager {
   Poco::Logger& logger_;
 
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;             // workers
+  std::condition_variable housekeepingWake_;  // the control poller
   std::set<std::pair<TimePoint, std::string>> due_;  // (next attempt, id)
   std::map<std::string, TimePoint> scheduled_;        // id → its entry in due_
   std::set<std::string> inFlight_;

@@ -187,5 +187,20 @@ BOOST_AUTO_TEST_CASE(rejects_malformed_recipient_attributes) {
   for (const char* bad : {" state=failed", " reply=a%2", " reply=x reply=y", " notified=maybe", " colour=blue"})
     BOOST_CHECK_THROW(decodeEnvelope(replaced(text, rcpt, rcpt + std::string(bad))), MalformedEnvelope);
   BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\nattempts 0\n", "\nattempts -1\n")), MalformedEnvelope);
-  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\ndelay-warned no\n", "\n")), MalformedEnvelope);
+  BOOST_CHECK_THROW(decodeEnvelope(text + "attempts 1\n"), MalformedEnvelope);  // after end
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\nattempts 0\n", "\nattempts 0\nattempts 0\n")),
+                    MalformedEnvelope);
+}
+
+BOOST_AUTO_TEST_CASE(envelopes_written_before_delivery_existed_read_as_never_attempted) {
+  // The envelope an intake of the first release wrote: no delivery progress at all.
+  const std::string old =
+      "postern-envelope 1\nid 0PN5Q7ZK3M1T2AB\narrival 1764523673\nsender alice@example.org\nlogin alice\n"
+      "client 192.0.2.7\nhelo laptop.example.org\nsmtputf8 no\n8bitmime yes\nbody-size 4096\n"
+      "rcpt bob@example.com state=pending\nheaders Date:%20x%0D%0A\nend\n";
+  const QueuedMessage m = decodeEnvelope(old);
+  BOOST_TEST(m.progress.attempts == 0u);
+  BOOST_TEST(m.progress.nextAttempt.time_since_epoch().count() == 0);
+  BOOST_TEST(!m.progress.delayWarned);
+  BOOST_TEST(m.envelope.recipients.size() == 1u);
 }

@@ -355,3 +355,30 @@ BOOST_AUTO_TEST_CASE(an_unavailable_transport_holds_the_queue_without_expiring_i
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_FIXTURE_TEST_SUITE(manager_busy, ManagerFixture)
+
+BOOST_AUTO_TEST_CASE(a_busy_route_puts_the_message_back_without_counting_an_attempt) {
+  struct Busy : ScriptedTransport {
+    bool busy = true;
+    AttemptResult deliver(const QueuedMessage& m, const std::vector<std::size_t>& r) override {
+      if (!busy) return ScriptedTransport::deliver(m, r);
+      AttemptResult result;
+      result.notAttempted = true;
+      return result;
+    }
+  } transport2;
+  const std::string id = submit();
+  Manager m(spool, transport2, log, options, clock);
+  m.loadSchedule();
+  BOOST_TEST(m.runDue() == 1u);
+  BOOST_TEST(spool.load(id)->progress.attempts == 0u);
+  BOOST_TEST(log.entries.empty());
+  BOOST_TEST(m.runDue() == 0u);  // not again at once
+  transport2.busy = false;
+  clock.advance(2s);
+  BOOST_TEST(m.runDue() == 1u);
+  BOOST_TEST(spool.list().empty());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
