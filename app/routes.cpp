@@ -118,7 +118,19 @@ std::shared_ptr<oauth::TokenSource> DeliveryRoutes::tokenSource(const routing::R
   return source;
 }
 
-std::vector<relay::Route> DeliveryRoutes::build(std::vector<std::string>& names) {
+relay::Route DeliveryRoutes::usable(relay::Route route) {
+  try {
+    relay::Relay probe(route.options);  // validates the options and loads the CA file; no network
+    return route;
+  } catch (const std::exception& e) {
+    logger_.error("route " + route.name + " cannot be used (" + e.what() + "): its mail is deferred until this is fixed");
+    relay::Route unusable{route.name, route.senders, "unusable:" + route.version, baseOptions(cfg_, hostname_)};
+    return unusable;
+  }
+}
+
+std::vector<relay::Route> DeliveryRoutes::build(std::vector<std::string>& names,
+                                                std::map<std::string, std::size_t>& capacity) {
   const routing::ResolveResult resolved = admin_.resolve();
   std::vector<relay::Route> routes;
   bool haveDefault = false;
@@ -155,7 +167,7 @@ std::vector<relay::Route> DeliveryRoutes::build(std::vector<std::string>& names)
     }
     haveDefault |= hasDefaultRoute(r.senders);
     names.push_back(r.name);
-    routes.push_back(std::move(route));
+    routes.push_back(usable(std::move(route)));
   }
   tokens_.swap(keep);  // token sources of changed or removed routes go with them
   if (!cfg_.relay.smarthosts.empty()) {
@@ -164,9 +176,10 @@ std::vector<relay::Route> DeliveryRoutes::build(std::vector<std::string>& names)
     } else {
       relay::Route config{"config", {"*"}, "config", configRelayOptions(cfg_, hostname_)};
       names.push_back(config.name);
-      routes.push_back(std::move(config));
+      routes.push_back(usable(std::move(config)));
     }
   }
+  for (const auto& route : routes) capacity[route.name] = std::max<std::size_t>(1, route.options.maxConnections);
   return routes;
 }
 
@@ -177,7 +190,9 @@ void DeliveryRoutes::refresh() {
     if (checkedAt_ != std::chrono::steady_clock::time_point() && now - checkedAt_ < kCheckInterval) return;
     checkedAt_ = now;
   }
-  std::lock_guard rebuild(rebuildMutex_);
+  // Deliveries go on with the current table while another thread rebuilds (it may wait for QUITs).
+  std::unique_lock rebuild(rebuildMutex_, std::try_to_lock);
+  if (!rebuild.owns_lock()) return;
   std::int64_t generation = 0;
   try {
     generation = repository_.generation();
@@ -192,8 +207,9 @@ void DeliveryRoutes::refresh() {
     if (generation == failedGeneration_ && now < retryFailedAt_) return;
   }
   std::vector<std::string> names;
+  std::map<std::string, std::size_t> capacity;
   try {
-    router_->update(build(names));
+    router_->update(build(names, capacity));
   } catch (const std::exception& e) {
     logger_.error(std::string("routes: the new route table is not usable, keeping the previous one: ") + e.what());
     std::lock_guard lock(mutex_);
@@ -204,12 +220,35 @@ void DeliveryRoutes::refresh() {
   std::lock_guard lock(mutex_);
   generation_ = generation;
   names_ = std::move(names);
+  capacity_ = std::move(capacity);
 }
 
 queue::AttemptResult DeliveryRoutes::deliver(const queue::QueuedMessage& message,
                                              const std::vector<std::size_t>& recipients) {
   refresh();
-  return attemptResult(router_->deliver(outbound(message, recipients)));
+  relay::OutboundMessage out = outbound(message, recipients);
+  // A worker waiting for a connection of a saturated route would be lost to every other route: put the
+  // message back instead (the queue retries it in seconds, uncounted).
+  const std::string route = router_->routeFor(out.sender, out.recipients.empty() ? "" : out.recipients.front());
+  {
+    std::lock_guard lock(mutex_);
+    const auto cap = capacity_.find(route);
+    if (cap != capacity_.end() && busy_[route] >= cap->second) {
+      queue::AttemptResult busy;
+      busy.notAttempted = true;
+      return busy;
+    }
+    ++busy_[route];
+  }
+  struct Release {
+    DeliveryRoutes& self;
+    const std::string& route;
+    ~Release() {
+      std::lock_guard lock(self.mutex_);
+      --self.busy_[route];
+    }
+  } release{*this, route};
+  return attemptResult(router_->deliver(out));
 }
 
 bool DeliveryRoutes::available() {

@@ -44,7 +44,10 @@ class DeliveryRoutes final : public queue::Transport {
   // Rebuilds the router when the route table changed; checks at most once a second. Deliveries keep going
   // on the current table while a rebuild runs (it may wait for idle connections to QUIT).
   void refresh();
-  std::vector<relay::Route> build(std::vector<std::string>& names);
+  std::vector<relay::Route> build(std::vector<std::string>& names, std::map<std::string, std::size_t>& capacity);
+  // A route whose Relay cannot be built (an unreadable CA file, say) becomes a route without smarthosts:
+  // its senders' mail is deferred, and the other routes still load.
+  relay::Route usable(relay::Route route);
   std::shared_ptr<oauth::TokenSource> tokenSource(const routing::ResolvedRoute& route);
 
   const config::Config& cfg_;
@@ -57,7 +60,9 @@ class DeliveryRoutes final : public queue::Transport {
 
   std::unique_ptr<relay::Router> router_;  // built once; update() swaps its table
 
-  std::mutex mutex_;  // guards the fields below (never held during a rebuild)
+  std::mutex mutex_;  // guards the fields below (never held during a rebuild or a delivery)
+  std::map<std::string, std::size_t> capacity_;  // route name → its connections
+  std::map<std::string, std::size_t> busy_;      // route name → deliveries in progress
   std::int64_t generation_ = -1;
   std::chrono::steady_clock::time_point checkedAt_;
   std::int64_t failedGeneration_ = -1;

@@ -218,9 +218,13 @@ int runServer(const config::Config& cfg) {
     log.information(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
                     ": closing listeners, letting transactions finish (up to " +
                     std::to_string(cfg.smtp.shutdownGrace.count()) + " s)");
+    // One deadline for everything: SMTP transactions and delivery attempts in progress finish meanwhile
+    // (their outcome is recorded); no new attempt starts; the rest stays queued for the next start.
+    const auto deadline = std::chrono::steady_clock::now() + cfg.smtp.shutdownGrace;
+    manager.requestStop();
     server.stop();
-    // Attempts in progress finish (their outcome is recorded); the rest stays queued for the next start.
-    const bool idle = manager.stop(std::chrono::duration_cast<std::chrono::milliseconds>(cfg.smtp.shutdownGrace));
+    const auto left = std::max(std::chrono::steady_clock::duration::zero(), deadline - std::chrono::steady_clock::now());
+    const bool idle = manager.stop(std::chrono::duration_cast<std::chrono::milliseconds>(left));
     transport.stop();
     if (!idle) {
       log.warning("delivery attempts still in progress after " + std::to_string(cfg.smtp.shutdownGrace.count()) +

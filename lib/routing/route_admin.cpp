@@ -4,6 +4,8 @@
 #include <cctype>
 #include <charconv>
 
+#include <unistd.h>
+
 #include "core/text.h"
 #include "mail/allowed_senders.h"
 #include "store/store_error.h"
@@ -100,6 +102,8 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s, const std::optio
   if (!oneOf(s.tls, {"starttls", "tls", "none"})) invalid("tls must be starttls, tls or none");
   r.tls = s.tls;
   if (!s.caFile.empty() && s.caFile.front() != '/') invalid("ca file must be an absolute path");
+  if (!s.caFile.empty() && ::access(s.caFile.c_str(), R_OK) != 0)
+    invalid("ca file " + s.caFile + " cannot be read");
   r.caFile = s.caFile;
   if (!oneOf(s.auth, {"none", "password", "xoauth2", "oauthbearer"}))
     invalid("auth must be none, password, xoauth2 or oauthbearer");
@@ -153,7 +157,9 @@ store::RouteRecord RouteAdmin::add(const RouteSettings& settings) {
 store::RouteRecord RouteAdmin::update(const RouteSettings& settings) {
   const auto existing = routes_.find(settings.name);
   if (!existing) throw store::NotFound("no route " + settings.name);
-  return routes_.update(toRecord(settings, existing));
+  // A refresh token not given anew stays as stored, even if the server rotated it since it was read.
+  const bool keepRefreshToken = !settings.oauthRefreshToken && isOAuth(existing->auth) && isOAuth(settings.auth);
+  return routes_.update(toRecord(settings, existing), keepRefreshToken);
 }
 
 void RouteAdmin::remove(std::string_view name) { routes_.remove(name); }

@@ -92,32 +92,35 @@ void RouteRepository::insertSenders(Connection& connection, std::int64_t routeId
 }
 
 RouteRecord RouteRepository::add(const RouteRecord& route) {
-  auto connection = database_.acquire();
-  Transaction transaction(*connection);
-  Statement insert = connection->prepare(
-      "INSERT INTO relay_routes (name, hosts, tls, ca_file, auth, username, password, oauth_grant, oauth_token_url, "
-      "oauth_client_id, oauth_client_secret, oauth_scope, oauth_refresh_token, max_connections, version, "
-      "created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, ?15, ?15)");
-  bindSettings(insert, route);
-  insert.bindInt64(15, now());
-  translatingConstraints("route already exists: " + route.name, [&] { insert.run(); });
-  const std::int64_t id = connection->lastInsertRowid();
-  insertSenders(*connection, id, route.senders);
-  transaction.commit();
+  {
+    auto connection = database_.acquire();
+    Transaction transaction(*connection);
+    Statement insert = connection->prepare(
+        "INSERT INTO relay_routes (name, hosts, tls, ca_file, auth, username, password, oauth_grant, "
+        "oauth_token_url, oauth_client_id, oauth_client_secret, oauth_scope, oauth_refresh_token, max_connections, "
+        "version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, "
+        "?15, ?15)");
+    bindSettings(insert, route);
+    insert.bindInt64(15, now());
+    translatingConstraints("route already exists: " + route.name, [&] { insert.run(); });
+    const std::int64_t id = connection->lastInsertRowid();
+    insertSenders(*connection, id, route.senders);
+    transaction.commit();
+  }  // one lease at a time per thread (store/database.h)
   return *find(route.name);
 }
 
-RouteRecord RouteRepository::update(const RouteRecord& route) {
+RouteRecord RouteRepository::update(const RouteRecord& route, bool keepRefreshToken) {
   {
     auto connection = database_.acquire();
     Transaction transaction(*connection);
     Statement update = connection->prepare(
         "UPDATE relay_routes SET hosts = ?2, tls = ?3, ca_file = ?4, auth = ?5, username = ?6, password = ?7, "
         "oauth_grant = ?8, oauth_token_url = ?9, oauth_client_id = ?10, oauth_client_secret = ?11, "
-        "oauth_scope = ?12, oauth_refresh_token = ?13, max_connections = ?14, version = version + 1, "
-        "updated_at = ?15 WHERE name = ?1");
+        "oauth_scope = ?12, oauth_refresh_token = CASE WHEN ?16 THEN oauth_refresh_token ELSE ?13 END, "
+        "max_connections = ?14, version = version + 1, updated_at = ?15 WHERE name = ?1");
     bindSettings(update, route);
-    update.bindInt64(15, now());
+    update.bindInt64(15, now()).bindInt64(16, keepRefreshToken ? 1 : 0);
     translatingConstraints("route " + route.name, [&] { update.run(); });
     if (connection->changes() == 0) throw NotFound("no route " + route.name);
     Statement id = connection->prepare("SELECT id FROM relay_routes WHERE name = ?1");

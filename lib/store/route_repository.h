@@ -53,8 +53,9 @@ class RouteRepository {
   // Stores a new route with its sender patterns, in one transaction. Throws AlreadyExists, InvalidValue.
   RouteRecord add(const RouteRecord& route);
   // Replaces the settings and sender patterns of the route with route.name; raises its version.
-  // Throws NotFound, AlreadyExists (a pattern of another route), InvalidValue.
-  RouteRecord update(const RouteRecord& route);
+  // keepRefreshToken: leave the stored refresh token as it is (the server may have stored a rotated one
+  // since the caller read the row). Throws NotFound, AlreadyExists (a pattern of another route), InvalidValue.
+  RouteRecord update(const RouteRecord& route, bool keepRefreshToken = false);
   void remove(std::string_view name);  // throws NotFound
 
   std::vector<RouteRecord> list();  // ordered by name, senders sorted

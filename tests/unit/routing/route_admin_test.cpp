@@ -177,6 +177,24 @@ BOOST_AUTO_TEST_CASE(rotated_refresh_tokens_are_sealed) {
   BOOST_TEST(repository.find("g")->version == 1);
 }
 
+BOOST_AUTO_TEST_CASE(a_change_keeps_a_refresh_token_the_server_rotated_meanwhile) {
+  auto s = m365("g");
+  s.oauthGrant = "refresh_token";
+  s.oauthRefreshToken = "refresh-1";
+  admin.add(s);
+  auto change = *admin.settingsOf("g");         // read by the administrator's command...
+  admin.storeRotatedRefreshToken("g", "refresh-2");  // ...while the server stores a rotated token
+  change.maxConnections = 2;
+  admin.update(change);
+  BOOST_TEST(admin.resolve().routes.at(0).oauthRefreshToken == "refresh-2");
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_ca_file_is_refused) {
+  auto s = password("a", {"*"});
+  s.caFile = "/nonexistent/ca.pem";
+  BOOST_TEST(has(message(s), "cannot be read"));
+}
+
 BOOST_AUTO_TEST_CASE(the_vault_is_opened_only_when_a_secret_is_involved) {
   RouteSettings s;
   s.name = "plain";
