@@ -10,6 +10,7 @@ namespace {
 
 constexpr auto kCheckInterval = std::chrono::seconds(1);
 constexpr auto kRetryFailed = std::chrono::seconds(60);
+constexpr auto kSlotWait = std::chrono::milliseconds(500);
 
 relay::AuthOptions passwordAuth(const std::string& username, const std::string& password) {
   relay::AuthOptions auth;
@@ -231,9 +232,13 @@ queue::AttemptResult DeliveryRoutes::deliver(const queue::QueuedMessage& message
   // message back instead (the queue retries it in seconds, uncounted).
   const std::string route = router_->routeFor(out.sender, out.recipients.empty() ? "" : out.recipients.front());
   {
-    std::lock_guard lock(mutex_);
-    const auto cap = capacity_.find(route);
-    if (cap != capacity_.end() && busy_[route] >= cap->second) {
+    // Wait briefly for a free connection (a slot that frees up is taken at once), then give up.
+    std::unique_lock lock(mutex_);
+    const bool free = slotFreed_.wait_for(lock, kSlotWait, [&] {
+      const auto cap = capacity_.find(route);
+      return cap == capacity_.end() || busy_[route] < cap->second;
+    });
+    if (!free) {
       queue::AttemptResult busy;
       busy.notAttempted = true;
       return busy;
@@ -244,8 +249,11 @@ queue::AttemptResult DeliveryRoutes::deliver(const queue::QueuedMessage& message
     DeliveryRoutes& self;
     const std::string& route;
     ~Release() {
-      std::lock_guard lock(self.mutex_);
-      --self.busy_[route];
+      {
+        std::lock_guard lock(self.mutex_);
+        --self.busy_[route];
+      }
+      self.slotFreed_.notify_one();
     }
   } release{*this, route};
   return attemptResult(router_->deliver(out));

@@ -11,6 +11,7 @@
 #include <Poco/Logger.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -63,6 +64,7 @@ class DeliveryRoutes final : public queue::Transport {
   std::mutex mutex_;  // guards the fields below (never held during a rebuild or a delivery)
   std::map<std::string, std::size_t> capacity_;  // route name → its connections
   std::map<std::string, std::size_t> busy_;      // route name → deliveries in progress
+  std::condition_variable slotFreed_;
   std::int64_t generation_ = -1;
   std::chrono::steady_clock::time_point checkedAt_;
   std::int64_t failedGeneration_ = -1;

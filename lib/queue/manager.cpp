@@ -19,7 +19,7 @@ using std::chrono::system_clock;
 constexpr std::size_t kHeaderSectionLimit = 64 * 1024;
 constexpr auto kLogPurgeInterval = std::chrono::hours(1);
 // A message whose route had no free connection is looked at again this soon (nothing was counted).
-constexpr auto kBusyRetry = std::chrono::seconds(2);
+constexpr auto kBusyRetry = std::chrono::seconds(1);
 
 const char* outcomeName(AttemptOutcome o) {
   switch (o) {
