@@ -14,7 +14,8 @@
 //   rcpt carol@example.net state=failed reply=550%205.1.1%20unknown notified=yes   pending, delivered or
 //                                            failed; reply= the last word on it; notified= bounce sent)
 //   headers Received:%20from%20...%0D%0A
-//   attempts 2                               (delivery progress: intake writes 0 / 0 / 0 / empty / no)
+//   attempts 2                               (delivery progress: intake writes 0 / 0 / 0 / empty / no;
+//                                             optional when read: envelopes from before delivery lack it)
 //   last-attempt 1764523700
 //   next-attempt 1764524000                  (0: as soon as possible)
 //   remote smtp.example.net:587
