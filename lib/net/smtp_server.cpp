@@ -131,7 +131,10 @@ void SmtpServer::start() {
   for (const auto& spec : specs_) {
     Poco::Net::ServerSocket socket;
     try {
-      socket.bind(Poco::Net::SocketAddress(spec.host, spec.port), true);
+      // SO_REUSEADDR (a restart may bind while old connections sit in TIME_WAIT) but not SO_REUSEPORT,
+      // which Poco's bind(address, true) also sets: a second server on the same port must fail here, not
+      // silently take half of the connections.
+      socket.bind(Poco::Net::SocketAddress(spec.host, spec.port), true, false);
       socket.listen(256);
     } catch (const Poco::Exception& e) {
       std::string hint;

@@ -148,6 +148,19 @@ class StartupRefusalTest(unittest.TestCase):
         self.assertIn(b"another postern server is using", result.stdout)
         first.stop()
 
+    def test_second_server_on_a_port_in_use_is_refused(self):
+        # With SO_REUSEPORT both would listen and share the connections; the second must fail instead.
+        first = PosternServer()
+        self.addCleanup(first.cleanup)
+        first.start()
+        port = first.port("submission")
+        second = PosternServer({"listen.submission": "%s:%d" % (LOOPBACK, port)})
+        self.addCleanup(second.cleanup)
+        result = self.run_serve(second)
+        self.assertEqual(result.returncode, 1, result.stdout)
+        self.assertIn(b"cannot listen on 127.0.0.1:%d (listen.submission)" % port, result.stdout)
+        first.stop()
+
     def test_cipher_list_without_forward_secrecy_is_refused(self):
         server = PosternServer({"tls.ciphers": "AES128-SHA:ECDHE+AESGCM"})
         self.addCleanup(server.cleanup)
