@@ -2,15 +2,9 @@
 
 #include "store/store_error.h"
 #include "store/transaction.h"
+#include "store/unix_time.h"
 
 namespace postern::store {
-namespace {
-
-std::int64_t unixSeconds(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-}
-
-}  // namespace
 
 void DeliveryLogRepository::append(const std::vector<DeliveryLogRecord>& records) {
   if (records.empty()) return;
@@ -22,7 +16,7 @@ void DeliveryLogRepository::append(const std::vector<DeliveryLogRecord>& records
   for (const auto& r : records) {
     try {
       insert.reset();
-      insert.bindInt64(1, unixSeconds(r.at))
+      insert.bindInt64(1, toUnix(r.at))
           .bindText(2, r.queueId)
           .bindText(3, r.sender)
           .bindText(4, r.recipient)
@@ -47,7 +41,7 @@ std::vector<DeliveryLogRecord> DeliveryLogRepository::recent(const std::string& 
   while (select.step()) {
     DeliveryLogRecord r;
     r.id = select.columnInt64(0);
-    r.at = std::chrono::system_clock::time_point(std::chrono::seconds(select.columnInt64(1)));
+    r.at = fromUnix(select.columnInt64(1));
     r.queueId = select.columnText(2);
     r.sender = select.columnText(3);
     r.recipient = select.columnText(4);
@@ -61,7 +55,7 @@ std::vector<DeliveryLogRecord> DeliveryLogRepository::recent(const std::string& 
 
 std::size_t DeliveryLogRepository::purgeBefore(std::chrono::system_clock::time_point cutoff) {
   auto connection = database_.acquire();
-  connection->prepare("DELETE FROM delivery_log WHERE at < ?1").bindInt64(1, unixSeconds(cutoff)).run();
+  connection->prepare("DELETE FROM delivery_log WHERE at < ?1").bindInt64(1, toUnix(cutoff)).run();
   return static_cast<std::size_t>(connection->changes());
 }
 

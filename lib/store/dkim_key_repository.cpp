@@ -5,6 +5,7 @@
 #include "core/text.h"
 #include "store/store_error.h"
 #include "store/transaction.h"
+#include "store/unix_time.h"
 
 namespace postern::store {
 
@@ -17,10 +18,6 @@ constexpr const char* kColumns =
 constexpr const char* kListColumns =
     "SELECT id, domain, selector, algorithm, bits, '', public_key, state, created_at, activated_at, "
     "retired_at FROM dkim_keys ";
-
-std::chrono::system_clock::time_point fromUnix(std::int64_t seconds) {
-  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
-}
 
 DkimKeyState stateFromName(const std::string& name) {
   if (name == "active") return DkimKeyState::Active;
@@ -107,7 +104,7 @@ std::pair<std::string, std::string> DkimKeyRepository::requireNames(std::string_
 }
 
 std::int64_t DkimKeyRepository::now() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  return toUnix(clock_.now());
 }
 
 DkimKeyRecord DkimKeyRepository::add(const NewDkimKey& key) {

@@ -5,6 +5,7 @@
 
 #include "store/store_error.h"
 #include "store/transaction.h"
+#include "store/unix_time.h"
 
 namespace postern::store {
 
@@ -94,9 +95,7 @@ MigrationReport MigrationRunner::run(const std::vector<Migration>& migrations) {
     }
     Statement record =
         connection->prepare("INSERT INTO schema_version (version, name, applied_at) VALUES (?1, ?2, ?3)");
-    const auto now =
-        std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
-    record.bindInt64(1, m.version).bindText(2, m.name).bindInt64(3, now).run();
+    record.bindInt64(1, m.version).bindText(2, m.name).bindInt64(3, toUnix(clock_.now())).run();
     transaction.commit();
     report.applied.emplace_back(m.name);
   }

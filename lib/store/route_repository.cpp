@@ -4,13 +4,10 @@
 
 #include "store/store_error.h"
 #include "store/transaction.h"
+#include "store/unix_time.h"
 
 namespace postern::store {
 namespace {
-
-std::chrono::system_clock::time_point fromUnix(std::int64_t seconds) {
-  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
-}
 
 constexpr const char* kColumns =
     "id, name, hosts, tls, ca_file, auth, username, password, oauth_grant, oauth_token_url, oauth_client_id, "
@@ -78,7 +75,7 @@ auto translatingConstraints(const std::string& what, Body body) {
 RouteRepository::RouteRepository(Database& database, const core::Clock& clock) : database_(database), clock_(clock) {}
 
 std::int64_t RouteRepository::now() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  return toUnix(clock_.now());
 }
 
 void RouteRepository::insertSenders(Connection& connection, std::int64_t routeId,

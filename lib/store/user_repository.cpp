@@ -4,6 +4,7 @@
 #include "mail/address.h"
 #include "store/store_error.h"
 #include "store/transaction.h"
+#include "store/unix_time.h"
 
 namespace postern::store {
 
@@ -13,10 +14,6 @@ constexpr std::size_t kMaxLogin = 254;
 
 constexpr const char* kUserColumns =
     "SELECT id, login, password_hash, enabled, created_at, updated_at FROM users ";
-
-std::chrono::system_clock::time_point fromUnix(std::int64_t seconds) {
-  return std::chrono::system_clock::time_point(std::chrono::seconds(seconds));
-}
 
 UserRecord readUser(const Statement& row) {
   UserRecord user;
@@ -66,7 +63,7 @@ std::string UserRepository::requireLogin(std::string_view login) const {
 }
 
 std::int64_t UserRepository::now() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(clock_.now().time_since_epoch()).count();
+  return toUnix(clock_.now());
 }
 
 UserRecord UserRepository::createUser(std::string_view login, std::string_view passwordHash) {
