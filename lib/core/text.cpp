@@ -20,6 +20,83 @@ int base64Value(char c) {
 }
 
 char lowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629 §4: no overlongs, no surrogates, nothing
+// above U+10FFFF) and its code point; 0 when malformed.
+std::size_t decodeUtf8(std::string_view s, std::size_t i, char32_t& cp) {
+  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
+  const std::uint8_t b0 = byte(i);
+  std::size_t n = 0;
+  std::uint8_t lo = 0x80, hi = 0xBF;
+  if (b0 >= 0xC2 && b0 <= 0xDF) {
+    n = 2;
+    cp = b0 & 0x1F;
+  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
+    n = 3;
+    cp = b0 & 0x0F;
+    if (b0 == 0xE0) lo = 0xA0;
+    if (b0 == 0xED) hi = 0x9F;
+  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
+    n = 4;
+    cp = b0 & 0x07;
+    if (b0 == 0xF0) lo = 0x90;
+    if (b0 == 0xF4) hi = 0x8F;
+  } else {
+    return 0;
+  }
+  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  return n;
+}
+
+// Code points that do nothing visible but can move the cursor, end a line for a log reader, or reorder
+// what a terminal shows (Unicode's Cc, Zl, Zp and the invisible Cf format characters).
+bool invisible(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0x9F) || cp == 0xAD || cp == 0x61C || cp == 0x180E ||
+         (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x206F) ||
+         cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+void appendHex(std::string& out, unsigned value, int digits) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) out += kHex[(value >> shift) & 0xF];
+}
+
+// Appends text with every non-printing character escaped; tab too when escapeTab.
+void appendPrintable(std::string& out, std::string_view text, bool escapeTab) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    if (u == '\t' && escapeTab) {
+      out += "\\t";
+      ++i;
+    } else if ((u < 0x20 && u != '\t') || u == 0x7F) {
+      out += "\\x";
+      appendHex(out, u, 2);
+      ++i;
+    } else if (u < 0x80) {
+      out += text[i++];
+    } else {
+      char32_t cp = 0;
+      const std::size_t n = decodeUtf8(text, i, cp);
+      if (n == 0) {
+        out += "\\x";
+        appendHex(out, u, 2);
+        ++i;
+      } else if (invisible(cp)) {
+        out += "\\u{";
+        appendHex(out, static_cast<unsigned>(cp), 4);
+        out += '}';
+        i += n;
+      } else {
+        out.append(text.substr(i, n));
+        i += n;
+      }
+    }
+  }
+}
 }  // namespace
 
 std::string toLowerAscii(std::string_view s) {
@@ -50,8 +127,8 @@ std::string base64Encode(std::string_view data) {
   out.reserve((data.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 2 < data.size(); i += 3) {
-    const std::uint32_t v = (std::uint8_t(data[i]) << 16) | (std::uint8_t(data[i + 1]) << 8) |
-                            std::uint8_t(data[i + 2]);
+    const std::uint32_t v =
+        (std::uint8_t(data[i]) << 16) | (std::uint8_t(data[i + 1]) << 8) | std::uint8_t(data[i + 2]);
     out += kAlphabet[(v >> 18) & 63];
     out += kAlphabet[(v >> 12) & 63];
     out += kAlphabet[(v >> 6) & 63];
@@ -110,6 +187,37 @@ bool constantTimeEquals(std::string_view a, std::string_view b) {
     diff |= x ^ y;
   }
   return diff == 0;
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  appendPrintable(out, text, false);
+  return out;
+}
+
+std::string logValue(std::string_view text) {
+  std::string shown;
+  shown.reserve(text.size() + 2);
+  appendPrintable(shown, text, true);
+  if (!shown.empty() && shown.find_first_of(" =\"\\") == std::string::npos) return shown;
+  // Quoting: the escapes printable() made keep their single backslash ("\x1b"); a backslash or quote the
+  // client sent is doubled or escaped, so the two can be told apart.
+  std::string out = "\"";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else {
+      std::size_t j = i;
+      while (j < text.size() && text[j] != '"' && text[j] != '\\') ++j;
+      appendPrintable(out, text.substr(i, j - i), true);
+      i = j - 1;
+    }
+  }
+  out += '"';
+  return out;
 }
 
 std::string rfc5322Date(std::chrono::system_clock::time_point t) {
