@@ -35,11 +35,17 @@ SaslAuthenticator::SaslAuthenticator(std::unique_ptr<auth::SaslSession> session,
 
 smtp::AuthOutcome SaslAuthenticator::start(const std::string& mechanism,
                                            const std::optional<std::string>& initialResponse) {
-  if (throttle_.blocked(clientAddress_)) {
+  attempt_ = throttle_.tryReserve(clientAddress_);  // gives back any reservation still held
+  if (!attempt_) {
     logger_.warning("client=" + clientAddress_ + " event=auth-throttled");
     return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
   }
   return translate(session_->start(mechanism, initialResponse));
+}
+
+void SaslAuthenticator::reset() {
+  attempt_.release();
+  session_->reset();
 }
 
 smtp::AuthOutcome SaslAuthenticator::step(const std::string& decodedResponse) {
@@ -61,7 +67,14 @@ smtp::AuthOutcome SaslAuthenticator::translate(const auth::SaslOutcome& outcome)
     case In::AuthzRefused: result.status = Out::AuthzRefused; break;
     case In::Temporary: result.status = Out::Temporary; break;
   }
-  if (outcome.status == In::Failure || outcome.status == In::AuthzRefused) throttle_.recordFailure(clientAddress_);
+  if (outcome.status == In::Failure || outcome.status == In::AuthzRefused) {
+    if (attempt_)
+      attempt_.confirmFailure();
+    else
+      throttle_.recordFailure(clientAddress_);  // a step() without start(): still a failed guess
+  } else if (outcome.status != In::Continue) {
+    attempt_.release();
+  }
   if (outcome.reason != auth::FailureReason::None)
     logger_.information("client=" + clientAddress_ + " event=auth-failed reason=" +
                         std::string(auth::describe(outcome.reason)));

@@ -17,7 +17,11 @@
 
 namespace postern::app {
 
-// smtp::Authenticator over a Cyrus SASL session, with per-client-address failure throttling.
+// smtp::Authenticator over a Cyrus SASL session, with per-client-address failure throttling. start()
+// reserves the attempt in the throttle before anything is verified (so parallel connections cannot all
+// pass the check first); the reservation is held across LOGIN's and PLAIN's steps and resolved when the
+// exchange ends: kept as a failure after 535, given back after a success, a cancel, a malformed exchange,
+// a temporary error, reset() or the end of the connection (the authenticator's destruction).
 class SaslAuthenticator final : public smtp::Authenticator {
  public:
   SaslAuthenticator(std::unique_ptr<auth::SaslSession> session, auth::FailureThrottle& throttle,
@@ -26,7 +30,7 @@ class SaslAuthenticator final : public smtp::Authenticator {
   std::vector<std::string> mechanisms() const override { return session_->mechanisms(); }
   smtp::AuthOutcome start(const std::string& mechanism, const std::optional<std::string>& initialResponse) override;
   smtp::AuthOutcome step(const std::string& decodedResponse) override;
-  void reset() override { session_->reset(); }
+  void reset() override;
   void tlsEstablished(unsigned ssfBits) override { session_->setExternalSsf(ssfBits); }
 
  private:
@@ -36,6 +40,7 @@ class SaslAuthenticator final : public smtp::Authenticator {
   auth::FailureThrottle& throttle_;
   std::string clientAddress_;
   Poco::Logger& logger_;
+  auth::FailureThrottle::Reservation attempt_;  // held from start() until the exchange's outcome is final
 };
 
 class SenderDirectory final : public smtp::SenderDirectory {

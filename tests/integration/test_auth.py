@@ -275,5 +275,36 @@ class AuthThrottleTest(ServerTestCase):
         self.assertReply(client.auth_plain(ALICE, ALICE_PASSWORD), 454, "4.7.0")
 
 
+
+class AuthThrottleRaceTest(ServerTestCase):
+    """The throttle counts an attempt before its password is verified (auth/failure_throttle.h Reservation):
+    parallel connections from one address get auth.throttle.failures verified guesses in all, not one each."""
+
+    # A costlier hash keeps every verification in flight while the other connections' AUTH lines arrive.
+    settings = {"auth.throttle.failures": "10", "auth.throttle.window": "600", "auth.argon2.memory_kib": "8192"}
+    users = {ALICE: (ALICE_PASSWORD, [])}
+
+    def test_parallel_connections_from_one_address_get_at_most_the_throttle_limit_of_verified_guesses(self):
+        clients = []
+        for _ in range(20):
+            client = self.connect("submissions")
+            client.ehlo()
+            clients.append(client)
+        replies = []
+        for attempt in range(3):  # smtp.max_auth_failures is 3: the third 535 also closes the connection
+            for client in clients:  # all twenty AUTH lines are sent before any reply is read
+                client.send_raw("AUTH PLAIN " + plain_response(ALICE, "wrong-%d" % attempt) + "\r\n")
+            for client in clients:
+                replies.append((client, client.read_reply()))
+        failed = [reply for _, reply in replies if reply.code == 535]
+        self.assertLessEqual(len(failed), 10, "verified guesses: %d of 60 attempts" % len(failed))
+        for client, reply in replies:
+            if reply.code != 535:
+                self.assertReply(reply, 454, "4.7.0")
+        # The address stays throttled, even for the right password.
+        refused = next(client for client, reply in replies if reply.code == 454)  # still open
+        self.assertReply(refused.auth_plain(ALICE, ALICE_PASSWORD), 454, "4.7.0")
+
+
 if __name__ == "__main__":
     unittest.main()
