@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "fs/file_descriptor.h"
 #include "fs/file_io.h"
 #include "queue/envelope_format.h"
@@ -303,14 +304,33 @@ void Manager::housekeepingLoop() {
 }
 
 void Manager::pollControlRequests() {
-  std::vector<ControlRequest> requests;
+  // One poll at a time: the sets below remember, across polls, what has already been reported, so a bad
+  // entry is logged once rather than twice a second for as long as it stays.
+  std::lock_guard poll(controlMutex_);
+  ControlScan scan;
   try {
-    requests = pendingControlRequests(spool_.layout());
+    scan = scanControlRequests(spool_.layout());
   } catch (const std::exception& e) {
-    logger_.warning(std::string("queue control: cannot read requests: ") + e.what());
+    if (!controlUnreadable_)
+      logger_.warning(std::string("queue control: cannot read requests (reported once until it can): ") +
+                      e.what());
+    controlUnreadable_ = true;
     return;
   }
-  for (const auto& request : requests) {
+  if (controlUnreadable_) logger_.notice("queue control: requests can be read again");
+  controlUnreadable_ = false;
+
+  std::set<std::string> present;
+  for (const auto& problem : scan.problems) {
+    present.insert(problem.name);
+    if (controlReported_.insert(problem.name).second)
+      logger_.warning("queue control: skipping spool/control/" + core::logValue(problem.name) + ": " +
+                      problem.reason);
+  }
+  for (const auto& request : scan.requests) {
+    const std::string name = request.fileName();
+    present.insert(name);
+    if (controlCarriedOut_.count(name)) continue;  // done; only its file could not be removed
     try {
       if (request.action == ControlAction::Delete) {
         remove(request.id);
@@ -320,11 +340,23 @@ void Manager::pollControlRequests() {
       } else if (retry(request.id)) {
         logger_.notice(request.id + ": retry requested");
       }
+    } catch (const std::exception& e) {  // tried again at the next poll, reported once
+      if (controlReported_.insert(name).second)
+        logger_.warning("queue control " + name + ": " + e.what() + " (will keep trying)");
+      continue;
+    }
+    try {
       completeControlRequest(spool_.layout(), request);
-    } catch (const std::exception& e) {
-      logger_.warning("queue control " + request.fileName() + ": " + e.what());
+    } catch (const std::exception& e) {  // never carried out twice for one file
+      controlCarriedOut_.insert(name);
+      if (controlReported_.insert(name).second)
+        logger_.warning("queue control " + name +
+                        ": carried out, but its file cannot be removed: " + e.what());
     }
   }
+  // An entry that went away is forgotten: if it comes back, it is reported (or carried out) again.
+  std::erase_if(controlReported_, [&](const std::string& name) { return !present.count(name); });
+  std::erase_if(controlCarriedOut_, [&](const std::string& name) { return !present.count(name); });
 }
 
 // ---- one attempt ----------------------------------------------------------------------------------------------

@@ -127,7 +127,9 @@ class Manager {
   // Handles every message due now on the calling thread, one after another; returns how many. Tests and
   // start() drive the same code.
   std::size_t runDue();
-  // Carries out the requests in spool/control/ (postern queue retry|delete).
+  // Carries out the requests in spool/control/ (postern queue retry|delete). An entry it cannot handle
+  // (a directory, a file it cannot remove) is skipped and logged once, not at every poll; the requests
+  // beside it are carried out all the same.
   void pollControlRequests();
 
   QueueCounts counts() const;
@@ -182,6 +184,12 @@ class Manager {
   std::vector<std::thread> threads_;
   std::size_t busyWorkers_ = 0;
   std::condition_variable idle_;
+
+  // pollControlRequests()' memory between polls (entry names in spool/control/), under controlMutex_.
+  std::mutex controlMutex_;
+  std::set<std::string> controlReported_;    // bad entries and failed requests already logged
+  std::set<std::string> controlCarriedOut_;  // requests done whose file could not be removed
+  bool controlUnreadable_ = false;           // the directory could not be listed at the last poll
 };
 
 }  // namespace postern::queue

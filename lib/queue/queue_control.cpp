@@ -3,6 +3,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "core/error.h"
 #include "fs/file_descriptor.h"
 #include "fs/file_io.h"
@@ -34,15 +37,31 @@ bool controlRequestPending(const SpoolLayout& layout, const ControlRequest& requ
   return ::lstat((layout.control / request.fileName()).c_str(), &st) == 0;
 }
 
-std::vector<ControlRequest> pendingControlRequests(const SpoolLayout& layout) {
-  std::vector<ControlRequest> requests;
+ControlScan scanControlRequests(const SpoolLayout& layout) {
+  ControlScan scan;
   for (const std::string& name : fs::listDirectory(layout.control)) {
-    if (auto request = ControlRequest::fromFileName(name))
-      requests.push_back(*request);
-    else
-      fs::removeFile(layout.control / name);
+    const auto path = layout.control / name;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) {
+      if (errno == ENOENT) continue;  // completed or removed since the listing
+      scan.problems.push_back({name, std::string("cannot examine it: ") + std::strerror(errno)});
+      continue;
+    }
+    if (!S_ISREG(st.st_mode)) {
+      scan.problems.push_back({name, "not a regular file; left alone"});
+      continue;
+    }
+    if (auto request = ControlRequest::fromFileName(name)) {
+      scan.requests.push_back(*request);
+      continue;
+    }
+    try {
+      fs::removeFile(path);
+    } catch (const std::exception& e) {
+      scan.problems.push_back({name, std::string("not a request and cannot be removed: ") + e.what()});
+    }
   }
-  return requests;
+  return scan;
 }
 
 void completeControlRequest(const SpoolLayout& layout, const ControlRequest& request) {

@@ -317,6 +317,23 @@ class QueueCommands(DeliveryCase):
         self.assertEqual(self.server.cli("queue", "retry", "0000000000000ZZ", check=False).returncode, 1)
         self.assertEqual(self.smarthost.received(), [])
 
+    def test_a_directory_in_the_control_directory_does_not_stop_queue_commands(self):
+        # queue/queue_control.h: an entry the manager cannot handle is skipped (and reported once); the
+        # requests beside it are still carried out.
+        queue_id, _ = self.submit(["bob@example.net"], "control-dir")
+        wait_until(lambda: self.attempts(queue_id) >= 1, what="the first attempt")
+        stray = os.path.join(self.server.spool_dir, "control", "stray-directory")
+        os.makedirs(os.path.join(stray, "inside"))
+        self.addCleanup(shutil.rmtree, stray, True)
+        before = self.attempts(queue_id)
+        retried = self.server.cli("queue", "retry", queue_id)
+        self.assertEqual(retried.returncode, 0, retried)
+        wait_until(lambda: self.attempts(queue_id) > before, what="the retried attempt")
+        self.assertEqual(self.server.cli("queue", "retry").returncode, 0)  # and again: the poller still runs
+        self.assertTrue(os.path.isdir(stray), "the administrator's directory was left alone")
+        time.sleep(1.5)  # a few more polls (every 0.5 s)
+        self.assertEqual(self.server.log_text().count("stray-directory"), 1, "reported once, not at every poll")
+
     def test_delete_without_a_running_server(self):
         queue_id, _ = self.submit(["bob@example.net"], "offline-delete")
         wait_until(lambda: self.attempts(queue_id) >= 1, what="the first attempt")

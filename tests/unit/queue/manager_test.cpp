@@ -1,6 +1,13 @@
 #include <boost/test/unit_test.hpp>
 
+#include <Poco/AutoPtr.h>
+#include <Poco/Channel.h>
+#include <Poco/Logger.h>
+#include <Poco/Message.h>
+
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -106,6 +113,41 @@ struct ManagerFixture : postern::testing::SpoolFixture {
 };
 
 std::string bodyOf(const QueuedMessage& m) { return postern::fs::readFile(m.bodyPath); }
+
+// What the "queue" logger writes while it lives; the previous channel and level come back afterwards.
+class QueueLogCapture final : public Poco::Channel {
+ public:
+  static Poco::AutoPtr<QueueLogCapture> install() {
+    Poco::AutoPtr<QueueLogCapture> capture(new QueueLogCapture);
+    auto& logger = Poco::Logger::get("queue");
+    capture->previous_ = logger.getChannel();
+    capture->previousLevel_ = logger.getLevel();
+    logger.setChannel(capture);
+    logger.setLevel(Poco::Message::PRIO_DEBUG);
+    return capture;
+  }
+  void uninstall() {
+    auto& logger = Poco::Logger::get("queue");
+    logger.setChannel(previous_);
+    logger.setLevel(previousLevel_);
+  }
+  void log(const Poco::Message& msg) override {
+    std::lock_guard lock(mutex_);
+    lines_.push_back(msg.getText());
+  }
+  std::size_t countContaining(const std::string& text) const {
+    std::lock_guard lock(mutex_);
+    return static_cast<std::size_t>(std::count_if(lines_.begin(), lines_.end(), [&](const std::string& l) {
+      return l.find(text) != std::string::npos;
+    }));
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> lines_;
+  Poco::Channel::Ptr previous_;
+  int previousLevel_ = 0;
+};
 
 }  // namespace
 
@@ -300,6 +342,44 @@ BOOST_AUTO_TEST_CASE(control_requests_retry_and_delete) {
   m.pollControlRequests();
   BOOST_TEST(m.runDue() == 1u);
   BOOST_TEST(others({}).size() == 1u);  // no bounce for the deleted one
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_control_entry_is_skipped_and_logged_once_while_the_good_requests_are_carried_out) {
+  auto capture = QueueLogCapture::install();
+  struct Restore {
+    QueueLogCapture& capture;
+    ~Restore() { capture.uninstall(); }
+  } restore{*capture};
+  transport.script["bob@example.com"] = {AttemptOutcome::Deferred, "451 4.3.0 later"};
+  const std::string a = submit();
+  const std::string b = submit();
+  Manager& m = make();
+  BOOST_TEST(m.runDue() == 2u);
+  const auto& control = spool.layout().control;
+  std::filesystem::create_directories(control / "aaa-directory" / "inside");  // sorts first
+  std::filesystem::create_directories(control / ("retry-" + b) / "inside");   // a request's name
+  postControlRequest(spool.layout(), ControlRequest{ControlAction::Delete, a});
+  m.pollControlRequests();
+  BOOST_TEST(!controlRequestPending(spool.layout(), ControlRequest{ControlAction::Delete, a}));
+  BOOST_TEST(!spool.load(a).has_value());
+  BOOST_TEST(m.runDue() == 0u);  // b was not made due by the directory named like its retry
+
+  for (int poll = 0; poll < 5; ++poll) m.pollControlRequests();
+  postControlRequest(spool.layout(), ControlRequest{ControlAction::Retry, ""});
+  m.pollControlRequests();
+  BOOST_TEST(!controlRequestPending(spool.layout(), ControlRequest{ControlAction::Retry, ""}));
+  BOOST_TEST(m.runDue() == 1u);  // b, at once
+
+  BOOST_TEST(capture->countContaining("aaa-directory") == 1u);
+  BOOST_TEST(capture->countContaining("retry-" + b) == 1u);
+  BOOST_TEST(std::filesystem::is_directory(control / "aaa-directory"));  // left for the administrator
+
+  // Once it is gone and comes back, it is news again.
+  std::filesystem::remove_all(control / "aaa-directory");
+  m.pollControlRequests();
+  std::filesystem::create_directories(control / "aaa-directory");
+  m.pollControlRequests();
+  BOOST_TEST(capture->countContaining("aaa-directory") == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(deleting_a_message_during_its_attempt_removes_it_afterwards) {
