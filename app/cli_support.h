@@ -5,14 +5,20 @@
 
 #include <chrono>
 #include <string>
+#include <vector>
 
+#include "app/privileges.h"
 #include "config/config.h"
 #include "store/database.h"
 
 namespace postern::app {
 
-// Creates the data directory if needed, hands it to the configured user and becomes that user.
+// takeDataDirectory() (created, made private, handed over on a first start as root), then becomes the
+// service account (app/privileges.h); what changed is said on standard error.
 void prepareDataDirectory(const config::Config& cfg);
+
+// One sentence per change takeDataDirectory() made, for the log or the terminal.
+std::vector<std::string> describe(const PreparedDataDirectory& prepared, const config::Config& cfg);
 
 // prepareDataDirectory(), then the database, migrated: the base of each command's store.
 struct MigratedDatabase {

@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "app/cli.h"
+#include "app/privileges.h"
 #include "config/config.h"
+#include "core/text.h"
 
 namespace {
 
@@ -21,6 +23,8 @@ Commands:
   serve                          Run the server (the default command).
   check-config                   Validate the configuration and print the effective settings.
   print-sample-config            Print the commented sample configuration with every default.
+  fix-permissions                As root: give every root-owned file of the data directory to the
+                                 service user (after files were copied or edited there as root).
   user add LOGIN                 Create a user (LOGIN is an e-mail address). The password is read from
                                  standard input (asked twice on a terminal); the login is also added as
                                  the user's first sender address.
@@ -128,6 +132,21 @@ int main(int argc, char** argv) {
       return app::kExitUsage;
     }
     return app::runServer(cfg);
+  }
+  if (command == "fix-permissions") {
+    if (!commandArgs.empty()) {
+      std::cerr << "postern: fix-permissions takes no arguments\n";
+      return app::kExitUsage;
+    }
+    try {
+      const auto report = app::fixDataDirectoryOwnership(cfg);
+      std::cout << "gave " << report.handedOver << " entries of " << cfg.dataDir << " to the service user\n";
+      for (const auto& left : report.leftAlone) std::cout << "left alone: " << core::printable(left) << "\n";
+      return app::kExitOk;
+    } catch (const std::exception& e) {
+      std::cerr << "postern: " << e.what() << "\n";
+      return app::kExitFailure;
+    }
   }
   if (command == "user") return app::runUserCommand(cfg, commandArgs);
   if (command == "address") return app::runAddressCommand(cfg, commandArgs);

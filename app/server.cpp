@@ -6,16 +6,19 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <unistd.h>
 
-#include <csignal>
 #include <pthread.h>
+#include <csignal>
 
 #include "app/adapters.h"
 #include "app/cli.h"
+#include "app/cli_support.h"
 #include "app/delivery.h"
 #include "app/dkim_signer.h"
-#include "app/secrets.h"
 #include "app/privileges.h"
+#include "app/routes.h"
+#include "app/secrets.h"
 #include "auth/credential_cache.h"
 #include "auth/credential_verifier.h"
 #include "auth/failure_throttle.h"
@@ -29,13 +32,12 @@
 #include "net/smtp_server.h"
 #include "queue/manager.h"
 #include "queue/spool.h"
-#include "app/routes.h"
 #include "routing/route_admin.h"
-#include "store/route_repository.h"
 #include "store/database.h"
 #include "store/delivery_log_repository.h"
 #include "store/dkim_key_repository.h"
 #include "store/migration_runner.h"
+#include "store/route_repository.h"
 #include "store/user_repository.h"
 #include "tls/server_context.h"
 
@@ -69,19 +71,23 @@ std::vector<net::ListenerSpec> listeners(const config::Config& cfg) {
   return specs;
 }
 
-tls::ServerPolicy tlsPolicy(const config::Config& cfg, const std::string& hostname, Poco::Logger& log) {
+tls::ServerPolicy configuredTlsPolicy(const config::Config& cfg) {
   tls::ServerPolicy policy;
   policy.ciphers = cfg.tls.ciphers;
   policy.minProtocol = cfg.tls.minProtocol;
-  if (!cfg.tls.certificate.empty()) {
-    policy.certificateFile = cfg.tls.certificate;
-    policy.privateKeyFile = cfg.tls.privateKey;
-    return policy;
-  }
+  policy.certificateFile = cfg.tls.certificate;
+  policy.privateKeyFile = cfg.tls.privateKey;
+  return policy;
+}
+
+// The certificate Postern makes for itself in the data directory, as the service account.
+tls::ServerPolicy selfSignedTlsPolicy(const config::Config& cfg, const std::string& hostname,
+                                      Poco::Logger& log) {
+  tls::ServerPolicy policy = configuredTlsPolicy(cfg);
   const auto generated = tls::ensureSelfSigned(cfg.tlsDir(), hostname);
   log.warning(std::string(generated.created ? "generated" : "using") + " self-signed certificate " +
-              generated.certificateFile +
-              " for " + hostname + ": clients will warn until tls.certificate names a real one");
+              generated.certificateFile + " for " + hostname +
+              ": clients will warn until tls.certificate names a real one");
   policy.certificateFile = generated.certificateFile;
   policy.privateKeyFile = generated.privateKeyFile;
   return policy;
@@ -104,14 +110,30 @@ int runServer(const config::Config& cfg) {
   try {
     const core::Clock& clock = core::SystemClock::instance();
     const std::string hostname = cfg.hostname.empty() ? Poco::Net::DNS::hostName() : cfg.hostname;
-    fs::ensureDirectory(cfg.dataDir, 0700);
+    // Root's part, before any client byte or file of the data directory is touched: the data directory
+    // (made private, handed over on a first start), a TLS key that only root may read, the ports. Then
+    // Postern becomes the service account for good; everything below is created as that account.
+    const PreparedDataDirectory prepared = takeDataDirectory(cfg);
+    for (const std::string& note : describe(prepared, cfg)) log.warning("data directory: " + note);
+    Poco::Net::Context::Ptr tlsContext;
+    if (!cfg.tls.certificate.empty()) tlsContext = tls::makeServerContext(configuredTlsPolicy(cfg));
+    std::vector<net::BoundListener> bound = net::bindListeners(listeners(cfg));
+    dropPrivileges(prepared.account);
+    if (prepared.account)
+      log.information("running as user " + prepared.account->name);
+    else if (::geteuid() == 0)
+      log.warning(
+          "running as root: set user (e.g. POSTERN_USER=postern) so that no client byte is handled as root");
+
     // One server per data directory: start-up recovery deletes unacknowledged files in spool/tmp/, which
     // would destroy the messages a second server is receiving. The lock dies with the process.
-    const fs::FileDescriptor lock = fs::openFile(cfg.dataDir + "/postern.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    const fs::FileDescriptor lock =
+        fs::openFile(cfg.dataDir + "/postern.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0)
       throw core::Error::permanent("another postern server is using " + cfg.dataDir);
     if (hostname.find('.') == std::string::npos)
-      log.warning("hostname '" + hostname + "' is not fully qualified (RFC 5321 §4.1.1.1): set hostname to the name "
+      log.warning("hostname '" + hostname +
+                  "' is not fully qualified (RFC 5321 §4.1.1.1): set hostname to the name "
                   "clients connect to");
 
     store::Database database(cfg.databasePath());
@@ -128,11 +150,10 @@ int runServer(const config::Config& cfg) {
                     std::to_string(recovery.removedTemporaries) + " unacknowledged files removed, " +
                     std::to_string(recovery.quarantined) + " quarantined");
 
-    auto tlsContext = tls::makeServerContext(tlsPolicy(cfg, hostname, log));
+    if (!tlsContext) tlsContext = tls::makeServerContext(selfSignedTlsPolicy(cfg, hostname, log));
 
-    auth::PasswordHasher hasher(
-        argon2Params(cfg),
-        static_cast<unsigned>(cfg.auth.maxConcurrentVerifications));
+    auth::PasswordHasher hasher(argon2Params(cfg),
+                                static_cast<unsigned>(cfg.auth.maxConcurrentVerifications));
     auth::CredentialCache cache(clock, auth::CredentialCacheOptions{cfg.auth.cacheTtl, 10000});
     auth::CredentialVerifier verifier(users, hasher, cache);
     Poco::Logger& saslLog = Poco::Logger::get("sasl");
@@ -145,8 +166,8 @@ int runServer(const config::Config& cfg) {
       else
         saslLog.information(text);
     });
-    auth::FailureThrottle throttle(clock, auth::FailureThrottleOptions{cfg.auth.throttleFailures,
-                                                                        cfg.auth.throttleWindow, 10000});
+    auth::FailureThrottle throttle(
+        clock, auth::FailureThrottleOptions{cfg.auth.throttleFailures, cfg.auth.throttleWindow, 10000});
     auth::SenderPolicy senderPolicy(users);
     SenderDirectory senders(senderPolicy);
 
@@ -159,8 +180,9 @@ int runServer(const config::Config& cfg) {
     routing::RouteAdmin routeAdmin(routeRepository, [&cfg] { return openVault(cfg, false); });
     DeliveryRoutes transport(cfg, hostname, routeAdmin, routeRepository, clock);
     if (const auto names = transport.routeNames(); names.empty()) {
-      log.warning("no smarthost: relay.smarthost is empty and there are no routes (postern route add); accepted "
-                  "mail is held in the queue until one is configured");
+      log.warning(
+          "no smarthost: relay.smarthost is empty and there are no routes (postern route add); accepted "
+          "mail is held in the queue until one is configured");
     } else {
       std::string list;
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
@@ -193,9 +215,11 @@ int runServer(const config::Config& cfg) {
     environment.senders = &senders;
     environment.spool = &sink;
     environment.clock = &clock;
-    environment.makeAuthenticator = [&](const std::string& clientAddress) -> std::unique_ptr<smtp::Authenticator> {
-      return std::make_unique<SaslAuthenticator>(std::make_unique<auth::SaslSession>(sasl, verifier, hostname),
-                                                 throttle, net::clientGroup(clientAddress));
+    environment.makeAuthenticator =
+        [&](const std::string& clientAddress) -> std::unique_ptr<smtp::Authenticator> {
+      return std::make_unique<SaslAuthenticator>(
+          std::make_unique<auth::SaslSession>(sasl, verifier, hostname), throttle,
+          net::clientGroup(clientAddress));
     };
     net::ServerOptions serverOptions;
     serverOptions.maxConnections = cfg.smtp.maxConnections;
@@ -203,14 +227,10 @@ int runServer(const config::Config& cfg) {
     serverOptions.shutdownGrace = cfg.smtp.shutdownGrace;
     serverOptions.loginTimeout = cfg.smtp.loginTimeout;
 
-    // Everything in the data directory exists now: give it to the configured user, bind the ports (the
-    // one thing root is needed for), then become that user for the rest of the process's life.
-    handOverDataDirectory(cfg);
-    net::SmtpServer server(listeners(cfg), serverOptions, std::move(environment), tlsContext);
+    // The ports were bound as root above; connections are accepted only from here on.
+    net::SmtpServer server(std::move(bound), serverOptions, std::move(environment), tlsContext);
     server.start();
-    dropPrivileges(cfg);
     manager.start();
-    if (!cfg.runAsUser.empty()) log.information("running as user " + cfg.runAsUser);
     log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
 
     int signal = 0;
@@ -223,11 +243,13 @@ int runServer(const config::Config& cfg) {
     const auto deadline = std::chrono::steady_clock::now() + cfg.smtp.shutdownGrace;
     manager.requestStop();
     server.stop();
-    const auto left = std::max(std::chrono::steady_clock::duration::zero(), deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::max(std::chrono::steady_clock::duration::zero(), deadline - std::chrono::steady_clock::now());
     const bool idle = manager.stop(std::chrono::duration_cast<std::chrono::milliseconds>(left));
     transport.stop();
     if (!idle) {
-      log.warning("delivery attempts still in progress after " + std::to_string(cfg.smtp.shutdownGrace.count()) +
+      log.warning("delivery attempts still in progress after " +
+                  std::to_string(cfg.smtp.shutdownGrace.count()) +
                   " s: leaving them; they are attempted again after the next start");
       log.information("stopped");
       std::_Exit(kExitOk);  // the workers' envelopes are untouched; do not wait for the smarthost

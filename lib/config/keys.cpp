@@ -201,8 +201,9 @@ const std::vector<KeyDef>& keyTable() {
            "Directory for the database (postern.db), the spool (spool/) and generated TLS material (tls/).",
            [](Config& c) -> std::string& { return c.dataDir; }, absolutePath),
       text("user",
-           "System user to run as. Started as root, Postern binds its ports, makes <data_dir> that user's,\n"
-           "then switches to it for good; the administration commands switch too. Empty: stay as started.",
+           "System user to run as. Started as root, Postern makes a new <data_dir> that user's, binds its\n"
+           "ports, then switches to it for good before accepting; the administration commands switch too.\n"
+           "Empty: as root, the owner of <data_dir> when that is not root; otherwise stay as started.",
            [](Config& c) -> std::string& { return c.runAsUser; },
            [](const std::string& v) -> std::optional<std::string> {
              for (char ch : v)

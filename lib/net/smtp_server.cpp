@@ -8,9 +8,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <iterator>
-#include <unistd.h>
 
 #include "net/server_state.h"
 #include "net/smtp_connection.h"
@@ -37,9 +37,12 @@ std::string clientGroup(const std::string& address) {
 
 const char* kindName(ListenerKind kind) {
   switch (kind) {
-    case ListenerKind::Submission: return "submission";
-    case ListenerKind::Submissions: return "submissions";
-    case ListenerKind::Alternate: return "alternate";
+    case ListenerKind::Submission:
+      return "submission";
+    case ListenerKind::Submissions:
+      return "submissions";
+    case ListenerKind::Alternate:
+      return "alternate";
   }
   return "?";
 }
@@ -102,9 +105,40 @@ std::size_t SmtpServer::State::enforceDeadlines(bool force) {
   return count;
 }
 
+std::vector<BoundListener> bindListeners(const std::vector<ListenerSpec>& specs) {
+  std::vector<BoundListener> bound;
+  for (const auto& spec : specs) {
+    Poco::Net::ServerSocket socket;
+    try {
+      // SO_REUSEADDR (a restart may bind while old connections sit in TIME_WAIT) but not SO_REUSEPORT,
+      // which Poco's bind(address, true) also sets: a second server on the same port must fail here, not
+      // silently take half of the connections.
+      socket.bind(Poco::Net::SocketAddress(spec.host, spec.port), true, false);
+      socket.listen(256);
+    } catch (const Poco::Exception& e) {
+      std::string hint;
+      if (spec.port < 1024 && ::geteuid() != 0)
+        hint = "; ports below 1024 need root or CAP_NET_BIND_SERVICE (or use e.g. 10587 / 10465)";
+      throw Poco::IOException("cannot listen on " + spec.host + ":" + std::to_string(spec.port) +
+                              " (listen." + kindName(spec.kind) + "): " + e.displayText() + hint);
+    }
+    bound.push_back(BoundListener{spec, socket});
+  }
+  return bound;
+}
+
 SmtpServer::SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions options,
                        SessionEnvironment environment, Poco::Net::Context::Ptr tlsContext)
     : specs_(std::move(listeners)), state_(std::make_shared<State>()) {
+  state_->options = options;
+  state_->environment = std::move(environment);
+  state_->tlsContext = std::move(tlsContext);
+}
+
+SmtpServer::SmtpServer(std::vector<BoundListener> listeners, ServerOptions options,
+                       SessionEnvironment environment, Poco::Net::Context::Ptr tlsContext)
+    : bound_(std::move(listeners)), state_(std::make_shared<State>()) {
+  for (const auto& listener : bound_) specs_.push_back(listener.spec);
   state_->options = options;
   state_->environment = std::move(environment);
   state_->tlsContext = std::move(tlsContext);
@@ -122,39 +156,28 @@ void SmtpServer::start() {
     while (!watchdogWake_.wait_for(lock, std::chrono::milliseconds(250), [this] { return watchdogStop_; })) {
       lock.unlock();
       if (const auto n = state_->enforceDeadlines(false))
-        Poco::Logger::get("smtp").information("watchdog: closed " + std::to_string(n) + " connection(s) past their deadline");
+        Poco::Logger::get("smtp").information("watchdog: closed " + std::to_string(n) +
+                                              " connection(s) past their deadline");
       lock.lock();
     }
   });
   const int threads = static_cast<int>(state_->options.maxConnections + kRefusalThreads);
   pool_ = std::make_unique<Poco::ThreadPool>(2, threads, 60, kThreadStackBytes);
-  for (const auto& spec : specs_) {
-    Poco::Net::ServerSocket socket;
-    try {
-      // SO_REUSEADDR (a restart may bind while old connections sit in TIME_WAIT) but not SO_REUSEPORT,
-      // which Poco's bind(address, true) also sets: a second server on the same port must fail here, not
-      // silently take half of the connections.
-      socket.bind(Poco::Net::SocketAddress(spec.host, spec.port), true, false);
-      socket.listen(256);
-    } catch (const Poco::Exception& e) {
-      std::string hint;
-      if (spec.port < 1024 && ::geteuid() != 0)
-        hint = "; ports below 1024 need root or CAP_NET_BIND_SERVICE (or use e.g. 10587 / 10465)";
-      throw Poco::IOException("cannot listen on " + spec.host + ":" + std::to_string(spec.port) + " (listen." +
-                              kindName(spec.kind) + "): " + e.displayText() + hint);
-    }
+  std::vector<BoundListener> bound = bound_.empty() ? bindListeners(specs_) : std::move(bound_);
+  bound_.clear();
+  for (auto& listener : bound) {
     auto params = new Poco::Net::TCPServerParams;
     params->setMaxThreads(threads);
     params->setMaxQueued(256);
     params->setThreadIdleTime(Poco::Timespan(60, 0));
-    servers_.push_back(std::make_unique<Poco::Net::TCPServer>(new SmtpConnectionFactory(state_, spec.kind), *pool_,
-                                                              socket, params));
+    servers_.push_back(std::make_unique<Poco::Net::TCPServer>(
+        new SmtpConnectionFactory(state_, listener.spec.kind), *pool_, listener.socket, params));
   }
   for (std::size_t i = 0; i < servers_.size(); ++i) {
     servers_[i]->start();
     Poco::Logger::get("smtp").information("listening on " + specs_[i].host + ":" +
-                                          std::to_string(servers_[i]->port()) + " (" + kindName(specs_[i].kind) +
-                                          ")");
+                                          std::to_string(servers_[i]->port()) + " (" +
+                                          kindName(specs_[i].kind) + ")");
   }
 }
 

@@ -11,12 +11,13 @@
 #pragma once
 
 #include <Poco/Net/Context.h>
+#include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/TCPServer.h>
 #include <Poco/ThreadPool.h>
 
 #include <atomic>
-#include <condition_variable>
 #include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -44,6 +45,18 @@ struct ListenerSpec {
   std::uint16_t port = 587;  // 0: any free port (tests); boundPort() tells which
 };
 
+// A listening socket bound (and listening) before the server exists: bound while the process may still
+// be root, served only once SmtpServer::start() runs, after privileges are dropped. Until then the kernel
+// holds arriving connections in the backlog and no byte of theirs is read.
+struct BoundListener {
+  ListenerSpec spec;
+  Poco::Net::ServerSocket socket;
+};
+
+// Binds and listens on every spec, in order. Throws Poco::IOException naming the listener's setting when
+// a port cannot be bound.
+std::vector<BoundListener> bindListeners(const std::vector<ListenerSpec>& specs);
+
 struct ServerOptions {
   std::size_t maxConnections = 200;
   std::size_t maxConnectionsPerIp = 20;
@@ -69,11 +82,15 @@ class SmtpServer {
  public:
   SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions options, SessionEnvironment environment,
              Poco::Net::Context::Ptr tlsContext);
+  // With sockets bound earlier (bindListeners); start() binds nothing then.
+  SmtpServer(std::vector<BoundListener> listeners, ServerOptions options, SessionEnvironment environment,
+             Poco::Net::Context::Ptr tlsContext);
   ~SmtpServer();
   SmtpServer(const SmtpServer&) = delete;
   SmtpServer& operator=(const SmtpServer&) = delete;
 
-  // Binds every listener and starts accepting. Throws Poco::Exception when a port cannot be bound.
+  // Binds every listener not bound yet and starts accepting. Throws Poco::Exception when a port cannot be
+  // bound.
   void start();
   // Stops accepting, asks sessions to finish (see the header comment) and waits for all connections.
   void stop();
@@ -89,6 +106,7 @@ class SmtpServer {
   void stopWatchdog();
 
   std::vector<ListenerSpec> specs_;
+  std::vector<BoundListener> bound_;  // from the second constructor, consumed by start()
   std::shared_ptr<State> state_;
   std::unique_ptr<Poco::ThreadPool> pool_;
   std::vector<std::unique_ptr<Poco::Net::TCPServer>> servers_;

@@ -7,6 +7,7 @@ import os
 import pwd
 import socket
 import subprocess
+import sys
 import time
 import unittest
 
@@ -129,6 +130,102 @@ class RunAsUserTest(unittest.TestCase):
         for path in (queued.envelope_path, queued.body_path, os.path.join(server.data_dir, "postern.db")):
             self.assertEqual(os.stat(path).st_uid, nobody, path)
         server.stop()
+        # Bind as root, drop, then accept: the switch is logged before the first listener accepts.
+        log = server.log_text()
+        self.assertLess(log.index("running as user nobody"), log.index("smtp: listening on"), log)
+
+    def test_root_without_user_acts_as_the_owner_of_the_data_directory(self):
+        nobody = pwd.getpwnam("nobody")
+        server = PosternServer()
+        self.addCleanup(server.cleanup)
+        os.chmod(server.root, 0o711)
+        os.chown(server.data_dir, nobody.pw_uid, nobody.pw_gid)
+        server.add_user(ALICE, ALICE_PASSWORD)
+        self.assertEqual(os.stat(os.path.join(server.data_dir, "postern.db")).st_uid, nobody.pw_uid)
+        server.start()
+        with open("/proc/%d/status" % server.process.pid) as status:
+            uids = [line.split()[1:] for line in status if line.startswith("Uid:")][0]
+        self.assertEqual(set(uids), {str(nobody.pw_uid)})
+        server.stop()
+
+
+# The service account swaps a directory it owns with a symlink to a root directory, as fast as it can,
+# while root runs the CLI: a walk by path (lchown of every entry, as before) sooner or later gives a root
+# file away. Root commands no longer walk at all; `fix-permissions` walks by descriptor only.
+SWAPPER = r"""
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+a, b, stop = (arg.encode() for arg in sys.argv[1:4])
+AT_FDCWD, RENAME_EXCHANGE = -100, 2
+while not os.path.exists(stop):
+    for _ in range(2000):
+        libc.renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE)
+"""
+
+SETUP_AS_SERVICE = r"""
+import os, sys
+data, victim = sys.argv[1:3]
+os.makedirs(os.path.join(data, "a", "zz"))
+open(os.path.join(data, "a", "zz", "file"), "w").close()
+os.symlink(victim, os.path.join(data, "a", "zzlink"))
+"""
+
+
+@unittest.skipUnless(os.geteuid() == 0, "the attack needs root (the CLI) and an unprivileged account")
+class DataDirectoryTakeoverTest(unittest.TestCase):
+    def test_no_file_outside_the_data_directory_changes_owner_while_the_service_account_swaps_links(self):
+        nobody = pwd.getpwnam("nobody")
+        server = PosternServer({"user": "nobody"})
+        self.addCleanup(server.cleanup)
+        os.chmod(server.root, 0o711)
+        server.add_user(ALICE, ALICE_PASSWORD)  # the first command hands the root-made data directory over
+        victim = os.path.join(server.root, "victim")
+        os.mkdir(victim, 0o700)
+        secret = os.path.join(victim, "secret")
+        with open(secret, "w") as f:
+            f.write("root's\n")
+        os.chmod(secret, 0o600)
+        as_service = dict(user=nobody.pw_uid, group=nobody.pw_gid, extra_groups=[])
+        subprocess.run([sys.executable, "-c", SETUP_AS_SERVICE, server.data_dir, victim], check=True, **as_service)
+        stop = os.path.join(server.root, "stop-swapping")
+        swapper = subprocess.Popen([sys.executable, "-c", SWAPPER, os.path.join(server.data_dir, "a", "zz"),
+                                    os.path.join(server.data_dir, "a", "zzlink"), stop], **as_service)
+        try:
+            for _ in range(8):
+                server.cli("user", "list")
+                result = server.cli("fix-permissions")
+                self.assertIn(b"entries of", result.stdout)
+        finally:
+            open(stop, "w").close()
+            swapper.wait(timeout=30)
+        for path in (victim, secret):
+            self.assertEqual(os.stat(path).st_uid, 0, path)
+        self.assertEqual(os.stat(server.data_dir).st_uid, nobody.pw_uid)
+
+    def test_fix_permissions_gives_root_owned_files_back_to_the_service_account(self):
+        nobody = pwd.getpwnam("nobody")
+        server = PosternServer({"user": "nobody"})
+        self.addCleanup(server.cleanup)
+        os.chmod(server.root, 0o711)
+        server.add_user(ALICE, ALICE_PASSWORD)
+        stray = os.path.join(server.data_dir, "postern.db-copy")  # e.g. left by `sqlite3` run as root
+        open(stray, "w").close()
+        self.assertEqual(os.stat(stray).st_uid, 0)
+        server.cli("user", "list")  # an ordinary command does not walk the directory
+        self.assertEqual(os.stat(stray).st_uid, 0)
+        result = server.cli("fix-permissions")
+        self.assertIn(b"gave 1 entries", result.stdout)
+        self.assertEqual(os.stat(stray).st_uid, nobody.pw_uid)
+
+
+class DataDirectoryModeTest(unittest.TestCase):
+    def test_a_data_directory_open_to_others_is_made_private(self):
+        server = PosternServer()
+        self.addCleanup(server.cleanup)
+        os.chmod(server.data_dir, 0o755)
+        result = server.cli("user", "list")
+        self.assertEqual(os.stat(server.data_dir).st_mode & 0o777, 0o700)
+        self.assertIn(b"it is now private (0700)", result.stderr)
 
 
 class StartupRefusalTest(unittest.TestCase):
