@@ -23,7 +23,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DPOSTERN_TESTS=OFF \
 FROM debian:12-slim
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       libpoconetssl80 libpocoutil80 libpoconet80 libpococrypto80 libpocofoundation80 libpocojson80 \
-      libpocodata80 libpocodatasqlite80 libsqlite3-0 libssl3 libsasl2-2 libsasl2-modules libargon2-1 \
+      libsqlite3-0 libssl3 libsasl2-2 libsasl2-modules libargon2-1 \
       ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home-dir /var/lib/postern --no-create-home --shell /usr/sbin/nologin postern
