@@ -4,8 +4,8 @@
 //
 // Password policy: at least 8 characters (Unicode code points, so "pässwörd" counts 8), at most 1024
 // bytes, no NUL (SASL PLAIN could not carry it) and no other control characters.
-// Errors: store::InvalidValue (bad login, pattern or password; message fit for a CLI), store::NotFound,
-// store::AlreadyExists, core::Error (temporary) when the store or hashing fails.
+// Errors: core::InvalidValue (bad login, pattern or password; message fit for a CLI), core::NotFound,
+// core::AlreadyExists, core::Error (temporary) when the store or hashing fails.
 // Must not know: HTTP, the command line, SASL. Thread-safety: thread-safe.
 #pragma once
 
@@ -25,7 +25,7 @@ class UserAdmin {
 
   UserAdmin(store::UserRepository& users, const PasswordHasher& hasher) : users_(users), hasher_(hasher) {}
 
-  // Throws store::InvalidValue naming the rule the password breaks.
+  // Throws core::InvalidValue naming the rule the password breaks.
   static void checkPasswordPolicy(std::string_view password);
 
   store::UserRecord addUser(std::string_view login, std::string_view password);

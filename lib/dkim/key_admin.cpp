@@ -4,7 +4,7 @@
 
 #include <ctime>
 
-#include "store/store_error.h"
+#include "core/error.h"
 
 namespace postern::dkim {
 
@@ -45,8 +45,8 @@ store::DkimKeyRecord KeyAdmin::store(std::string_view domain, std::string_view s
   requireAcceptableNewKey(key);
   const auto d = store::DkimKeyRepository::normaliseDomain(domain);
   const auto s = store::DkimKeyRepository::normaliseSelector(selector);
-  if (!d) throw store::InvalidValue("not a domain name: '" + std::string(domain) + "'");
-  if (!s) throw store::InvalidValue("not a valid selector: '" + std::string(selector) + "'");
+  if (!d) throw core::InvalidValue("not a domain name: '" + std::string(domain) + "'");
+  if (!s) throw core::InvalidValue("not a valid selector: '" + std::string(selector) + "'");
   store::NewDkimKey row;
   row.domain = *d;
   row.selector = *s;
@@ -67,16 +67,16 @@ store::DkimKeyRecord KeyAdmin::store(std::string_view domain, std::string_view s
 store::DkimKeyRecord KeyAdmin::generate(std::string_view domain, KeyAlgorithm algorithm, int bits,
                                         std::optional<std::string> selector) {
   const auto d = store::DkimKeyRepository::normaliseDomain(domain);
-  if (!d) throw store::InvalidValue("not a domain name: '" + std::string(domain) + "'");
+  if (!d) throw core::InvalidValue("not a domain name: '" + std::string(domain) + "'");
   const std::string s = selector ? *selector : defaultSelector(*d, algorithm);
   if (!store::DkimKeyRepository::normaliseSelector(s))
-    throw store::InvalidValue("not a valid selector: '" + s +
+    throw core::InvalidValue("not a valid selector: '" + s +
                               "' (letters, digits and '-', at most 63 characters)");
   if (keys_.selectorExists(*d, s))
-    throw store::AlreadyExists("a DKIM key with selector " + s + " exists already for " + *d);
+    throw core::AlreadyExists("a DKIM key with selector " + s + " exists already for " + *d);
   // Checked before the (slow) generation so a refused size costs nothing.
   if (algorithm == KeyAlgorithm::Rsa && bits != 2048 && bits != 3072 && bits != 4096)
-    throw store::InvalidValue("RSA key size " + std::to_string(bits) + " refused: use 2048, 3072 or 4096");
+    throw core::InvalidValue("RSA key size " + std::to_string(bits) + " refused: use 2048, 3072 or 4096");
   const PrivateKey key = algorithm == KeyAlgorithm::Rsa ? generateRsaKey(bits) : generateEd25519Key();
   return store(*d, s, key.get());
 }
@@ -93,7 +93,7 @@ std::vector<store::DkimKeyRecord> KeyAdmin::list(std::optional<std::string_view>
 
 std::optional<std::string> KeyAdmin::activate(std::string_view domain, std::string_view selector) {
   const auto record = keys_.find(domain, selector);
-  if (!record) throw store::NotFound("no DKIM key " + std::string(domain) + "/" + std::string(selector));
+  if (!record) throw core::NotFound("no DKIM key " + std::string(domain) + "/" + std::string(selector));
   // A key the server cannot open would turn every message of the domain into a 451: check it now.
   std::string pem = vault().open(record->sealedPrivateKey,
                                  keyRowBinding(record->domain, record->selector, record->algorithm));
@@ -130,7 +130,7 @@ std::vector<std::string> KeyAdmin::dnsRecords(std::string_view domain,
     out.push_back(zoneFileRecord(key.selector, key.domain, *algorithm, key.publicKey));
   }
   if (out.empty())
-    throw store::NotFound(selector ? "no DKIM key " + std::string(domain) + "/" + std::string(*selector)
+    throw core::NotFound(selector ? "no DKIM key " + std::string(domain) + "/" + std::string(*selector)
                                    : "no pending or active DKIM key for " + std::string(domain));
   return out;
 }

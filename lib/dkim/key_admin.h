@@ -43,7 +43,7 @@ class KeyAdmin {
   store::DkimKeyRecord remove(std::string_view domain, std::string_view selector, bool force);
 
   // Zone-file lines (dkim::zoneFileRecord): the named key, or every pending and active key of the domain.
-  // Throws store::NotFound when there is nothing to print.
+  // Throws core::NotFound when there is nothing to print.
   std::vector<std::string> dnsRecords(std::string_view domain,
                                       std::optional<std::string_view> selector = std::nullopt);
 

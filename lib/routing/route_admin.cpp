@@ -8,7 +8,7 @@
 
 #include "core/text.h"
 #include "mail/allowed_senders.h"
-#include "store/store_error.h"
+#include "core/error.h"
 
 namespace postern::routing {
 namespace {
@@ -46,7 +46,7 @@ bool acceptableTokenUrl(std::string_view url) {
   return false;
 }
 
-[[noreturn]] void invalid(const std::string& what) { throw store::InvalidValue("route: " + what); }
+[[noreturn]] void invalid(const std::string& what) { throw core::InvalidValue("route: " + what); }
 
 }  // namespace
 
@@ -156,7 +156,7 @@ store::RouteRecord RouteAdmin::add(const RouteSettings& settings) {
 
 store::RouteRecord RouteAdmin::update(const RouteSettings& settings) {
   const auto existing = routes_.find(settings.name);
-  if (!existing) throw store::NotFound("no route " + settings.name);
+  if (!existing) throw core::NotFound("no route " + settings.name);
   // A refresh token not given anew stays as stored, even if the server rotated it since it was read.
   const bool keepRefreshToken = !settings.oauthRefreshToken && isOAuth(existing->auth) && isOAuth(settings.auth);
   return routes_.update(toRecord(settings, existing), keepRefreshToken);
@@ -199,7 +199,7 @@ ResolveResult RouteAdmin::resolve() {
       const auto settings = settingsOf(r.name);
       for (const auto& host : settings ? settings->hosts : std::vector<std::string>{}) {
         const auto parsed = parseHost(host);
-        if (!parsed) throw store::InvalidValue("smarthost '" + host + "' is malformed");
+        if (!parsed) throw core::InvalidValue("smarthost '" + host + "' is malformed");
         out.hosts.push_back(*parsed);
       }
       out.tls = r.tls;

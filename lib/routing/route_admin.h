@@ -74,7 +74,7 @@ class RouteAdmin {
   using VaultOpener = std::function<vault::KeyVault()>;
   RouteAdmin(store::RouteRepository& routes, VaultOpener openVault);
 
-  // Throw store::InvalidValue (naming the setting), store::AlreadyExists, store::NotFound.
+  // Throw core::InvalidValue (naming the setting), core::AlreadyExists, core::NotFound.
   store::RouteRecord add(const RouteSettings& settings);
   store::RouteRecord update(const RouteSettings& settings);
   void remove(std::string_view name);

@@ -11,7 +11,7 @@
 // Owns: the SQL for these tables, and the syntax of domains and selectors as stored (lower-case LDH labels,
 // no final dot; a domain has at least two labels). Must not know: SMTP, HTTP, cryptography (the private
 // key is an opaque sealed string here; lib/dkim seals and opens it).
-// Errors: store::NotFound ("no DKIM key example.org/sel"), store::AlreadyExists, store::InvalidValue (bad
+// Errors: core::NotFound ("no DKIM key example.org/sel"), core::AlreadyExists, core::InvalidValue (bad
 // domain or selector, deleting an active key without force), store::DatabaseError (busy: temporary).
 // Messages never contain key material.
 // Thread-safety: thread-safe; every call takes its own lease from the Database.

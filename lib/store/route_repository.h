@@ -5,8 +5,8 @@
 // Owns: the SQL for these tables. Must not know: SMTP, OAuth, cryptography (secrets are opaque sealed
 // strings here; the route administration seals and opens them), the syntax of hosts and patterns (checked
 // by the route administration before they get here).
-// Errors: store::NotFound ("no route x"), store::AlreadyExists (a route name, or a sender pattern another
-// route has), store::InvalidValue (a value the schema refuses), store::DatabaseError. Messages never
+// Errors: core::NotFound ("no route x"), core::AlreadyExists (a route name, or a sender pattern another
+// route has), core::InvalidValue (a value the schema refuses), store::DatabaseError. Messages never
 // contain secrets.
 // Thread-safety: thread-safe; every call takes its own lease from the Database.
 #pragma once

@@ -40,23 +40,11 @@ class ConstraintViolation : public DatabaseError {
   Kind kind_;
 };
 
-// The named user, or the named sender pattern of a user, does not exist. Message: "no such user: x".
-class NotFound : public core::Error {
- public:
-  explicit NotFound(const std::string& what) : core::Error(core::Severity::Permanent, what) {}
-};
-
-// The row to create exists already. Message: "user already exists: x".
-class AlreadyExists : public core::Error {
- public:
-  explicit AlreadyExists(const std::string& what) : core::Error(core::Severity::Permanent, what) {}
-};
-
-// An argument is not acceptable (a login that is no e-mail address, a malformed sender pattern).
-class InvalidValue : public core::Error {
- public:
-  explicit InvalidValue(const std::string& what) : core::Error(core::Severity::Permanent, what) {}
-};
+// The repositories report their domain errors with core's types (core/error.h), so that no caller needs
+// SQLite's header to tell "not found" from "invalid".
+using core::AlreadyExists;
+using core::InvalidValue;
+using core::NotFound;
 
 // Throws the DatabaseError (or ConstraintViolation) for rc, which a call on db returned. SQLITE_BUSY and
 // SQLITE_LOCKED are temporary: another writer held the database longer than the busy timeout.

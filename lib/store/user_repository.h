@@ -5,8 +5,8 @@
 // (mail::parseMailbox) stored in its comparison form (mail::Address::key(), lower-case ASCII), and every
 // lookup normalises the same way, so "Alice@Example.org" finds "alice@example.org".
 // Must not know: SMTP, HTTP, how passwords are hashed (the hash is an opaque string here).
-// Errors: store::NotFound ("no such user: x"), store::AlreadyExists ("user already exists: x"),
-// store::InvalidValue (bad login or pattern), store::DatabaseError (busy: temporary). Messages name only
+// Errors: core::NotFound ("no such user: x"), core::AlreadyExists ("user already exists: x"),
+// core::InvalidValue (bad login or pattern), store::DatabaseError (busy: temporary). Messages name only
 // the login and the pattern, never a hash.
 // Thread-safety: thread-safe; every call takes its own lease from the Database.
 #pragma once

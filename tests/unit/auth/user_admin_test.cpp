@@ -5,7 +5,7 @@
 #include "auth/sender_policy.h"
 #include "auth/user_admin.h"
 #include "mail/address.h"
-#include "store/store_error.h"
+#include "core/error.h"
 #include "unit/auth/auth_fixture.h"
 
 using namespace postern::auth;
@@ -20,7 +20,7 @@ struct Fixture : AuthFixture {
 std::string policyMessage(std::string_view password) {
   try {
     UserAdmin::checkPasswordPolicy(password);
-  } catch (const postern::store::InvalidValue& e) {
+  } catch (const postern::core::InvalidValue& e) {
     return e.what();
   }
   return "(accepted)";
@@ -41,7 +41,7 @@ BOOST_FIXTURE_TEST_CASE(added_user_can_log_in_and_only_a_hash_is_stored, Fixture
 
 BOOST_FIXTURE_TEST_CASE(password_shorter_than_8_characters_is_refused_with_the_rule, Fixture) {
   BOOST_TEST(policyMessage("1234567") == "the password is too short: at least 8 characters are required");
-  BOOST_CHECK_THROW(admin.addUser("bob@example.org", "short"), postern::store::InvalidValue);
+  BOOST_CHECK_THROW(admin.addUser("bob@example.org", "short"), postern::core::InvalidValue);
   BOOST_TEST(!users.findByLogin("bob@example.org").has_value());
   BOOST_TEST(policyMessage("12345678") == "(accepted)");
 }
@@ -59,19 +59,32 @@ BOOST_FIXTURE_TEST_CASE(password_with_control_characters_or_too_long_is_refused,
 }
 
 BOOST_FIXTURE_TEST_CASE(invalid_login_is_refused_before_hashing, Fixture) {
-  BOOST_CHECK_THROW(admin.addUser("bob", "battery staple"), postern::store::InvalidValue);
+  BOOST_CHECK_THROW(admin.addUser("bob", "battery staple"), postern::core::InvalidValue);
+}
+
+BOOST_FIXTURE_TEST_CASE(invalid_values_name_the_field_to_correct, Fixture) {
+  const auto fieldOf = [](auto&& call) -> std::string {
+    try {
+      call();
+    } catch (const postern::core::InvalidValue& e) {
+      return e.field();
+    }
+    return "(accepted)";
+  };
+  BOOST_TEST(fieldOf([&] { admin.addUser("not-an-address", "battery staple"); }) == "login");
+  BOOST_TEST(fieldOf([&] { admin.addUser("bob@example.org", "short"); }) == "password");
 }
 
 BOOST_FIXTURE_TEST_CASE(existing_user_cannot_be_added_again, Fixture) {
-  BOOST_CHECK_THROW(admin.addUser("ALICE@example.org", "battery staple"), postern::store::AlreadyExists);
+  BOOST_CHECK_THROW(admin.addUser("ALICE@example.org", "battery staple"), postern::core::AlreadyExists);
 }
 
 BOOST_FIXTURE_TEST_CASE(set_password_replaces_what_verifies, Fixture) {
   admin.setPassword("alice@example.org", "battery staple");
   BOOST_TEST((verifier.verify("alice@example.org", "correct horse").status == Status::Failed));
   BOOST_TEST((verifier.verify("alice@example.org", "battery staple").status == Status::Ok));
-  BOOST_CHECK_THROW(admin.setPassword("nobody@example.org", "battery staple"), postern::store::NotFound);
-  BOOST_CHECK_THROW(admin.setPassword("alice@example.org", "short"), postern::store::InvalidValue);
+  BOOST_CHECK_THROW(admin.setPassword("nobody@example.org", "battery staple"), postern::core::NotFound);
+  BOOST_CHECK_THROW(admin.setPassword("alice@example.org", "short"), postern::core::InvalidValue);
 }
 
 BOOST_FIXTURE_TEST_CASE(disable_and_enable_control_login, Fixture) {

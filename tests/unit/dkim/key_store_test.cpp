@@ -61,11 +61,11 @@ BOOST_FIXTURE_TEST_CASE(default_selectors_follow_the_month_and_algorithm, Fixtur
   BOOST_TEST(admin.generate("example.net", KeyAlgorithm::Rsa, 3072).bits == 3072);
   BOOST_TEST(admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "custom").selector == "custom");
   BOOST_CHECK_THROW(admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "custom"),
-                    store::AlreadyExists);
+                    core::AlreadyExists);
 }
 
 BOOST_FIXTURE_TEST_CASE(small_rsa_keys_are_refused, Fixture) {
-  BOOST_CHECK_THROW(admin.generate("example.org", KeyAlgorithm::Rsa, 1024), store::InvalidValue);
+  BOOST_CHECK_THROW(admin.generate("example.org", KeyAlgorithm::Rsa, 1024), core::InvalidValue);
   BOOST_CHECK_THROW(admin.import("example.org", "old", rsa1024Pem()), core::Error);
   BOOST_TEST(keys.list().empty());
 }
@@ -101,7 +101,7 @@ BOOST_FIXTURE_TEST_CASE(dns_lists_pending_and_active_keys_not_retired_ones, Fixt
   BOOST_TEST(records[0].starts_with("b._domainkey.example.org. IN TXT \"v=DKIM1; k=rsa; p="));
   BOOST_TEST(records[1].starts_with("c._domainkey.example.org. IN TXT"));
   BOOST_TEST(admin.dnsRecords("example.org", std::string("a")).size() == 1u);  // asked for by name
-  BOOST_CHECK_THROW(admin.dnsRecords("example.net"), store::NotFound);
+  BOOST_CHECK_THROW(admin.dnsRecords("example.net"), core::NotFound);
 }
 
 BOOST_FIXTURE_TEST_CASE(the_signer_sees_activation_and_rotation_without_a_restart, Fixture) {

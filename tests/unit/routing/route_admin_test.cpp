@@ -61,7 +61,7 @@ struct Fixture {
   std::string message(const RouteSettings& s) {
     try {
       admin.add(s);
-    } catch (const store::InvalidValue& e) {
+    } catch (const core::InvalidValue& e) {
       return e.what();
     }
     return "";
