@@ -136,6 +136,17 @@ bool isDomain(std::string_view d) {
   }
 }
 
+// A label of an EHLO name: an RFC 5321 sub-domain in which "_" counts as a letter, as in Postfix's
+// valid_hostname (Windows and printer host names carry it); no hyphen first or last (RFC 1035 §2.3.1).
+bool isHeloLabel(std::string_view label) {
+  if (label.empty() || label.size() > kMaxLabel) return false;
+  const auto letDig = [](char c) { return isAlpha(c) || isDigit(c) || isNonAscii(c) || c == '_'; };
+  if (!letDig(label.front()) || !letDig(label.back())) return false;
+  for (const char c : label)
+    if (!letDig(c) && c != '-') return false;
+  return true;
+}
+
 // RFC 5321 §4.1.3 IPv4-address-literal: Snum 3("." Snum), Snum = 1*3DIGIT in 0..255.
 bool isIpv4(std::string_view s) {
   int parts = 0;
@@ -546,6 +557,34 @@ std::optional<std::vector<Address>> parseAddressList(std::string_view headerValu
   auto tokens = Lexer(headerValue).tokens();
   if (!tokens) return std::nullopt;
   return ListParser(std::move(*tokens)).parse();
+}
+
+bool isPlainAddress(const Address& address) {
+  // isDomain() refuses an address literal ('[' is no letter); isDotString() a quoted local part.
+  if (!isDotString(address.local) || !isDomain(address.domain)) return false;
+  const std::string text = address.str();
+  return validUtf8(text) && core::printable(text) == text;
+}
+
+bool isHeloName(std::string_view name) {
+  if (isAddressLiteral(name)) return true;
+  if (!name.empty() && name.back() == '.') name.remove_suffix(1);  // one trailing dot: a rooted name
+  if (name.empty() || name.size() > kMaxDomain) return false;
+  // RFC 6531 §3.7.1 allows U-labels; malformed UTF-8 and invisible code points are no part of any.
+  if (!validUtf8(name) || core::printable(name) != name) return false;
+  bool numeric = true;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = name.find('.', start);
+    const std::string_view label = name.substr(start, dot == std::string_view::npos ? dot : dot - start);
+    if (!isHeloLabel(label)) return false;
+    for (const char c : label)
+      if (!isDigit(c)) numeric = false;
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  // Postfix's valid_hostname: a name of digits and dots is an IPv4 address or nothing ("1.2.3", "999.1.1.1").
+  return !numeric || isIpv4(name);
 }
 
 }  // namespace postern::mail

@@ -1,5 +1,6 @@
 // mail::Address and the parsers for the places an address appears: the SMTP path of MAIL FROM / RCPT TO
-// (RFC 5321 §4.1.2, SMTPUTF8 RFC 6531 §3.3) and RFC 5322 §3.4 address lists in From:/Sender: headers.
+// (RFC 5321 §4.1.2, SMTPUTF8 RFC 6531 §3.3) and RFC 5322 §3.4 address lists in From:/Sender: headers;
+// and the EHLO/HELO argument (RFC 5321 §4.1.1.1), which is the same Domain / address-literal grammar.
 //
 // Owns: address syntax and comparison rules. Must not know: sessions, stores, I/O.
 // Thread-safety: pure functions and value types.
@@ -30,5 +31,17 @@ std::optional<Address> parseMailbox(std::string_view text, bool smtputf8 = true)
 // RFC 5322 address-list / mailbox-list as found in a header field body (unfolded or folded): display
 // names, comments, angle addresses, groups. Returns every mailbox, or nullopt when the syntax is broken.
 std::optional<std::vector<Address>> parseAddressList(std::string_view headerValue);
+
+// True for a plain address: a dot-atom local part (not quoted) at a domain name (not an address literal),
+// with nothing in it that would display as something else (controls, line separators, bidirectional or
+// zero-width format characters: whatever core::printable() would escape). Only such an address is shown
+// verbatim where a reader could mistake its content for syntax, such as a Received "for" clause.
+bool isPlainAddress(const Address& address);
+
+// RFC 5321 §4.1.1.1 "EHLO" SP ( Domain / address-literal ), as tolerant as Postfix's valid_hostname for the
+// names real office devices send: "_" in labels (Windows and printer host names), one trailing dot, a bare
+// IPv4 address (a syntactically valid Domain), U-labels in well-formed UTF-8 (RFC 6531 §3.7.1). An
+// all-numeric name must be an IPv4 address; nothing core::printable() would escape is accepted.
+bool isHeloName(std::string_view name);
 
 }  // namespace postern::mail

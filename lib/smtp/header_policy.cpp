@@ -21,6 +21,17 @@ std::optional<Reply> checkMailboxes(const std::string& value, const mail::Allowe
 
 }  // namespace
 
+std::optional<Reply> checkHeaderSyntax(const HeaderScanner& headers) {
+  if (headers.tooLarge()) return Reply(552, "5.3.4", "Header section too large");
+  // RFC 5322 §2.2: a NUL would let "From\0:" pass here and read as a second From where NUL is dropped.
+  if (headers.sawControlCharacter())
+    return Reply(550, "5.6.0", "Message header contains a control character");
+  // Postern's own fields go right before the client's first line: a continuation line there would write
+  // into Postern's Received (or Message-ID).
+  if (headers.firstLineIsNotAField()) return Reply(550, "5.6.0", "Message must begin with a header field");
+  return std::nullopt;
+}
+
 std::optional<Reply> checkAuthorFields(const HeaderScanner& headers, const mail::AllowedSenders& allowed) {
   if (headers.tooLarge()) return Reply(552, "5.3.4", "Header section too large");
   // RFC 5322 §3.6: From occurs exactly once, Sender at most once.
@@ -31,6 +42,13 @@ std::optional<Reply> checkAuthorFields(const HeaderScanner& headers, const mail:
   // RFC 5322 §3.6.2: Sender is a single mailbox.
   if (!headers.sender().empty())
     if (auto r = checkMailboxes(headers.sender().front(), allowed, "Sender", true)) return r;
+  // RFC 5322 §3.6.6: whoever resends names themselves in Resent-From (a mailbox list) and, optionally,
+  // Resent-Sender (one mailbox). Each resent block has its own, so several fields are allowed; each is
+  // held to the rule From and Sender are held to.
+  for (const auto& value : headers.resentFrom())
+    if (auto r = checkMailboxes(value, allowed, "Resent-From", false)) return r;
+  for (const auto& value : headers.resentSender())
+    if (auto r = checkMailboxes(value, allowed, "Resent-Sender", true)) return r;
   return std::nullopt;
 }
 

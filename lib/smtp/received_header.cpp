@@ -34,7 +34,9 @@ std::string receivedHeader(const ReceivedInfo& info) {
   h += "\r\n\tby " + info.hostname + " (Postern) with ESMTPSA id " + info.queueId;  // RFC 3848 §2
   h += "\r\n\t(version=" + sanitise(info.tlsVersion) + " cipher=" + sanitise(info.tlsCipher) + ")";
   h += "\r\n\t(authenticated as " + sanitise(info.login) + ")";
-  if (info.recipient) h += "\r\n\tfor <" + *info.recipient + ">";
+  // RFC 5321 §4.4: the "for" clause is optional; an address that could pass for syntax is left out.
+  if (info.recipient && mail::isPlainAddress(*info.recipient))
+    h += "\r\n\tfor <" + info.recipient->str() + ">";
   h += "; " + core::rfc5322Date(info.time) + "\r\n";
   return h;
 }

@@ -4,6 +4,7 @@
 #include <array>
 
 #include "core/text.h"
+#include "mail/address.h"
 #include "smtp/capabilities.h"
 #include "smtp/command_parser.h"
 #include "smtp/session_impl.h"
@@ -232,6 +233,10 @@ void Session::Impl::dispatch(const CommandSpec& spec, std::string_view argument)
 void Session::Impl::hello(std::string_view argument, bool extended) {
   if (argument.empty())
     return reply(Reply(501, "5.5.4", extended ? "Syntax: EHLO hostname" : "Syntax: HELO hostname"));
+  // RFC 5321 §4.1.1.1: "EHLO" SP ( Domain / address-literal ). The name goes to the envelope, the
+  // Received field, the logs and `postern queue show`: only a name, never arbitrary text, is kept.
+  if (!mail::isHeloName(argument))
+    return reply(Reply(501, "5.5.4", "Invalid hostname: a domain name or an address literal is required"));
   // RFC 5321 §4.1.4: EHLO/HELO in a session resets any transaction, as RSET would; AUTH stays.
   resetTransaction();
   helo_ = std::string(argument);
@@ -286,6 +291,7 @@ void Session::Impl::resetTransaction() {
   signature_.reset();
   signatureWriteError_.clear();
   envelope_ = Envelope();
+  recipientKeys_.clear();
 }
 
 // ---- Session: forwards to Impl ------------------------------------------------------------------------

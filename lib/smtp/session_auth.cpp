@@ -1,5 +1,6 @@
 // Session::Impl — AUTH (RFC 4954). Nothing from the exchange itself (base64 text, decoded responses,
-// passwords) is ever logged: only the mechanism and, on success, the login (DESIGN.md "Secrets").
+// passwords) is ever logged: only the mechanism and the login (DESIGN.md "Secrets"), the login as one
+// core::logValue() since a client chooses it. The mechanism is one the authenticator offered.
 #include <algorithm>
 
 #include "core/error.h"
@@ -85,13 +86,15 @@ void Session::Impl::authOutcome(const AuthOutcome& outcome) {
       } catch (const std::exception& e) {  // the store failed: unknown is temporary (DESIGN.md "Errors")
         services_.authenticator.reset();
         out_.log(LogLevel::Error, "auth",
-                 "sender lookup failed for login=" + outcome.login + ": " + e.what());
+                 "sender lookup failed for login=" + core::logValue(outcome.login) + ": " +
+                     core::logValue(e.what()));
         return reply(temporaryFailure());
       }
       authenticated_ = true;
       login_ = outcome.login;
       senders_ = std::move(senders);
-      out_.log(LogLevel::Info, "auth", "login=" + login_ + " mechanism=" + authMechanism_ + " succeeded");
+      out_.log(LogLevel::Info, "auth",
+               "login=" + core::logValue(login_) + " mechanism=" + authMechanism_ + " succeeded");
       return reply(Reply(235, "2.7.0", "Authentication successful"));
     }
     case Status::Failure:
@@ -113,7 +116,8 @@ void Session::Impl::authOutcome(const AuthOutcome& outcome) {
 void Session::Impl::authFailed(const AuthOutcome& outcome) {
   services_.authenticator.reset();
   ++authFailures_;
-  const std::string who = outcome.login.empty() ? "" : "login=" + outcome.login + " ";
+  // The login of a failed attempt is whatever the client typed.
+  const std::string who = outcome.login.empty() ? "" : "login=" + core::logValue(outcome.login) + " ";
   const char* what =
       outcome.status == AuthOutcome::Status::AuthzRefused ? "authorization identity refused" : "failed";
   out_.log(LogLevel::Warning, "auth", who + "mechanism=" + authMechanism_ + " " + what);

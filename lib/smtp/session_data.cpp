@@ -1,6 +1,6 @@
 // Session::Impl — the DATA phase: stream the message to the writer while the reader and the header
 // scanner take notes, then decide once at the end of data, and commit with the trace and submission
-// headers (RFC 5321 §4.4, RFC 6409 §8).
+// headers (RFC 5321 §4.4, RFC 6409 §8). Client-chosen values in log lines go through core::logValue().
 #include <chrono>
 
 #include "core/error.h"
@@ -28,7 +28,7 @@ void Session::Impl::messageBytes(std::string_view bytes) {
     writer_->write(bytes);
   } catch (const std::exception& e) {
     writeFailure_ = spoolFailure(e);
-    out_.log(LogLevel::Error, "spool", e.what());
+    out_.log(LogLevel::Error, "spool", core::logValue(e.what()));
     writer_.reset();  // the rest of the message is read and dropped; the client learns at the end
   }
 }
@@ -42,6 +42,7 @@ std::optional<Reply> Session::Impl::verdict() const {
     return Reply(
         550, "5.5.2",
         "Message contains a line longer than " + std::to_string(config_.maxTextLine - 2) + " octets");
+  if (auto r = checkHeaderSyntax(*headers_)) return r;
   if (auto r = checkAuthorFields(*headers_, senders_)) return r;
   return writeFailure_;
 }
@@ -56,7 +57,7 @@ Session::Impl::AddedHeaders Session::Impl::addedHeaders(const std::string& queue
   info.tlsVersion = tls_ ? tls_->version : "";
   info.tlsCipher = tls_ ? tls_->cipher : "";
   info.login = login_;
-  if (envelope_.recipients.size() == 1) info.recipient = envelope_.recipients.front().str();
+  if (envelope_.recipients.size() == 1) info.recipient = envelope_.recipients.front();
   info.time = now;
   AddedHeaders out;
   out.trace = receivedHeader(info);
@@ -74,7 +75,8 @@ std::variant<std::string, Reply> Session::Impl::dkimSignature(const std::string&
                                                               const std::string& submissionHeaders) {
   if (!signature_) return std::string();
   if (!signatureWriteError_.empty()) {
-    out_.log(LogLevel::Error, "dkim", "id=" + queueId + " signing failed: " + signatureWriteError_);
+    out_.log(LogLevel::Error, "dkim",
+             "id=" + queueId + " signing failed: " + core::logValue(signatureWriteError_));
     return localFailure();
   }
   // The author rules have passed, so From holds exactly one field with at least one mailbox; d= follows
@@ -92,22 +94,26 @@ std::variant<std::string, Reply> Session::Impl::dkimSignature(const std::string&
   }
   switch (outcome.status) {
     case SigningOutcome::Status::Signed:
+      // "d=... s=...": the names of a key the administrator stored, already key=value fields.
       out_.log(LogLevel::Info, "dkim", "id=" + queueId + " signed " + outcome.detail);
       return outcome.fields;
     case SigningOutcome::Status::Failed:
-      out_.log(LogLevel::Error, "dkim", "id=" + queueId + " signing failed: " + outcome.detail);
+      out_.log(LogLevel::Error, "dkim",
+               "id=" + queueId + " signing failed: " + core::logValue(outcome.detail));
       return localFailure();
     case SigningOutcome::Status::NoKey:
       break;
   }
   if (config_.rejectWithoutDkimKey) {
     out_.log(LogLevel::Warning, "rejected",
-             "login=" + login_ + " from=<" + envelope_.sender.str() + "> no DKIM key for " + fromDomain +
-                 " (dkim.missing_key = reject)");
+             "login=" + core::logValue(login_) +
+                 " from=" + core::logValue("<" + envelope_.sender.str() + ">") + " no DKIM key for " +
+                 core::logValue(fromDomain) + " (dkim.missing_key = reject)");
     return Reply(550, "5.7.1", "No DKIM signing key for the From domain " + fromDomain + ": message refused");
   }
   out_.log(LogLevel::Warning, "dkim",
-           "id=" + queueId + " no DKIM key for " + fromDomain + " or a parent domain: queued unsigned");
+           "id=" + queueId + " no DKIM key for " + core::logValue(fromDomain) +
+               " or a parent domain: queued unsigned");
   return std::string();
 }
 
@@ -121,8 +127,10 @@ void Session::Impl::endOfData() {
   headers_->finish();
   if (auto rejection = verdict()) {
     out_.log(LogLevel::Info, "rejected",
-             "login=" + login_ + " from=<" + envelope_.sender.str() + "> " + std::to_string(rejection->code) +
-                 " " + rejection->enhanced + " " + rejection->lines.front());
+             "login=" + core::logValue(login_) +
+                 " from=" + core::logValue("<" + envelope_.sender.str() + ">") + " " +
+                 std::to_string(rejection->code) + " " + rejection->enhanced + " " +
+                 core::logValue(rejection->lines.front()));  // the text may quote a header address
     return finishTransaction(*rejection);
   }
   const std::string queueId = writer_->queueId();
@@ -134,11 +142,11 @@ void Session::Impl::endOfData() {
     // The signatures on top, then the trace field, then the submission fields the signatures cover.
     writer_->commit(std::get<std::string>(signature) + added.trace + added.submission);
   } catch (const std::exception& e) {
-    out_.log(LogLevel::Error, "spool", "id=" + queueId + " " + e.what());
+    out_.log(LogLevel::Error, "spool", "id=" + queueId + " " + core::logValue(e.what()));
     return finishTransaction(spoolFailure(e));
   }
   out_.log(LogLevel::Info, "queued",
-           "id=" + queueId + " from=<" + envelope_.sender.str() + "> recipients=" +
+           "id=" + queueId + " from=" + core::logValue("<" + envelope_.sender.str() + ">") + " recipients=" +
                std::to_string(envelope_.recipients.size()) + " size=" + std::to_string(dataReader_->size()));
   finishTransaction(Reply(250, "2.0.0", "Ok: queued as " + queueId));
 }

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -91,7 +92,8 @@ class Session::Impl {
   };
   AddedHeaders addedHeaders(const std::string& queueId) const;
   // DKIM: the signature fields to prepend, or the reply that ends the transaction instead.
-  std::variant<std::string, core::Reply> dkimSignature(const std::string& queueId, const std::string& submissionHeaders);
+  std::variant<std::string, core::Reply> dkimSignature(const std::string& queueId,
+                                                       const std::string& submissionHeaders);
   void finishTransaction(const core::Reply& r);
 
   const SessionConfig config_;
@@ -117,6 +119,7 @@ class Session::Impl {
 
   // The mail transaction (RFC 5321 §3.3): from MAIL to the end of DATA.
   Envelope envelope_;
+  std::unordered_set<std::string> recipientKeys_;  // mail::Address::key() of envelope_.recipients
   std::unique_ptr<MessageWriter> writer_;
   std::unique_ptr<DataReader> dataReader_;
   std::unique_ptr<HeaderScanner> headers_;

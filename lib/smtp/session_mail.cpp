@@ -1,8 +1,9 @@
 // Session::Impl — MAIL, RCPT and the start of DATA: check the parsed argument, apply the sender policy,
-// then change the transaction (STYLE.md §3).
-#include <algorithm>
+// then change the transaction (STYLE.md §3). Client-chosen values in log lines go through core::logValue().
+#include <utility>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "smtp/command_parser.h"
 #include "smtp/session_impl.h"
 
@@ -26,17 +27,21 @@ void Session::Impl::mail(std::string_view argument) {
   try {
     senders_ = services_.senders.sendersFor(login_);
   } catch (const std::exception& e) {
-    out_.log(LogLevel::Error, "mail", "sender lookup failed for login=" + login_ + ": " + e.what());
+    out_.log(LogLevel::Error, "mail",
+             "sender lookup failed for login=" + core::logValue(login_) + ": " + core::logValue(e.what()));
     return reply(localFailure());
   }
   if (!m.sender || !senders_.allows(*m.sender)) {
     const std::string shown = m.sender ? m.sender->str() : "";
-    out_.log(LogLevel::Info, "rejected", "login=" + login_ + " sender <" + shown + "> not owned");
+    out_.log(
+        LogLevel::Info, "rejected",
+        "login=" + core::logValue(login_) + " sender " + core::logValue("<" + shown + ">") + " not owned");
     return reply(Reply(553, "5.7.1", "<" + shown + ">: Sender address not owned by you"));
   }
   if (!services_.spool.acceptingMail()) return reply(insufficientStorage());
 
   envelope_ = Envelope();
+  recipientKeys_.clear();
   envelope_.sender = *m.sender;
   envelope_.login = login_;
   envelope_.clientAddress = connection_.clientAddress;
@@ -54,11 +59,13 @@ void Session::Impl::rcpt(std::string_view argument) {
   if (!parsed.ok()) return reply(parsed.error());
   const mail::Address& recipient = parsed.value().recipient;
   auto& list = envelope_.recipients;
-  const bool duplicate = std::any_of(list.begin(), list.end(),
-                                     [&](const mail::Address& a) { return a.key() == recipient.key(); });
-  if (!duplicate) {
+  // One key per RCPT and a hash lookup: comparing against every earlier recipient made a transaction with
+  // smtp.max_recipients in the thousands quadratic.
+  std::string key = recipient.key();
+  if (!recipientKeys_.contains(key)) {
     // RFC 5321 §4.5.3.1.8: 452 tells the client to send the rest in another transaction.
     if (list.size() >= config_.maxRecipients) return reply(Reply(452, "4.5.3", "Too many recipients"));
+    recipientKeys_.insert(std::move(key));
     list.push_back(recipient);
   }
   enter(SessionState::Rcpt);
@@ -76,7 +83,7 @@ void Session::Impl::data(std::string_view argument) {
   try {
     writer_ = services_.spool.begin(envelope_);
   } catch (const std::exception& e) {
-    out_.log(LogLevel::Error, "spool", e.what());
+    out_.log(LogLevel::Error, "spool", core::logValue(e.what()));
     return reply(spoolFailure(e));
   }
   if (services_.signer) {
@@ -84,7 +91,7 @@ void Session::Impl::data(std::string_view argument) {
       signature_ = services_.signer->begin();
     } catch (const std::exception& e) {
       writer_.reset();
-      out_.log(LogLevel::Error, "dkim", std::string("cannot start signing: ") + e.what());
+      out_.log(LogLevel::Error, "dkim", "cannot start signing: " + core::logValue(e.what()));
       return reply(localFailure());
     }
   }

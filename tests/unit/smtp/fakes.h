@@ -6,10 +6,9 @@
 #include <chrono>
 #include <map>
 
-#include "support/fake_clock.h"
-#include <stdexcept>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -19,6 +18,7 @@
 #include "core/text.h"
 #include "smtp/ports.h"
 #include "smtp/session.h"
+#include "support/fake_clock.h"
 
 namespace postern::smtp::test {
 
@@ -75,7 +75,8 @@ class FakeAuthenticator final : public Authenticator {
   std::optional<AuthOutcome::Status> forced;  // every start/step answers this
   std::vector<unsigned> tlsBits;
   int resets = 0;
-  bool throws = false;  // start() throws, as a failing C library call would
+  bool throws = false;              // start() throws, as a failing C library call would
+  bool reportsFailedLogin = false;  // a failure carries the login the client tried, as some SASL layers do
 
   std::vector<std::string> mechanisms() const override { return offered; }
 
@@ -123,7 +124,8 @@ class FakeAuthenticator final : public Authenticator {
   }
   AuthOutcome check(const std::string& authzid, const std::string& user, const std::string& password) {
     const auto it = users.find(user);
-    if (it == users.end() || it->second != password) return {AuthOutcome::Status::Failure, "", ""};
+    if (it == users.end() || it->second != password)
+      return {AuthOutcome::Status::Failure, "", reportsFailedLogin ? user : ""};
     if (!authzid.empty() && authzid != user) return {AuthOutcome::Status::AuthzRefused, "", ""};
     return {AuthOutcome::Status::Success, "", user};
   }
@@ -275,8 +277,8 @@ struct Harness {
 
   // Builds the session (after the test adjusted config/connection) and sends the greeting.
   Session& open() {
-    session = std::make_unique<Session>(config, connection,
-                                        SessionServices{authenticator, senders, spool, clock, signer}, output);
+    session = std::make_unique<Session>(
+        config, connection, SessionServices{authenticator, senders, spool, clock, signer}, output);
     session->start();
     return *session;
   }

@@ -2,12 +2,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <vector>
 
 #include "smtp/header_policy.h"
 #include "smtp/header_scanner.h"
 
 using postern::mail::AllowedSenders;
 using postern::smtp::checkAuthorFields;
+using postern::smtp::checkHeaderSyntax;
 using postern::smtp::HeaderScanner;
 
 namespace {
@@ -22,7 +24,9 @@ HeaderScanner scan(std::string_view message, std::size_t chunk = 1 << 20, std::s
 }
 std::string verdict(std::string_view message) {
   const AllowedSenders allowed({"alice@example.org", "@alice.example"});
-  const auto r = checkAuthorFields(scan(message), allowed);
+  const HeaderScanner h = scan(message);
+  auto r = checkHeaderSyntax(h);
+  if (!r) r = checkAuthorFields(h, allowed);
   return r ? r->render() : "ok";
 }
 }  // namespace
@@ -62,8 +66,61 @@ BOOST_AUTO_TEST_CASE(counts_fields_with_space_before_the_colon) {
   BOOST_TEST(scan("From: a@example.org\r\nFrom : b@example.org\r\n\r\n").from().size() == 2u);
 }
 
-BOOST_AUTO_TEST_CASE(keeps_scanning_after_a_line_that_is_not_a_field) {
-  BOOST_TEST(scan("From nobody Mon\r\nFrom: a@example.org\r\n\r\n").from().size() == 1u);
+BOOST_AUTO_TEST_CASE(keeps_scanning_after_a_later_line_that_is_not_a_field) {
+  const auto h = scan("Subject: x\r\nFrom nobody Mon\r\nFrom: a@example.org\r\n\r\n");
+  BOOST_TEST(h.from().size() == 1u);
+  BOOST_TEST(!h.firstLineIsNotAField());
+}
+
+BOOST_AUTO_TEST_CASE(notes_a_first_line_that_starts_with_whitespace) {
+  for (std::size_t chunk : {1, 1000}) {
+    BOOST_TEST(scan(" (authenticated as ceo@example.com)\r\nFrom: a@example.org\r\n\r\n", chunk)
+                   .firstLineIsNotAField());
+    BOOST_TEST(scan("\tx\r\nFrom: a@example.org\r\n\r\n", chunk).firstLineIsNotAField());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(notes_a_first_line_that_is_not_a_field) {
+  // An mbox "From " line is no field; as the first line it is refused rather than skipped.
+  BOOST_TEST(scan("From nobody Mon\r\nFrom: a@example.org\r\n\r\n").firstLineIsNotAField());
+  BOOST_TEST(scan(": no name\r\nFrom: a@example.org\r\n\r\n").firstLineIsNotAField());
+  BOOST_TEST(scan("Fr om: a@example.org\r\n\r\n").firstLineIsNotAField());
+}
+
+BOOST_AUTO_TEST_CASE(a_field_or_an_empty_line_first_is_a_proper_start) {
+  BOOST_TEST(!scan("From: a@example.org\r\n\r\n").firstLineIsNotAField());
+  BOOST_TEST(!scan("From : a@example.org\r\n\r\n").firstLineIsNotAField());  // RFC 5322 §4.5.4
+  BOOST_TEST(!scan("X-Empty:\r\nFrom: a@example.org\r\n\r\n").firstLineIsNotAField());
+  BOOST_TEST(!scan("\r\nbody\r\n").firstLineIsNotAField());  // no header section at all
+  BOOST_TEST(!scan("").firstLineIsNotAField());
+}
+
+BOOST_AUTO_TEST_CASE(notes_a_nul_anywhere_in_the_header_section) {
+  using namespace std::string_literals;
+  BOOST_TEST(scan("From\0: boss@victim.example\r\nFrom: a@example.org\r\n\r\n"s).sawControlCharacter());
+  BOOST_TEST(scan("From: a@example.org\r\nSubject: x\0y\r\n\r\n"s).sawControlCharacter());
+  BOOST_TEST(scan("From: a@example.org\r\nSubject: x\r\n \0\r\n\r\n"s).sawControlCharacter());
+}
+
+BOOST_AUTO_TEST_CASE(notes_c0_controls_and_del_but_not_tab) {
+  BOOST_TEST(scan("From: a@example.org\r\nSubject: \x1b[2J\r\n\r\n").sawControlCharacter());
+  BOOST_TEST(scan("From: a@example.org\r\nSubject: \x7f\r\n\r\n").sawControlCharacter());
+  BOOST_TEST(scan("From: a@example.org\r\nSubject: a\rb\r\n\r\n").sawControlCharacter());  // bare CR
+  BOOST_TEST(!scan("From:\ta@example.org\r\nSubject: a\r\n\tb\r\n\r\n").sawControlCharacter());
+}
+
+BOOST_AUTO_TEST_CASE(controls_in_the_body_are_not_noted) {
+  using namespace std::string_literals;
+  BOOST_TEST(!scan("From: a@example.org\r\n\r\nbinary \0\x01\x1b\r\n"s).sawControlCharacter());
+}
+
+BOOST_AUTO_TEST_CASE(collects_resent_from_and_resent_sender_fields) {
+  const auto h = scan(
+      "Resent-From: r1@example.org\r\nresent-sender: s1@example.org\r\nRESENT-FROM: r2@example.org,\r\n "
+      "r3@example.org\r\nFrom: a@example.org\r\n\r\n");
+  BOOST_TEST(h.resentFrom() ==
+             (std::vector<std::string>{"r1@example.org", "r2@example.org, r3@example.org"}));
+  BOOST_TEST(h.resentSender() == (std::vector<std::string>{"s1@example.org"}));
 }
 
 BOOST_AUTO_TEST_CASE(marks_a_header_section_over_its_budget) {
@@ -111,6 +168,66 @@ BOOST_AUTO_TEST_CASE(checks_the_sender_field_too) {
       verdict("From: alice@example.org\r\nSender: a@alice.example\r\nSender: b@alice.example\r\n\r\n") ==
       "550 5.7.1 Message has more than one Sender header\r\n");
   BOOST_TEST(verdict("From: x@alice.example\r\nSender: alice@example.org\r\n\r\n") == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(a_first_line_that_starts_with_whitespace_is_refused) {
+  // It would continue Postern's prepended Received (or Message-ID) field.
+  BOOST_TEST(
+      verdict(" (authenticated as ceo@example.com) from [10.0.0.5]\r\nFrom: alice@example.org\r\n\r\n") ==
+      "550 5.6.0 Message must begin with a header field\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_first_line_that_is_not_a_field_is_refused) {
+  BOOST_TEST(verdict("From nobody Mon\r\nFrom: alice@example.org\r\n\r\n") ==
+             "550 5.6.0 Message must begin with a header field\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_nul_in_the_header_section_is_refused) {
+  using namespace std::string_literals;
+  BOOST_TEST(verdict("From\0: boss@victim.example\r\nFrom: alice@example.org\r\n\r\n"s) ==
+             "550 5.6.0 Message header contains a control character\r\n");
+  BOOST_TEST(verdict("Subject: x\r\nFrom\0: boss@victim.example\r\nFrom: alice@example.org\r\n\r\n"s) ==
+             "550 5.6.0 Message header contains a control character\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_control_character_in_the_header_section_is_refused) {
+  BOOST_TEST(verdict("From: alice@example.org\r\nSubject: \x1b]0;x\x07\r\n\r\n") ==
+             "550 5.6.0 Message header contains a control character\r\n");
+  BOOST_TEST(verdict("From: alice@example.org\r\nX\x7f: y\r\n\r\n") ==
+             "550 5.6.0 Message header contains a control character\r\n");
+  BOOST_TEST(verdict("From:\talice@example.org\r\n\r\n") == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(every_resent_from_mailbox_must_be_owned_rfc5322_3_6_6) {
+  BOOST_TEST(verdict("Resent-From: boss@victim.example\r\nFrom: alice@example.org\r\n\r\n") ==
+             "550 5.7.1 Resent-From header address <boss@victim.example> not owned by you\r\n");
+  BOOST_TEST(
+      verdict("Resent-From: alice@example.org, boss@victim.example\r\nFrom: alice@example.org\r\n\r\n") ==
+      "550 5.7.1 Resent-From header address <boss@victim.example> not owned by you\r\n");
+  BOOST_TEST(verdict("Resent-From: Alice <alice@example.org>\r\nFrom: x@alice.example\r\n\r\n") == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(several_resent_blocks_are_allowed_and_each_is_checked) {
+  BOOST_TEST(verdict("Resent-From: alice@example.org\r\nResent-From: r@alice.example\r\n"
+                     "From: alice@example.org\r\n\r\n") == "ok");
+  BOOST_TEST(verdict("Resent-From: alice@example.org\r\nResent-From: boss@victim.example\r\n"
+                     "From: alice@example.org\r\n\r\n") ==
+             "550 5.7.1 Resent-From header address <boss@victim.example> not owned by you\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(every_resent_sender_is_one_owned_mailbox) {
+  BOOST_TEST(verdict("Resent-Sender: alice@example.org\r\nResent-Sender: s@alice.example\r\n"
+                     "From: alice@example.org\r\n\r\n") == "ok");
+  BOOST_TEST(verdict("Resent-Sender: alice@example.org\r\nResent-Sender: boss@victim.example\r\n"
+                     "From: alice@example.org\r\n\r\n") ==
+             "550 5.7.1 Resent-Sender header address <boss@victim.example> not owned by you\r\n");
+  BOOST_TEST(verdict("Resent-Sender: a@alice.example, b@alice.example\r\nFrom: alice@example.org\r\n\r\n") ==
+             "550 5.6.0 Malformed Resent-Sender header\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_resent_from_is_refused) {
+  BOOST_TEST(verdict("Resent-From: <alice@example.org\r\nFrom: alice@example.org\r\n\r\n") ==
+             "550 5.6.0 Malformed Resent-From header\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(refuses_a_header_section_too_large) {

@@ -201,4 +201,26 @@ BOOST_AUTO_TEST_CASE(never_logs_passwords_or_the_exchange) {
   BOOST_TEST(h.output.logged("auth", "login=alice mechanism=PLAIN succeeded"));
 }
 
+BOOST_AUTO_TEST_CASE(a_failed_login_is_logged_as_one_quoted_value) {
+  Harness h;
+  h.authenticator.reportsFailedLogin = true;
+  h.tlsReady();
+  // A client-chosen login that would otherwise add fields to the log line (and a U+2028 line separator).
+  h.line("AUTH PLAIN " + plainResponse("x mechanism=PLAIN succeeded login=ceo\xe2\x80\xa8", "nope"));
+  BOOST_TEST(h.output.logged(
+      "auth", "login=\"x mechanism=PLAIN succeeded login=ceo\\u{2028}\" mechanism=PLAIN failed"));
+}
+
+BOOST_AUTO_TEST_CASE(a_login_with_spaces_is_logged_as_one_quoted_value) {
+  Harness h;
+  const std::string login = "\"al ice=admin\"@example.org";
+  h.authenticator.users[login] = "secret";
+  h.line("EHLO client.example");
+  h.line("STARTTLS");
+  h.session->tlsStarted(testTls());
+  h.line("EHLO client.example");
+  BOOST_TEST(h.line("AUTH PLAIN " + plainResponse(login, "secret")) == kOk);
+  BOOST_TEST(h.output.logged("auth", "login=\"\\\"al ice=admin\\\"@example.org\" mechanism=PLAIN succeeded"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -47,6 +47,38 @@ BOOST_AUTO_TEST_CASE(ehlo_and_helo_need_an_argument) {
   BOOST_TEST(h.line("HELO   ") == "501 5.5.4 Syntax: HELO hostname\r\n");
 }
 
+BOOST_AUTO_TEST_CASE(the_ehlo_argument_must_be_a_domain_or_an_address_literal_rfc5321_4_1_1_1) {
+  const std::string invalid =
+      "501 5.5.4 Invalid hostname: a domain name or an address literal is required\r\n";
+  for (const char* name :
+       {"evil\x1b[2J.example", "my laptop", "x (192.0.2.99)", "a;b", "<x@y>", "-x.example", "a..b", "1.2.3",
+        "a\xe2\x80\xa8"
+        "b.example"}) {
+    Harness h;
+    BOOST_TEST(h.line(std::string("EHLO ") + name) == invalid, name);
+    BOOST_TEST(h.line(std::string("HELO ") + name) == invalid, name);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(office_device_names_are_accepted_as_postfix_does) {
+  for (const char* name : {"my_printer", "DESKTOP-7F3K_2.office.example", "[192.0.2.1]", "[IPv6:2001:db8::1]",
+                           "192.0.2.1", "laptop.example.",
+                           "b\xc3\xbc"
+                           "cher.example"}) {
+    Harness h;
+    BOOST_TEST(h.line(std::string("EHLO ") + name).substr(0, 4) == "250-", name);
+    BOOST_TEST(h.line(std::string("HELO ") + name) == "250 mx.example.net\r\n", name);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_ehlo_changes_nothing) {
+  Harness h;
+  h.inTransaction();
+  BOOST_TEST(h.line("EHLO bad name").substr(0, 4) == "501 ");
+  BOOST_TEST(h.session->inTransaction());
+  BOOST_TEST(h.line("RCPT TO:<second@example.com>") == "250 2.1.5 Ok\r\n");
+}
+
 BOOST_AUTO_TEST_CASE(verbs_are_case_insensitive) {
   Harness h;
   BOOST_TEST(h.line("ehLo client.example").substr(0, 4) == "250-");

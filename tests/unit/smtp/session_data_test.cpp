@@ -188,6 +188,80 @@ BOOST_AUTO_TEST_CASE(refuses_a_sender_field_not_owned) {
              "550 5.7.1 Sender header address <bob@example.org> not owned by you\r\n");
 }
 
+BOOST_AUTO_TEST_CASE(a_first_line_that_starts_with_whitespace_is_refused) {
+  // Without the rule it would continue Postern's Received: "(authenticated as alice)" followed by this.
+  Harness h;
+  h.inTransaction();
+  BOOST_TEST(h.deliver(" (authenticated as ceo@example.com) from [10.0.0.5]\r\n" + kMessage) ==
+             "550 5.6.0 Message must begin with a header field\r\n");
+  BOOST_TEST(!h.spool.lastMessage().committed);
+}
+
+BOOST_AUTO_TEST_CASE(a_first_line_that_is_not_a_field_is_refused) {
+  Harness h;
+  h.inTransaction();
+  BOOST_TEST(h.deliver("From nobody Mon Nov 30 17:27:53 2026\r\n" + kMessage) ==
+             "550 5.6.0 Message must begin with a header field\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_nul_in_the_header_section_is_refused) {
+  Harness h;
+  h.inTransaction();
+  BOOST_TEST(h.deliver(std::string("From\0: boss@victim.example\r\n", 30) + kMessage) ==
+             "550 5.6.0 Message header contains a control character\r\n");
+  BOOST_TEST(!h.spool.lastMessage().committed);
+}
+
+BOOST_AUTO_TEST_CASE(a_nul_in_the_body_is_not_a_header_matter) {
+  Harness h;
+  h.inTransaction();
+  BOOST_TEST(h.deliver(kMessage + std::string("\0\r\n", 3)) == kQueued);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_a_resent_from_address_not_owned_rfc5322_3_6_6) {
+  Harness h;
+  h.inTransaction();
+  BOOST_TEST(h.deliver("Resent-From: boss@victim.example\r\n" + kMessage) ==
+             "550 5.7.1 Resent-From header address <boss@victim.example> not owned by you\r\n");
+  h.line("MAIL FROM:<alice@example.org>");
+  h.line("RCPT TO:<bob@example.com>");
+  BOOST_TEST(h.deliver("Resent-From: alice@example.org\r\nResent-Sender: x@alice.example\r\n" + kMessage) ==
+             "250 2.0.0 Ok: queued as Q2\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(received_leaves_a_quoted_recipient_out_of_the_for_clause) {
+  Harness h;
+  h.authenticated();
+  h.line("MAIL FROM:<alice@example.org>");
+  BOOST_TEST(h.line("RCPT TO:<\"x; by evil.example; Tue, 1 Jan 2030 (x\"@example.net>") ==
+             "250 2.1.5 Ok\r\n");
+  BOOST_TEST(h.deliver(kMessage) == kQueued);
+  const std::string& p = h.spool.lastMessage().prepended;
+  BOOST_TEST(p.find("\tfor <") == std::string::npos);
+  BOOST_TEST(p.find("evil.example") == std::string::npos);
+  BOOST_TEST(h.spool.lastMessage().envelope.recipients.front().local ==
+             "\"x; by evil.example; Tue, 1 Jan 2030 (x\"");
+}
+
+BOOST_AUTO_TEST_CASE(a_rejection_is_logged_with_the_client_text_as_one_value) {
+  Harness h;
+  h.inTransaction();
+  h.deliver("From: \"x\" <\"a b=c\"@victim.example>\r\n\r\nx\r\n");
+  BOOST_TEST(h.output.logged("rejected",
+                             "login=alice from=<alice@example.org> 550 5.7.1 \"From header address "
+                             "<\\\"a b=c\\\"@victim.example> not owned by you\""));
+}
+
+BOOST_AUTO_TEST_CASE(a_queued_sender_with_a_quoted_local_part_is_logged_as_one_value) {
+  Harness h;
+  h.authenticated();
+  h.line("MAIL FROM:<\"x recipients=9 size=1\"@alice.example>");
+  h.line("RCPT TO:<bob@example.com>");
+  BOOST_TEST(h.deliver(kMessage) == kQueued);
+  BOOST_TEST(h.output.logged("queued",
+                             "id=Q1 from=\"<\\\"x recipients=9 size=1\\\"@alice.example>\" recipients=1 "));
+}
+
 BOOST_AUTO_TEST_CASE(a_rejected_message_is_aborted_and_the_transaction_reset) {
   Harness h;
   h.inTransaction();

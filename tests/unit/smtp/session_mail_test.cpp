@@ -138,6 +138,55 @@ BOOST_AUTO_TEST_CASE(keeps_duplicate_recipients_once) {
   BOOST_TEST(h.spool.lastMessage().envelope.recipients.size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(duplicates_are_found_among_thousands_of_recipients) {
+  Harness h;
+  h.config.maxRecipients = 10000;
+  h.authenticated();
+  h.line("MAIL FROM:<alice@example.org>");
+  std::string replies;
+  for (int i = 0; i < 3000; ++i) replies += h.line("RCPT TO:<r" + std::to_string(i) + "@example.com>");
+  for (int i = 0; i < 3000; i += 7) replies += h.line("RCPT TO:<R" + std::to_string(i) + "@EXAMPLE.com>");
+  BOOST_TEST(replies.find("452") == std::string::npos);
+  h.deliver("From: alice@example.org\r\n\r\nhi\r\n");
+  BOOST_TEST(h.spool.lastMessage().envelope.recipients.size() == 3000u);
+}
+
+BOOST_AUTO_TEST_CASE(a_duplicate_does_not_count_against_the_recipient_limit) {
+  Harness h;
+  h.config.maxRecipients = 2;
+  h.authenticated();
+  h.line("MAIL FROM:<alice@example.org>");
+  h.line("RCPT TO:<a@example.com>");
+  h.line("RCPT TO:<b@example.com>");
+  BOOST_TEST(h.line("RCPT TO:<A@example.com>") == "250 2.1.5 Ok\r\n");
+  BOOST_TEST(h.line("RCPT TO:<c@example.com>") == "452 4.5.3 Too many recipients\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(recipients_of_an_ended_transaction_are_forgotten) {
+  Harness h;
+  h.config.maxRecipients = 1;
+  h.authenticated();
+  h.line("MAIL FROM:<alice@example.org>");
+  h.line("RCPT TO:<a@example.com>");
+  h.line("RSET");
+  h.line("MAIL FROM:<alice@example.org>");
+  BOOST_TEST(h.line("RCPT TO:<b@example.com>") == "250 2.1.5 Ok\r\n");
+  h.deliver("From: alice@example.org\r\n\r\nhi\r\n");
+  h.line("MAIL FROM:<alice@example.org>");
+  BOOST_TEST(h.line("RCPT TO:<b@example.com>") == "250 2.1.5 Ok\r\n");
+  h.deliver("From: alice@example.org\r\n\r\nhi\r\n");
+  BOOST_TEST(h.spool.messages.size() == 2u);
+  BOOST_TEST(h.spool.lastMessage().envelope.recipients.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_sender_is_logged_as_one_quoted_value) {
+  Harness h;
+  h.authenticated();
+  h.line("MAIL FROM:<\"x from=<ceo@victim.example> y\"@example.org>");
+  BOOST_TEST(h.output.logged(
+      "rejected", "login=alice sender \"<\\\"x from=<ceo@victim.example> y\\\"@example.org>\" not owned"));
+}
+
 BOOST_AUTO_TEST_CASE(data_with_arguments_is_a_syntax_error) {
   Harness h;
   h.inTransaction();

@@ -22,7 +22,7 @@ ReceivedInfo sampleInfo() {
   i.tlsVersion = "TLSv1.3";
   i.tlsCipher = "TLS_AES_256_GCM_SHA384";
   i.login = "alice";
-  i.recipient = "bob@example.com";
+  i.recipient = postern::mail::Address{"bob", "example.com"};
   i.time = std::chrono::system_clock::time_point(std::chrono::seconds(1796059673));
   return i;
 }
@@ -88,6 +88,29 @@ BOOST_AUTO_TEST_CASE(a_helo_name_cannot_fake_a_client_address_or_end_the_clauses
   i.heloName = "x (192.0.2.99); Mon, 1 Jan 2024";
   BOOST_TEST(receivedHeader(i).find("Received: from x??192.0.2.99???Mon,?1?Jan?2024 ([192.0.2.7])\r\n") ==
              0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_quoted_local_part_is_left_out_of_the_for_clause_rfc5321_4_4) {
+  ReceivedInfo i = sampleInfo();
+  // A valid quoted local part that would read as the end of Postern's field and a forged "by" hop.
+  i.recipient = postern::mail::parseMailbox("\"x; by evil.example; Tue, 1 Jan 2030 (x\"@example.net");
+  BOOST_REQUIRE(i.recipient.has_value());
+  const std::string h = receivedHeader(i);
+  BOOST_TEST(h.find("for") == std::string::npos);
+  BOOST_TEST(h.find("evil.example") == std::string::npos);
+  BOOST_TEST(h.find("\t(authenticated as alice); Mon, 30 Nov 2026 17:27:53 +0000\r\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_address_literal_recipient_is_left_out_of_the_for_clause) {
+  ReceivedInfo i = sampleInfo();
+  i.recipient = postern::mail::parseMailbox("postmaster@[192.0.2.1]");
+  BOOST_TEST(receivedHeader(i).find("for") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_plain_utf8_recipient_stays_in_the_for_clause) {
+  ReceivedInfo i = sampleInfo();
+  i.recipient = postern::mail::parseMailbox("j\xc3\xb6rg@example.com");
+  BOOST_TEST(receivedHeader(i).find("\tfor <j\xc3\xb6rg@example.com>; ") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(no_line_exceeds_998_octets_even_with_long_client_text) {
