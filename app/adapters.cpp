@@ -1,6 +1,7 @@
 #include "app/adapters.h"
 
 #include "auth/credential_verifier.h"
+#include "core/text.h"
 
 namespace postern::app {
 
@@ -37,7 +38,7 @@ smtp::AuthOutcome SaslAuthenticator::start(const std::string& mechanism,
                                            const std::optional<std::string>& initialResponse) {
   attempt_ = throttle_.tryReserve(clientAddress_);  // gives back any reservation still held
   if (!attempt_) {
-    logger_.warning("client=" + clientAddress_ + " event=auth-throttled");
+    logger_.warning("client=" + core::logValue(clientAddress_) + " event=auth-throttled");
     return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
   }
   return translate(session_->start(mechanism, initialResponse));
@@ -76,8 +77,8 @@ smtp::AuthOutcome SaslAuthenticator::translate(const auth::SaslOutcome& outcome)
     attempt_.release();
   }
   if (outcome.reason != auth::FailureReason::None)
-    logger_.information("client=" + clientAddress_ + " event=auth-failed reason=" +
-                        std::string(auth::describe(outcome.reason)));
+    logger_.information("client=" + core::logValue(clientAddress_) +
+                        " event=auth-failed reason=" + std::string(auth::describe(outcome.reason)));
   return result;
 }
 

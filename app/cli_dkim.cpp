@@ -1,6 +1,6 @@
 // `postern dkim ...`: DKIM key administration from the command line, through the same dkim::KeyAdmin the
 // web UI will use. Private keys never reach the terminal or the log; the master key is created (0600) by
-// the first command that seals a key (generate, import).
+// the first command that seals a key (generate, import). Stored names are printed through core::printable().
 #include <openssl/crypto.h>
 
 #include <algorithm>
@@ -16,6 +16,7 @@
 #include "app/privileges.h"
 #include "app/secrets.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "dkim/key_admin.h"
 #include "fs/file_io.h"
 #include "store/database.h"
@@ -35,6 +36,8 @@ constexpr const char* kDkimUsage =
     "       postern dkim dns DOMAIN [SELECTOR]\n";
 
 struct UsageError {};
+
+using core::printable;
 
 struct Store : MigratedDatabase {
   explicit Store(const config::Config& cfg)
@@ -85,7 +88,7 @@ Parsed parse(const std::vector<std::string>& args, const std::vector<std::string
 }
 
 void printRecords(dkim::KeyAdmin& admin, const std::string& domain, std::optional<std::string> selector) {
-  for (const auto& line : admin.dnsRecords(domain, selector)) std::cout << line << "\n";
+  for (const auto& line : admin.dnsRecords(domain, selector)) std::cout << printable(line) << "\n";
 }
 
 int run(const config::Config& cfg, const std::vector<std::string>& args) {
@@ -118,10 +121,10 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
     if (auto it = p.options.find("selector"); it != p.options.end()) selector = it->second;
     Store s(cfg);
     const auto key = s.admin.generate(p.positional[0], algorithm, bits, selector);
-    std::cout << "generated " << describeKey(key) << " key " << key.domain << " selector " << key.selector
-              << " (pending)\n"
-              << "Publish this TXT record, then run: postern dkim activate " << key.domain << " "
-              << key.selector << "\n";
+    std::cout << "generated " << describeKey(key) << " key " << printable(key.domain) << " selector "
+              << printable(key.selector) << " (pending)\n"
+              << "Publish this TXT record, then run: postern dkim activate " << printable(key.domain) << " "
+              << printable(key.selector) << "\n";
     printRecords(s.admin, key.domain, key.selector);
     return kExitOk;
   }
@@ -138,10 +141,10 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
       throw;
     }
     OPENSSL_cleanse(pem.data(), pem.size());
-    std::cout << "imported " << describeKey(key) << " key " << key.domain << " selector " << key.selector
-              << " (pending)\n"
-              << "Publish this TXT record, then run: postern dkim activate " << key.domain << " "
-              << key.selector << "\n";
+    std::cout << "imported " << describeKey(key) << " key " << printable(key.domain) << " selector "
+              << printable(key.selector) << " (pending)\n"
+              << "Publish this TXT record, then run: postern dkim activate " << printable(key.domain) << " "
+              << printable(key.selector) << "\n";
     printRecords(s.admin, key.domain, key.selector);
     return kExitOk;
   }
@@ -151,7 +154,7 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
     Store s(cfg);
     const auto keys = p.positional.empty() ? s.admin.list() : s.admin.list(p.positional[0]);
     for (const auto& k : keys)
-      std::cout << k.domain << "\t" << k.selector << "\t" << describeKey(k) << "\t"
+      std::cout << printable(k.domain) << "\t" << printable(k.selector) << "\t" << describeKey(k) << "\t"
                 << store::dkimKeyStateName(k.state) << "\tcreated " << utcTime(k.createdAt) << "\n";
     return kExitOk;
   }
@@ -164,17 +167,19 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
     Store s(cfg);
     if (verb == "activate") {
       const auto previous = s.admin.activate(domain, selector);
-      std::cout << "activated " << domain << " " << selector;
+      std::cout << "activated " << printable(domain) << " " << printable(selector);
       if (previous)
-        std::cout << " (retired " << *previous << ": keep its TXT record published for a few days)";
+        std::cout << " (retired " << printable(*previous)
+                  << ": keep its TXT record published for a few days)";
       std::cout << "\n";
     } else if (verb == "retire") {
       s.admin.retire(domain, selector);
-      std::cout << "retired " << domain << " " << selector << "\n";
+      std::cout << "retired " << printable(domain) << " " << printable(selector) << "\n";
     } else {
       const auto removed = s.admin.remove(domain, selector, p.options.count("force") > 0);
-      std::cout << "deleted " << removed.domain << " " << removed.selector << " (its TXT record "
-                << removed.selector << "._domainkey." << removed.domain << " can be removed from DNS)\n";
+      std::cout << "deleted " << printable(removed.domain) << " " << printable(removed.selector)
+                << " (its TXT record " << printable(removed.selector) << "._domainkey."
+                << printable(removed.domain) << " can be removed from DNS)\n";
     }
     return kExitOk;
   }
@@ -198,7 +203,7 @@ int runDkimCommand(const config::Config& cfg, const std::vector<std::string>& ar
     std::cerr << kDkimUsage;
     return kExitUsage;
   } catch (const std::exception& e) {
-    std::cerr << "postern: " << e.what() << "\n";
+    std::cerr << "postern: " << printable(e.what()) << "\n";
     return kExitFailure;
   }
 }

@@ -2,6 +2,8 @@
 // envelope write is an atomic rename, so a reader never sees half of one). Changes go through the running
 // server's queue manager (queue/queue_control.h) when there is one, so a message is never deleted under a
 // delivery in progress; with no server running they are made directly, holding the server's lock.
+// Everything a client or a remote server chose (HELO name, login, addresses, header fields, replies) is
+// printed through core::printable(), so no escape sequence in it ever reaches the administrator's terminal.
 #include <fcntl.h>
 #include <sys/file.h>
 
@@ -15,6 +17,7 @@
 #include "app/cli_support.h"
 #include "app/privileges.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "fs/file_descriptor.h"
 #include "fs/file_io.h"
 #include "queue/dsn.h"
@@ -33,6 +36,20 @@ constexpr const char* kQueueUsage =
 constexpr auto kControlWait = std::chrono::seconds(15);
 
 std::string when(std::chrono::system_clock::time_point t) { return utcTime(t, true); }
+
+using core::printable;
+
+// A header section as stored (CRLF line ends), one printable line each: folded lines keep their leading
+// TAB or space and stay readable, while a CR or LF that is not part of a CRLF shows as an escape.
+std::string printableHeaderSection(std::string_view head) {
+  std::string out;
+  while (!head.empty()) {
+    const auto end = head.find("\r\n");
+    out += printable(head.substr(0, end)) + "\n";
+    head.remove_prefix(end == std::string_view::npos ? head.size() : end + 2);
+  }
+  return out;
+}
 
 std::string stateName(queue::DeliveryState s) {
   switch (s) {
@@ -72,7 +89,7 @@ bool askServer(const queue::Spool& spool, const queue::ControlRequest& request) 
   while (queue::controlRequestPending(spool.layout(), request)) {
     if (std::chrono::steady_clock::now() > deadline) {
       std::cerr << "postern: the server has not taken the request yet; it stays in "
-                << (spool.layout().control / request.fileName()).string() << "\n";
+                << printable((spool.layout().control / request.fileName()).string()) << "\n";
       return false;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
@@ -81,14 +98,15 @@ bool askServer(const queue::Spool& spool, const queue::ControlRequest& request) 
 }
 
 void printMessage(const queue::QueuedMessage& m) {
-  std::cout << m.id << "  " << when(m.envelope.arrival) << "  " << sizeText(m.bodySize + m.prependedHeaders.size())
-            << "  <" << m.envelope.sender.str() << ">" << (m.isBounce() ? " (notification)" : "")
-            << "  attempts=" << m.progress.attempts;
+  std::cout << m.id << "  " << when(m.envelope.arrival) << "  "
+            << sizeText(m.bodySize + m.prependedHeaders.size()) << "  <" << printable(m.envelope.sender.str())
+            << ">" << (m.isBounce() ? " (notification)" : "") << "  attempts=" << m.progress.attempts;
   if (m.pendingCount() > 0) std::cout << "  next=" << when(m.progress.nextAttempt);
   std::cout << "\n";
   for (const auto& r : m.envelope.recipients)
-    std::cout << "    " << std::left << std::setw(10) << stateName(r.state) << "<" << r.address.str() << ">"
-              << (r.reply.empty() ? "" : "  " + r.reply) << "\n";
+    std::cout << "    " << std::left << std::setw(10) << stateName(r.state) << "<"
+              << printable(r.address.str()) << ">" << (r.reply.empty() ? "" : "  " + printable(r.reply))
+              << "\n";
 }
 
 int list(const queue::Spool& spool) {
@@ -102,7 +120,7 @@ int list(const queue::Spool& spool) {
       ++count;
       bytes += m->bodySize + m->prependedHeaders.size();
     } catch (const std::exception& e) {
-      std::cout << id << "  (envelope unreadable: " << e.what() << ")\n";
+      std::cout << printable(id) << "  (envelope unreadable: " << printable(e.what()) << ")\n";
       ++unreadable;
     }
   }
@@ -114,39 +132,41 @@ int list(const queue::Spool& spool) {
 int show(const queue::Spool& spool, const std::string& id) {
   const auto m = spool.load(id);
   if (!m) {
-    std::cerr << "postern: no message " << id << " in the queue\n";
+    std::cerr << "postern: no message " << printable(id) << " in the queue\n";
     return kExitFailure;
   }
   std::cout << "id:           " << m->id << "\n"
             << "arrival:      " << when(m->envelope.arrival) << " UTC\n"
-            << "sender:       <" << m->envelope.sender.str() << ">\n"
-            << "login:        " << m->envelope.login << "\n"
-            << "client:       " << m->envelope.clientAddress << " (" << m->envelope.heloName << ")\n"
+            << "sender:       <" << printable(m->envelope.sender.str()) << ">\n"
+            << "login:        " << printable(m->envelope.login) << "\n"
+            << "client:       " << printable(m->envelope.clientAddress) << " ("
+            << printable(m->envelope.heloName) << ")\n"
             << "size:         " << m->bodySize + m->prependedHeaders.size() << " octets"
-            << (m->envelope.smtputf8 ? ", SMTPUTF8" : "") << (m->envelope.eightBitMime ? ", 8BITMIME" : "") << "\n"
-            << "attempts:     " << m->progress.attempts << " (last " << when(m->progress.lastAttempt) << ", via "
-            << (m->progress.remote.empty() ? "-" : m->progress.remote) << ")\n"
+            << (m->envelope.smtputf8 ? ", SMTPUTF8" : "") << (m->envelope.eightBitMime ? ", 8BITMIME" : "")
+            << "\n"
+            << "attempts:     " << m->progress.attempts << " (last " << when(m->progress.lastAttempt)
+            << ", via " << (m->progress.remote.empty() ? "-" : printable(m->progress.remote)) << ")\n"
             << "next attempt: " << (m->pendingCount() ? when(m->progress.nextAttempt) : "-") << "\n"
             << "recipients:\n";
   for (const auto& r : m->envelope.recipients)
-    std::cout << "  " << std::left << std::setw(10) << stateName(r.state) << "<" << r.address.str() << ">"
-              << (r.notified ? " (sender notified)" : "") << (r.reply.empty() ? "" : "\n            " + r.reply)
-              << "\n";
+    std::cout << "  " << std::left << std::setw(10) << stateName(r.state) << "<" << printable(r.address.str())
+              << ">" << (r.notified ? " (sender notified)" : "")
+              << (r.reply.empty() ? "" : "\n            " + printable(r.reply)) << "\n";
   std::string head = m->prependedHeaders;
   const auto body = fs::readFileIfExists(m->bodyPath);
   if (body) head += std::string(queue::headerSection(*body));
-  std::cout << "headers:\n" << head;
+  std::cout << "headers:\n" << printableHeaderSection(head);
   return kExitOk;
 }
 
 int retry(queue::Spool& spool, const ServerLock& lock, const std::string& id) {
   if (!id.empty() && !spool.load(id)) {
-    std::cerr << "postern: no message " << id << " in the queue\n";
+    std::cerr << "postern: no message " << printable(id) << " in the queue\n";
     return kExitFailure;
   }
   if (lock.serverRunning()) {
     if (!askServer(spool, queue::ControlRequest{queue::ControlAction::Retry, id})) return kExitFailure;
-    std::cout << (id.empty() ? "every message" : id) << ": delivery is being attempted now\n";
+    std::cout << (id.empty() ? "every message" : printable(id)) << ": delivery is being attempted now\n";
     return kExitOk;
   }
   std::size_t n = 0;
@@ -163,7 +183,7 @@ int retry(queue::Spool& spool, const ServerLock& lock, const std::string& id) {
 
 int remove(queue::Spool& spool, const ServerLock& lock, const std::string& id) {
   if (!spool.load(id)) {
-    std::cerr << "postern: no message " << id << " in the queue\n";
+    std::cerr << "postern: no message " << printable(id) << " in the queue\n";
     return kExitFailure;
   }
   if (lock.serverRunning()) {
@@ -172,14 +192,14 @@ int remove(queue::Spool& spool, const ServerLock& lock, const std::string& id) {
     while (spool.load(id) && std::chrono::steady_clock::now() < deadline)
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (spool.load(id)) {
-      std::cout << id << ": will be deleted when its current delivery attempt ends\n";
+      std::cout << printable(id) << ": will be deleted when its current delivery attempt ends\n";
       return kExitOk;
     }
   } else if (!spool.remove(id)) {
-    std::cerr << "postern: no message " << id << " in the queue\n";
+    std::cerr << "postern: no message " << printable(id) << " in the queue\n";
     return kExitFailure;
   }
-  std::cout << id << ": deleted (the sender is not notified)\n";
+  std::cout << printable(id) << ": deleted (the sender is not notified)\n";
   return kExitOk;
 }
 
@@ -188,9 +208,11 @@ int showLog(const config::Config& cfg, const std::string& id, std::size_t limit)
   store::DeliveryLogRepository log(db.database);
   const auto records = log.recent(id, limit);
   for (auto it = records.rbegin(); it != records.rend(); ++it)
-    std::cout << when(it->at) << "  " << it->queueId << "  " << std::left << std::setw(9) << it->outcome << " <"
-              << it->recipient << ">  via " << (it->remote.empty() ? "-" : it->remote) << "  " << it->reply << "\n";
-  if (records.empty()) std::cout << "(no delivery attempts logged" << (id.empty() ? "" : " for " + id) << ")\n";
+    std::cout << when(it->at) << "  " << printable(it->queueId) << "  " << std::left << std::setw(9)
+              << printable(it->outcome) << " <" << printable(it->recipient) << ">  via "
+              << (it->remote.empty() ? "-" : printable(it->remote)) << "  " << printable(it->reply) << "\n";
+  if (records.empty())
+    std::cout << "(no delivery attempts logged" << (id.empty() ? "" : " for " + printable(id)) << ")\n";
   return kExitOk;
 }
 
@@ -229,7 +251,7 @@ int runQueueCommand(const config::Config& cfg, const std::vector<std::string>& a
     if (verb == "retry") return retry(spool, lock, n == 2 ? args[1] : "");
     return remove(spool, lock, args[1]);
   } catch (const std::exception& e) {
-    std::cerr << "postern: " << e.what() << "\n";
+    std::cerr << "postern: " << printable(e.what()) << "\n";
     return kExitFailure;
   }
 }

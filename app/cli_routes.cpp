@@ -1,7 +1,7 @@
 // `postern route ...`: relay routes from the command line, through the same routing::RouteAdmin the web UI
 // will use. Secrets (password, OAuth client secret, refresh token) are read from standard input, never
 // from the command line, and never printed back. A running server picks up every change before its next
-// delivery (no restart).
+// delivery (no restart). Stored settings and names are printed through core::printable().
 #include <iomanip>
 #include <iostream>
 #include <map>
@@ -25,6 +25,8 @@
 namespace postern::app {
 
 namespace {
+
+using core::printable;
 
 constexpr const char* kRouteUsage = R"(usage: postern route list | show NAME | remove NAME | test SENDER [RECIPIENT]
        postern route add NAME --smarthost HOST:PORT[,HOST:PORT...] [OPTIONS]
@@ -88,7 +90,7 @@ bool applyOptions(const std::vector<std::string>& args, routing::RouteSettings& 
       else
         values[a] = args[++i];
     } else {
-      std::cerr << "postern: unknown or incomplete option '" << a << "'\n" << kRouteUsage;
+      std::cerr << "postern: unknown or incomplete option '" << printable(a) << "'\n" << kRouteUsage;
       return false;
     }
   }
@@ -102,7 +104,8 @@ bool applyOptions(const std::vector<std::string>& args, routing::RouteSettings& 
             : oauth::Grant::ClientCredentials;
     const auto p = oauth::preset(values["--preset"], values["--tenant"], grant);
     if (!p) {
-      std::cerr << "postern: unknown preset '" << values["--preset"] << "' (known: microsoft365, google)\n";
+      std::cerr << "postern: unknown preset '" << printable(values["--preset"])
+                << "' (known: microsoft365, google)\n";
       return false;
     }
     s.hosts = {p->smarthost};
@@ -143,27 +146,32 @@ bool applyOptions(const std::vector<std::string>& args, routing::RouteSettings& 
 void printRoute(const store::RouteRecord& r, bool full) {
   std::string senders;
   for (const auto& p : r.senders) senders += (senders.empty() ? "" : " ") + p;
+  senders = printable(senders);
   std::string auth = r.auth;
   if (r.auth != "none") auth += " as " + r.username;
+  auth = printable(auth);
   if (!full) {
-    std::cout << std::left << std::setw(16) << r.name << std::setw(27) << senders << " " << r.hosts << "  tls=" << r.tls
-              << "  auth=" << auth << "\n";
+    std::cout << std::left << std::setw(16) << printable(r.name) << std::setw(27) << senders << " "
+              << printable(r.hosts) << "  tls=" << printable(r.tls) << "  auth=" << auth << "\n";
     return;
   }
-  std::cout << "name:            " << r.name << "\n"
+  std::cout << "name:            " << printable(r.name) << "\n"
             << "senders:         " << senders << "\n"
-            << "smarthosts:      " << r.hosts << "\n"
-            << "tls:             " << r.tls << (r.caFile.empty() ? "" : " (CA " + r.caFile + ")") << "\n"
+            << "smarthosts:      " << printable(r.hosts) << "\n"
+            << "tls:             " << printable(r.tls)
+            << (r.caFile.empty() ? "" : " (CA " + printable(r.caFile) + ")") << "\n"
             << "auth:            " << auth << "\n";
   if (r.auth == "password")
     std::cout << "password:        " << (r.sealedPassword.empty() ? "(none)" : "(stored, encrypted)") << "\n";
   if (r.auth == "xoauth2" || r.auth == "oauthbearer") {
-    std::cout << "oauth grant:     " << r.oauthGrant << "\n"
-              << "token endpoint:  " << r.oauthTokenUrl << "\n"
-              << "client id:       " << r.oauthClientId << "\n"
-              << "scope:           " << r.oauthScope << "\n"
-              << "client secret:   " << (r.sealedClientSecret.empty() ? "(none)" : "(stored, encrypted)") << "\n"
-              << "refresh token:   " << (r.sealedRefreshToken.empty() ? "(none)" : "(stored, encrypted)") << "\n";
+    std::cout << "oauth grant:     " << printable(r.oauthGrant) << "\n"
+              << "token endpoint:  " << printable(r.oauthTokenUrl) << "\n"
+              << "client id:       " << printable(r.oauthClientId) << "\n"
+              << "scope:           " << printable(r.oauthScope) << "\n"
+              << "client secret:   " << (r.sealedClientSecret.empty() ? "(none)" : "(stored, encrypted)")
+              << "\n"
+              << "refresh token:   " << (r.sealedRefreshToken.empty() ? "(none)" : "(stored, encrypted)")
+              << "\n";
   }
   std::cout << "max connections: " << r.maxConnections << "\n"
             << "version:         " << r.version << "\n";
@@ -193,7 +201,7 @@ int runRouteCommand(const config::Config& cfg, const std::vector<std::string>& a
     if (verb == "show") {
       const auto r = s.admin.find(args[1]);
       if (!r) {
-        std::cerr << "postern: no route " << args[1] << "\n";
+        std::cerr << "postern: no route " << printable(args[1]) << "\n";
         return kExitFailure;
       }
       printRoute(*r, true);
@@ -201,24 +209,24 @@ int runRouteCommand(const config::Config& cfg, const std::vector<std::string>& a
     }
     if (verb == "remove") {
       s.admin.remove(args[1]);
-      std::cout << "route " << args[1] << " removed\n";
+      std::cout << "route " << printable(args[1]) << " removed\n";
       return kExitOk;
     }
     if (verb == "test") {
       const std::string sender = args[1] == "<>" ? "" : args[1];
       const std::string name = routeFor(cfg, s.admin, sender, n == 3 ? args[2] : "");
       if (name.empty()) {
-        std::cout << "no route for <" << sender << ">: its mail would wait in the queue\n";
+        std::cout << "no route for <" << printable(sender) << ">: its mail would wait in the queue\n";
         return kExitFailure;
       }
-      std::cout << "<" << sender << "> goes through route " << name << "\n";
+      std::cout << "<" << printable(sender) << "> goes through route " << printable(name) << "\n";
       return kExitOk;
     }
     routing::RouteSettings settings;
     if (verb == "set") {
       const auto existing = s.admin.settingsOf(args[1]);
       if (!existing) {
-        std::cerr << "postern: no route " << args[1] << "\n";
+        std::cerr << "postern: no route " << printable(args[1]) << "\n";
         return kExitFailure;
       }
       settings = *existing;
@@ -229,7 +237,7 @@ int runRouteCommand(const config::Config& cfg, const std::vector<std::string>& a
     printRoute(stored, true);
     return kExitOk;
   } catch (const std::exception& e) {
-    std::cerr << "postern: " << e.what() << "\n";
+    std::cerr << "postern: " << printable(e.what()) << "\n";
     return kExitFailure;
   }
 }

@@ -1,5 +1,5 @@
 // `postern user ...` and `postern address ...`: user administration from the command line, through the
-// same auth::UserAdmin the web UI will use.
+// same auth::UserAdmin the web UI will use. Logins and patterns are printed through core::printable().
 #include <ctime>
 #include <iostream>
 
@@ -10,6 +10,7 @@
 #include "auth/password_hasher.h"
 #include "auth/user_admin.h"
 #include "core/error.h"
+#include "core/text.h"
 #include "fs/file_io.h"
 #include "store/database.h"
 #include "store/migration_runner.h"
@@ -25,6 +26,8 @@ constexpr const char* kAddressUsage =
     "usage: postern address add LOGIN PATTERN | remove LOGIN PATTERN | list [LOGIN]\n"
     "       PATTERN is an address (bob@example.org) or a whole domain (@example.org)\n";
 
+using core::printable;
+
 // The database with its schema up to date, as the server would open it.
 struct Store : MigratedDatabase {
   explicit Store(const config::Config& cfg)
@@ -39,10 +42,10 @@ int guarded(Body body) {
   try {
     return body();
   } catch (const core::Error& e) {
-    std::cerr << "postern: " << e.what() << "\n";
+    std::cerr << "postern: " << printable(e.what()) << "\n";
     return kExitFailure;
   } catch (const std::exception& e) {
-    std::cerr << "postern: " << e.what() << "\n";
+    std::cerr << "postern: " << printable(e.what()) << "\n";
     return kExitFailure;
   }
 }
@@ -62,8 +65,9 @@ int runUserCommand(const config::Config& cfg, const std::vector<std::string>& ar
     if (verb == "list") {
       for (const auto& u : s.admin.listUsers()) {
         const auto addresses = s.admin.listAddresses(u.login);
-        std::cout << u.login << "\t" << (u.enabled ? "enabled" : "disabled") << "\tcreated " << utcTime(u.createdAt)
-                  << "\t" << addresses.size() << " sender address" << (addresses.size() == 1 ? "" : "es") << "\n";
+        std::cout << printable(u.login) << "\t" << (u.enabled ? "enabled" : "disabled") << "\tcreated "
+                  << utcTime(u.createdAt) << "\t" << addresses.size() << " sender address"
+                  << (addresses.size() == 1 ? "" : "es") << "\n";
       }
       return kExitOk;
     }
@@ -71,7 +75,7 @@ int runUserCommand(const config::Config& cfg, const std::vector<std::string>& ar
     if (verb == "add" || verb == "passwd") {
       // Check the login before asking for a password nobody could use.
       if (verb == "add" && !store::UserRepository::normaliseLogin(login)) {
-        std::cerr << "postern: not an e-mail address: " << login << "\n";
+        std::cerr << "postern: not an e-mail address: " << printable(login) << "\n";
         return kExitFailure;
       }
       const auto password = readNewPassword();
@@ -79,20 +83,21 @@ int runUserCommand(const config::Config& cfg, const std::vector<std::string>& ar
       if (verb == "add") {
         const auto user = s.admin.addUser(login, *password);
         s.admin.addAddress(user.login, user.login);
-        std::cout << "added " << user.login << " (may send as " << user.login << ")\n";
+        std::cout << "added " << printable(user.login) << " (may send as " << printable(user.login) << ")\n";
       } else {
         s.admin.setPassword(login, *password);
-        std::cout << "password changed for " << *store::UserRepository::normaliseLogin(login) << "\n";
+        std::cout << "password changed for " << printable(*store::UserRepository::normaliseLogin(login))
+                  << "\n";
       }
     } else if (verb == "enable") {
       s.admin.enableUser(login);
-      std::cout << "enabled " << login << "\n";
+      std::cout << "enabled " << printable(login) << "\n";
     } else if (verb == "disable") {
       s.admin.disableUser(login);
-      std::cout << "disabled " << login << "\n";
+      std::cout << "disabled " << printable(login) << "\n";
     } else {
       s.admin.deleteUser(login);
-      std::cout << "deleted " << login << "\n";
+      std::cout << "deleted " << printable(login) << "\n";
     }
     return kExitOk;
   });
@@ -110,19 +115,20 @@ int runAddressCommand(const config::Config& cfg, const std::vector<std::string>&
     Store s(cfg);
     if (verb == "list") {
       if (args.size() == 2) {
-        for (const auto& p : s.admin.listAddresses(args[1])) std::cout << p << "\n";
+        for (const auto& p : s.admin.listAddresses(args[1])) std::cout << printable(p) << "\n";
       } else {
         for (const auto& u : s.admin.listUsers())
-          for (const auto& p : s.admin.listAddresses(u.login)) std::cout << u.login << "\t" << p << "\n";
+          for (const auto& p : s.admin.listAddresses(u.login))
+            std::cout << printable(u.login) << "\t" << printable(p) << "\n";
       }
       return kExitOk;
     }
     if (verb == "add") {
       s.admin.addAddress(args[1], args[2]);
-      std::cout << args[1] << " may now send as " << args[2] << "\n";
+      std::cout << printable(args[1]) << " may now send as " << printable(args[2]) << "\n";
     } else {
       s.admin.removeAddress(args[1], args[2]);
-      std::cout << args[1] << " may no longer send as " << args[2] << "\n";
+      std::cout << printable(args[1]) << " may no longer send as " << printable(args[2]) << "\n";
     }
     return kExitOk;
   });

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/text.h"
 #include "net/server_state.h"
 #include "tls/server_context.h"
 
@@ -43,8 +44,8 @@ SmtpConnection::SmtpConnection(const Poco::Net::StreamSocket& socket, std::share
   id_ = state_->nextConnectionId.fetch_add(1);
   loginDeadline_ = std::chrono::steady_clock::now() + state_->options.loginTimeout;
   std::ostringstream prefix;
-  prefix << "conn=" << id_ << " client=" << clientAddress_
-         << " port=" << kindName(kind_) << " ";
+  prefix << "conn=" << id_ << " client=" << core::logValue(clientAddress_) << " port=" << kindName(kind_)
+         << " ";
   logPrefix_ = prefix.str();
 }
 
@@ -59,13 +60,15 @@ void SmtpConnection::run() {
   } catch (const Poco::TimeoutException&) {
     logger_.information(logPrefix_ + "event=disconnect reason=timeout");
   } catch (const Poco::Net::SSLException& e) {
-    logger_.information(logPrefix_ + "event=disconnect reason=tls-error detail=\"" + e.displayText() + "\"");
+    logger_.information(logPrefix_ +
+                        "event=disconnect reason=tls-error detail=" + core::logValue(e.displayText()));
   } catch (const Poco::Net::NetException& e) {
-    logger_.information(logPrefix_ + "event=disconnect reason=network detail=\"" + e.displayText() + "\"");
+    logger_.information(logPrefix_ +
+                        "event=disconnect reason=network detail=" + core::logValue(e.displayText()));
   } catch (const Poco::IOException& e) {
-    logger_.information(logPrefix_ + "event=disconnect reason=io detail=\"" + e.displayText() + "\"");
+    logger_.information(logPrefix_ + "event=disconnect reason=io detail=" + core::logValue(e.displayText()));
   } catch (const std::exception& e) {
-    logger_.error(logPrefix_ + "event=disconnect reason=internal-error detail=\"" + std::string(e.what()) + "\"");
+    logger_.error(logPrefix_ + "event=disconnect reason=internal-error detail=" + core::logValue(e.what()));
   }
   state_->unwatch(id_);  // before close(): the descriptor number may be reused at once
   try {
@@ -145,7 +148,7 @@ bool SmtpConnection::handshake() {
     socket_ = secure;  // from here on only the secure socket may touch the descriptor
     state_->setDeadline(id_, loginDeadline_ + kWatchdogMargin);  // handshakes happen before AUTH (RFC 3207, RFC 8314)
   } catch (const Poco::Exception& e) {
-    log(smtp::LogLevel::Info, "tls-failed", "detail=\"" + e.displayText() + "\"");
+    log(smtp::LogLevel::Info, "tls-failed", "detail=" + core::logValue(e.displayText()));
     return false;
   }
   const auto negotiated = tls::lastHandshake();
@@ -208,7 +211,7 @@ void SmtpConnection::flush() {
 }
 
 void SmtpConnection::refuse(const std::string& why) {
-  logger_.warning(logPrefix_ + "event=refused reason=\"" + why + "\"");
+  logger_.warning(logPrefix_ + "event=refused reason=" + core::logValue(why));
   if (kind_ == ListenerKind::Submissions) return;  // no TLS yet: a plaintext reply would be noise
   pending_ = core::Reply(421, "4.7.0", why, true).render();
   flush();
@@ -227,7 +230,7 @@ void SmtpConnection::log(smtp::LogLevel level, std::string_view event, std::stri
   std::string line = logPrefix_;
   if (session_ && session_->authenticated()) {
     line += "user=";
-    line += session_->login();
+    line += core::logValue(session_->login());
     line += ' ';
   }
   line += "event=";

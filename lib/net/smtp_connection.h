@@ -3,7 +3,9 @@
 // Reads whatever the client sent, feeds it to the session, writes the replies the session queued once it
 // has consumed that input (so pipelined commands get their replies in one write, RFC 2920), performs the
 // TLS handshake at start (implicit TLS) or on the session's request (STARTTLS), and ends the session on
-// timeout or server shutdown. Thread-safety: runs entirely in one pool thread.
+// timeout or server shutdown. The values it puts into log lines (client address, login, error details)
+// go through core::logValue(), so whatever a client sent stays inside one field of one line.
+// Thread-safety: runs entirely in one pool thread.
 #pragma once
 
 #include <Poco/Logger.h>

@@ -445,11 +445,14 @@ bool Manager::attempt(QueuedMessage& message, TimePoint now, std::vector<Deliver
     if (a.outcome == AttemptOutcome::Failed) r.state = DeliveryState::Failed;
     entries.push_back(DeliveryLogEntry{now, message.id, sender, r.address.str(), outcomeName(a.outcome),
                                        result.remote, a.reply});
-    const std::string line = message.id + ": to=<" + r.address.str() + ">, relay=" +
-                             (result.remote.empty() ? "none" : result.remote) + ", delay=" + delay +
-                             ", attempts=" + std::to_string(message.progress.attempts) +
-                             ", status=" + (a.outcome == AttemptOutcome::Delivered ? "sent" : outcomeName(a.outcome)) +
-                             " (" + a.reply + ")";
+    // Postfix's shape, with every value a client or a remote server chose as one core::logValue() field:
+    // a quoted local part or a reply cannot add fields of its own.
+    const std::string line =
+        message.id + ": to=" + core::logValue("<" + r.address.str() + ">") +
+        ", relay=" + (result.remote.empty() ? "none" : core::logValue(result.remote)) + ", delay=" + delay +
+        ", attempts=" + std::to_string(message.progress.attempts) +
+        ", status=" + (a.outcome == AttemptOutcome::Delivered ? "sent" : outcomeName(a.outcome)) +
+        ", reply=" + core::logValue(a.reply);
     if (a.outcome == AttemptOutcome::Failed)
       logger_.warning(line);
     else
@@ -466,8 +469,9 @@ void Manager::expire(QueuedMessage& message, TimePoint now, std::vector<Delivery
     if (r.reply.empty()) r.reply = "no delivery attempt was possible";
     entries.push_back(
         DeliveryLogEntry{now, message.id, sender, r.address.str(), "expired", message.progress.remote, r.reply});
-    logger_.warning(message.id + ": to=<" + r.address.str() + ">, status=expired after " +
-                    seconds(now - message.envelope.arrival) + " (last error: " + r.reply + ")");
+    logger_.warning(message.id + ": to=" + core::logValue("<" + r.address.str() + ">") +
+                    ", delay=" + seconds(now - message.envelope.arrival) +
+                    ", status=expired, reply=" + core::logValue(r.reply));
   }
 }
 
@@ -482,8 +486,9 @@ bool Manager::notifyFailures(QueuedMessage& message, TimePoint now) {
     // RFC 5321 §4.5.5 / RFC 3464 §2: a notification about a notification would loop.
     for (const auto i : failed) {
       message.envelope.recipients[i].notified = true;
-      logger_.warning(message.id + ": undeliverable notification to <" +
-                      message.envelope.recipients[i].address.str() + "> dropped (notifications are never bounced)");
+      logger_.warning(message.id +
+                      ": to=" + core::logValue("<" + message.envelope.recipients[i].address.str() + ">") +
+                      ", status=dropped (an undeliverable notification is never bounced)");
     }
     return true;
   }
@@ -531,8 +536,8 @@ bool Manager::commitNotification(const QueuedMessage& message, DsnAction action,
     IncomingMessage incoming = spool_.begin(dsn.envelope);
     incoming.write(dsn.content);
     incoming.commit("");
-    logger_.notice(message.id + ": sender <" + message.envelope.sender.str() + "> " + kind + ": " +
-                   incoming.queueId());
+    logger_.notice(message.id + ": sender=" + core::logValue("<" + message.envelope.sender.str() + ">") +
+                   ", " + kind + ": " + incoming.queueId());
     enqueue(incoming.queueId());
     return true;
   } catch (const std::exception& e) {

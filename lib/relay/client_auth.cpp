@@ -28,10 +28,10 @@ void ClientSession::fetchToken() {
   try {
     token_ = settings_.auth.accessToken();
   } catch (const core::Error& e) {
-    reason = shortened(printable(e.what()));  // the token source promises a text that is safe to show
+    reason = shortened(core::printable(e.what()));  // the token source promises a text that is safe to show
   } catch (const std::exception& e) {
-    logger_.warning("event=oauth-token-unavailable smarthost=" + name_ + " detail=\"" +
-                    shortened(printable(e.what())) + "\"");
+    logger_.warning("event=oauth-token-unavailable smarthost=" + name_ +
+                    " detail=" + core::logValue(shortened(e.what())));
     reason = "the token source failed (details in the log)";
   } catch (...) {
     reason = "the token source failed";
@@ -41,7 +41,7 @@ void ClientSession::fetchToken() {
         token_.empty() ? "the token source returned no token" : "the token source returned a malformed token";
   if (!reason.empty()) {
     token_.clear();
-    logger_.warning("event=oauth-token-unavailable smarthost=" + name_ + " reason=\"" + reason + "\"");
+    logger_.warning("event=oauth-token-unavailable smarthost=" + name_ + " reason=" + core::logValue(reason));
     throw TokenUnavailable(prefix + reason);
   }
   secrets_.push_back(token_);

@@ -108,7 +108,8 @@ bool ClientSession::reset() {
   try {
     const ServerReply reply = command("RSET", "sending RSET", settings_.commandTimeout);
     if (reply.positive()) return true;
-    logger_.information("event=disconnect smarthost=" + name_ + " reason=\"RSET answered " + reply.oneLine() + "\"");
+    logger_.information("event=disconnect smarthost=" + name_ +
+                        " reason=" + core::logValue("RSET answered " + reply.oneLine()));
   } catch (const SessionError&) {
     // fail() logged it
   }
@@ -141,7 +142,8 @@ void ClientSession::write(std::string_view bytes, std::string_view phase, Deadli
     std::size_t start = 0;
     while (start < bytes.size()) {
       const std::size_t end = std::min(bytes.find('\n', start), bytes.size());
-      logger_.debug("smarthost=" + name_ + " > " + printable(trimCrlf(bytes.substr(start, end - start))));
+      logger_.debug("smarthost=" + name_ + " > " +
+                    core::printable(trimCrlf(bytes.substr(start, end - start))));
       start = end + 1;
     }
   }
@@ -171,7 +173,8 @@ ServerReply ClientSession::readReply(std::string_view phase, Deadline deadline) 
         if (reply->code == 421) {
           usable_ = false;
           transport_.close();
-          logger_.information("event=disconnect smarthost=" + name_ + " reason=\"" + redact(reply->oneLine()) + "\"");
+          logger_.information("event=disconnect smarthost=" + name_ +
+                              " reason=" + core::logValue(redact(reply->oneLine())));
         }
         return *std::move(reply);
       }
@@ -181,9 +184,10 @@ ServerReply ClientSession::readReply(std::string_view phase, Deadline deadline) 
   } catch (const ProtocolError& e) {
     usable_ = false;
     transport_.close();
-    const std::string why = "protocol error from " + name_ + " while " + std::string(phase) + ": " + e.what();
-    logger_.information("event=disconnect smarthost=" + name_ + " reason=\"" + redact(why) + "\"");
-    throw SessionError(redact(why));
+    const std::string why =
+        redact("protocol error from " + name_ + " while " + std::string(phase) + ": " + e.what());
+    logger_.information("event=disconnect smarthost=" + name_ + " reason=" + core::logValue(why));
+    throw SessionError(core::printable(why));
   }
 }
 
@@ -211,16 +215,16 @@ void ClientSession::fail(const TransportError& e, std::string_view phase) {
       why = "lost connection with " + name_ + " while " + std::string(phase) + ": " + e.what();
       break;
   }
-  why = redact(printable(why));
-  logger_.information("event=disconnect smarthost=" + name_ + " reason=\"" + why + "\"");
-  throw SessionError(why);
+  why = redact(why);  // before escaping: a secret interrupted by an escape would no longer be found
+  logger_.information("event=disconnect smarthost=" + name_ + " reason=" + core::logValue(why));
+  throw SessionError(core::printable(why));
 }
 
 void ClientSession::refuse(const std::string& why) {
-  const std::string text = redact(printable(why));
-  logger_.information("event=unusable smarthost=" + name_ + " reason=\"" + text + "\"");
+  const std::string text = redact(why);
+  logger_.information("event=unusable smarthost=" + name_ + " reason=" + core::logValue(text));
   quit();
-  throw SessionError(text);
+  throw SessionError(core::printable(text));
 }
 
 std::string ClientSession::redact(std::string text) const {

@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "relay/body_file.h"
 #include "relay/client_session.h"
 #include "relay/connection_pool.h"
@@ -151,7 +152,8 @@ class Relay::Impl {
       const std::size_t host = lease.session->hostIndex();
       if (result.tryNextHost && host + 1 < options_.smarthosts.size()) {
         lastError = result.recipients.front().reply;
-        logger_.information("event=failover smarthost=" + lease.session->name() + " reason=\"" + lastError + "\"");
+        logger_.information("event=failover smarthost=" + lease.session->name() +
+                            " reason=" + core::logValue(lastError));
         lease.session->quit();  // the slot is needed for the next host
         lease.session.reset();
         firstHost = host + 1;
@@ -171,7 +173,8 @@ class Relay::Impl {
         return ClientSession::open(options_.smarthosts[i], i, settings_, contexts_[i]);
       } catch (const SessionError& e) {
         lastError = e.what();
-        logger_.warning("event=smarthost-failed smarthost=" + options_.smarthosts[i].str() + " reason=\"" + lastError + "\"");
+        logger_.warning("event=smarthost-failed smarthost=" + options_.smarthosts[i].str() +
+                        " reason=" + core::logValue(lastError));
       }
     }
     return nullptr;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/error.h"
+#include "core/text.h"
 #include "relay/route_table.h"
 #include "relay/server_reply.h"
 
@@ -113,13 +114,14 @@ class Router::Impl {
       }
     }
     if (!relay) {
-      logger_.debug("event=no-route sender=<" + printable(message.sender) + ">");
+      logger_.debug("event=no-route sender=" + core::logValue("<" + message.sender + ">"));
       return everyone(message,
                       "no route for sender <" + message.sender + ">" +
                           (message.sender.empty() ? " to <" + message.recipients.front() + ">" : "") +
                           " (and no default route)");
     }
-    logger_.debug("event=route sender=<" + printable(message.sender) + "> route=" + name);
+    logger_.debug("event=route sender=" + core::logValue("<" + message.sender + ">") +
+                  " route=" + core::logValue(name));
     DeliveryReport report = relay->deliver(message);
     report.route = name;
     return report;

@@ -1,22 +1,17 @@
 #include "relay/server_reply.h"
 
+#include "core/text.h"
+
 namespace postern::relay {
 
 namespace {
 
 bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isUtf8Continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
 }  // namespace
 
-std::string printable(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    out += (u < 0x20 && u != '\t') || u == 0x7f ? '?' : c;
-  }
-  return out;
-}
+using core::printable;
 
 std::string ServerReply::oneLine() const {
   std::string out = std::to_string(code);
@@ -26,7 +21,11 @@ std::string ServerReply::oneLine() const {
     out += printable(line);
     if (out.size() >= kMaxRenderedLength) break;
   }
-  if (out.size() > kMaxRenderedLength) out.resize(kMaxRenderedLength);
+  if (out.size() > kMaxRenderedLength) {
+    std::size_t cut = kMaxRenderedLength;
+    while (cut > 0 && isUtf8Continuation(out[cut])) --cut;  // keep whole characters: the cut stays printable
+    out.resize(cut);
+  }
   return out;
 }
 

@@ -30,8 +30,9 @@ struct ServerReply {
   bool transient() const { return code >= 400 && code < 500; }
   bool permanent() const { return code >= 500 && code < 600; }
 
-  // "550 5.1.1 <bob@x>: unknown" — every line joined with a space, control characters replaced, at most
-  // kMaxRenderedLength characters: safe to log and to store as a recipient's result.
+  // "550 5.1.1 <bob@x>: unknown" — every line joined with a space, control characters and the like escaped
+  // (core::printable), at most kMaxRenderedLength bytes (never cutting a UTF-8 character): one line, safe to
+  // show and to store as a recipient's result. A log line still wants core::logValue() around it.
   std::string oneLine() const;
 };
 
@@ -48,8 +49,5 @@ class ReplyAssembler {
  private:
   ServerReply pending_;
 };
-
-// Replaces control characters (CR, LF, NUL, ...) with '?' so text from the network stays one log line.
-std::string printable(std::string_view text);
 
 }  // namespace postern::relay

@@ -1,15 +1,19 @@
 """The `postern` command line as an administrator meets it: the first start on an empty data directory,
-user and address administration while the server runs, configuration checks, and exit codes (0 ok,
-1 failure, 2 usage)."""
+user and address administration while the server runs, configuration checks, exit codes (0 ok,
+1 failure, 2 usage), and what the queue commands print when a client chose hostile text."""
 
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import unittest
 
 from postern_harness import (HOSTNAME, PosternServer, clean_environment, find_binary, find_queued, make_message,
                              queue_id_of)
+from smarthost import FakeSmarthost, wait_until
 
 ALICE = "alice@example.org"
 ALICE_PASSWORD = "alice-secret-1"
@@ -231,6 +235,97 @@ class CliTest(unittest.TestCase):
         self.assertIn(result.returncode, (1, 2), repr(result))
         self.assertNotIn(b"not-a-pattern", self.cli("address", "list", "mia@example.org").stdout)
 
+
+class HostileTextTest(unittest.TestCase):
+    """Text a client chose never acts on the administrator's terminal and never splits a log line: the queue
+    commands print it through core::printable(), log lines hold it in one core::logValue() field."""
+
+    # A quoted local part may hold spaces and '=' (RFC 5321 §4.1.2): here, fields of a delivery log line.
+    RECIPIENT = '"x status=sent relay=evil"@example.net'
+    # UTF-8 the intake lets through: C1 CSI "clear screen" (U+009B, what ESC [ is in one character), a line
+    # separator, NEL (a C1 control) and a right-to-left override. (C0 controls such as ESC itself are refused
+    # in a header; they reach the spool below, the way an older version or a hand edit could leave them.)
+    SUBJECT = "hi \u009b2J there\u2028next\u0085line \u202eevil"
+    RAW = (b"\x1b", b"\x07", "\u009b".encode(), "\u2028".encode(), "\u0085".encode(), "\u202e".encode())
+
+    def test_escape_sequences_and_injected_fields_never_reach_the_terminal_or_split_a_log_line(self):
+        smarthost = FakeSmarthost()
+        smarthost.mail_reply = lambda address: "451 4.3.0 come back later"  # the message stays queued
+        smarthost.start()
+        self.addCleanup(smarthost.stop)
+        server = PosternServer({"relay.smarthost": smarthost.address, "relay.tls": "none",
+                                "queue.retry_schedule": "1h", "queue.delay_warning": "0"})
+        self.addCleanup(server.cleanup)
+        server.add_user(ALICE, ALICE_PASSWORD)
+        server.start()
+        try:
+            client = server.session(ALICE, ALICE_PASSWORD)
+            try:
+                reply = client.send_message(ALICE, [self.RECIPIENT],
+                                            make_message(ALICE, to=self.RECIPIENT, subject=self.SUBJECT),
+                                            "BODY=8BITMIME")
+                queue_id = queue_id_of(reply)
+            finally:
+                client.close()
+            line = wait_until(lambda: self.delivery_line(server, queue_id), what="the deferred attempt's log line")
+            running_show = server.cli("queue", "show", queue_id).stdout
+            running_list = server.cli("queue", "list").stdout
+        finally:
+            server.stop()
+
+        # The injected text stays inside the one quoted to= value; the fields outside it are Postern's.
+        value = re.search(r'to=("(?:[^"\\]|\\.)*")', line)
+        self.assertIsNotNone(value, line)
+        self.assertIn("x status=sent relay=evil", value.group(1))
+        outside = line.replace(value.group(1), "")
+        self.assertEqual(outside.count("status="), 1, line)
+        self.assertIn("status=deferred", outside)
+        self.assertNotIn("relay=evil", outside)
+
+        # Stored values with raw ESC sequences (HELO name, the smarthost's reply), shown with the server stopped.
+        envelope_path = find_queued(server, queue_id).envelope_path
+        with open(envelope_path, encoding="utf-8") as f:
+            envelope = f.read()
+        envelope = re.sub(r"^helo .*$", "helo evil%1B]0;owned%07%1B[2J.example", envelope, flags=re.M)
+        envelope = re.sub(r" reply=\S+", " reply=451%20later%1B[2J", envelope)
+        with open(envelope_path, "w", encoding="utf-8") as f:
+            f.write(envelope)
+        stopped_show = server.cli("queue", "show", queue_id).stdout
+        stopped_list = server.cli("queue", "list").stdout
+
+        for name, output in (("queue show", running_show), ("queue list", running_list),
+                             ("queue show (edited)", stopped_show), ("queue list (edited)", stopped_list)):
+            for raw in self.RAW:
+                self.assertNotIn(raw, output, "%s printed %r raw:\n%r" % (name, raw, output))
+            self.assertIn(b'<"x status=sent relay=evil"@example.net>', output, name)
+        # Visible instead, and the header block still reads as one field per line (folded lines keep their TAB).
+        self.assertIn(b"\nSubject: hi \\u{009b}2J there\\u{2028}next\\u{0085}line \\u{202e}evil\n", running_show)
+        self.assertIn(b"\nFrom: " + ALICE.encode() + b"\n", running_show)
+        self.assertRegex(running_show, rb"\nReceived: from .*\n\tby " + HOSTNAME.encode())
+        self.assertIn(b"(evil\\x1b]0;owned\\x07\\x1b[2J.example)", stopped_show)
+        self.assertIn(b"451 later\\x1b[2J", stopped_list)
+
+    def test_no_raw_control_character_or_line_separator_reaches_the_log_whatever_the_call_site(self):
+        # app/logging.cpp passes every line through core::printable() before it is written, also for call
+        # sites that escape nothing, such as the start-up lines naming the data directory.
+        root = tempfile.mkdtemp(prefix="postern-it-")
+        self.addCleanup(shutil.rmtree, root, True)
+        server = PosternServer({"data_dir": os.path.join(root, "da\u2028ta\x1b[2J\u0085")}, create_data_dir=False)
+        self.addCleanup(server.cleanup)
+        server.start()
+        server.stop()
+        with open(server.log_path, "rb") as f:
+            log = f.read()
+        for raw in self.RAW:
+            self.assertNotIn(raw, log)
+        self.assertIn(b"da\\u{2028}ta\\x1b[2J\\u{0085}", log)
+
+    @staticmethod
+    def delivery_line(server, queue_id):
+        for line in server.log_text().splitlines():
+            if queue_id + ": to=" in line:
+                return line
+        return None
 
 if __name__ == "__main__":
     unittest.main()

@@ -382,6 +382,33 @@ BOOST_AUTO_TEST_CASE(a_bad_control_entry_is_skipped_and_logged_once_while_the_go
   BOOST_TEST(capture->countContaining("aaa-directory") == 2u);
 }
 
+BOOST_AUTO_TEST_CASE(a_delivery_log_line_holds_each_client_or_server_chosen_value_in_one_field) {
+  auto capture = QueueLogCapture::install();
+  struct Restore {
+    QueueLogCapture& capture;
+    ~Restore() { capture.uninstall(); }
+  } restore{*capture};
+  auto envelope = sampleEnvelope();
+  envelope.arrival = clock.now();
+  // A quoted local part may hold spaces and '=' (RFC 5321 §4.1.2); the smarthost's reply is its own text.
+  envelope.recipients = {Recipient::pending({"\"x status=sent relay=evil\"", "example.net"}),
+                         Recipient::pending({"bob", "example.com"})};
+  transport.script["\"x status=sent relay=evil\"@example.net"] = {AttemptOutcome::Deferred,
+                                                                  "451 4.3.0 later\x1b[2J status=sent"};
+  commitMessage("Subject: hello\r\nFrom: alice@example.org\r\n\r\nHi.\r\n", "", envelope);
+  Manager& m = make();
+  BOOST_TEST(m.runDue() == 1u);
+  BOOST_TEST(capture->countContaining(
+                 ": to=\"<\\\"x status=sent relay=evil\\\"@example.net>\", relay=smtp.example.net:587, "
+                 "delay=0s, attempts=1, status=deferred, reply=\"451 4.3.0 later\\x1b[2J "
+                 "status=sent\"") == 1u);
+  // A plain address stays as it always was: to=<bob@example.com>.
+  BOOST_TEST(
+      capture->countContaining(": to=<bob@example.com>, relay=smtp.example.net:587, delay=0s, attempts=1, "
+                               "status=sent, reply=\"250 2.0.0 Ok: queued as X1\"") == 1u);
+  BOOST_TEST(capture->countContaining("\x1b") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(deleting_a_message_during_its_attempt_removes_it_afterwards) {
   transport.script["bob@example.com"] = {AttemptOutcome::Deferred, "451 4.3.0 later"};
   const std::string id = submit();

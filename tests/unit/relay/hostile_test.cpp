@@ -60,7 +60,27 @@ BOOST_AUTO_TEST_CASE(control_characters_in_replies_stay_out_of_the_result) {
   script.rcptReplies = {{"bob@example.net", std::string("550 5.1.1 no\x1b[31m such user")}};
   const RecipientResult r = deliverTo(script);
   BOOST_TEST(outcomeName(r.outcome) == "Failed");
-  BOOST_TEST(r.reply == "550 5.1.1 no?[31m such user");
+  BOOST_TEST(r.reply == "550 5.1.1 no\\x1b[31m such user");
+}
+
+BOOST_AUTO_TEST_CASE(a_reply_cannot_add_fields_to_a_log_line) {
+  FakeScript script;
+  script.greeting = "421 4.3.2 busy\" smarthost=evil reason=forged\x1b[2J";
+  const std::size_t logStart = LogCapture::instance().lines().size();
+  const RecipientResult r = deliverTo(script);
+  BOOST_TEST(outcomeName(r.outcome) == "Deferred");
+  std::vector<std::string> lines;
+  const auto all = LogCapture::instance().lines();
+  for (std::size_t i = logStart; i < all.size(); ++i)
+    if (contains(all[i], "event=disconnect") && contains(all[i], "busy")) lines.push_back(all[i]);
+  BOOST_TEST_REQUIRE(!lines.empty());
+  for (const std::string& line : lines) {
+    // One quoted value (core::logValue): the quote the server sent is escaped, its fields are text. The
+    // rendered reply already shows ESC as "\x1b" (core::printable), whose backslash logValue doubles.
+    BOOST_TEST(contains(line, "reason=\"421 4.3.2 busy\\\" smarthost=evil reason=forged\\\\x1b[2J\""), line);
+    BOOST_TEST(line.find(" smarthost=") == line.rfind(" smarthost=", line.find("reason=")), line);
+    BOOST_TEST(!contains(line, "\x1b"), line);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -94,8 +94,20 @@ BOOST_AUTO_TEST_CASE(endless_multiline_reply_is_cut_off) {
 }
 
 BOOST_AUTO_TEST_CASE(control_characters_never_reach_the_rendered_line) {
-  const ServerReply r = assemble({std::string("550 bad\x01\x7f" "text")});
-  BOOST_TEST(r.oneLine() == "550 bad??text");
+  // Escaped the way core::printable() shows them everywhere (the CLI, the log), so the line stays one line.
+  const ServerReply r =
+      assemble({std::string("550 bad\x01\x7f"
+                            "text \xe2\x80\xa8 \xc2\x9b")});
+  BOOST_TEST(r.oneLine() == "550 bad\\x01\\x7ftext \\u{2028} \\u{009b}");
+}
+
+BOOST_AUTO_TEST_CASE(a_rendered_line_cut_at_its_limit_never_splits_a_utf8_character) {
+  // "250 " and 993 × 'a' fill bytes 0..996; the first "ä" takes 997..998, the second 999..1000, across the
+  // 1000-byte limit: it is dropped whole rather than cut in half.
+  const ServerReply r = assemble({"250 " + std::string(993, 'a') + "ääää"});
+  const std::string line = r.oneLine();
+  BOOST_TEST(line.size() == 999u);
+  BOOST_TEST(line.substr(line.size() - 4) == "aaä");
 }
 
 BOOST_AUTO_TEST_CASE(ehlo_keywords_are_parsed) {
