@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "core/error.h"
+#include "core/secret.h"
 #include "core/text.h"
 
 namespace postern::auth {
@@ -24,16 +25,15 @@ CredentialCache::~CredentialCache() { OPENSSL_cleanse(key_, sizeof key_); }
 
 std::string CredentialCache::mac(std::string_view login, std::string_view storedHash,
                                  std::string_view password) const {
-  std::string message;
-  message.reserve(login.size() + storedHash.size() + password.size() + 2);
-  message.append(login).append(1, '\0').append(storedHash).append(1, '\0').append(password);
+  std::string text;
+  text.reserve(login.size() + storedHash.size() + password.size() + 2);  // never reallocated
+  text.append(login).append(1, '\0').append(storedHash).append(1, '\0').append(password);
+  const core::SecretString message(std::move(text));
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int outLength = 0;
-  const bool ok =
-      HMAC(EVP_sha256(), key_, sizeof key_, reinterpret_cast<const unsigned char*>(message.data()),
-           message.size(), out, &outLength) != nullptr;
-  OPENSSL_cleanse(message.data(), message.size());
-  if (!ok) throw core::Error::temporary("HMAC-SHA256 failed");
+  if (HMAC(EVP_sha256(), key_, sizeof key_, reinterpret_cast<const unsigned char*>(message.view().data()),
+           message.size(), out, &outLength) == nullptr)
+    throw core::Error::temporary("HMAC-SHA256 failed");
   return std::string(reinterpret_cast<const char*>(out), outLength);
 }
 

@@ -1,13 +1,13 @@
 #include "auth/password_hasher.h"
 
 #include <argon2.h>
-#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include <stdexcept>
 #include <vector>
 
 #include "core/error.h"
+#include "core/secret.h"
 #include "core/text.h"
 
 namespace postern::auth {
@@ -48,7 +48,7 @@ std::string PasswordHasher::hash(std::string_view password) const {
 PasswordHasher::Verdict PasswordHasher::verify(std::string_view phc, std::string_view password) const {
   const auto stored = PhcHash::parse(phc);
   if (!stored) return Verdict::Malformed;
-  std::string computed(stored->hash.size(), '\0');
+  auto computed = core::SecretString::withSize(stored->hash.size());  // wiped on every way out
   int rc;
   {
     const auto permit = limit_->acquire();
@@ -58,9 +58,7 @@ PasswordHasher::Verdict PasswordHasher::verify(std::string_view phc, std::string
   }
   if (rc == ARGON2_MEMORY_ALLOCATION_ERROR) argon2Failed(rc);
   if (rc != ARGON2_OK) return Verdict::Malformed;  // parameters Argon2 refuses despite parsing
-  const bool equal = core::constantTimeEquals(computed, stored->hash);
-  OPENSSL_cleanse(computed.data(), computed.size());
-  return equal ? Verdict::Match : Verdict::Mismatch;
+  return core::constantTimeEquals(computed.view(), stored->hash) ? Verdict::Match : Verdict::Mismatch;
 }
 
 bool PasswordHasher::needsRehash(std::string_view phc) const {
