@@ -1,6 +1,7 @@
 #include "dkim/active_keys.h"
 
-#include <openssl/crypto.h>
+#include "core/secret.h"
+#include "vault/master_key_check.h"
 
 namespace postern::dkim {
 
@@ -20,7 +21,11 @@ std::optional<SigningSettings> parseCanonicalization(std::string_view text) {
 
 ActiveKeys::ActiveKeys(store::DkimKeyRepository& keys, VaultOpener openVault, SigningSettings settings,
                        Note note)
-    : keys_(keys), openVault_(std::move(openVault)), settings_(settings), note_(std::move(note)) {}
+    : keys_(keys),
+      vaultMeta_(keys.database()),
+      openVault_(std::move(openVault)),
+      settings_(settings),
+      note_(std::move(note)) {}
 
 std::shared_ptr<const KeyRing> ActiveKeys::current() {
   // The counter is read without the lock: sessions only serialise when a reload is due.
@@ -35,22 +40,12 @@ std::shared_ptr<const Signer> ActiveKeys::signerFor(const store::DkimKeyRecord& 
     return it->second.signer;
   if (!vault_) {
     KeyVault opened = openVault_();
-    if (const auto check = keys_.masterKeyCheck(); check && !opened.matchesCheckValue(*check))
-      throw VaultError(
-          "the configured DKIM master key is not the one the keys are sealed with (see secrets.master_key and "
-          "secrets.master_key_file)");
+    vault::requireMatchingMasterKey(opened, vaultMeta_, vault::SecretAccess::Open);
     vault_.emplace(std::move(opened));
   }
-  std::string pem =
-      vault_->open(record.sealedPrivateKey, keyRowBinding(record.domain, record.selector, record.algorithm));
-  PrivateKey key;
-  try {
-    key = privateKeyFromPem(pem);
-  } catch (...) {
-    OPENSSL_cleanse(pem.data(), pem.size());
-    throw;
-  }
-  OPENSSL_cleanse(pem.data(), pem.size());
+  const core::SecretString pem(
+      vault_->open(record.sealedPrivateKey, keyRowBinding(record.domain, record.selector, record.algorithm)));
+  const PrivateKey key = privateKeyFromPem(pem.view());
   if (keyTypeName(algorithmOf(key.get())) != record.algorithm)
     throw VaultError("the DKIM key " + record.domain + "/" + record.selector +
                      " is not of its recorded algorithm");

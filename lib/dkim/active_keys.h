@@ -6,6 +6,10 @@
 // broken for its domain: mail from that domain is then refused with a temporary error rather than sent
 // unsigned, and the reason is reported through the note callback (never key material).
 //
+// Before the first key is opened, the master key is checked against the database's record
+// (vault::requireMatchingMasterKey, kept by store::VaultMetaRepository in the keys' database), so a wrong
+// master key is reported as such rather than as a damaged row.
+//
 // Owns: the cache of parsed keys. Must not know: SMTP, where the master key comes from (the opener).
 // Thread-safety: current() may be called from every session thread at once.
 #pragma once
@@ -23,6 +27,7 @@
 #include "dkim/key_binding.h"
 #include "dkim/message_signing.h"
 #include "store/dkim_key_repository.h"
+#include "store/vault_meta_repository.h"
 
 namespace postern::dkim {
 
@@ -53,6 +58,7 @@ class ActiveKeys {
   std::shared_ptr<const Signer> signerFor(const store::DkimKeyRecord& record);
 
   store::DkimKeyRepository& keys_;
+  store::VaultMetaRepository vaultMeta_;
   VaultOpener openVault_;
   const SigningSettings settings_;
   Note note_;

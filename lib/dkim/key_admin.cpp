@@ -1,28 +1,32 @@
 #include "dkim/key_admin.h"
 
-#include <openssl/crypto.h>
-
 #include <ctime>
 
 #include "core/error.h"
+#include "core/secret.h"
 
 namespace postern::dkim {
 
-KeyAdmin::KeyAdmin(store::DkimKeyRepository& keys, VaultOpener openVault, const core::Clock& clock)
-    : keys_(keys), openVault_(std::move(openVault)), clock_(clock) {}
+namespace {
 
-const KeyVault& KeyAdmin::vault() {
-  if (!vault_) {
-    KeyVault opened = openVault_();
-    // Every key in one database is sealed under one master key: refuse to mix in a second one.
-    const std::string check = opened.checkValue();
-    const std::string recorded = keys_.recordMasterKeyCheck(check);
-    if (!opened.matchesCheckValue(recorded))
-      throw VaultError(
-          "this DKIM master key is not the one the stored keys are sealed with (see secrets.master_key and "
-          "secrets.master_key_file)");
-    vault_.emplace(std::move(opened));
+// The vault does not know what it seals: its errors are given the key's name here.
+template <class Use>
+auto forKey(const std::string& domain, const std::string& selector, Use&& use) -> decltype(use()) {
+  try {
+    return use();
+  } catch (const VaultError& e) {
+    throw VaultError("DKIM key " + domain + "/" + selector + ": " + e.what());
   }
+}
+
+}  // namespace
+
+KeyAdmin::KeyAdmin(store::DkimKeyRepository& keys, VaultOpener openVault, const core::Clock& clock)
+    : keys_(keys), vaultMeta_(keys.database()), openVault_(std::move(openVault)), clock_(clock) {}
+
+const KeyVault& KeyAdmin::checkedVault(vault::SecretAccess access) {
+  if (!vault_) vault_.emplace(openVault_());
+  vault::requireMatchingMasterKey(*vault_, vaultMeta_, access);
   return *vault_;
 }
 
@@ -53,14 +57,11 @@ store::DkimKeyRecord KeyAdmin::store(std::string_view domain, std::string_view s
   row.algorithm = std::string(keyTypeName(algorithmOf(key)));
   row.bits = keyBits(key);
   row.publicKey = dnsPublicKey(key);
-  std::string pem = privateKeyToPem(key);
-  try {
-    row.sealedPrivateKey = vault().seal(pem, keyRowBinding(row.domain, row.selector, row.algorithm));
-  } catch (...) {
-    OPENSSL_cleanse(pem.data(), pem.size());
-    throw;
-  }
-  OPENSSL_cleanse(pem.data(), pem.size());
+  const core::SecretString pem(privateKeyToPem(key));
+  row.sealedPrivateKey = forKey(row.domain, row.selector, [&] {
+    return checkedVault(vault::SecretAccess::Seal)
+        .seal(pem.view(), keyRowBinding(row.domain, row.selector, row.algorithm));
+  });
   return keys_.add(row);
 }
 
@@ -71,7 +72,7 @@ store::DkimKeyRecord KeyAdmin::generate(std::string_view domain, KeyAlgorithm al
   const std::string s = selector ? *selector : defaultSelector(*d, algorithm);
   if (!store::DkimKeyRepository::normaliseSelector(s))
     throw core::InvalidValue("not a valid selector: '" + s +
-                              "' (letters, digits and '-', at most 63 characters)");
+                             "' (letters, digits and '-', at most 63 characters)");
   if (keys_.selectorExists(*d, s))
     throw core::AlreadyExists("a DKIM key with selector " + s + " exists already for " + *d);
   // Checked before the (slow) generation so a refused size costs nothing.
@@ -95,16 +96,12 @@ std::optional<std::string> KeyAdmin::activate(std::string_view domain, std::stri
   const auto record = keys_.find(domain, selector);
   if (!record) throw core::NotFound("no DKIM key " + std::string(domain) + "/" + std::string(selector));
   // A key the server cannot open would turn every message of the domain into a 451: check it now.
-  std::string pem = vault().open(record->sealedPrivateKey,
-                                 keyRowBinding(record->domain, record->selector, record->algorithm));
-  PrivateKey key;
-  try {
-    key = privateKeyFromPem(pem);
-  } catch (...) {
-    OPENSSL_cleanse(pem.data(), pem.size());
-    throw;
-  }
-  OPENSSL_cleanse(pem.data(), pem.size());
+  const core::SecretString pem = forKey(record->domain, record->selector, [&] {
+    return core::SecretString(checkedVault(vault::SecretAccess::Open)
+                                  .open(record->sealedPrivateKey,
+                                        keyRowBinding(record->domain, record->selector, record->algorithm)));
+  });
+  const PrivateKey key = privateKeyFromPem(pem.view());
   if (keyTypeName(algorithmOf(key.get())) != record->algorithm ||
       dnsPublicKey(key.get()) != record->publicKey)
     throw VaultError("the DKIM key " + record->domain + "/" + record->selector +
@@ -131,7 +128,7 @@ std::vector<std::string> KeyAdmin::dnsRecords(std::string_view domain,
   }
   if (out.empty())
     throw core::NotFound(selector ? "no DKIM key " + std::string(domain) + "/" + std::string(*selector)
-                                   : "no pending or active DKIM key for " + std::string(domain));
+                                  : "no pending or active DKIM key for " + std::string(domain));
   return out;
 }
 

@@ -7,7 +7,10 @@
 //
 // Owns: the rules that join the key store (store::DkimKeyRepository) and the vault (dkim::KeyVault).
 // Must not know: SMTP, HTTP, terminals. The vault is opened only by the operations that need the private
-// key (generate, import, activate), so listing and printing records works without the master key.
+// key (generate, import, activate), so listing and printing records works without the master key; each of
+// them first checks the master key against the database's record (vault::requireMatchingMasterKey, kept by
+// store::VaultMetaRepository in the keys' database), so a second master key is never mixed in.
+// Errors: vault::VaultError naming the DKIM key when it cannot be sealed or opened.
 // Thread-safety: not thread-safe (one administrator's command at a time); the store underneath is.
 #pragma once
 
@@ -21,6 +24,8 @@
 #include "dkim/key_binding.h"
 #include "dkim/keys.h"
 #include "store/dkim_key_repository.h"
+#include "store/vault_meta_repository.h"
+#include "vault/master_key_check.h"
 
 namespace postern::dkim {
 
@@ -50,10 +55,12 @@ class KeyAdmin {
   std::string defaultSelector(std::string_view domain, KeyAlgorithm algorithm);
 
  private:
-  const KeyVault& vault();
+  // The vault, its master key checked for this use.
+  const KeyVault& checkedVault(vault::SecretAccess access);
   store::DkimKeyRecord store(std::string_view domain, std::string_view selector, const EVP_PKEY* key);
 
   store::DkimKeyRepository& keys_;
+  store::VaultMetaRepository vaultMeta_;
   VaultOpener openVault_;
   const core::Clock& clock_;
   std::optional<KeyVault> vault_;

@@ -103,9 +103,7 @@ std::pair<std::string, std::string> DkimKeyRepository::requireNames(std::string_
   return {*d, *s};
 }
 
-std::int64_t DkimKeyRepository::now() const {
-  return toUnix(clock_.now());
-}
+std::int64_t DkimKeyRepository::now() const { return toUnix(clock_.now()); }
 
 DkimKeyRecord DkimKeyRepository::add(const NewDkimKey& key) {
   const auto [domain, selector] = requireNames(key.domain, key.selector);
@@ -267,26 +265,6 @@ std::int64_t DkimKeyRepository::generation() {
   auto connection = database_.acquire();
   Statement query = connection->prepare("SELECT generation FROM dkim_meta WHERE id = 1");
   return query.step() ? query.columnInt64(0) : 0;
-}
-
-std::optional<std::string> DkimKeyRepository::masterKeyCheck() {
-  auto connection = database_.acquire();
-  Statement query = connection->prepare("SELECT master_key_check FROM dkim_meta WHERE id = 1");
-  if (!query.step() || query.columnIsNull(0)) return std::nullopt;
-  return query.columnText(0);
-}
-
-std::string DkimKeyRepository::recordMasterKeyCheck(std::string_view check) {
-  auto connection = database_.acquire();
-  Transaction transaction(*connection);
-  connection->prepare("UPDATE dkim_meta SET master_key_check = ?1 WHERE id = 1 AND master_key_check IS NULL")
-      .bindText(1, check)
-      .run();
-  Statement query = connection->prepare("SELECT master_key_check FROM dkim_meta WHERE id = 1");
-  std::string recorded = query.step() ? query.columnText(0) : std::string(check);
-  query.reset();
-  transaction.commit();
-  return recorded;
 }
 
 }  // namespace postern::store

@@ -1,6 +1,7 @@
 // store::DkimKeyRepository — the DKIM signing keys (db/002_dkim_keys.sql): one row per domain and selector
 // with its algorithm, size, sealed private key, public key (the p= value) and state, plus the change
-// counter the server watches and the master key's fingerprint.
+// counter the server watches. The master key's check value, which covers every sealed secret and not only
+// these keys, is store::VaultMetaRepository's, kept in the same database (database()).
 //
 // States (issue: DKIM key rotation without a gap):
 //   pending ──activate──▶ active ──retire (or activating another key of the same domain+algorithm)──▶ retired
@@ -89,10 +90,9 @@ class DkimKeyRepository {
 
   // Raised by every change to the keys (a trigger): unchanged means the active keys are as last read.
   std::int64_t generation();
-  // The fingerprint of the master key the keys are sealed with; nullopt until the first key is stored.
-  std::optional<std::string> masterKeyCheck();
-  // Records the fingerprint unless one is recorded already; returns the recorded one.
-  std::string recordMasterKeyCheck(std::string_view check);
+
+  // The database the keys live in: the master key check that covers them is read from the same one.
+  Database& database() const { return database_; }
 
  private:
   std::int64_t now() const;

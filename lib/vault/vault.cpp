@@ -9,10 +9,12 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
 
 #include "core/c_handle.h"
+#include "core/secret.h"
 #include "core/text.h"
 #include "fs/file_io.h"
 
@@ -23,17 +25,11 @@ namespace {
 constexpr std::string_view kPrefix = "v1:";
 constexpr std::size_t kNonceSize = 12;  // SP 800-38D §8.2: 96-bit IVs
 constexpr std::size_t kTagSize = 16;
+// The label predates the routes' secrets; changing it would make every recorded check value a mismatch.
 constexpr std::string_view kCheckLabel = "postern dkim master key check v1";
+constexpr const char* kMalformedKey = "the master key must be the base64 of exactly 32 bytes";
 
 using CipherCtx = core::CHandle<EVP_CIPHER_CTX, EVP_CIPHER_CTX_free>;
-
-// A std::string whose bytes are wiped when it dies (plaintext keys on their way through).
-struct Wiped {
-  std::string text;
-  ~Wiped() {
-    if (!text.empty()) OPENSSL_cleanse(text.data(), text.size());
-  }
-};
 
 const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const unsigned char*>(s.data()); }
 
@@ -46,20 +42,18 @@ MasterKey MasterKey::fromBase64(std::string_view text) {
   while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.remove_suffix(1);
   trimmed = core::trim(trimmed);
   auto decoded = core::base64Decode(trimmed);
-  if (!decoded || decoded->size() != kSize) {
-    if (decoded) OPENSSL_cleanse(decoded->data(), decoded->size());
-    throw VaultError("the DKIM master key must be the base64 of exactly 32 bytes");
-  }
+  if (!decoded) throw VaultError(kMalformedKey);
+  const core::SecretString raw(std::move(*decoded));
+  if (raw.size() != kSize) throw VaultError(kMalformedKey);
   MasterKey key;
-  std::copy(decoded->begin(), decoded->end(), key.bytes_.begin());
-  OPENSSL_cleanse(decoded->data(), decoded->size());
+  std::copy_n(raw.view().data(), kSize, key.bytes_.begin());
   return key;
 }
 
 MasterKey MasterKey::generate() {
   MasterKey key;
   if (RAND_bytes(key.bytes_.data(), static_cast<int>(key.bytes_.size())) != 1)
-    throw core::Error::temporary("dkim: the random generator failed");
+    throw core::Error::temporary("vault: the random generator failed");
   return key;
 }
 
@@ -69,20 +63,17 @@ std::string MasterKey::toBase64() const {
 
 MasterKey MasterKey::fromFile(const std::string& path, bool createIfMissing, bool* created) {
   if (created) *created = false;
-  auto read = [&](const std::string& text) {
+  auto read = [&](const core::SecretString& text) {
     try {
-      return fromBase64(text);
+      return fromBase64(text.view());
     } catch (const VaultError&) {
-      throw VaultError("the DKIM master key file " + path + " does not hold the base64 of 32 bytes");
+      throw VaultError("the master key file " + path + " does not hold the base64 of 32 bytes");
     }
   };
-  if (auto existing = fs::readFileIfExists(path)) {
-    Wiped text{std::move(*existing)};
-    return read(text.text);
-  }
+  if (auto existing = fs::readFileIfExists(path)) return read(core::SecretString(std::move(*existing)));
   if (!createIfMissing)
-    throw VaultError("the DKIM master key file " + path +
-                     " does not exist: the stored DKIM keys cannot be decrypted without it");
+    throw VaultError("the master key file " + path +
+                     " does not exist: the sealed secrets cannot be opened without it");
 
   // Written whole to a private temporary file, then linked into place: link() fails if another process got
   // there first, and then both use that process's key.
@@ -95,8 +86,10 @@ MasterKey MasterKey::fromFile(const std::string& path, bool createIfMissing, boo
   const MasterKey key = generate();
   bool linked = false;
   try {
-    Wiped text{key.toBase64() + "\n"};
-    fs::writeAll(file, text.text, tmp);
+    // Two writes rather than one appended string: appending could reallocate and free the key's text unwiped.
+    const core::SecretString text(key.toBase64());
+    fs::writeAll(file, text.view(), tmp);
+    fs::writeAll(file, "\n", tmp);
     fs::fsyncFile(file, tmp);
     if (::link(tmp.c_str(), path.c_str()) == 0)
       linked = true;
@@ -108,10 +101,7 @@ MasterKey MasterKey::fromFile(const std::string& path, bool createIfMissing, boo
   }
   fs::removeFile(tmp);
   fs::syncDirectory(directory);
-  if (!linked) {
-    Wiped text{fs::readFile(path)};
-    return read(text.text);
-  }
+  if (!linked) return read(core::SecretString(fs::readFile(path)));
   if (created) *created = true;
   return key;
 }
@@ -120,60 +110,59 @@ std::string KeyVault::seal(std::string_view plaintext, std::string_view binding)
   unsigned char nonce[kNonceSize];
   // A fresh random nonce per encryption: with 2^32 keys sealed under one master key the chance of a repeat
   // stays negligible (SP 800-38D §8.3), and an administrator seals a handful.
-  if (RAND_bytes(nonce, sizeof nonce) != 1) throw core::Error::temporary("dkim: the random generator failed");
+  if (RAND_bytes(nonce, sizeof nonce) != 1)
+    throw core::Error::temporary("vault: the random generator failed");
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceSize, nullptr) != 1 ||
       EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, key_.data(), nonce) != 1)
-    throw core::Error::temporary("dkim: AES-256-GCM initialisation failed");
+    throw core::Error::temporary("vault: AES-256-GCM initialisation failed");
   int length = 0;
   if (EVP_EncryptUpdate(ctx.get(), nullptr, &length, bytes(binding), static_cast<int>(binding.size())) != 1)
-    throw core::Error::temporary("dkim: AES-256-GCM failed (AAD)");
+    throw core::Error::temporary("vault: AES-256-GCM failed (AAD)");
   std::string out(kNonceSize + plaintext.size() + kTagSize, '\0');
   auto* o = reinterpret_cast<unsigned char*>(out.data());
   std::copy(nonce, nonce + kNonceSize, o);
   int written = 0;
   if (EVP_EncryptUpdate(ctx.get(), o + kNonceSize, &written, bytes(plaintext),
                         static_cast<int>(plaintext.size())) != 1)
-    throw core::Error::temporary("dkim: AES-256-GCM failed");
+    throw core::Error::temporary("vault: AES-256-GCM failed");
   int final = 0;
   if (EVP_EncryptFinal_ex(ctx.get(), o + kNonceSize + written, &final) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize, o + kNonceSize + written + final) != 1)
-    throw core::Error::temporary("dkim: AES-256-GCM failed (tag)");
+    throw core::Error::temporary("vault: AES-256-GCM failed (tag)");
   out.resize(kNonceSize + static_cast<std::size_t>(written + final) + kTagSize);
   return std::string(kPrefix) + core::base64Encode(out);
 }
 
 std::string KeyVault::open(std::string_view sealed, std::string_view binding) const {
-  if (!sealed.starts_with(kPrefix)) throw VaultError("not a sealed DKIM key (unknown format)");
+  if (!sealed.starts_with(kPrefix)) throw VaultError("not a sealed secret (unknown format)");
   const auto raw = core::base64Decode(sealed.substr(kPrefix.size()));
-  if (!raw || raw->size() < kNonceSize + kTagSize) throw VaultError("not a sealed DKIM key (malformed)");
+  if (!raw || raw->size() < kNonceSize + kTagSize) throw VaultError("not a sealed secret (malformed)");
   const auto* in = bytes(*raw);
   const std::size_t cipherSize = raw->size() - kNonceSize - kTagSize;
   CipherCtx ctx(EVP_CIPHER_CTX_new());
   if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, nullptr, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_IVLEN, kNonceSize, nullptr) != 1 ||
       EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, key_.data(), in) != 1)
-    throw core::Error::temporary("dkim: AES-256-GCM initialisation failed");
+    throw core::Error::temporary("vault: AES-256-GCM initialisation failed");
   int length = 0;
   if (EVP_DecryptUpdate(ctx.get(), nullptr, &length, bytes(binding), static_cast<int>(binding.size())) != 1)
-    throw core::Error::temporary("dkim: AES-256-GCM failed (AAD)");
-  Wiped plain{std::string(cipherSize, '\0')};
+    throw core::Error::temporary("vault: AES-256-GCM failed (AAD)");
+  auto plain = core::SecretString::withSize(cipherSize);  // decrypted in place, never reallocated
   int written = 0;
-  if (EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.text.data()), &written,
-                        in + kNonceSize, static_cast<int>(cipherSize)) != 1)
-    throw core::Error::temporary("dkim: AES-256-GCM failed");
+  if (EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()), &written, in + kNonceSize,
+                        static_cast<int>(cipherSize)) != 1)
+    throw core::Error::temporary("vault: AES-256-GCM failed");
   unsigned char tag[kTagSize];
   std::copy(in + kNonceSize + cipherSize, in + raw->size(), tag);
   int final = 0;
   // The tag comparison inside EVP_DecryptFinal_ex is constant-time (CRYPTO_memcmp).
   if (EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagSize, tag) != 1 ||
-      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.text.data()) + written, &final) !=
-          1)
-    throw VaultError("the DKIM key for " + std::string(binding) +
-                     " does not decrypt: wrong master key, or the database row was altered or moved");
-  std::string out = plain.text.substr(0, static_cast<std::size_t>(written + final));
-  return out;
+      EVP_DecryptFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(plain.data()) + written, &final) != 1)
+    throw VaultError("the sealed secret for " + std::string(binding) +
+                     " does not open: wrong master key, or its database row was altered or moved");
+  return std::string(plain.view().substr(0, static_cast<std::size_t>(written + final)));
 }
 
 std::string KeyVault::checkValue() const {
@@ -181,7 +170,7 @@ std::string KeyVault::checkValue() const {
   unsigned int length = 0;
   if (!HMAC(EVP_sha256(), key_.data(), MasterKey::kSize, bytes(kCheckLabel), kCheckLabel.size(), mac,
             &length))
-    throw core::Error::temporary("dkim: HMAC-SHA256 failed");
+    throw core::Error::temporary("vault: HMAC-SHA256 failed");
   return "hmac-sha256:" + core::base64Encode(std::string_view(reinterpret_cast<const char*>(mac), length));
 }
 

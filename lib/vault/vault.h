@@ -8,8 +8,12 @@
 // The master key: base64 of 32 bytes, either given directly (secrets.master_key /
 // POSTERN_SECRETS_MASTER_KEY) or in a file (<data_dir>/master.key) created with mode 0600 on first use.
 //
+// Which master key a database's secrets are sealed under is checked in one place: vault/master_key_check.h.
+//
 // Owns: the cipher, the sealed format, the master key file. Must not know: SQLite, SMTP, configuration
-// parsing. Secrets: neither the master key nor a plaintext key ever appears in an exception message.
+// parsing, what a secret is for (its messages say "sealed secret"; callers name the secret). Secrets:
+// neither the master key nor a plaintext secret ever appears in an exception message; plaintext passing
+// through is held in core::SecretString.
 // Thread-safety: a KeyVault is immutable after construction; seal()/open() may run on several threads.
 #pragma once
 
@@ -22,7 +26,8 @@
 
 namespace postern::vault {
 
-// A sealed key that does not open: wrong master key, or the row was altered or moved. Permanent.
+// A sealed secret that does not open (wrong master key, or the row was altered or moved), a master key
+// that is malformed or not the one the database's secrets are sealed with. Permanent.
 class VaultError : public core::Error {
  public:
   explicit VaultError(const std::string& what) : core::Error(core::Severity::Permanent, what) {}
@@ -57,14 +62,15 @@ class KeyVault {
  public:
   explicit KeyVault(MasterKey key) : key_(std::move(key)) {}
 
-  // Encrypts the plaintext (a PKCS#8 PEM) for the row named by `binding`.
+  // Encrypts the plaintext (a PKCS#8 PEM, a password, a token) for the owner named by `binding`.
   std::string seal(std::string_view plaintext, std::string_view binding) const;
   // Decrypts; throws VaultError when the tag does not verify (wrong master key, altered or moved row) or the
-  // text is not a sealed key.
+  // text is not a sealed secret. The result is the caller's to wipe: hand it to a core::SecretString.
   std::string open(std::string_view sealed, std::string_view binding) const;
 
-  // A non-secret fingerprint of the master key (HMAC-SHA256 over a fixed label, base64): stored beside the
-  // keys so that a wrong master key is named as such instead of looking like a damaged row.
+  // A non-secret fingerprint of the master key (HMAC-SHA256 over a fixed label, base64): recorded in the
+  // database (vault/master_key_check.h) so that a wrong master key is named as such instead of looking like
+  // a damaged row.
   std::string checkValue() const;
   // Whether `stored` is this key's check value (constant-time comparison).
   bool matchesCheckValue(std::string_view stored) const;

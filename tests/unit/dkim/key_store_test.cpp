@@ -1,6 +1,7 @@
 // dkim::KeyAdmin and dkim::ActiveKeys over a real SQLite store: generation, import and the size policy,
 // default selectors, activation checks, rotation seen by the signer without a restart, the parsed-key
-// cache, and what a wrong master key or an altered row does (a broken entry, never a crash).
+// cache, what a wrong master key or an altered row does (a broken entry, never a crash), and the one master
+// key check shared with every other sealed secret (vault_meta), kept across the migration that moved it.
 #include <boost/test/unit_test.hpp>
 
 #include <openssl/pem.h>
@@ -13,8 +14,10 @@
 #include "dkim/key_admin.h"
 #include "store/migration_runner.h"
 #include "store/store_error.h"
+#include "store/vault_meta_repository.h"
 #include "support/fake_clock.h"
 #include "support/temp_dir.h"
+#include "vault/master_key_check.h"
 
 using namespace postern;
 using namespace postern::dkim;
@@ -187,15 +190,92 @@ BOOST_FIXTURE_TEST_CASE(swapped_rows_do_not_open_and_cannot_be_activated, Fixtur
   const auto* e = entry("example.org");
   BOOST_TEST_REQUIRE(e);
   BOOST_TEST(e->signers.empty());
-  BOOST_TEST(e->error.find("does not decrypt") != std::string::npos);
+  BOOST_TEST(
+      e->error.find("DKIM key example.org/b cannot be used: the sealed secret for example.org/b/ed25519 "
+                    "does not open") != std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(a_second_master_key_is_not_mixed_in, Fixture) {
   admin.generate("example.org", KeyAlgorithm::Ed25519);
   KeyAdmin other(keys, vaultB, clock);
-  BOOST_CHECK_THROW(other.generate("example.net", KeyAlgorithm::Ed25519), VaultError);
+  try {
+    other.generate("example.net", KeyAlgorithm::Ed25519, 2048, "e");
+    BOOST_FAIL("sealed under a second master key");
+  } catch (const VaultError& e) {
+    BOOST_TEST(
+        std::string(e.what()).starts_with("DKIM key example.net/e: the master key is not the one the "
+                                          "stored secrets are sealed with"));
+    BOOST_TEST(std::string(e.what()).find("secrets.master_key_file") != std::string::npos);
+  }
+  BOOST_CHECK_THROW(other.import("example.net", "i", privateKeyToPem(generateEd25519Key().get())),
+                    VaultError);
   BOOST_TEST(keys.list().size() == 1u);
   BOOST_TEST(other.list().size() == 1u);  // listing needs no master key
+}
+
+BOOST_FIXTURE_TEST_CASE(a_second_master_key_cannot_activate_a_key, Fixture) {
+  const auto record = admin.generate("example.org", KeyAlgorithm::Ed25519);
+  KeyAdmin other(keys, vaultB, clock);
+  try {
+    other.activate("example.org", record.selector);
+    BOOST_FAIL("activated under a second master key");
+  } catch (const VaultError& e) {
+    BOOST_TEST(std::string(e.what()).starts_with("DKIM key example.org/" + record.selector +
+                                                 ": the master key is not the one"));
+  }
+  BOOST_TEST((keys.find("example.org", record.selector)->state == store::DkimKeyState::Pending));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_wrong_master_key_is_named_before_any_key_is_opened, Fixture) {
+  admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "e");
+  admin.activate("example.org", "e");
+  ActiveKeys wrong(keys, vaultB, SigningSettings{});
+  const auto* e = wrong.current()->find("example.org");
+  BOOST_TEST_REQUIRE(e);
+  BOOST_TEST(
+      e->error ==
+      "DKIM key example.org/e cannot be used: the master key is not the one the stored secrets are "
+      "sealed with (check secrets.master_key, POSTERN_SECRETS_MASTER_KEY and secrets.master_key_file)");
+}
+
+BOOST_FIXTURE_TEST_CASE(dkim_keys_and_other_sealed_secrets_share_one_master_key_check, Fixture) {
+  // Another owner of sealed secrets (a route's password) sealed first, under master key B.
+  store::VaultMetaRepository vaultMeta(db);
+  vault::requireMatchingMasterKey(vaultB(), vaultMeta, vault::SecretAccess::Seal);
+  BOOST_CHECK_THROW(admin.generate("example.org", KeyAlgorithm::Ed25519), VaultError);  // admin uses A
+  BOOST_TEST(keys.list().empty());
+  KeyAdmin underB(keys, vaultB, clock);
+  BOOST_CHECK_NO_THROW(underB.generate("example.org", KeyAlgorithm::Ed25519));
+}
+
+BOOST_AUTO_TEST_CASE(an_installation_keeps_its_master_key_across_the_vault_migration) {
+  TempDir dir;
+  store::Database db(dir.file("postern.db"));
+  FakeClock clock{FakeClock::TimePoint(std::chrono::seconds(1796059673))};
+  // A database as the previous release left it: a key sealed under A, A's check value in dkim_meta.
+  std::vector<store::Migration> previous;
+  for (const auto& m : store::embeddedMigrations())
+    if (m.version < 5) previous.push_back(m);
+  store::MigrationRunner(db, clock).run(previous);
+  store::DkimKeyRepository keys(db, clock);
+  const PrivateKey key = generateEd25519Key();
+  keys.add(store::NewDkimKey{
+      "example.org", "e", "ed25519", 256,
+      vaultA().seal(privateKeyToPem(key.get()), keyRowBinding("example.org", "e", "ed25519")),
+      dnsPublicKey(key.get())});
+  keys.activate("example.org", "e");
+  db.acquire()->exec("UPDATE dkim_meta SET master_key_check = '" + vaultA().checkValue() + "' WHERE id = 1");
+
+  store::MigrationRunner(db, clock).run();
+
+  ActiveKeys underA(keys, vaultA, SigningSettings{});
+  BOOST_TEST_REQUIRE(underA.current()->find("example.org"));
+  BOOST_TEST(underA.current()->find("example.org")->signers.size() == 1u);
+  ActiveKeys underB(keys, vaultB, SigningSettings{});
+  BOOST_TEST(underB.current()->find("example.org")->error.find("the master key is not the one") !=
+             std::string::npos);
+  BOOST_CHECK_THROW(KeyAdmin(keys, vaultB, clock).generate("example.net", KeyAlgorithm::Ed25519), VaultError);
+  BOOST_CHECK_NO_THROW(KeyAdmin(keys, vaultA, clock).generate("example.net", KeyAlgorithm::Ed25519));
 }
 
 BOOST_AUTO_TEST_CASE(canonicalization_setting_parses) {

@@ -176,11 +176,4 @@ BOOST_FIXTURE_TEST_CASE(the_database_allows_one_active_key_per_domain_and_algori
                     ConstraintViolation);
 }
 
-BOOST_FIXTURE_TEST_CASE(the_master_key_check_is_recorded_once, Fixture) {
-  BOOST_TEST(!keys.masterKeyCheck().has_value());
-  BOOST_TEST(keys.recordMasterKeyCheck("first") == "first");
-  BOOST_TEST(keys.recordMasterKeyCheck("second") == "first");
-  BOOST_TEST(keys.masterKeyCheck().value_or("") == "first");
-}
-
 BOOST_AUTO_TEST_SUITE_END()
