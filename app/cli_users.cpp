@@ -1,14 +1,14 @@
 // `postern user ...` and `postern address ...`: user administration from the command line, through the
-// same auth::UserAdmin the web UI will use. Logins and patterns are printed through core::printable().
+// same admin::Users the web API uses. Logins and patterns are printed through core::printable().
 #include <ctime>
 #include <iostream>
 
+#include "admin/users.h"
 #include "app/cli.h"
 #include "app/cli_support.h"
 #include "app/password_input.h"
 #include "app/privileges.h"
 #include "auth/password_hasher.h"
-#include "auth/user_admin.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "fs/file_io.h"
@@ -34,7 +34,7 @@ struct Store : MigratedDatabase {
       : MigratedDatabase(cfg), users(database), hasher(argon2Params(cfg)), admin(users, hasher) {}
   store::UserRepository users;
   auth::PasswordHasher hasher;
-  auth::UserAdmin admin;
+  admin::Users admin;
 };
 
 template <typename Body>
@@ -54,8 +54,8 @@ int guarded(Body body) {
 
 int runUserCommand(const config::Config& cfg, const std::vector<std::string>& args) {
   const std::string verb = args.empty() ? "" : args[0];
-  const bool oneLogin = args.size() == 2 &&
-                        (verb == "add" || verb == "passwd" || verb == "enable" || verb == "disable" || verb == "delete");
+  const bool oneLogin = args.size() == 2 && (verb == "add" || verb == "passwd" || verb == "enable" ||
+                                             verb == "disable" || verb == "delete");
   if (!oneLogin && !(verb == "list" && args.size() == 1)) {
     std::cerr << kUserUsage;
     return kExitUsage;
@@ -63,40 +63,33 @@ int runUserCommand(const config::Config& cfg, const std::vector<std::string>& ar
   return guarded([&] {
     Store s(cfg);
     if (verb == "list") {
-      for (const auto& u : s.admin.listUsers()) {
-        const auto addresses = s.admin.listAddresses(u.login);
+      for (const auto& u : s.admin.list())
         std::cout << printable(u.login) << "\t" << (u.enabled ? "enabled" : "disabled") << "\tcreated "
-                  << utcTime(u.createdAt) << "\t" << addresses.size() << " sender address"
-                  << (addresses.size() == 1 ? "" : "es") << "\n";
-      }
+                  << utcTime(u.createdAt) << "\t" << u.addresses.size() << " sender address"
+                  << (u.addresses.size() == 1 ? "" : "es") << "\n";
       return kExitOk;
     }
     const std::string& login = args[1];
     if (verb == "add" || verb == "passwd") {
       // Check the login before asking for a password nobody could use.
-      if (verb == "add" && !store::UserRepository::normaliseLogin(login)) {
-        std::cerr << "postern: not an e-mail address: " << printable(login) << "\n";
-        return kExitFailure;
-      }
+      const std::string normal = admin::Users::requireLogin(login);
       const auto password = readNewPassword();
       if (!password) return kExitFailure;
       if (verb == "add") {
-        const auto user = s.admin.addUser(login, *password);
-        s.admin.addAddress(user.login, user.login);
+        const auto user = s.admin.add(normal, *password);  // with the login as its first sender address
         std::cout << "added " << printable(user.login) << " (may send as " << printable(user.login) << ")\n";
       } else {
-        s.admin.setPassword(login, *password);
-        std::cout << "password changed for " << printable(*store::UserRepository::normaliseLogin(login))
-                  << "\n";
+        s.admin.setPassword(normal, *password);
+        std::cout << "password changed for " << printable(normal) << "\n";
       }
     } else if (verb == "enable") {
-      s.admin.enableUser(login);
+      s.admin.setEnabled(login, true);
       std::cout << "enabled " << printable(login) << "\n";
     } else if (verb == "disable") {
-      s.admin.disableUser(login);
+      s.admin.setEnabled(login, false);
       std::cout << "disabled " << printable(login) << "\n";
     } else {
-      s.admin.deleteUser(login);
+      s.admin.remove(login);
       std::cout << "deleted " << printable(login) << "\n";
     }
     return kExitOk;
@@ -105,8 +98,8 @@ int runUserCommand(const config::Config& cfg, const std::vector<std::string>& ar
 
 int runAddressCommand(const config::Config& cfg, const std::vector<std::string>& args) {
   const std::string verb = args.empty() ? "" : args[0];
-  const bool valid = ((verb == "add" || verb == "remove") && args.size() == 3) ||
-                     (verb == "list" && args.size() <= 2);
+  const bool valid =
+      ((verb == "add" || verb == "remove") && args.size() == 3) || (verb == "list" && args.size() <= 2);
   if (!valid) {
     std::cerr << kAddressUsage;
     return kExitUsage;
@@ -115,11 +108,10 @@ int runAddressCommand(const config::Config& cfg, const std::vector<std::string>&
     Store s(cfg);
     if (verb == "list") {
       if (args.size() == 2) {
-        for (const auto& p : s.admin.listAddresses(args[1])) std::cout << printable(p) << "\n";
+        for (const auto& p : s.admin.addresses(args[1])) std::cout << printable(p) << "\n";
       } else {
-        for (const auto& u : s.admin.listUsers())
-          for (const auto& p : s.admin.listAddresses(u.login))
-            std::cout << printable(u.login) << "\t" << printable(p) << "\n";
+        for (const auto& u : s.admin.list())
+          for (const auto& p : u.addresses) std::cout << printable(u.login) << "\t" << printable(p) << "\n";
       }
       return kExitOk;
     }

@@ -1,5 +1,7 @@
 #include "store/user_repository.h"
 
+#include <algorithm>
+
 #include "core/text.h"
 #include "mail/address.h"
 #include "store/store_error.h"
@@ -62,14 +64,20 @@ std::string UserRepository::requireLogin(std::string_view login) const {
   return *normal;
 }
 
-std::int64_t UserRepository::now() const {
-  return toUnix(clock_.now());
-}
+std::int64_t UserRepository::now() const { return toUnix(clock_.now()); }
 
-UserRecord UserRepository::createUser(std::string_view login, std::string_view passwordHash) {
+UserRecord UserRepository::createUser(std::string_view login, std::string_view passwordHash,
+                                      const std::vector<std::string>& senderPatterns) {
   const std::string normal = requireLogin(login);
   if (passwordHash.empty()) throw InvalidValue("empty password hash for " + normal);
+  std::vector<std::string> patterns;
+  for (const auto& p : senderPatterns) {
+    std::string normalPattern = normalisePatternOrThrow(p);
+    if (std::find(patterns.begin(), patterns.end(), normalPattern) == patterns.end())
+      patterns.push_back(std::move(normalPattern));
+  }
   auto connection = database_.acquire();
+  Transaction transaction(*connection);
   Statement insert = connection->prepare(
       "INSERT INTO users (login, password_hash, enabled, created_at, updated_at) VALUES (?1, ?2, 1, ?3, ?3)");
   const std::int64_t created = now();
@@ -82,6 +90,13 @@ UserRecord UserRepository::createUser(std::string_view login, std::string_view p
   }
   UserRecord user;
   user.id = connection->lastInsertRowid();
+  for (const auto& pattern : patterns)
+    connection->prepare("INSERT INTO sender_addresses (user_id, pattern, created_at) VALUES (?1, ?2, ?3)")
+        .bindInt64(1, user.id)
+        .bindText(2, pattern)
+        .bindInt64(3, created)
+        .run();
+  transaction.commit();
   user.login = normal;
   user.passwordHash = std::string(passwordHash);
   user.enabled = true;

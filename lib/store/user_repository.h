@@ -41,8 +41,10 @@ class UserRepository {
   // ignored.
   static std::optional<std::string> normaliseLogin(std::string_view login);
 
-  // Returns the new user. Throws InvalidValue, AlreadyExists.
-  UserRecord createUser(std::string_view login, std::string_view passwordHash);
+  // Returns the new user, stored in one transaction with its sender patterns (all or nothing). Throws
+  // InvalidValue (login, hash or a pattern), AlreadyExists.
+  UserRecord createUser(std::string_view login, std::string_view passwordHash,
+                        const std::vector<std::string>& senderPatterns = {});
   // Throw NotFound.
   void setPasswordHash(std::string_view login, std::string_view passwordHash);
   void setEnabled(std::string_view login, bool enabled);

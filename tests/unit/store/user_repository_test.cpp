@@ -60,6 +60,19 @@ BOOST_FIXTURE_TEST_CASE(created_user_is_found_with_its_fields, Fixture) {
   BOOST_TEST((found->updatedAt == clock.now()));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_user_and_its_sender_patterns_are_created_together, Fixture) {
+  users.createUser("alice@example.org", "h",
+                   {"Alice@Example.org", "@sales.example.org", "alice@example.org"});
+  BOOST_TEST(users.listSenderPatterns("alice@example.org") ==
+             (std::vector<std::string>{"@sales.example.org", "alice@example.org"}));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_bad_sender_pattern_leaves_no_user_behind, Fixture) {
+  BOOST_CHECK_THROW(users.createUser("alice@example.org", "h", {"alice@example.org", "not a pattern"}),
+                    InvalidValue);
+  BOOST_TEST(!users.findByLogin("alice@example.org").has_value());
+}
+
 BOOST_FIXTURE_TEST_CASE(login_is_stored_lower_case_and_found_in_any_case, Fixture) {
   users.createUser("  Alice@Example.ORG ", "h");
   const auto found = users.findByLogin("ALICE@example.org");
