@@ -1,8 +1,6 @@
 // `postern dkim ...`: DKIM key administration from the command line, through the same dkim::KeyAdmin the
 // web UI will use. Private keys never reach the terminal or the log; the master key is created (0600) by
 // the first command that seals a key (generate, import). Stored names are printed through core::printable().
-#include <openssl/crypto.h>
-
 #include <algorithm>
 #include <ctime>
 #include <fstream>
@@ -16,6 +14,7 @@
 #include "app/privileges.h"
 #include "app/secrets.h"
 #include "core/error.h"
+#include "core/secret.h"
 #include "core/text.h"
 #include "dkim/key_admin.h"
 #include "fs/file_io.h"
@@ -131,16 +130,9 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
   if (verb == "import") {
     const auto p = parse(args, {}, {});
     if (p.positional.size() != 3) throw UsageError{};
-    std::string pem = fs::readFile(p.positional[2]);
+    const core::SecretString pem(fs::readFile(p.positional[2]));  // wiped however the import ends
     Store s(cfg);
-    store::DkimKeyRecord key;
-    try {
-      key = s.admin.import(p.positional[0], p.positional[1], pem);
-    } catch (...) {
-      OPENSSL_cleanse(pem.data(), pem.size());
-      throw;
-    }
-    OPENSSL_cleanse(pem.data(), pem.size());
+    const store::DkimKeyRecord key = s.admin.import(p.positional[0], p.positional[1], pem.view());
     std::cout << "imported " << describeKey(key) << " key " << printable(key.domain) << " selector "
               << printable(key.selector) << " (pending)\n"
               << "Publish this TXT record, then run: postern dkim activate " << printable(key.domain) << " "

@@ -6,9 +6,10 @@
 
 #include <unistd.h>
 
+#include "core/error.h"
 #include "core/text.h"
 #include "mail/allowed_senders.h"
-#include "core/error.h"
+#include "vault/master_key_check.h"
 
 namespace postern::routing {
 namespace {
@@ -26,8 +27,8 @@ std::string binding(std::string_view route, std::string_view field) {
 bool validName(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' ||
-           c == '_' || c == '.';
+    return std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) ||
+           c == '-' || c == '_' || c == '.';
   });
 }
 
@@ -58,7 +59,8 @@ std::optional<std::pair<std::string, std::uint16_t>> RouteAdmin::parseHost(std::
   std::string_view host, port;
   if (!text.empty() && text.front() == '[') {
     const auto close = text.find(']');
-    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':') return std::nullopt;
+    if (close == std::string_view::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      return std::nullopt;
     host = text.substr(1, close - 1);
     port = text.substr(close + 2);
   } else {
@@ -70,7 +72,8 @@ std::optional<std::pair<std::string, std::uint16_t>> RouteAdmin::parseHost(std::
   }
   unsigned value = 0;
   const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
-  if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535) return std::nullopt;
+  if (ec != std::errc() || end != port.data() + port.size() || value == 0 || value > 65535)
+    return std::nullopt;
   if (!validHostName(host)) return std::nullopt;
   return std::pair{core::toLowerAscii(host), static_cast<std::uint16_t>(value)};
 }
@@ -81,14 +84,16 @@ std::optional<std::string> RouteAdmin::normaliseSender(std::string_view pattern)
   return mail::AllowedSenders::normalisePattern(pattern);
 }
 
-store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s, const std::optional<store::RouteRecord>& existing) {
+store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s,
+                                        const std::optional<store::RouteRecord>& existing) {
   if (!validName(s.name)) invalid("name '" + s.name + "' must be 1-64 characters a-z 0-9 . _ -");
   store::RouteRecord r;
   r.name = s.name;
   for (const auto& pattern : s.senders) {
     const auto normal = normaliseSender(pattern);
     if (!normal) invalid("sender '" + pattern + "' must be *, @domain or an address");
-    if (std::find(r.senders.begin(), r.senders.end(), *normal) == r.senders.end()) r.senders.push_back(*normal);
+    if (std::find(r.senders.begin(), r.senders.end(), *normal) == r.senders.end())
+      r.senders.push_back(*normal);
   }
   if (r.senders.empty()) invalid(s.name + ": at least one sender (*, @domain or an address) is needed");
   if (s.hosts.empty()) invalid(s.name + ": at least one smarthost (HOST:PORT) is needed");
@@ -108,7 +113,8 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s, const std::optio
   if (!oneOf(s.auth, {"none", "password", "xoauth2", "oauthbearer"}))
     invalid("auth must be none, password, xoauth2 or oauthbearer");
   r.auth = s.auth;
-  if (s.auth != "none" && s.tls == "none") invalid(s.name + ": credentials are only sent over TLS (tls = none)");
+  if (s.auth != "none" && s.tls == "none")
+    invalid(s.name + ": credentials are only sent over TLS (tls = none)");
   if (s.maxConnections < 1 || s.maxConnections > 64) invalid("max connections must be 1 to 64");
   r.maxConnections = s.maxConnections;
 
@@ -118,7 +124,10 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s, const std::optio
                   const std::string& stored) -> std::string {
     if (!plain) return stored;
     if (plain->empty()) return {};
-    if (!sealer) sealer.emplace(openVault_());
+    if (!sealer) {
+      sealer.emplace(openVault_());
+      vault::requireMatchingMasterKey(*sealer, vaultMeta_, vault::SecretAccess::Seal);
+    }
     return sealer->seal(*plain, binding(s.name, field));
   };
   const bool sameAuth = existing && existing->auth == s.auth;
@@ -133,15 +142,18 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s, const std::optio
   if (isOAuth(s.auth)) {
     if (!oneOf(s.oauthGrant, {"client_credentials", "refresh_token"}))
       invalid(s.name + ": OAuth needs a grant: client_credentials or refresh_token");
-    if (!acceptableTokenUrl(s.oauthTokenUrl)) invalid(s.name + ": the token endpoint must be an https:// URL");
+    if (!acceptableTokenUrl(s.oauthTokenUrl))
+      invalid(s.name + ": the token endpoint must be an https:// URL");
     if (s.oauthClientId.empty()) invalid(s.name + ": OAuth needs a client id");
     r.oauthGrant = s.oauthGrant;
     r.oauthTokenUrl = s.oauthTokenUrl;
     r.oauthClientId = s.oauthClientId;
     r.oauthScope = s.oauthScope;
     const bool wasOAuth = existing && isOAuth(existing->auth);
-    r.sealedClientSecret = seal(s.oauthClientSecret, "client_secret", wasOAuth ? existing->sealedClientSecret : "");
-    r.sealedRefreshToken = seal(s.oauthRefreshToken, "refresh_token", wasOAuth ? existing->sealedRefreshToken : "");
+    r.sealedClientSecret =
+        seal(s.oauthClientSecret, "client_secret", wasOAuth ? existing->sealedClientSecret : "");
+    r.sealedRefreshToken =
+        seal(s.oauthRefreshToken, "refresh_token", wasOAuth ? existing->sealedRefreshToken : "");
     if (s.oauthGrant == "client_credentials" && r.sealedClientSecret.empty())
       invalid(s.name + ": the client_credentials grant needs a client secret");
     if (s.oauthGrant == "refresh_token" && r.sealedRefreshToken.empty())
@@ -158,7 +170,8 @@ store::RouteRecord RouteAdmin::update(const RouteSettings& settings) {
   const auto existing = routes_.find(settings.name);
   if (!existing) throw core::NotFound("no route " + settings.name);
   // A refresh token not given anew stays as stored, even if the server rotated it since it was read.
-  const bool keepRefreshToken = !settings.oauthRefreshToken && isOAuth(existing->auth) && isOAuth(settings.auth);
+  const bool keepRefreshToken =
+      !settings.oauthRefreshToken && isOAuth(existing->auth) && isOAuth(settings.auth);
   return routes_.update(toRecord(settings, existing), keepRefreshToken);
 }
 
@@ -214,7 +227,10 @@ ResolveResult RouteAdmin::resolve() {
       out.version = std::to_string(r.version);
       auto open = [&](const std::string& sealed, std::string_view field) -> std::string {
         if (sealed.empty()) return {};
-        if (!sealer) sealer.emplace(openVault_());
+        if (!sealer) {
+          sealer.emplace(openVault_());
+          vault::requireMatchingMasterKey(*sealer, vaultMeta_, vault::SecretAccess::Open);
+        }
         return sealer->open(sealed, binding(r.name, field));
       };
       out.password = open(r.sealedPassword, "password");
@@ -230,6 +246,7 @@ ResolveResult RouteAdmin::resolve() {
 
 void RouteAdmin::storeRotatedRefreshToken(std::string_view name, std::string_view refreshToken) {
   const vault::KeyVault sealer = openVault_();
+  vault::requireMatchingMasterKey(sealer, vaultMeta_, vault::SecretAccess::Seal);
   routes_.storeRefreshToken(name, sealer.seal(refreshToken, binding(name, "refresh_token")));
 }
 

@@ -20,8 +20,9 @@
 #include <string_view>
 #include <vector>
 
-#include "vault/vault.h"
 #include "store/route_repository.h"
+#include "store/vault_meta_repository.h"
+#include "vault/vault.h"
 
 namespace postern::routing {
 
@@ -33,10 +34,10 @@ struct RouteSettings {
   std::vector<std::string> hosts;  // "host:port", IPv6 as "[addr]:port"
   std::string tls = "starttls";    // starttls | tls | none
   std::string caFile;
-  std::string auth = "none";       // none | password | xoauth2 | oauthbearer
+  std::string auth = "none";  // none | password | xoauth2 | oauthbearer
   std::string username;
   std::optional<std::string> password;
-  std::string oauthGrant;          // client_credentials | refresh_token (OAuth only)
+  std::string oauthGrant;  // client_credentials | refresh_token (OAuth only)
   std::string oauthTokenUrl;
   std::string oauthClientId;
   std::optional<std::string> oauthClientSecret;
@@ -94,9 +95,12 @@ class RouteAdmin {
   static std::optional<std::string> normaliseSender(std::string_view pattern);
 
  private:
-  store::RouteRecord toRecord(const RouteSettings& settings, const std::optional<store::RouteRecord>& existing);
+  store::RouteRecord toRecord(const RouteSettings& settings,
+                              const std::optional<store::RouteRecord>& existing);
 
   store::RouteRepository& routes_;
+  store::VaultMetaRepository vaultMeta_{
+      routes_.database()};  // the one master-key check (vault/master_key_check.h)
   VaultOpener openVault_;
 };
 

@@ -31,17 +31,17 @@ struct RouteRecord {
   std::string hosts;                 // "host:port, host:port" in failover order
   std::string tls = "starttls";      // starttls | tls | none
   std::string caFile;
-  std::string auth = "none";         // none | password | xoauth2 | oauthbearer
+  std::string auth = "none";  // none | password | xoauth2 | oauthbearer
   std::string username;
   std::string sealedPassword;
-  std::string oauthGrant;            // "" | client_credentials | refresh_token
+  std::string oauthGrant;  // "" | client_credentials | refresh_token
   std::string oauthTokenUrl;
   std::string oauthClientId;
   std::string sealedClientSecret;
   std::string oauthScope;
   std::string sealedRefreshToken;
   int maxConnections = 4;
-  std::int64_t version = 0;          // raised by every settings change
+  std::int64_t version = 0;  // raised by every settings change
   std::chrono::system_clock::time_point createdAt;
   std::chrono::system_clock::time_point updatedAt;
 };
@@ -54,7 +54,8 @@ class RouteRepository {
   RouteRecord add(const RouteRecord& route);
   // Replaces the settings and sender patterns of the route with route.name; raises its version.
   // keepRefreshToken: leave the stored refresh token as it is (the server may have stored a rotated one
-  // since the caller read the row). Throws NotFound, AlreadyExists (a pattern of another route), InvalidValue.
+  // since the caller read the row). Throws NotFound, AlreadyExists (a pattern of another route),
+  // InvalidValue.
   RouteRecord update(const RouteRecord& route, bool keepRefreshToken = false);
   void remove(std::string_view name);  // throws NotFound
 
@@ -66,6 +67,8 @@ class RouteRepository {
 
   // Raised by every change (triggers), cheap to read: the server compares it before each delivery.
   std::int64_t generation();
+
+  Database& database() const { return database_; }
 
  private:
   void insertSenders(Connection& connection, std::int64_t routeId, const std::vector<std::string>& senders);

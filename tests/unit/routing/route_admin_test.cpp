@@ -115,6 +115,15 @@ BOOST_AUTO_TEST_CASE(a_wrong_master_key_is_reported_per_route) {
   BOOST_TEST(resolved.unusable.size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(a_secret_is_never_sealed_under_a_second_master_key) {
+  admin.add(password("a", {"@a.example"}));  // records the check value of key 'a'
+  masterKey = 'b';
+  BOOST_CHECK_EXCEPTION(admin.add(password("b", {"@b.example"})), vault::VaultError,
+                        [](const vault::VaultError& e) { return has(e.what(), "secrets.master_key"); });
+  BOOST_TEST(!repository.find("b").has_value());
+  BOOST_CHECK_THROW(admin.storeRotatedRefreshToken("a", "rotated"), vault::VaultError);
+}
+
 BOOST_AUTO_TEST_CASE(settings_are_validated_with_a_clear_message) {
   auto s = password("Bad Name", {"*"});
   BOOST_TEST(has(message(s), "name"));
@@ -182,7 +191,7 @@ BOOST_AUTO_TEST_CASE(a_change_keeps_a_refresh_token_the_server_rotated_meanwhile
   s.oauthGrant = "refresh_token";
   s.oauthRefreshToken = "refresh-1";
   admin.add(s);
-  auto change = *admin.settingsOf("g");         // read by the administrator's command...
+  auto change = *admin.settingsOf("g");              // read by the administrator's command...
   admin.storeRotatedRefreshToken("g", "refresh-2");  // ...while the server stores a rotated token
   change.maxConnections = 2;
   admin.update(change);
