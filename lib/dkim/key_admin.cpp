@@ -65,8 +65,15 @@ store::DkimKeyRecord KeyAdmin::store(std::string_view domain, std::string_view s
   return keys_.add(row);
 }
 
-store::DkimKeyRecord KeyAdmin::generate(std::string_view domain, KeyAlgorithm algorithm, int bits,
-                                        std::optional<std::string> selector) {
+store::DkimKeyRecord KeyAdmin::generate(std::string_view domain, KeyAlgorithm algorithm,
+                                        std::optional<int> bits, std::optional<std::string> selector) {
+  // Checked before the (slow) generation so a refused size costs nothing. RFC 8301 §3.2: no RSA below 2048.
+  if (bits && algorithm != KeyAlgorithm::Rsa)
+    throw core::InvalidValue("bits", "a key size applies to RSA keys only (Ed25519 keys have one size)");
+  if (bits && *bits != 2048 && *bits != 3072 && *bits != 4096)
+    throw core::InvalidValue("bits",
+                             "RSA key size " + std::to_string(*bits) +
+                                 " refused: use 2048, 3072 or 4096 (1024-bit keys are refused: RFC 8301)");
   const auto d = store::DkimKeyRepository::normaliseDomain(domain);
   if (!d) throw core::InvalidValue("not a domain name: '" + std::string(domain) + "'");
   const std::string s = selector ? *selector : defaultSelector(*d, algorithm);
@@ -75,10 +82,8 @@ store::DkimKeyRecord KeyAdmin::generate(std::string_view domain, KeyAlgorithm al
                              "' (letters, digits and '-', at most 63 characters)");
   if (keys_.selectorExists(*d, s))
     throw core::AlreadyExists("a DKIM key with selector " + s + " exists already for " + *d);
-  // Checked before the (slow) generation so a refused size costs nothing.
-  if (algorithm == KeyAlgorithm::Rsa && bits != 2048 && bits != 3072 && bits != 4096)
-    throw core::InvalidValue("RSA key size " + std::to_string(bits) + " refused: use 2048, 3072 or 4096");
-  const PrivateKey key = algorithm == KeyAlgorithm::Rsa ? generateRsaKey(bits) : generateEd25519Key();
+  const PrivateKey key =
+      algorithm == KeyAlgorithm::Rsa ? generateRsaKey(bits.value_or(2048)) : generateEd25519Key();
   return store(*d, s, key.get());
 }
 

@@ -35,8 +35,10 @@ class KeyAdmin {
   KeyAdmin(store::DkimKeyRepository& keys, VaultOpener openVault,
            const core::Clock& clock = core::SystemClock::instance());
 
-  // A new key, pending. bits applies to rsa (2048, 3072 or 4096; anything else is refused).
-  store::DkimKeyRecord generate(std::string_view domain, KeyAlgorithm algorithm, int bits = 2048,
+  // A new key, pending. bits: RSA only, 2048 (the default), 3072 or 4096; given with ed25519, or any other
+  // size, it is refused (core::InvalidValue with field "bits"), before any key is generated.
+  store::DkimKeyRecord generate(std::string_view domain, KeyAlgorithm algorithm,
+                                std::optional<int> bits = std::nullopt,
                                 std::optional<std::string> selector = std::nullopt);
   // A key from PEM text (PKCS#8 or traditional RSA), pending. RSA under 2048 bits is refused.
   store::DkimKeyRecord import(std::string_view domain, std::string_view selector, std::string_view pem);

@@ -62,9 +62,25 @@ BOOST_FIXTURE_TEST_CASE(default_selectors_follow_the_month_and_algorithm, Fixtur
   BOOST_TEST(admin.generate("example.org", KeyAlgorithm::Ed25519).selector == "202611e2");
   BOOST_TEST(admin.generate("example.org", KeyAlgorithm::Rsa).selector == "202611r");
   BOOST_TEST(admin.generate("example.net", KeyAlgorithm::Rsa, 3072).bits == 3072);
-  BOOST_TEST(admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "custom").selector == "custom");
-  BOOST_CHECK_THROW(admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "custom"),
+  BOOST_TEST(admin.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "custom").selector ==
+             "custom");
+  BOOST_CHECK_THROW(admin.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "custom"),
                     core::AlreadyExists);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_key_size_is_for_rsa_only_and_one_of_three, Fixture) {
+  const auto fieldOf = [&](KeyAlgorithm a, int bits) -> std::string {
+    try {
+      admin.generate("example.org", a, bits);
+    } catch (const core::InvalidValue& e) {
+      return e.field();
+    }
+    return "(accepted)";
+  };
+  BOOST_TEST(fieldOf(KeyAlgorithm::Ed25519, 256) == "bits");
+  BOOST_TEST(fieldOf(KeyAlgorithm::Rsa, 2000) == "bits");
+  BOOST_TEST(fieldOf(KeyAlgorithm::Rsa, 8192) == "bits");
+  BOOST_TEST(keys.list().empty());
 }
 
 BOOST_FIXTURE_TEST_CASE(small_rsa_keys_are_refused, Fixture) {
@@ -115,7 +131,7 @@ BOOST_FIXTURE_TEST_CASE(the_signer_sees_activation_and_rotation_without_a_restar
   BOOST_TEST_REQUIRE(entry("example.org"));
   BOOST_TEST(entry("example.org")->signers.at(0)->selector() == "old");
 
-  admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "ed");
+  admin.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "ed");
   admin.activate("example.org", "ed");
   BOOST_TEST(entry("example.org")->signers.size() == 2u);  // dual
 
@@ -130,12 +146,12 @@ BOOST_FIXTURE_TEST_CASE(the_signer_sees_activation_and_rotation_without_a_restar
 }
 
 BOOST_FIXTURE_TEST_CASE(unchanged_keys_are_not_decrypted_again, Fixture) {
-  admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "e");
+  admin.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "e");
   admin.activate("example.org", "e");
   const auto first = active.current();
   BOOST_TEST(active.current() == first);  // nothing changed: the same ring, no reload
   const auto signer = first->find("example.org")->signers.at(0);
-  admin.generate("example.net", KeyAlgorithm::Ed25519, 2048, "e");
+  admin.generate("example.net", KeyAlgorithm::Ed25519, std::nullopt, "e");
   admin.activate("example.net", "e");
   const auto second = active.current();
   BOOST_TEST(second != first);
@@ -143,7 +159,7 @@ BOOST_FIXTURE_TEST_CASE(unchanged_keys_are_not_decrypted_again, Fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(a_wrong_master_key_breaks_the_domain_with_a_clear_note, Fixture) {
-  admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "e");
+  admin.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "e");
   admin.activate("example.org", "e");
   ActiveKeys wrong(keys, vaultB, SigningSettings{}, [this](bool error, const std::string& m) {
     if (error) notes.push_back(m);
@@ -160,7 +176,7 @@ BOOST_FIXTURE_TEST_CASE(a_wrong_master_key_breaks_the_domain_with_a_clear_note, 
 }
 
 BOOST_FIXTURE_TEST_CASE(a_missing_master_key_file_breaks_signing_not_the_server, Fixture) {
-  admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "e");
+  admin.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "e");
   admin.activate("example.org", "e");
   const std::string path = dir.file("absent.key");
   ActiveKeys noFile(
@@ -171,8 +187,8 @@ BOOST_FIXTURE_TEST_CASE(a_missing_master_key_file_breaks_signing_not_the_server,
 }
 
 BOOST_FIXTURE_TEST_CASE(swapped_rows_do_not_open_and_cannot_be_activated, Fixture) {
-  admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "a");
-  admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "b");
+  admin.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "a");
+  admin.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "b");
   admin.activate("example.org", "a");
   {
     auto c = db.acquire();
@@ -199,7 +215,7 @@ BOOST_FIXTURE_TEST_CASE(a_second_master_key_is_not_mixed_in, Fixture) {
   admin.generate("example.org", KeyAlgorithm::Ed25519);
   KeyAdmin other(keys, vaultB, clock);
   try {
-    other.generate("example.net", KeyAlgorithm::Ed25519, 2048, "e");
+    other.generate("example.net", KeyAlgorithm::Ed25519, std::nullopt, "e");
     BOOST_FAIL("sealed under a second master key");
   } catch (const VaultError& e) {
     BOOST_TEST(
@@ -227,7 +243,7 @@ BOOST_FIXTURE_TEST_CASE(a_second_master_key_cannot_activate_a_key, Fixture) {
 }
 
 BOOST_FIXTURE_TEST_CASE(a_wrong_master_key_is_named_before_any_key_is_opened, Fixture) {
-  admin.generate("example.org", KeyAlgorithm::Ed25519, 2048, "e");
+  admin.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "e");
   admin.activate("example.org", "e");
   ActiveKeys wrong(keys, vaultB, SigningSettings{});
   const auto* e = wrong.current()->find("example.org");
