@@ -194,6 +194,10 @@ int runDkimCommand(const config::Config& cfg, const std::vector<std::string>& ar
   } catch (const UsageError&) {
     std::cerr << kDkimUsage;
     return kExitUsage;
+  } catch (const core::InvalidValue& e) {
+    // A refused option value (--bits) is a usage error, as before the rule moved into dkim::KeyAdmin.
+    std::cerr << "postern: " << printable(e.what()) << "\n";
+    return e.field() == "bits" ? kExitUsage : kExitFailure;
   } catch (const std::exception& e) {
     std::cerr << "postern: " << printable(e.what()) << "\n";
     return kExitFailure;
