@@ -9,7 +9,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace postern::queue {
@@ -29,6 +31,9 @@ struct Mailbox {
 // Intake creates pending recipients; delivery moves each to delivered (the smarthost took it) or failed
 // (permanently refused, or still undelivered when the message expired). Both are final.
 enum class DeliveryState { Pending, Delivered, Failed };
+// "pending", "delivered", "failed": the envelope's state= values and what administrators read.
+std::string_view deliveryStateName(DeliveryState state);
+std::optional<DeliveryState> deliveryStateFromName(std::string_view name);
 
 struct Recipient {
   static Recipient pending(Mailbox address) {
@@ -74,8 +79,8 @@ struct DeliveryProgress {
 struct QueuedMessage {
   std::string id;
   EnvelopeData envelope;
-  std::uint64_t bodySize = 0;      // octets in the body file
-  std::string prependedHeaders;    // "Name: value\r\n" fields the session added at commit
+  std::uint64_t bodySize = 0;    // octets in the body file
+  std::string prependedHeaders;  // "Name: value\r\n" fields the session added at commit
   DeliveryProgress progress;
   std::filesystem::path bodyPath;  // filled in by the Spool; not part of the envelope file
 

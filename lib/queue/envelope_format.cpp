@@ -132,14 +132,9 @@ class Decoder {
       const auto attribute = tokens[i].substr(eq + 1);
       if (name == "state" && !stateSeen) {
         stateSeen = true;
-        if (attribute == "pending")
-          r.state = DeliveryState::Pending;
-        else if (attribute == "delivered")
-          r.state = DeliveryState::Delivered;
-        else if (attribute == "failed")
-          r.state = DeliveryState::Failed;
-        else
-          fail("unknown delivery state");
+        const auto state = deliveryStateFromName(attribute);
+        if (!state) fail("unknown delivery state");
+        r.state = *state;
       } else if (name == "reply" && !replySeen) {
         replySeen = true;
         r.reply = unescape(attribute);
@@ -198,18 +193,18 @@ constexpr Field kFields[] = {
      [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.bodySize = d.number<std::uint64_t>(v); }},
     {"headers",
      [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.prependedHeaders = d.unescape(v); }},
-    {"attempts",
-     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.attempts = d.number<unsigned>(v); }},
-    {"last-attempt",
-     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.lastAttempt = timestamp(d, v); }},
-    {"next-attempt",
-     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.nextAttempt = timestamp(d, v); }},
-    {"remote", [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.remote = d.unescape(v); }},
+    {"attempts", [](const Decoder& d, std::string_view v,
+                    QueuedMessage& m) { m.progress.attempts = d.number<unsigned>(v); }},
+    {"last-attempt", [](const Decoder& d, std::string_view v,
+                        QueuedMessage& m) { m.progress.lastAttempt = timestamp(d, v); }},
+    {"next-attempt", [](const Decoder& d, std::string_view v,
+                        QueuedMessage& m) { m.progress.nextAttempt = timestamp(d, v); }},
+    {"remote",
+     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.remote = d.unescape(v); }},
     {"delay-warned",
      [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.delayWarned = d.flag(v); }},
 };
 constexpr unsigned kRequiredFields = 10;  // id .. headers
-
 
 }  // namespace
 
@@ -233,9 +228,8 @@ std::string encodeEnvelope(const QueuedMessage& message) {
   for (const Recipient& r : e.recipients) {
     std::string value;
     appendMailbox(value, r.address);
-    value += r.state == DeliveryState::Pending     ? " state=pending"
-             : r.state == DeliveryState::Delivered ? " state=delivered"
-                                                   : " state=failed";
+    value += " state=";
+    value += deliveryStateName(r.state);
     if (!r.reply.empty()) {
       value += " reply=";
       appendEscaped(value, r.reply);
@@ -296,6 +290,24 @@ QueuedMessage decodeEnvelope(std::string_view text) {
   if (m.envelope.recipients.empty()) throw MalformedEnvelope("envelope has no recipients");
   if (m.id.empty()) throw MalformedEnvelope("envelope has an empty id");
   return m;
+}
+
+std::string_view deliveryStateName(DeliveryState state) {
+  switch (state) {
+    case DeliveryState::Delivered:
+      return "delivered";
+    case DeliveryState::Failed:
+      return "failed";
+    case DeliveryState::Pending:
+      break;
+  }
+  return "pending";
+}
+
+std::optional<DeliveryState> deliveryStateFromName(std::string_view name) {
+  for (const auto s : {DeliveryState::Pending, DeliveryState::Delivered, DeliveryState::Failed})
+    if (deliveryStateName(s) == name) return s;
+  return std::nullopt;
 }
 
 }  // namespace postern::queue

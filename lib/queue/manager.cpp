@@ -17,16 +17,18 @@ namespace {
 
 using std::chrono::system_clock;
 
-constexpr std::size_t kHeaderSectionLimit = 64 * 1024;
 constexpr auto kLogPurgeInterval = std::chrono::hours(1);
 // A message whose route had no free connection is looked at again this soon (nothing was counted).
 constexpr auto kBusyRetry = std::chrono::seconds(1);
 
 const char* outcomeName(AttemptOutcome o) {
   switch (o) {
-    case AttemptOutcome::Delivered: return "delivered";
-    case AttemptOutcome::Failed: return "failed";
-    case AttemptOutcome::Deferred: break;
+    case AttemptOutcome::Delivered:
+      return "delivered";
+    case AttemptOutcome::Failed:
+      return "failed";
+    case AttemptOutcome::Deferred:
+      break;
   }
   return "deferred";
 }
@@ -37,22 +39,6 @@ std::string hostOf(const std::string& remote) {
   std::string host = colon == std::string::npos ? remote : remote.substr(0, colon);
   if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   return host;
-}
-
-// The first bytes of the body file, enough for its header section.
-std::string readHead(const std::filesystem::path& body) {
-  const fs::FileDescriptor fd = fs::openFile(body, O_RDONLY | O_CLOEXEC);
-  std::string head(kHeaderSectionLimit, '\0');
-  std::size_t got = 0;
-  while (got < head.size()) {
-    const ssize_t n = ::pread(fd.get(), head.data() + got, head.size() - got, static_cast<off_t>(got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fs::throwSystemError(errno, "read", body);
-    if (n == 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  head.resize(got);
-  return head;
 }
 
 std::string seconds(system_clock::duration d) {
@@ -225,7 +211,8 @@ QueueCounts Manager::counts() const {
   return QueueCounts{scheduled_.size(), inFlight_.size()};
 }
 
-// ---- threads ------------------------------------------------------------------------------------------------
+// ---- threads
+// ------------------------------------------------------------------------------------------------
 
 std::size_t Manager::runDue() {
   std::size_t handled = 0;
@@ -359,7 +346,8 @@ void Manager::pollControlRequests() {
   std::erase_if(controlCarriedOut_, [&](const std::string& name) { return !present.count(name); });
 }
 
-// ---- one attempt ----------------------------------------------------------------------------------------------
+// ---- one attempt
+// ----------------------------------------------------------------------------------------------
 
 std::optional<Manager::TimePoint> Manager::processGuarded(const std::string& id) {
   try {
@@ -427,10 +415,10 @@ bool Manager::attempt(QueuedMessage& message, TimePoint now, std::vector<Deliver
   AttemptResult result = transport_.deliver(message, pending);
   if (result.notAttempted) return false;
   if (result.recipients.size() != pending.size()) {
-    logger_.error(message.id + ": transport answered for " + std::to_string(result.recipients.size()) + " of " +
-                  std::to_string(pending.size()) + " recipients; all deferred");
-    result.recipients.assign(pending.size(),
-                             RecipientAttempt{AttemptOutcome::Deferred, "internal error in the delivery agent"});
+    logger_.error(message.id + ": transport answered for " + std::to_string(result.recipients.size()) +
+                  " of " + std::to_string(pending.size()) + " recipients; all deferred");
+    result.recipients.assign(
+        pending.size(), RecipientAttempt{AttemptOutcome::Deferred, "internal error in the delivery agent"});
   }
   ++message.progress.attempts;
   message.progress.lastAttempt = now;
@@ -467,8 +455,8 @@ void Manager::expire(QueuedMessage& message, TimePoint now, std::vector<Delivery
     if (r.state != DeliveryState::Pending) continue;
     r.state = DeliveryState::Failed;
     if (r.reply.empty()) r.reply = "no delivery attempt was possible";
-    entries.push_back(
-        DeliveryLogEntry{now, message.id, sender, r.address.str(), "expired", message.progress.remote, r.reply});
+    entries.push_back(DeliveryLogEntry{now, message.id, sender, r.address.str(), "expired",
+                                       message.progress.remote, r.reply});
     logger_.warning(message.id + ": to=" + core::logValue("<" + r.address.str() + ">") +
                     ", delay=" + seconds(now - message.envelope.arrival) +
                     ", status=expired, reply=" + core::logValue(r.reply));
@@ -519,10 +507,10 @@ bool Manager::commitNotification(const QueuedMessage& message, DsnAction action,
     request.reportingMta = options_.hostname;
     request.remoteMta = hostOf(message.progress.remote);
     // Unique per notification: a bounce after a 5xx and a later expiry bounce of the same message differ.
-    request.notificationId = message.id + (action == DsnAction::Failed ? ".failed." : ".delayed.") +
-                             std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                now.time_since_epoch()).count()) +
-                             "." + std::to_string(message.progress.attempts);
+    request.notificationId =
+        message.id + (action == DsnAction::Failed ? ".failed." : ".delayed.") +
+        std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()) +
+        "." + std::to_string(message.progress.attempts);
     request.now = now;
     request.retryUntil = message.envelope.arrival + options_.maxLifetime;
     for (const auto i : recipients) {
@@ -530,8 +518,7 @@ bool Manager::commitNotification(const QueuedMessage& message, DsnAction action,
       const bool expired = action == DsnAction::Failed && (r.reply.empty() || r.reply[0] != '5');
       request.recipients.push_back(DsnRecipient{r.address, r.reply, expired});
     }
-    const std::string head = readHead(message.bodyPath);
-    const std::string headers = message.prependedHeaders + std::string(headerSection(head, kHeaderSectionLimit));
+    const std::string headers = Spool::headerSection(message);
     const DsnMessage dsn = buildDsn(message, headers, request);
     IncomingMessage incoming = spool_.begin(dsn.envelope);
     incoming.write(dsn.content);

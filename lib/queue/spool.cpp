@@ -3,11 +3,14 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <cerrno>
 
 #include "core/error.h"
 #include "fs/durable_write.h"
 #include "fs/file_io.h"
+#include "queue/dsn.h"
 #include "queue/envelope_format.h"
 
 namespace postern::queue {
@@ -107,6 +110,23 @@ bool Spool::remove(const std::string& id) {
   const bool hadBody = fs::removeFile(layout_.queuedBody(id));
   if (hadEnvelope || hadBody) queueSyncer_.sync();
   return hadEnvelope;
+}
+
+std::string Spool::headerSection(const QueuedMessage& message) {
+  const fs::FileDescriptor fd = fs::openFile(message.bodyPath, O_RDONLY | O_CLOEXEC);
+  std::string head(kHeaderReadLimit, '\0');
+  std::size_t got = 0;
+  while (got < head.size()) {
+    const ssize_t n = ::pread(fd.get(), head.data() + got, head.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fs::throwSystemError(errno, "read", message.bodyPath);
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  head.resize(got);
+  // A full buffer may end inside a line: one octet less as the limit makes headerSection cut at a line end.
+  const std::size_t limit = got == kHeaderReadLimit ? kHeaderReadLimit - 1 : kHeaderReadLimit;
+  return message.prependedHeaders + std::string(queue::headerSection(head, limit));
 }
 
 }  // namespace postern::queue

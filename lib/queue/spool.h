@@ -75,6 +75,11 @@ class Spool {
   void updateEnvelope(const QueuedMessage& message);
   // Removes a message, envelope first. Returns false when it was not queued.
   bool remove(const std::string& id);
+  // The message's header section as it will leave: the fields prepended at commit, then the body file's
+  // header section, read from at most its first kHeaderReadLimit octets (never the whole body) and cut at
+  // a line end. For notifications and for showing a message to an administrator. Throws core::Error.
+  static constexpr std::size_t kHeaderReadLimit = 64 * 1024;
+  static std::string headerSection(const QueuedMessage& message);
 
   const SpoolLayout& layout() const { return layout_; }
 

@@ -13,9 +13,9 @@
 
 using postern::queue::Spool;
 using postern::queue::SpoolOptions;
+using postern::test::TempDir;
 using postern::testing::sampleEnvelope;
 using postern::testing::SpoolFixture;
-using postern::test::TempDir;
 namespace fs = postern::fs;
 
 BOOST_FIXTURE_TEST_SUITE(spool, SpoolFixture)
@@ -122,3 +122,37 @@ BOOST_AUTO_TEST_CASE(a_spool_under_a_missing_parent_is_an_error) {
   TempDir dir;
   BOOST_CHECK_THROW(Spool(dir / "missing" / "spool"), postern::core::Error);
 }
+
+BOOST_AUTO_TEST_SUITE(spool_header_section)
+
+BOOST_FIXTURE_TEST_CASE(the_header_section_is_the_prepended_fields_then_the_bodys_headers,
+                        postern::testing::SpoolFixture) {
+  const std::string id =
+      commitMessage("Subject: hi\r\nFrom: a@example.org\r\n\r\nbody text\r\n", "Received: x\r\n");
+  const auto message = spool.load(id);
+  BOOST_REQUIRE(message.has_value());
+  BOOST_TEST(postern::queue::Spool::headerSection(*message) ==
+             "Received: x\r\nSubject: hi\r\nFrom: a@example.org\r\n");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_huge_header_section_is_read_only_up_to_the_limit, postern::testing::SpoolFixture) {
+  std::string body;
+  while (body.size() < 3 * postern::queue::Spool::kHeaderReadLimit)
+    body += "X-Filler: " + std::string(80, 'f') + "\r\n";
+  body += "\r\nbody\r\n";
+  const auto message = spool.load(commitMessage(body));
+  BOOST_REQUIRE(message.has_value());
+  const std::string head = postern::queue::Spool::headerSection(*message);
+  BOOST_TEST(head.size() <= postern::queue::Spool::kHeaderReadLimit);
+  BOOST_TEST(head.size() > postern::queue::Spool::kHeaderReadLimit - 100);
+  BOOST_TEST(head.substr(head.size() - 2) == "\r\n");  // cut at a line end
+}
+
+BOOST_AUTO_TEST_CASE(delivery_state_names_round_trip) {
+  using postern::queue::DeliveryState;
+  for (const auto s : {DeliveryState::Pending, DeliveryState::Delivered, DeliveryState::Failed})
+    BOOST_TEST((postern::queue::deliveryStateFromName(postern::queue::deliveryStateName(s)) == s));
+  BOOST_TEST(!postern::queue::deliveryStateFromName("sent").has_value());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
