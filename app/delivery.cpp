@@ -17,6 +17,49 @@ queue::ManagerOptions managerOptions(const config::Config& cfg, const std::strin
   return o;
 }
 
+namespace {
+
+relay::OutboundMessage outbound(const queue::QueuedMessage& message,
+                                const std::vector<std::size_t>& recipients) {
+  relay::OutboundMessage out;
+  out.sender = message.envelope.sender.str();
+  for (const auto i : recipients) out.recipients.push_back(message.envelope.recipients.at(i).address.str());
+  out.smtputf8 = message.envelope.smtputf8;
+  out.eightBitMime = message.envelope.eightBitMime;
+  out.prefix = message.prependedHeaders;
+  out.bodyPath = message.bodyPath;
+  out.bodySize = message.bodySize;
+  return out;
+}
+
+queue::AttemptOutcome outcomeOf(relay::Outcome outcome) {
+  switch (outcome) {
+    case relay::Outcome::Delivered:
+      return queue::AttemptOutcome::Delivered;
+    case relay::Outcome::Failed:
+      return queue::AttemptOutcome::Failed;
+    case relay::Outcome::Deferred:
+      return queue::AttemptOutcome::Deferred;
+  }
+  return queue::AttemptOutcome::Deferred;
+}
+
+}  // namespace
+
+queue::AttemptResult RoutedDelivery::deliver(const queue::QueuedMessage& message,
+                                             const std::vector<std::size_t>& recipients) {
+  const relay::DeliveryReport report = routes_.deliver(outbound(message, recipients));
+  queue::AttemptResult result;
+  if (report.busy) {
+    result.notAttempted = true;
+    return result;
+  }
+  result.remote = report.smarthost;
+  for (const auto& r : report.recipients)
+    result.recipients.push_back(queue::RecipientAttempt{outcomeOf(r.outcome), r.reply});
+  return result;
+}
+
 void StoredDeliveryLog::record(const std::vector<queue::DeliveryLogEntry>& entries) {
   std::vector<store::DeliveryLogRecord> records;
   records.reserve(entries.size());

@@ -30,9 +30,12 @@
 #include "core/error.h"
 #include "fs/file_io.h"
 #include "net/smtp_server.h"
+#include "oauth/token_endpoint_client.h"
 #include "queue/manager.h"
 #include "queue/spool.h"
+#include "relay/routed_transport.h"
 #include "routing/route_admin.h"
+#include "routing/stored_routes.h"
 #include "store/database.h"
 #include "store/delivery_log_repository.h"
 #include "store/dkim_key_repository.h"
@@ -178,7 +181,10 @@ int runServer(const config::Config& cfg) {
       log.warning("relay.tls = none: mail leaves for relay.smarthost unencrypted");
     store::RouteRepository routeRepository(database, clock);
     routing::RouteAdmin routeAdmin(routeRepository, [&cfg] { return openVault(cfg, false); });
-    DeliveryRoutes transport(cfg, hostname, routeAdmin, routeRepository, clock);
+    routing::StoredRoutes storedRoutes(routeAdmin, routeRepository, baseRelayOptions(cfg, hostname),
+                                       std::make_shared<oauth::TokenEndpointClient>(), clock);
+    relay::RoutedTransport routedTransport(storedRoutes, routedTransportOptions(cfg, hostname));
+    RoutedDelivery transport(routedTransport);
     if (const auto names = transport.routeNames(); names.empty()) {
       log.warning(
           "no smarthost: relay.smarthost is empty and there are no routes (postern route add); accepted "

@@ -11,10 +11,11 @@ ConnectionPool::ConnectionPool(std::size_t maxConnections, std::chrono::millisec
 
 ConnectionPool::~ConnectionPool() { stop(); }
 
-std::optional<Lease> ConnectionPool::acquire() {
+std::optional<Lease> ConnectionPool::tryAcquire(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  slotFreed_.wait(lock, [this] { return stopped_ || !idle_.empty() || slotsInUse_ < maxConnections_; });
-  if (stopped_) return std::nullopt;
+  const bool ready = slotFreed_.wait_for(
+      lock, timeout, [this] { return stopped_ || !idle_.empty() || slotsInUse_ < maxConnections_; });
+  if (!ready || stopped_) return std::nullopt;
   if (!idle_.empty()) {
     // Most recently used first: the connection least likely to have been closed by the server.
     std::unique_ptr<ClientSession> session = std::move(idle_.front());
@@ -93,6 +94,11 @@ void ConnectionPool::stop() {
   }
   std::call_once(joined_, [this] { reaper_.join(); });
   for (auto& session : closing) session->quit();
+}
+
+bool ConnectionPool::stopped() const {
+  std::lock_guard lock(mutex_);
+  return stopped_;
 }
 
 std::size_t ConnectionPool::openConnections() const {

@@ -47,12 +47,15 @@ class ConnectionPool {
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
-  // Waits for a free slot or an idle connection; nullopt once stopped.
-  std::optional<Lease> acquire();
+  // Waits up to `timeout` for a free slot or an idle connection (0: only takes one that is free now).
+  // nullopt when none freed in time or the pool is stopped (stopped() tells which). Never waits longer:
+  // a caller that cannot get a connection goes on with other work instead of blocking a thread.
+  std::optional<Lease> tryAcquire(std::chrono::milliseconds timeout);
 
   // Wakes waiters, ends the idle reaper, closes idle connections. Leases still out close their
   // connections when given back.
   void stop();
+  bool stopped() const;
 
   std::size_t openConnections() const;  // for tests and status
   std::size_t idleConnections() const;

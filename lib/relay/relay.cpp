@@ -80,6 +80,8 @@ void validate(const RelayOptions& options) {
   if (options.connectTimeout <= seconds(0) || options.commandTimeout <= seconds(0) ||
       options.dataTimeout <= seconds(0) || options.idleTimeout <= seconds(0))
     throw core::Error::permanent("relay timeouts must be at least one second");
+  if (options.connectionWait < std::chrono::milliseconds(0))
+    throw core::Error::permanent("relay: the wait for a free connection cannot be negative");
 }
 
 SessionSettings settingsFrom(const RelayOptions& options) {
@@ -127,8 +129,15 @@ class Relay::Impl {
     } catch (const std::exception& e) {
       return everyone(message, Outcome::Deferred, e.what());
     }
-    std::optional<Lease> lease = pool_.acquire();
-    if (!lease) return everyone(message, Outcome::Deferred, "shutting down");
+    std::optional<Lease> lease = pool_.tryAcquire(options_.connectionWait);
+    if (!lease && pool_.stopped()) return everyone(message, Outcome::Deferred, "shutting down");
+    if (!lease) {
+      DeliveryReport busy = everyone(
+          message, Outcome::Deferred,
+          "all " + std::to_string(options_.maxConnections) + " connections to the smarthost are busy");
+      busy.busy = true;
+      return busy;
+    }
     try {
       return deliverOn(*lease, message, *body);
     } catch (const TokenUnavailable& e) {

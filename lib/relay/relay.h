@@ -77,6 +77,9 @@ struct RelayOptions {
   std::chrono::seconds dataTimeout{600};     // each write of the content, and the reply to the final "."
   std::chrono::seconds idleTimeout{30};      // an unused pooled connection is closed (QUIT) after this
   std::size_t maxConnections = 4;
+  // How long deliver() waits for one of the maxConnections to free up before it gives up with
+  // DeliveryReport::busy (nothing sent). Bounded, so that a saturated smarthost never holds a thread.
+  std::chrono::milliseconds connectionWait{std::chrono::minutes(10)};
 };
 
 struct OutboundMessage {
@@ -101,6 +104,9 @@ struct DeliveryReport {
   std::vector<RecipientResult> recipients;  // in the order of OutboundMessage::recipients
   std::string smarthost;                    // "host:port" that answered the transaction; empty if none
   std::string route;                        // Router: the name of the route taken; empty if none (or Relay)
+  // Nothing was tried: no connection freed within connectionWait. Every recipient is Deferred; the
+  // caller may put the message back without counting an attempt.
+  bool busy = false;
 };
 
 class Relay {
@@ -108,13 +114,14 @@ class Relay {
   // Validates the options and builds the TLS contexts (reads caFile); no network. Throws core::Error
   // (permanent) naming the problem: no HELO name, a smarthost without host or port, half the
   // credentials, OAuth without a user name or token source, both username/password and auth set, zero
-  // connections or timeouts, an unreadable CA file.
+  // connections or timeouts, a negative connectionWait, an unreadable CA file.
   explicit Relay(RelayOptions options);
   ~Relay();  // stop(): closes idle connections with QUIT
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
-  // Sends one message to the smarthost. Blocks while maxConnections connections are busy. Never throws
+  // Sends one message to the smarthost. Waits up to connectionWait while maxConnections connections are
+  // busy (then report.busy, nothing sent). Never throws
   // for network or SMTP trouble: that becomes Deferred or Failed per recipient, with the reply text.
   DeliveryReport deliver(const OutboundMessage& message);
 

@@ -40,6 +40,18 @@ std::shared_ptr<Relay> makeRelay(const Route& route) {
   }
 }
 
+// The same route with nowhere to go: every delivery is deferred until its settings change.
+std::shared_ptr<Relay> makeDeferringRelay(const Route& route) {
+  RelayOptions options;
+  options.heloName = route.options.heloName;
+  options.connectTimeout = route.options.connectTimeout;
+  options.commandTimeout = route.options.commandTimeout;
+  options.dataTimeout = route.options.dataTimeout;
+  options.idleTimeout = route.options.idleTimeout;
+  options.tls = TlsMode::None;
+  return makeRelay(Route{route.name, route.senders, route.version, std::move(options)});
+}
+
 const Entry* find(const Table* table, const std::string& name) {
   if (!table) return nullptr;
   for (const Entry& entry : table->entries)
@@ -66,13 +78,13 @@ class Router::Impl {
  public:
   explicit Impl(std::vector<Route> routes) : logger_(Poco::Logger::get("relay")) {
     std::vector<std::string> added, changed, unchanged;
-    table_ = build(routes, nullptr, added, changed, unchanged);
+    table_ = build(routes, nullptr, added, changed, unchanged, nullptr);
     std::vector<std::string> all;
     for (const Route& route : routes) all.push_back(route.name);
     logger_.information("event=routes-loaded routes=" + joined(all));
   }
 
-  void update(std::vector<Route> routes) {
+  void update(std::vector<Route> routes, std::vector<Router::Unbuildable>* unbuildable) {
     std::lock_guard serial(updating_);
     std::shared_ptr<const Table> old;
     {
@@ -81,7 +93,7 @@ class Router::Impl {
     }
     std::vector<std::string> added, changed, unchanged;
     std::shared_ptr<const Table> fresh =
-        build(routes, old.get(), added, changed, unchanged);  // throws: old stays
+        build(routes, old.get(), added, changed, unchanged, unbuildable);  // throws: old stays
     std::vector<std::string> removed;
     for (const Entry& entry : old->entries)
       if (!find(fresh.get(), entry.name)) removed.push_back(entry.name);
@@ -152,11 +164,13 @@ class Router::Impl {
   }
 
   // Validates and builds the new table; Relays of unchanged routes (same name and version) are shared
-  // with the old table. Throws without touching anything.
+  // with the old table. Throws without touching anything. With `unbuildable`, a route whose Relay cannot
+  // be built gets a deferring one (and a version of its own, so the next change tries again).
   static std::shared_ptr<const Table> build(const std::vector<Route>& routes, const Table* old,
                                             std::vector<std::string>& added,
                                             std::vector<std::string>& changed,
-                                            std::vector<std::string>& unchanged) {
+                                            std::vector<std::string>& unchanged,
+                                            std::vector<Router::Unbuildable>* unbuildable) {
     RouteTable lookup(patternsOf(routes));
     std::vector<Entry> entries;
     entries.reserve(routes.size());
@@ -167,7 +181,16 @@ class Router::Impl {
         unchanged.push_back(route.name);
         continue;
       }
-      entries.push_back(Entry{route.name, route.version, makeRelay(route)});
+      if (!unbuildable) {
+        entries.push_back(Entry{route.name, route.version, makeRelay(route)});
+      } else {
+        try {
+          entries.push_back(Entry{route.name, route.version, makeRelay(route)});
+        } catch (const std::exception& e) {
+          unbuildable->push_back(Router::Unbuildable{route.name, e.what()});
+          entries.push_back(Entry{route.name, "unbuildable:" + route.version, makeDeferringRelay(route)});
+        }
+      }
       (previous ? changed : added).push_back(route.name);
     }
     return std::make_shared<const Table>(Table{std::move(lookup), std::move(entries)});
@@ -185,7 +208,13 @@ Router::Router(std::vector<Route> routes) : impl_(std::make_unique<Impl>(std::mo
 
 Router::~Router() { impl_->stop(); }
 
-void Router::update(std::vector<Route> routes) { impl_->update(std::move(routes)); }
+void Router::update(std::vector<Route> routes) { impl_->update(std::move(routes), nullptr); }
+
+std::vector<Router::Unbuildable> Router::updateKeepingUnbuildable(std::vector<Route> routes) {
+  std::vector<Unbuildable> unbuildable;
+  impl_->update(std::move(routes), &unbuildable);
+  return unbuildable;
+}
 
 DeliveryReport Router::deliver(const OutboundMessage& message) {
   try {

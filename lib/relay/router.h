@@ -42,6 +42,17 @@ class Router {
   // destroyed in this call when nothing uses them: that QUITs their idle connections (bounded waits).
   void update(std::vector<Route> routes);
 
+  // As update(), except that a route whose Relay cannot be built (an unreadable CA file, say) does not
+  // fail the table: it stays in it without smarthosts, so its senders' mail is deferred ("no usable
+  // smarthost ...") rather than taken by another route with other credentials. Each Relay is built once
+  // per change of its route. Returns those routes with the reason; still throws for a table that is
+  // invalid as a whole (RouteTable's rules).
+  struct Unbuildable {
+    std::string name;
+    std::string error;
+  };
+  std::vector<Unbuildable> updateKeepingUnbuildable(std::vector<Route> routes);
+
   // Picks the route and delivers through its Relay; report.route names it. No route: every recipient
   // Deferred "no route for sender <x> (and no default route)". After stop(): Deferred "shutting down".
   DeliveryReport deliver(const OutboundMessage& message);
