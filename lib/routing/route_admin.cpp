@@ -9,16 +9,16 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "mail/allowed_senders.h"
+#include "routing/route_modes.h"
 #include "vault/master_key_check.h"
 
 namespace postern::routing {
 namespace {
 
-bool oneOf(std::string_view value, std::initializer_list<std::string_view> options) {
-  return std::find(options.begin(), options.end(), value) != options.end();
+bool isOAuth(std::string_view auth) {
+  const auto mechanism = parseAuthMode(auth);
+  return mechanism == relay::AuthMechanism::XOAuth2 || mechanism == relay::AuthMechanism::OAuthBearer;
 }
-
-bool isOAuth(std::string_view auth) { return auth == "xoauth2" || auth == "oauthbearer"; }
 
 std::string binding(std::string_view route, std::string_view field) {
   return "route/" + std::string(route) + "/" + std::string(field);
@@ -104,14 +104,13 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s,
     r.hosts += (r.hosts.empty() ? "" : ", ") + (v6 ? "[" + parsed->first + "]" : parsed->first) + ":" +
                std::to_string(parsed->second);
   }
-  if (!oneOf(s.tls, {"starttls", "tls", "none"})) invalid("tls must be starttls, tls or none");
+  if (!parseTlsMode(s.tls)) invalid("tls must be starttls, tls or none");
   r.tls = s.tls;
   if (!s.caFile.empty() && s.caFile.front() != '/') invalid("ca file must be an absolute path");
   if (!s.caFile.empty() && ::access(s.caFile.c_str(), R_OK) != 0)
     invalid("ca file " + s.caFile + " cannot be read");
   r.caFile = s.caFile;
-  if (!oneOf(s.auth, {"none", "password", "xoauth2", "oauthbearer"}))
-    invalid("auth must be none, password, xoauth2 or oauthbearer");
+  if (!parseAuthMode(s.auth)) invalid("auth must be none, password, xoauth2 or oauthbearer");
   r.auth = s.auth;
   if (s.auth != "none" && s.tls == "none")
     invalid(s.name + ": credentials are only sent over TLS (tls = none)");
@@ -140,7 +139,7 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s,
     if (r.sealedPassword.empty()) invalid(s.name + ": auth password needs a password");
   }
   if (isOAuth(s.auth)) {
-    if (!oneOf(s.oauthGrant, {"client_credentials", "refresh_token"}))
+    if (!parseGrant(s.oauthGrant))
       invalid(s.name + ": OAuth needs a grant: client_credentials or refresh_token");
     if (!acceptableTokenUrl(s.oauthTokenUrl))
       invalid(s.name + ": the token endpoint must be an https:// URL");

@@ -1,12 +1,18 @@
 #include "routing/stored_routes.h"
 
+#include "core/error.h"
+#include "routing/route_modes.h"
+
 namespace postern::routing {
 namespace {
 
-relay::TlsMode tlsMode(std::string_view mode) {
-  if (mode == "tls") return relay::TlsMode::Implicit;
-  if (mode == "none") return relay::TlsMode::None;
-  return relay::TlsMode::StartTls;
+// A stored mode Postern does not know (a database from elsewhere, a hand edit) makes the route unusable,
+// named in the log; it never becomes some default mode.
+template <typename Mode>
+Mode known(std::optional<Mode> mode, std::string_view setting, std::string_view value) {
+  if (!mode)
+    throw core::Error::permanent("unknown " + std::string(setting) + " '" + std::string(value) + "'");
+  return *mode;
 }
 
 std::string tokenKey(const ResolvedRoute& route) { return route.name + "#" + route.version; }
@@ -28,7 +34,13 @@ relay::RouteSet StoredRoutes::routes() {
   for (const auto& u : resolved.unusable)
     set.unusable.push_back(relay::UnusableRoute{u.name, u.senders, u.error});
   std::map<std::string, std::shared_ptr<oauth::TokenSource>> keep;
-  for (const auto& r : resolved.routes) set.routes.push_back(toRoute(r, keep));
+  for (const auto& r : resolved.routes) {
+    try {
+      set.routes.push_back(toRoute(r, keep));
+    } catch (const core::Error& e) {
+      set.unusable.push_back(relay::UnusableRoute{r.name, r.senders, "route " + r.name + ": " + e.what()});
+    }
+  }
   tokens_.swap(keep);  // token sources of changed or removed routes go with them
   return set;
 }
@@ -38,21 +50,21 @@ relay::Route StoredRoutes::toRoute(const ResolvedRoute& r,
   relay::Route route{r.name, r.senders, r.version, base_};
   route.options.smarthosts.clear();
   for (const auto& [host, port] : r.hosts) route.options.smarthosts.push_back(relay::Endpoint{host, port});
-  route.options.tls = tlsMode(r.tls);
+  route.options.tls = known(parseTlsMode(r.tls), "tls mode", r.tls);
+  const relay::AuthMechanism mechanism = known(parseAuthMode(r.auth), "auth", r.auth);
   route.options.caFile = r.caFile;
   route.options.maxConnections = static_cast<std::size_t>(r.maxConnections);
   route.options.username.clear();
   route.options.password.clear();
   route.options.auth = relay::AuthOptions{};
-  if (r.auth == "password") {
+  if (mechanism == relay::AuthMechanism::Password) {
     route.options.auth.mechanism = relay::AuthMechanism::Password;
     route.options.auth.username = r.username;
     route.options.auth.password = r.password;
-  } else if (r.auth == "xoauth2" || r.auth == "oauthbearer") {
+  } else if (mechanism != relay::AuthMechanism::None) {
     auto source = tokenSource(r);
     keep[tokenKey(r)] = source;
-    route.options.auth.mechanism =
-        r.auth == "xoauth2" ? relay::AuthMechanism::XOAuth2 : relay::AuthMechanism::OAuthBearer;
+    route.options.auth.mechanism = mechanism;
     route.options.auth.username = r.username;
     route.options.auth.accessToken = [source] { return source->accessToken(); };
     route.options.auth.tokenRejectedFor = [source](const std::string& token) { source->invalidate(token); };
@@ -67,8 +79,7 @@ std::shared_ptr<oauth::TokenSource> StoredRoutes::tokenSource(const ResolvedRout
   request.clientId = r.oauthClientId;
   request.clientSecret = r.oauthClientSecret;
   request.scope = r.oauthScope;
-  request.grant =
-      r.oauthGrant == "refresh_token" ? oauth::Grant::RefreshToken : oauth::Grant::ClientCredentials;
+  request.grant = known(parseGrant(r.oauthGrant), "oauth grant", r.oauthGrant);
   request.refreshToken = r.oauthRefreshToken;
   request.timeout = base_.connectTimeout;
   const std::string name = r.name;

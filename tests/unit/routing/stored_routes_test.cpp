@@ -134,6 +134,23 @@ BOOST_AUTO_TEST_CASE(routes_whose_secrets_do_not_open_are_passed_on_as_unusable)
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_stored_tls_mode_postern_does_not_know_makes_the_route_unusable_not_starttls) {
+  admin.add(passwordRoute("corp", {"@example.org"}));
+  admin.add(passwordRoute("other", {"*"}));
+  // The schema refuses it; a database from elsewhere or a hand edit may not.
+  db.acquire()->exec(
+      "PRAGMA ignore_check_constraints = ON; UPDATE relay_routes SET tls = 'ssl' WHERE name = 'corp'; "
+      "PRAGMA ignore_check_constraints = OFF;");
+  const relay::RouteSet set = stored.routes();
+  BOOST_REQUIRE(set.routes.size() == 1u);
+  BOOST_TEST(set.routes[0].name == "other");
+  BOOST_REQUIRE(set.unusable.size() == 1u);
+  BOOST_TEST(set.unusable[0].name == "corp");
+  BOOST_TEST(set.unusable[0].error == "route corp: unknown tls mode 'ssl'");
+  BOOST_TEST(set.unusable[0].senders == std::vector<std::string>{"@example.org"},
+             boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(the_generation_changes_with_the_table) {
   const auto before = stored.generation();
   admin.add(passwordRoute("corp", {"@example.org"}));
