@@ -1,27 +1,21 @@
-// `postern queue ...`: the mail queue from the command line. Reads go straight to the spool files (every
-// envelope write is an atomic rename, so a reader never sees half of one). Changes go through the running
-// server's queue manager (queue/queue_control.h) when there is one, so a message is never deleted under a
-// delivery in progress; with no server running they are made directly, holding the server's lock.
+// `postern queue ...`: the mail queue from the command line, through admin::Queue (lib/admin/queue.h), the
+// service the web API uses too: this file picks its control (the running server's manager through
+// request files, or the spool directly while holding the server's lock) and prints.
 // Everything a client or a remote server chose (HELO name, login, addresses, header fields, replies) is
 // printed through core::printable(), so no escape sequence in it ever reaches the administrator's terminal.
-#include <fcntl.h>
-#include <sys/file.h>
-
 #include <ctime>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
-#include <thread>
 
+#include "admin/queue.h"
 #include "app/cli.h"
 #include "app/cli_support.h"
 #include "app/privileges.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "fs/file_descriptor.h"
 #include "fs/file_io.h"
-#include "queue/dsn.h"
-#include "queue/queue_control.h"
+#include "fs/lock_file.h"
 #include "queue/spool.h"
 #include "store/database.h"
 #include "store/delivery_log_repository.h"
@@ -51,15 +45,6 @@ std::string printableHeaderSection(std::string_view head) {
   return out;
 }
 
-std::string stateName(queue::DeliveryState s) {
-  switch (s) {
-    case queue::DeliveryState::Delivered: return "delivered";
-    case queue::DeliveryState::Failed: return "failed";
-    case queue::DeliveryState::Pending: break;
-  }
-  return "pending";
-}
-
 std::string sizeText(std::uint64_t bytes) {
   std::ostringstream out;
   if (bytes < 1024)
@@ -69,148 +54,99 @@ std::string sizeText(std::uint64_t bytes) {
   return out.str();
 }
 
-// The lock the server holds while it runs (server.cpp). Held: changes go through the manager.
-class ServerLock {
- public:
-  explicit ServerLock(const config::Config& cfg)
-      : fd_(fs::openFile(cfg.lockPath(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)),
-        serverRunning_(::flock(fd_.get(), LOCK_EX | LOCK_NB) != 0) {}
-  bool serverRunning() const { return serverRunning_; }
-
- private:
-  fs::FileDescriptor fd_;
-  bool serverRunning_;
-};
-
-// Posts a request to the running server and waits until its queue manager has carried it out.
-bool askServer(const queue::Spool& spool, const queue::ControlRequest& request) {
-  queue::postControlRequest(spool.layout(), request);
-  const auto deadline = std::chrono::steady_clock::now() + kControlWait;
-  while (queue::controlRequestPending(spool.layout(), request)) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      std::cerr << "postern: the server has not taken the request yet; it stays in "
-                << printable((spool.layout().control / request.fileName()).string()) << "\n";
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  return true;
+std::string whenOrDash(const std::optional<std::chrono::system_clock::time_point>& t) {
+  return t ? when(*t) : "-";
 }
 
-void printMessage(const queue::QueuedMessage& m) {
-  std::cout << m.id << "  " << when(m.envelope.arrival) << "  "
-            << sizeText(m.bodySize + m.prependedHeaders.size()) << "  <" << printable(m.envelope.sender.str())
-            << ">" << (m.isBounce() ? " (notification)" : "") << "  attempts=" << m.progress.attempts;
-  if (m.pendingCount() > 0) std::cout << "  next=" << when(m.progress.nextAttempt);
+void printMessage(const admin::MessageView& m) {
+  std::cout << m.id << "  " << when(m.arrival) << "  " << sizeText(m.size) << "  <" << printable(m.sender)
+            << ">" << (m.notification ? " (notification)" : "") << "  attempts=" << m.attempts;
+  if (m.nextAttempt) std::cout << "  next=" << when(*m.nextAttempt);
   std::cout << "\n";
-  for (const auto& r : m.envelope.recipients)
-    std::cout << "    " << std::left << std::setw(10) << stateName(r.state) << "<"
-              << printable(r.address.str()) << ">" << (r.reply.empty() ? "" : "  " + printable(r.reply))
-              << "\n";
+  for (const auto& r : m.recipients)
+    std::cout << "    " << std::left << std::setw(10) << r.state << "<" << printable(r.address) << ">"
+              << (r.lastReply.empty() ? "" : "  " + printable(r.lastReply)) << "\n";
 }
 
-int list(const queue::Spool& spool) {
-  std::size_t count = 0, unreadable = 0;
-  std::uint64_t bytes = 0;
-  for (const auto& id : spool.list()) {
-    try {
-      const auto m = spool.load(id);
-      if (!m) continue;
-      printMessage(*m);
-      ++count;
-      bytes += m->bodySize + m->prependedHeaders.size();
-    } catch (const std::exception& e) {
-      std::cout << printable(id) << "  (envelope unreadable: " << printable(e.what()) << ")\n";
-      ++unreadable;
-    }
-  }
-  std::cout << "-- " << count << (count == 1 ? " message, " : " messages, ") << sizeText(bytes)
-            << (unreadable ? ", " + std::to_string(unreadable) + " unreadable" : "") << "\n";
+int list(const admin::Queue& queue) {
+  const auto listing = queue.list();
+  for (const auto& m : listing.messages) printMessage(m);
+  for (const auto& u : listing.unreadable)
+    std::cout << printable(u.id) << "  (envelope unreadable: " << printable(u.error) << ")\n";
+  const std::size_t count = listing.messages.size();
+  std::cout << "-- " << count << (count == 1 ? " message, " : " messages, ") << sizeText(listing.bytes)
+            << (listing.unreadable.empty() ? ""
+                                           : ", " + std::to_string(listing.unreadable.size()) + " unreadable")
+            << "\n";
   return kExitOk;
 }
 
-int show(const queue::Spool& spool, const std::string& id) {
-  const auto m = spool.load(id);
-  if (!m) {
+int show(const admin::Queue& queue, const std::string& id) {
+  const auto detail = queue.show(id);
+  if (!detail) {
     std::cerr << "postern: no message " << printable(id) << " in the queue\n";
     return kExitFailure;
   }
-  std::cout << "id:           " << m->id << "\n"
-            << "arrival:      " << when(m->envelope.arrival) << " UTC\n"
-            << "sender:       <" << printable(m->envelope.sender.str()) << ">\n"
-            << "login:        " << printable(m->envelope.login) << "\n"
-            << "client:       " << printable(m->envelope.clientAddress) << " ("
-            << printable(m->envelope.heloName) << ")\n"
-            << "size:         " << m->bodySize + m->prependedHeaders.size() << " octets"
-            << (m->envelope.smtputf8 ? ", SMTPUTF8" : "") << (m->envelope.eightBitMime ? ", 8BITMIME" : "")
-            << "\n"
-            << "attempts:     " << m->progress.attempts << " (last " << when(m->progress.lastAttempt)
-            << ", via " << (m->progress.remote.empty() ? "-" : printable(m->progress.remote)) << ")\n"
-            << "next attempt: " << (m->pendingCount() ? when(m->progress.nextAttempt) : "-") << "\n"
+  const admin::MessageView& m = detail->message;
+  std::cout << "id:           " << m.id << "\n"
+            << "arrival:      " << when(m.arrival) << " UTC\n"
+            << "sender:       <" << printable(m.sender) << ">\n"
+            << "login:        " << printable(m.login) << "\n"
+            << "client:       " << printable(m.clientAddress) << " (" << printable(m.heloName) << ")\n"
+            << "size:         " << m.size << " octets" << (m.smtputf8 ? ", SMTPUTF8" : "")
+            << (m.eightBitMime ? ", 8BITMIME" : "") << "\n"
+            << "attempts:     " << m.attempts << " (last " << whenOrDash(m.lastAttempt) << ", via "
+            << (m.remote.empty() ? "-" : printable(m.remote)) << ")\n"
+            << "next attempt: " << whenOrDash(m.nextAttempt) << "\n"
             << "recipients:\n";
-  for (const auto& r : m->envelope.recipients)
-    std::cout << "  " << std::left << std::setw(10) << stateName(r.state) << "<" << printable(r.address.str())
-              << ">" << (r.notified ? " (sender notified)" : "")
-              << (r.reply.empty() ? "" : "\n            " + printable(r.reply)) << "\n";
-  std::string head = m->prependedHeaders;
-  const auto body = fs::readFileIfExists(m->bodyPath);
-  if (body) head += std::string(queue::headerSection(*body));
-  std::cout << "headers:\n" << printableHeaderSection(head);
+  for (const auto& r : m.recipients)
+    std::cout << "  " << std::left << std::setw(10) << r.state << "<" << printable(r.address) << ">"
+              << (r.senderNotified ? " (sender notified)" : "")
+              << (r.lastReply.empty() ? "" : "\n            " + printable(r.lastReply)) << "\n";
+  std::cout << "headers:\n" << printableHeaderSection(detail->headerSection);
   return kExitOk;
 }
 
-int retry(queue::Spool& spool, const ServerLock& lock, const std::string& id) {
-  if (!id.empty() && !spool.load(id)) {
-    std::cerr << "postern: no message " << printable(id) << " in the queue\n";
-    return kExitFailure;
-  }
-  if (lock.serverRunning()) {
-    if (!askServer(spool, queue::ControlRequest{queue::ControlAction::Retry, id})) return kExitFailure;
+// False (after saying so) when the running server did not take the request in time.
+bool taken(const admin::ControlOutcome& outcome) {
+  if (outcome.kind != admin::ControlOutcome::Kind::TimedOut) return true;
+  std::cerr << "postern: the server has not taken the request yet; it stays in " << printable(outcome.detail)
+            << "\n";
+  return false;
+}
+
+int retry(admin::Queue& queue, bool serverRunning, const std::string& id) {
+  const auto outcome = queue.retry(id);
+  if (!taken(outcome)) return kExitFailure;
+  if (serverRunning)
     std::cout << (id.empty() ? "every message" : printable(id)) << ": delivery is being attempted now\n";
-    return kExitOk;
-  }
-  std::size_t n = 0;
-  for (const auto& each : id.empty() ? spool.list() : std::vector<std::string>{id}) {
-    auto m = spool.load(each);
-    if (!m || m->pendingCount() == 0) continue;
-    m->progress.nextAttempt = {};
-    spool.updateEnvelope(*m);
-    ++n;
-  }
-  std::cout << n << (n == 1 ? " message" : " messages") << " will be attempted as soon as the server starts\n";
+  else
+    std::cout << outcome.messages << (outcome.messages == 1 ? " message" : " messages")
+              << " will be attempted as soon as the server starts\n";
   return kExitOk;
 }
 
-int remove(queue::Spool& spool, const ServerLock& lock, const std::string& id) {
-  if (!spool.load(id)) {
-    std::cerr << "postern: no message " << printable(id) << " in the queue\n";
-    return kExitFailure;
-  }
-  if (lock.serverRunning()) {
-    if (!askServer(spool, queue::ControlRequest{queue::ControlAction::Delete, id})) return kExitFailure;
-    const auto deadline = std::chrono::steady_clock::now() + kControlWait;
-    while (spool.load(id) && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (spool.load(id)) {
-      std::cout << printable(id) << ": will be deleted when its current delivery attempt ends\n";
-      return kExitOk;
-    }
-  } else if (!spool.remove(id)) {
-    std::cerr << "postern: no message " << printable(id) << " in the queue\n";
-    return kExitFailure;
-  }
-  std::cout << printable(id) << ": deleted (the sender is not notified)\n";
+int remove(admin::Queue& queue, const std::string& id) {
+  const auto outcome = queue.remove(id);
+  if (!taken(outcome)) return kExitFailure;
+  if (outcome.kind == admin::ControlOutcome::Kind::Later)
+    std::cout << printable(id) << ": will be deleted when its current delivery attempt ends\n";
+  else
+    std::cout << printable(id) << ": deleted (the sender is not notified)\n";
   return kExitOk;
 }
 
 int showLog(const config::Config& cfg, const std::string& id, std::size_t limit) {
   MigratedDatabase db(cfg);
   store::DeliveryLogRepository log(db.database);
-  const auto records = log.recent(id, limit);
-  for (auto it = records.rbegin(); it != records.rend(); ++it)
-    std::cout << when(it->at) << "  " << printable(it->queueId) << "  " << std::left << std::setw(9)
-              << printable(it->outcome) << " <" << printable(it->recipient) << ">  via "
-              << (it->remote.empty() ? "-" : printable(it->remote)) << "  " << printable(it->reply) << "\n";
+  queue::Spool spool(cfg.spoolDir());
+  admin::OfflineControl noChanges(spool);  // the log changes nothing
+  const admin::Queue queue(spool, noChanges, &log);
+  const auto records = queue.deliveryLog(id, limit);
+  for (const auto& r : records)
+    std::cout << when(r.at) << "  " << printable(r.queueId) << "  " << std::left << std::setw(9)
+              << printable(r.outcome) << " <" << printable(r.recipient) << ">  via "
+              << (r.remote.empty() ? "-" : printable(r.remote)) << "  " << printable(r.reply) << "\n";
   if (records.empty())
     std::cout << "(no delivery attempts logged" << (id.empty() ? "" : " for " + printable(id)) << ")\n";
   return kExitOk;
@@ -245,11 +181,18 @@ int runQueueCommand(const config::Config& cfg, const std::vector<std::string>& a
     }
     prepareDataDirectory(cfg);
     queue::Spool spool(cfg.spoolDir());
-    if (verb == "list") return list(spool);
-    if (verb == "show") return show(spool, args[1]);
-    const ServerLock lock(cfg);
-    if (verb == "retry") return retry(spool, lock, n == 2 ? args[1] : "");
-    return remove(spool, lock, args[1]);
+    // The server's lock (fs::LockFile, as the server takes it), held for the whole change when no server
+    // runs, so that none starts meanwhile; held by a server, changes go through its queue manager.
+    const bool changes = verb == "retry" || verb == "delete";
+    const auto lock = changes ? fs::LockFile::tryAcquire(cfg.lockPath()) : std::nullopt;
+    const bool serverRunning = changes && !lock;
+    admin::ControlFileClient server(spool, kControlWait);
+    admin::OfflineControl offline(spool);
+    admin::Queue queue(spool, serverRunning ? static_cast<admin::QueueControl&>(server) : offline);
+    if (verb == "list") return list(queue);
+    if (verb == "show") return show(queue, args[1]);
+    if (verb == "retry") return retry(queue, serverRunning, n == 2 ? args[1] : "");
+    return remove(queue, args[1]);
   } catch (const std::exception& e) {
     std::cerr << "postern: " << printable(e.what()) << "\n";
     return kExitFailure;

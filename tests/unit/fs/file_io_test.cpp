@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "fs/file_descriptor.h"
 #include "fs/file_io.h"
+#include "fs/lock_file.h"
 #include "support/temp_dir.h"
 
 namespace fs = postern::fs;
@@ -125,4 +126,15 @@ BOOST_AUTO_TEST_CASE(moved_descriptor_is_owned_once) {
   c = std::move(b);
   BOOST_TEST(c.get() == raw);
   BOOST_TEST(!b.valid());
+}
+
+BOOST_AUTO_TEST_CASE(a_lock_file_is_held_once_until_released) {
+  TempDir dir;
+  const auto path = dir / "postern.lock";
+  {
+    auto first = fs::LockFile::tryAcquire(path);
+    BOOST_TEST(first.has_value());
+    BOOST_TEST(!fs::LockFile::tryAcquire(path).has_value());  // a second open file description is refused
+  }
+  BOOST_TEST(fs::LockFile::tryAcquire(path).has_value());  // released with its owner
 }
