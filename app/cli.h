@@ -15,9 +15,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitFailure = 1;
 constexpr int kExitUsage = 2;
 
-// The whole server: runs until SIGTERM or SIGINT.
-int runServer(const config::Config& config);
-
 // `postern user ...` and `postern address ...`: args start after the subcommand word.
 int runUserCommand(const config::Config& config, const std::vector<std::string>& args);
 int runAddressCommand(const config::Config& config, const std::vector<std::string>& args);

@@ -10,6 +10,7 @@
 
 #include "app/cli.h"
 #include "app/privileges.h"
+#include "app/server.h"
 #include "config/config.h"
 #include "core/text.h"
 

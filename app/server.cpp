@@ -5,7 +5,6 @@
 #include <Poco/Net/DNS.h>
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include <pthread.h>
@@ -19,6 +18,7 @@
 #include "app/privileges.h"
 #include "app/routes.h"
 #include "app/secrets.h"
+#include "app/server.h"
 #include "auth/credential_cache.h"
 #include "auth/credential_verifier.h"
 #include "auth/failure_throttle.h"
@@ -29,6 +29,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "fs/file_io.h"
+#include "fs/lock_file.h"
 #include "net/smtp_server.h"
 #include "oauth/token_endpoint_client.h"
 #include "queue/manager.h"
@@ -130,10 +131,8 @@ int runServer(const config::Config& cfg) {
 
     // One server per data directory: start-up recovery deletes unacknowledged files in spool/tmp/, which
     // would destroy the messages a second server is receiving. The lock dies with the process.
-    const fs::FileDescriptor lock =
-        fs::openFile(cfg.dataDir + "/postern.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (::flock(lock.get(), LOCK_EX | LOCK_NB) != 0)
-      throw core::Error::permanent("another postern server is using " + cfg.dataDir);
+    const auto lock = fs::LockFile::tryAcquire(cfg.lockPath());
+    if (!lock) throw core::Error::permanent("another postern server is using " + cfg.dataDir);
     if (hostname.find('.') == std::string::npos)
       log.warning("hostname '" + hostname +
                   "' is not fully qualified (RFC 5321 §4.1.1.1): set hostname to the name "
