@@ -99,7 +99,7 @@ class SmtpServer {
   std::vector<std::uint16_t> boundPorts() const;
   std::size_t activeConnections() const;
 
-  // Shared state for connections; defined in smtp_server.cpp.
+  // Shared state for connections; defined in net/server_state.h.
   struct State;
 
  private:

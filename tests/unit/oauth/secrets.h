@@ -1,4 +1,4 @@
-// The secrets every oauth test uses, and the check that no error text quotes them (the rule:
+// The secrets every oauth test uses, and the check that no error text quotes them (the rule of DESIGN.md "Secrets":
 // client secret, refresh token and access token never appear in logs or error texts).
 #pragma once
 
