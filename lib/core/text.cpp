@@ -21,8 +21,8 @@ int base64Value(char c) {
 
 char lowerAscii(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Length of the well-formed UTF-8 sequence at s[i] (RFC 3629 §4: no overlongs, no surrogates, nothing
-// above U+10FFFF) and its code point; 0 when malformed.
+}  // namespace
+
 std::size_t decodeUtf8(std::string_view s, std::size_t i, char32_t& cp) {
   const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
   const std::uint8_t b0 = byte(i);
@@ -51,6 +51,8 @@ std::size_t decodeUtf8(std::string_view s, std::size_t i, char32_t& cp) {
   }
   return n;
 }
+
+namespace {
 
 // Code points that do nothing visible but can move the cursor, end a line for a log reader, or reorder
 // what a terminal shows (Unicode's Cc, Zl, Zp and the invisible Cf format characters).

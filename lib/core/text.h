@@ -24,6 +24,10 @@ std::optional<std::string> base64Decode(std::string_view text);
 // Compares in time that depends only on the lengths, never on where the inputs differ.
 bool constantTimeEquals(std::string_view a, std::string_view b);
 
+// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629 §4: no overlongs, no surrogates,
+// nothing above U+10FFFF), with its code point; 0 when it is malformed (or s[i] is ASCII).
+std::size_t decodeUtf8(std::string_view s, std::size_t i, char32_t& codePoint);
+
 // The text with everything that could act on a terminal or split a log line made visible: C0 controls
 // except TAB, DEL, C1 controls (U+0080..U+009F), the Unicode line and paragraph separators, bidirectional
 // and zero-width format characters, and bytes that are not well-formed UTF-8 become "\xHH" (bytes) or

@@ -47,31 +47,10 @@ bool isAtextAscii(char c) {
   }
 }
 
-// Length of the well-formed UTF-8 sequence starting at s[i] (RFC 3629 §4: no overlongs, no surrogates,
-// nothing above U+10FFFF), or 0 when it is malformed.
+// Length of the well-formed UTF-8 sequence starting at s[i], or 0 when it is malformed (core::decodeUtf8).
 std::size_t utf8SequenceLength(std::string_view s, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(s[k]); };
-  const std::uint8_t b0 = byte(i);
-  std::size_t n = 0;
-  std::uint8_t lo = 0x80, hi = 0xBF;
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0) lo = 0xA0;
-    if (b0 == 0xED) hi = 0x9F;
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0) lo = 0x90;
-    if (b0 == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  return n;
+  char32_t ignored = 0;
+  return core::decodeUtf8(s, i, ignored);
 }
 
 bool validUtf8(std::string_view s) {
