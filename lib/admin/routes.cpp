@@ -1,0 +1,139 @@
+#include "admin/routes.h"
+
+#include "core/error.h"
+#include "core/text.h"
+#include "oauth/presets.h"
+#include "relay/route_table.h"
+#include "relay/routed_transport.h"
+
+namespace postern::admin {
+
+namespace {
+
+void applyPreset(const RouteChange& change, routing::RouteSettings& s) {
+  // A provider's grant: the one asked for; else Google's only grant for SMTP, refresh_token, and
+  // client_credentials (app-only) for Microsoft 365.
+  const std::string grantText = change.oauthGrant.value_or("");
+  const oauth::Grant grant =
+      grantText == "refresh_token" || (grantText.empty() && core::toLowerAscii(*change.preset) == "google")
+          ? oauth::Grant::RefreshToken
+          : oauth::Grant::ClientCredentials;
+  const auto p = oauth::preset(*change.preset, change.tenant, grant);
+  if (!p) {
+    std::string known;
+    for (const auto& name : oauth::presetNames()) known += (known.empty() ? "" : ", ") + name;
+    throw core::InvalidValue("preset", "unknown preset '" + *change.preset + "' (known: " + known + ")");
+  }
+  s.hosts = {p->smarthost};
+  s.tls = p->tls;
+  s.auth = "xoauth2";
+  s.oauthTokenUrl = p->tokenEndpoint;
+  s.oauthScope = p->scope;
+  s.oauthGrant = std::string(oauth::grantType(p->grant));
+}
+
+std::vector<std::string> splitHosts(std::string_view stored) {
+  std::vector<std::string> hosts;
+  while (!core::trim(stored).empty()) {
+    const auto comma = stored.find(',');
+    hosts.emplace_back(core::trim(stored.substr(0, comma)));
+    stored = comma == std::string_view::npos ? std::string_view() : stored.substr(comma + 1);
+  }
+  return hosts;
+}
+
+}  // namespace
+
+void Routes::apply(const RouteChange& change, routing::RouteSettings& s, bool adding) {
+  if (change.preset) applyPreset(change, s);
+  if (change.senders && !change.senders->empty()) s.senders = *change.senders;
+  if (adding && s.senders.empty()) s.senders = {"*"};
+  if (change.hosts) s.hosts = *change.hosts;
+  if (change.tls) s.tls = *change.tls;
+  if (change.caFile) s.caFile = *change.caFile;
+  if (change.auth) s.auth = *change.auth;
+  if (change.username) s.username = *change.username;
+  if (change.oauthGrant) s.oauthGrant = *change.oauthGrant;
+  if (change.oauthTokenUrl) s.oauthTokenUrl = *change.oauthTokenUrl;
+  if (change.oauthClientId) s.oauthClientId = *change.oauthClientId;
+  if (change.oauthScope) s.oauthScope = *change.oauthScope;
+  if (change.maxConnections) s.maxConnections = *change.maxConnections;
+  if (s.auth == "none") s.username.clear();
+  if (change.password) s.password = change.password;
+  if (change.oauthClientSecret) s.oauthClientSecret = change.oauthClientSecret;
+  if (change.oauthRefreshToken) s.oauthRefreshToken = change.oauthRefreshToken;
+}
+
+RouteView Routes::view(const store::RouteRecord& r) {
+  RouteView v;
+  v.name = r.name;
+  v.senders = r.senders;
+  v.hosts = splitHosts(r.hosts);
+  v.tls = r.tls;
+  v.caFile = r.caFile;
+  v.auth = r.auth;
+  v.username = r.username;
+  v.hasPassword = !r.sealedPassword.empty();
+  v.oauthGrant = r.oauthGrant;
+  v.oauthTokenUrl = r.oauthTokenUrl;
+  v.oauthClientId = r.oauthClientId;
+  v.oauthScope = r.oauthScope;
+  v.hasClientSecret = !r.sealedClientSecret.empty();
+  v.hasRefreshToken = !r.sealedRefreshToken.empty();
+  v.maxConnections = r.maxConnections;
+  v.version = r.version;
+  v.createdAt = r.createdAt;
+  v.updatedAt = r.updatedAt;
+  return v;
+}
+
+RouteView Routes::add(std::string_view name, const RouteChange& change) {
+  routing::RouteSettings settings;
+  settings.name = std::string(name);
+  apply(change, settings, true);
+  const std::lock_guard lock(mutex_);
+  return view(admin_.add(settings));
+}
+
+RouteView Routes::set(std::string_view name, const RouteChange& change) {
+  const std::lock_guard lock(mutex_);  // read, change and store as one step
+  auto settings = admin_.settingsOf(name);
+  if (!settings) throw core::NotFound("no route " + std::string(name));
+  settings->name = std::string(name);
+  apply(change, *settings, false);
+  return view(admin_.update(*settings));
+}
+
+void Routes::remove(std::string_view name) {
+  const std::lock_guard lock(mutex_);
+  admin_.remove(name);
+}
+
+std::vector<RouteView> Routes::list() {
+  const std::lock_guard lock(mutex_);
+  std::vector<RouteView> views;
+  for (const auto& record : admin_.list()) views.push_back(view(record));
+  return views;
+}
+
+std::optional<RouteView> Routes::show(std::string_view name) {
+  const std::lock_guard lock(mutex_);
+  const auto record = admin_.find(name);
+  if (!record) return std::nullopt;
+  return view(*record);
+}
+
+std::optional<std::string> Routes::routeFor(const std::string& sender, const std::string& firstRecipient) {
+  std::vector<relay::RoutePatterns> table;
+  {
+    const std::lock_guard lock(mutex_);
+    for (const auto& r : admin_.list()) table.push_back(relay::RoutePatterns{r.name, r.senders});
+  }
+  // The rule delivery follows (relay::RoutedTransport): relay.* is "config" unless a "*" route exists.
+  const auto routes = relay::withConfiguredDefault(std::move(table), smarthostConfigured_);
+  const auto index = relay::RouteTable(routes).lookup(sender, firstRecipient);
+  if (!index) return std::nullopt;
+  return routes[*index].name;
+}
+
+}  // namespace postern::admin
