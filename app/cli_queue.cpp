@@ -165,18 +165,11 @@ int runQueueCommand(const config::Config& cfg, const std::vector<std::string>& a
   }
   try {
     if (verb == "log") {
-      std::string id;
-      std::size_t limit = 50;
-      for (std::size_t i = 1; i < n; ++i) {
-        if (args[i] == "--limit" && i + 1 < n) {
-          limit = static_cast<std::size_t>(std::stoul(args[++i]));
-        } else if (id.empty() && args[i].rfind("--", 0) != 0) {
-          id = args[i];
-        } else {
-          std::cerr << kQueueUsage;
-          return kExitUsage;
-        }
-      }
+      const CommandLine line = parseOptions(args, 1, {"limit"}, {});
+      if (line.positional.size() > 1) throw UsageError("one message ID at most");
+      const std::string id = line.positional.empty() ? "" : line.positional[0];
+      const auto limitText = line.value("limit");
+      const std::size_t limit = limitText ? static_cast<std::size_t>(std::stoul(*limitText)) : 50;
       return showLog(cfg, id, limit);
     }
     prepareDataDirectory(cfg);
@@ -193,6 +186,9 @@ int runQueueCommand(const config::Config& cfg, const std::vector<std::string>& a
     if (verb == "show") return show(queue, args[1]);
     if (verb == "retry") return retry(queue, serverRunning, n == 2 ? args[1] : "");
     return remove(queue, args[1]);
+  } catch (const UsageError&) {
+    std::cerr << kQueueUsage;
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "postern: " << printable(e.what()) << "\n";
     return kExitFailure;

@@ -1,25 +1,18 @@
-// `postern route ...`: relay routes from the command line, through the same routing::RouteAdmin the web UI
-// will use. Secrets (password, OAuth client secret, refresh token) are read from standard input, never
-// from the command line, and never printed back. A running server picks up every change before its next
-// delivery (no restart). Stored settings and names are printed through core::printable().
+// `postern route ...`: relay routes from the command line, through admin::Routes, the service the web API
+// uses too; this file maps options to an admin::RouteChange and prints. Secrets (password, OAuth client
+// secret, refresh token) are read from standard input, never from the command line, and never printed back. A
+// running server picks up every change before its next delivery (no restart). Stored settings and names are
+// printed through core::printable().
 #include <iomanip>
 #include <iostream>
-#include <map>
-#include <set>
 
+#include "admin/routes.h"
 #include "app/cli.h"
 #include "app/cli_support.h"
 #include "app/password_input.h"
-#include "app/privileges.h"
-#include "app/routes.h"
 #include "app/secrets.h"
 #include "core/error.h"
 #include "core/text.h"
-#include "fs/file_io.h"
-#include "oauth/presets.h"
-#include "routing/route_admin.h"
-#include "store/database.h"
-#include "store/migration_runner.h"
 #include "store/route_repository.h"
 
 namespace postern::app {
@@ -28,7 +21,8 @@ namespace {
 
 using core::printable;
 
-constexpr const char* kRouteUsage = R"(usage: postern route list | show NAME | remove NAME | test SENDER [RECIPIENT]
+constexpr const char* kRouteUsage =
+    R"(usage: postern route list | show NAME | remove NAME | test SENDER [RECIPIENT]
        postern route add NAME --smarthost HOST:PORT[,HOST:PORT...] [OPTIONS]
        postern route set NAME [OPTIONS]          (only the options given change)
 options:
@@ -54,9 +48,12 @@ Secrets asked with *-stdin are read one line each, in the order password, client
 
 struct Store : MigratedDatabase {
   explicit Store(const config::Config& cfg)
-      : MigratedDatabase(cfg), routes(database), admin(routes, [&cfg] { return openVault(cfg, true); }) {}
+      : MigratedDatabase(cfg),
+        routes(database),
+        admin(
+            routes, [&cfg] { return openVault(cfg, true); }, !cfg.relay.smarthosts.empty()) {}
   store::RouteRepository routes;
-  routing::RouteAdmin admin;
+  admin::Routes admin;
 };
 
 std::vector<std::string> splitList(std::string_view text) {
@@ -70,108 +67,82 @@ std::vector<std::string> splitList(std::string_view text) {
   return out;
 }
 
-// Applies the options to settings; returns false (after printing why) on a usage error.
-bool applyOptions(const std::vector<std::string>& args, routing::RouteSettings& s, bool adding) {
-  std::map<std::string, std::string> values;
-  std::set<std::string> flags;
-  std::vector<std::string> senders;
-  static const std::set<std::string> kValued = {"--sender",   "--smarthost", "--tls",      "--ca-file",
-                                                "--auth",     "--username",  "--preset",   "--tenant",
-                                                "--grant",    "--token-url", "--client-id", "--scope",
-                                                "--max-connections"};
-  static const std::set<std::string> kFlags = {"--password-stdin", "--client-secret-stdin", "--refresh-token-stdin"};
-  for (std::size_t i = 2; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (kFlags.count(a)) {
-      flags.insert(a);
-    } else if (kValued.count(a) && i + 1 < args.size()) {
-      if (a == "--sender")
-        senders.push_back(args[++i]);
-      else
-        values[a] = args[++i];
-    } else {
-      std::cerr << "postern: unknown or incomplete option '" << printable(a) << "'\n" << kRouteUsage;
-      return false;
-    }
+// The options after NAME as a change; nullopt (after printing why) on a usage error or a secret not read.
+std::optional<admin::RouteChange> changeOf(const std::vector<std::string>& args) {
+  CommandLine line;
+  try {
+    line = parseOptions(args, 2,
+                        {"sender", "smarthost", "tls", "ca-file", "auth", "username", "preset", "tenant",
+                         "grant", "token-url", "client-id", "scope", "max-connections"},
+                        {"password-stdin", "client-secret-stdin", "refresh-token-stdin"});
+    if (!line.positional.empty())
+      throw UsageError("unknown or incomplete option '" + line.positional.front() + "'");
+  } catch (const UsageError& e) {
+    std::cerr << "postern: " << printable(e.what()) << "\n" << kRouteUsage;
+    return std::nullopt;
   }
-  auto has = [&](const char* key) { return values.count(key) > 0; };
-
-  if (has("--preset")) {
-    const std::string grantText = has("--grant") ? values["--grant"] : "";
-    const oauth::Grant grant =
-        grantText == "refresh_token" || (grantText.empty() && core::toLowerAscii(values["--preset"]) == "google")
-            ? oauth::Grant::RefreshToken
-            : oauth::Grant::ClientCredentials;
-    const auto p = oauth::preset(values["--preset"], values["--tenant"], grant);
-    if (!p) {
-      std::cerr << "postern: unknown preset '" << printable(values["--preset"])
-                << "' (known: microsoft365, google)\n";
-      return false;
-    }
-    s.hosts = {p->smarthost};
-    s.tls = p->tls;
-    s.auth = "xoauth2";
-    s.oauthTokenUrl = p->tokenEndpoint;
-    s.oauthScope = p->scope;
-    s.oauthGrant = std::string(oauth::grantType(p->grant));
-  }
-  if (!senders.empty()) s.senders = senders;
-  if (adding && s.senders.empty()) s.senders = {"*"};
-  if (has("--smarthost")) s.hosts = splitList(values["--smarthost"]);
-  if (has("--tls")) s.tls = values["--tls"];
-  if (has("--ca-file")) s.caFile = values["--ca-file"];
-  if (has("--auth")) s.auth = values["--auth"];
-  if (has("--username")) s.username = values["--username"];
-  if (has("--grant")) s.oauthGrant = values["--grant"];
-  if (has("--token-url")) s.oauthTokenUrl = values["--token-url"];
-  if (has("--client-id")) s.oauthClientId = values["--client-id"];
-  if (has("--scope")) s.oauthScope = values["--scope"];
-  if (has("--max-connections")) {
+  admin::RouteChange c;
+  c.preset = line.value("preset");
+  c.tenant = line.value("tenant").value_or("");
+  if (line.has("sender")) c.senders = line.values("sender");
+  if (const auto hosts = line.value("smarthost")) c.hosts = splitList(*hosts);
+  c.tls = line.value("tls");
+  c.caFile = line.value("ca-file");
+  c.auth = line.value("auth");
+  c.username = line.value("username");
+  c.oauthGrant = line.value("grant");
+  c.oauthTokenUrl = line.value("token-url");
+  c.oauthClientId = line.value("client-id");
+  c.oauthScope = line.value("scope");
+  if (const auto max = line.value("max-connections")) {
     try {
-      s.maxConnections = std::stoi(values["--max-connections"]);
+      c.maxConnections = std::stoi(*max);
     } catch (const std::exception&) {
       std::cerr << "postern: --max-connections needs a number\n";
-      return false;
+      return std::nullopt;
     }
   }
-  if (s.auth == "none") s.username.clear();
-  if (flags.count("--password-stdin") && !(s.password = readSecret("smarthost password"))) return false;
-  if (flags.count("--client-secret-stdin") && !(s.oauthClientSecret = readSecret("OAuth client secret")))
-    return false;
-  if (flags.count("--refresh-token-stdin") && !(s.oauthRefreshToken = readSecret("OAuth refresh token")))
-    return false;
-  return true;
+  // Asked in this order, one line each (the usage text says so).
+  if (line.has("password-stdin") && !(c.password = readSecret("smarthost password"))) return std::nullopt;
+  if (line.has("client-secret-stdin") && !(c.oauthClientSecret = readSecret("OAuth client secret")))
+    return std::nullopt;
+  if (line.has("refresh-token-stdin") && !(c.oauthRefreshToken = readSecret("OAuth refresh token")))
+    return std::nullopt;
+  return c;
 }
 
-void printRoute(const store::RouteRecord& r, bool full) {
-  std::string senders;
-  for (const auto& p : r.senders) senders += (senders.empty() ? "" : " ") + p;
-  senders = printable(senders);
+std::string joined(const std::vector<std::string>& items, const char* separator) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+  return out;
+}
+
+void printRoute(const admin::RouteView& r, bool full) {
+  const std::string senders = printable(joined(r.senders, " "));
+  const std::string hosts = printable(joined(r.hosts, ", "));
   std::string auth = r.auth;
   if (r.auth != "none") auth += " as " + r.username;
   auth = printable(auth);
   if (!full) {
-    std::cout << std::left << std::setw(16) << printable(r.name) << std::setw(27) << senders << " "
-              << printable(r.hosts) << "  tls=" << printable(r.tls) << "  auth=" << auth << "\n";
+    std::cout << std::left << std::setw(16) << printable(r.name) << std::setw(27) << senders << " " << hosts
+              << "  tls=" << printable(r.tls) << "  auth=" << auth << "\n";
     return;
   }
   std::cout << "name:            " << printable(r.name) << "\n"
             << "senders:         " << senders << "\n"
-            << "smarthosts:      " << printable(r.hosts) << "\n"
+            << "smarthosts:      " << hosts << "\n"
             << "tls:             " << printable(r.tls)
             << (r.caFile.empty() ? "" : " (CA " + printable(r.caFile) + ")") << "\n"
             << "auth:            " << auth << "\n";
   if (r.auth == "password")
-    std::cout << "password:        " << (r.sealedPassword.empty() ? "(none)" : "(stored, encrypted)") << "\n";
+    std::cout << "password:        " << (r.hasPassword ? "(stored, encrypted)" : "(none)") << "\n";
   if (r.auth == "xoauth2" || r.auth == "oauthbearer") {
     std::cout << "oauth grant:     " << printable(r.oauthGrant) << "\n"
               << "token endpoint:  " << printable(r.oauthTokenUrl) << "\n"
               << "client id:       " << printable(r.oauthClientId) << "\n"
               << "scope:           " << printable(r.oauthScope) << "\n"
-              << "client secret:   " << (r.sealedClientSecret.empty() ? "(none)" : "(stored, encrypted)")
-              << "\n"
-              << "refresh token:   " << (r.sealedRefreshToken.empty() ? "(none)" : "(stored, encrypted)")
-              << "\n";
+              << "client secret:   " << (r.hasClientSecret ? "(stored, encrypted)" : "(none)") << "\n"
+              << "refresh token:   " << (r.hasRefreshToken ? "(stored, encrypted)" : "(none)") << "\n";
   }
   std::cout << "max connections: " << r.maxConnections << "\n"
             << "version:         " << r.version << "\n";
@@ -199,7 +170,7 @@ int runRouteCommand(const config::Config& cfg, const std::vector<std::string>& a
       return kExitOk;
     }
     if (verb == "show") {
-      const auto r = s.admin.find(args[1]);
+      const auto r = s.admin.show(args[1]);
       if (!r) {
         std::cerr << "postern: no route " << printable(args[1]) << "\n";
         return kExitFailure;
@@ -214,28 +185,27 @@ int runRouteCommand(const config::Config& cfg, const std::vector<std::string>& a
     }
     if (verb == "test") {
       const std::string sender = args[1] == "<>" ? "" : args[1];
-      const std::string name = routeFor(cfg, s.admin, sender, n == 3 ? args[2] : "");
-      if (name.empty()) {
+      const auto name = s.admin.routeFor(sender, n == 3 ? args[2] : "");
+      if (!name) {
         std::cout << "no route for <" << printable(sender) << ">: its mail would wait in the queue\n";
         return kExitFailure;
       }
-      std::cout << "<" << printable(sender) << "> goes through route " << printable(name) << "\n";
+      std::cout << "<" << printable(sender) << "> goes through route " << printable(*name) << "\n";
       return kExitOk;
     }
-    routing::RouteSettings settings;
-    if (verb == "set") {
-      const auto existing = s.admin.settingsOf(args[1]);
-      if (!existing) {
-        std::cerr << "postern: no route " << printable(args[1]) << "\n";
-        return kExitFailure;
-      }
-      settings = *existing;
+    // As before: an unknown route is said before the options are read.
+    if (verb == "set" && !s.admin.show(args[1])) {
+      std::cerr << "postern: no route " << printable(args[1]) << "\n";
+      return kExitFailure;
     }
-    settings.name = args[1];
-    if (!applyOptions(args, settings, verb == "add")) return kExitUsage;
-    const auto stored = verb == "add" ? s.admin.add(settings) : s.admin.update(settings);
-    printRoute(stored, true);
+    const auto change = changeOf(args);
+    if (!change) return kExitUsage;
+    printRoute(verb == "add" ? s.admin.add(args[1], *change) : s.admin.set(args[1], *change), true);
     return kExitOk;
+  } catch (const core::InvalidValue& e) {
+    // An unknown --preset is a usage error, as when the CLI applied presets itself.
+    std::cerr << "postern: " << printable(e.what()) << "\n";
+    return e.field() == "preset" ? kExitUsage : kExitFailure;
   } catch (const std::exception& e) {
     std::cerr << "postern: " << printable(e.what()) << "\n";
     return kExitFailure;

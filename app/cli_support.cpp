@@ -1,5 +1,6 @@
 #include "app/cli_support.h"
 
+#include <algorithm>
 #include <ctime>
 #include <iostream>
 
@@ -42,6 +43,53 @@ std::string utcTime(std::chrono::system_clock::time_point t, bool withSeconds) {
   char buf[32];
   std::strftime(buf, sizeof buf, withSeconds ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%d %H:%M", &tm);
   return buf;
+}
+
+bool CommandLine::has(std::string_view name) const {
+  return std::any_of(options.begin(), options.end(), [&](const auto& o) { return o.first == name; });
+}
+
+std::optional<std::string> CommandLine::value(std::string_view name) const {
+  for (auto it = options.rbegin(); it != options.rend(); ++it)
+    if (it->first == name) return it->second;
+  return std::nullopt;
+}
+
+std::vector<std::string> CommandLine::values(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const auto& [n, v] : options)
+    if (n == name) out.push_back(v);
+  return out;
+}
+
+CommandLine parseOptions(const std::vector<std::string>& args, std::size_t first,
+                         const std::vector<std::string_view>& valued,
+                         const std::vector<std::string_view>& flags) {
+  const auto among = [](const std::vector<std::string_view>& names, std::string_view name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  CommandLine line;
+  for (std::size_t i = first; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (!arg.starts_with("--")) {
+      line.positional.push_back(arg);
+      continue;
+    }
+    const auto equals = arg.find('=');
+    const std::string name = arg.substr(2, equals == std::string::npos ? std::string::npos : equals - 2);
+    const auto incomplete = [&] { return UsageError("unknown or incomplete option '" + arg + "'"); };
+    if (among(flags, name) && equals == std::string::npos) {
+      line.options.emplace_back(name, "");
+    } else if (!among(valued, name)) {
+      throw incomplete();
+    } else if (equals != std::string::npos) {
+      line.options.emplace_back(name, arg.substr(equals + 1));
+    } else {
+      if (i + 1 == args.size()) throw incomplete();
+      line.options.emplace_back(name, args[++i]);
+    }
+  }
+  return line;
 }
 
 }  // namespace postern::app

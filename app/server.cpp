@@ -16,7 +16,7 @@
 #include "app/delivery.h"
 #include "app/dkim_signer.h"
 #include "app/privileges.h"
-#include "app/routes.h"
+#include "app/relay_options.h"
 #include "app/secrets.h"
 #include "app/server.h"
 #include "auth/credential_cache.h"

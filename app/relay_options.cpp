@@ -1,6 +1,4 @@
-#include "app/routes.h"
-
-#include "relay/route_table.h"
+#include "app/relay_options.h"
 
 namespace postern::app {
 
@@ -43,15 +41,6 @@ relay::RoutedTransportOptions routedTransportOptions(const config::Config& cfg, 
   o.base = baseRelayOptions(cfg, hostname);
   if (!cfg.relay.smarthosts.empty()) o.smarthost = configRelayOptions(cfg, hostname);
   return o;
-}
-
-std::string routeFor(const config::Config& cfg, routing::RouteAdmin& admin, const std::string& sender,
-                     const std::string& firstRecipient) {
-  std::vector<relay::RoutePatterns> table;
-  for (const auto& r : admin.list()) table.push_back(relay::RoutePatterns{r.name, r.senders});
-  const auto routes = relay::withConfiguredDefault(std::move(table), !cfg.relay.smarthosts.empty());
-  const auto index = relay::RouteTable(routes).lookup(sender, firstRecipient);
-  return index ? routes[*index].name : std::string();
 }
 
 }  // namespace postern::app

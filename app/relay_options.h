@@ -1,14 +1,14 @@
-// Delivery routes, app/'s part: the relay.* settings mapped to relay options (the "config" route and the
-// HELO name and timeouts every route shares), and `postern route test`'s answer. The rules of routing a
-// delivery (table polling, the default route, unusable routes, the bounded wait for a connection) live in
-// relay::RoutedTransport; the stored routes and their OAuth token sources in routing::StoredRoutes.
+// The relay.* settings mapped to relay options: the "config" route, and the HELO name and timeouts every
+// route shares. Only the mapping lives here: the rules of routing a delivery (table polling, the default
+// route, unusable routes, the bounded wait for a connection) are relay::RoutedTransport's, the stored
+// routes and their OAuth token sources routing::StoredRoutes', and `postern route test`'s answer
+// admin::Routes::routeFor's.
 #pragma once
 
 #include <string>
 
 #include "config/config.h"
 #include "relay/routed_transport.h"
-#include "routing/route_admin.h"
 
 namespace postern::app {
 
@@ -20,10 +20,5 @@ relay::RelayOptions configRelayOptions(const config::Config& cfg, const std::str
 
 // RoutedTransport's options: the base above, and relay.* as the smarthost when one is configured.
 relay::RoutedTransportOptions routedTransportOptions(const config::Config& cfg, const std::string& hostname);
-
-// Which route a sender's mail takes (`postern route test`): the table's routes, then the config route.
-// "" when none. Needs no secrets.
-std::string routeFor(const config::Config& cfg, routing::RouteAdmin& admin, const std::string& sender,
-                     const std::string& firstRecipient);
 
 }  // namespace postern::app
