@@ -207,7 +207,7 @@ BOOST_AUTO_TEST_CASE(a_first_line_that_is_not_a_field_is_refused) {
 BOOST_AUTO_TEST_CASE(a_nul_in_the_header_section_is_refused) {
   Harness h;
   h.inTransaction();
-  BOOST_TEST(h.deliver(std::string("From\0: boss@victim.example\r\n", 30) + kMessage) ==
+  BOOST_TEST(h.deliver(std::string("From\0: boss@victim.example\r\n", 28) + kMessage) ==
              "550 5.6.0 Message header contains a control character\r\n");
   BOOST_TEST(!h.spool.lastMessage().committed);
 }
