@@ -27,8 +27,8 @@ queue::Mailbox toMailbox(const mail::Address& a) { return queue::Mailbox{a.local
 
 }  // namespace
 
-SaslAuthenticator::SaslAuthenticator(std::unique_ptr<auth::SaslSession> session, auth::FailureThrottle& throttle,
-                                     std::string clientAddress)
+SaslAuthenticator::SaslAuthenticator(std::unique_ptr<auth::SaslSession> session,
+                                     auth::FailureThrottle& throttle, std::string clientAddress)
     : session_(std::move(session)),
       throttle_(throttle),
       clientAddress_(std::move(clientAddress)),
@@ -60,13 +60,27 @@ smtp::AuthOutcome SaslAuthenticator::translate(const auth::SaslOutcome& outcome)
   result.challenge = outcome.challenge;
   result.login = outcome.login;
   switch (outcome.status) {
-    case In::Continue: result.status = Out::Continue; break;
-    case In::Success: result.status = Out::Success; break;
-    case In::Failure: result.status = Out::Failure; break;
-    case In::Malformed: result.status = Out::Malformed; break;
-    case In::NoMechanism: result.status = Out::NoMechanism; break;
-    case In::AuthzRefused: result.status = Out::AuthzRefused; break;
-    case In::Temporary: result.status = Out::Temporary; break;
+    case In::Continue:
+      result.status = Out::Continue;
+      break;
+    case In::Success:
+      result.status = Out::Success;
+      break;
+    case In::Failure:
+      result.status = Out::Failure;
+      break;
+    case In::Malformed:
+      result.status = Out::Malformed;
+      break;
+    case In::NoMechanism:
+      result.status = Out::NoMechanism;
+      break;
+    case In::AuthzRefused:
+      result.status = Out::AuthzRefused;
+      break;
+    case In::Temporary:
+      result.status = Out::Temporary;
+      break;
   }
   if (outcome.status == In::Failure || outcome.status == In::AuthzRefused) {
     if (attempt_)
@@ -85,7 +99,8 @@ smtp::AuthOutcome SaslAuthenticator::translate(const auth::SaslOutcome& outcome)
 std::unique_ptr<smtp::MessageWriter> SpoolSink::begin(const smtp::Envelope& envelope) {
   queue::EnvelopeData data;
   data.sender = toMailbox(envelope.sender);
-  for (const auto& r : envelope.recipients) data.recipients.push_back(queue::Recipient::pending(toMailbox(r)));
+  for (const auto& r : envelope.recipients)
+    data.recipients.push_back(queue::Recipient::pending(toMailbox(r)));
   data.login = envelope.login;
   data.clientAddress = envelope.clientAddress;
   data.heloName = envelope.heloName;

@@ -28,7 +28,8 @@ class SaslAuthenticator final : public smtp::Authenticator {
                     std::string clientAddress);
 
   std::vector<std::string> mechanisms() const override { return session_->mechanisms(); }
-  smtp::AuthOutcome start(const std::string& mechanism, const std::optional<std::string>& initialResponse) override;
+  smtp::AuthOutcome start(const std::string& mechanism,
+                          const std::optional<std::string>& initialResponse) override;
   smtp::AuthOutcome step(const std::string& decodedResponse) override;
   void reset() override;
   void tlsEstablished(unsigned ssfBits) override { session_->setExternalSsf(ssfBits); }

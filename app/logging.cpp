@@ -36,7 +36,8 @@ class PrintableChannel final : public Poco::Channel {
 
 void setUpLogging(const std::string& level) {
   // One line per event on stderr (the container runtime or systemd collects it), UTC ISO 8601 time.
-  Poco::AutoPtr<Poco::PatternFormatter> formatter(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
+  Poco::AutoPtr<Poco::PatternFormatter> formatter(
+      new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
   formatter->setProperty("times", "UTC");
   Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel);
   Poco::AutoPtr<PrintableChannel> printable(new PrintableChannel(console));

@@ -39,14 +39,16 @@ void validateTogether(const Config& c, std::vector<std::string>& errors) {
   if (c.tls.certificate.empty() != c.tls.privateKey.empty())
     errors.push_back("tls.certificate and tls.private_key: set both or neither");
   if (c.auth.argon2MemoryKiB < 8 * c.auth.argon2Parallelism)
-    errors.push_back("auth.argon2.memory_kib must be at least 8 KiB per lane of auth.argon2.parallelism (RFC 9106)");
+    errors.push_back(
+        "auth.argon2.memory_kib must be at least 8 KiB per lane of auth.argon2.parallelism (RFC 9106)");
   if (c.relay.username.empty() != c.relay.password.empty())
     errors.push_back("relay.username and relay.password: set both or neither");
   if (!c.relay.username.empty() && c.relay.tls == Config::RelayTls::None)
     errors.push_back("relay.username: credentials are only sent over TLS; relay.tls = none cannot use them");
   if (c.queue.retrySchedule.empty()) errors.push_back("queue.retry_schedule must list at least one delay");
   if (c.submission.empty() && c.submissions.empty() && c.alternate.empty())
-    errors.push_back("listen.*: at least one of listen.submission, listen.submissions, listen.alternate is needed");
+    errors.push_back(
+        "listen.*: at least one of listen.submission, listen.submissions, listen.alternate is needed");
 }
 
 }  // namespace
@@ -61,11 +63,24 @@ std::optional<std::chrono::seconds> parseDuration(const std::string& text) {
   std::string digits = text;
   long long unit = 1;
   switch (text.back()) {
-    case 's': unit = 1; digits.pop_back(); break;
-    case 'm': unit = 60; digits.pop_back(); break;
-    case 'h': unit = 3600; digits.pop_back(); break;
-    case 'd': unit = 86400; digits.pop_back(); break;
-    default: break;
+    case 's':
+      unit = 1;
+      digits.pop_back();
+      break;
+    case 'm':
+      unit = 60;
+      digits.pop_back();
+      break;
+    case 'h':
+      unit = 3600;
+      digits.pop_back();
+      break;
+    case 'd':
+      unit = 86400;
+      digits.pop_back();
+      break;
+    default:
+      break;
   }
   if (digits.empty() || digits.size() > 9) return std::nullopt;
   long long n = 0;
@@ -87,7 +102,8 @@ std::string formatDuration(std::chrono::seconds value) {
 
 std::string environmentName(const std::string& key) {
   std::string out = "POSTERN_";
-  for (char ch : key) out += (ch == '.') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  for (char ch : key)
+    out += (ch == '.') ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
   return out;
 }
 
@@ -109,7 +125,8 @@ LoadResult load(const std::string& path, const std::map<std::string, std::string
       result.errors.push_back(source + ": unknown key '" + key + "'");
       return;
     }
-    if (auto error = def->parse(result.config, value)) result.errors.push_back(source + ": " + key + " " + *error);
+    if (auto error = def->parse(result.config, value))
+      result.errors.push_back(source + ": " + key + " " + *error);
   };
 
   if (!path.empty()) {
@@ -118,7 +135,8 @@ LoadResult load(const std::string& path, const std::map<std::string, std::string
       result.errors.push_back(path + ": cannot be read");
     } else {
       try {
-        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(new Poco::Util::PropertyFileConfiguration(path));
+        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
+            new Poco::Util::PropertyFileConfiguration(path));
         std::vector<std::string> keys;
         collectKeys(*file, "", keys);
         for (const auto& key : keys) apply(key, file->getRawString(key), path);
@@ -157,7 +175,8 @@ std::string describe(const Config& config) {
 std::string sampleFile() {
   std::ostringstream out;
   out << "# Postern configuration. Every key is shown with its default; uncomment to change.\n"
-         "# Any key can also be set through the environment: POSTERN_ + the key in upper case with '.' as '_'\n"
+         "# Any key can also be set through the environment: POSTERN_ + the key in upper case with '.' as "
+         "'_'\n"
          "# (e.g. POSTERN_SMTP_MAX_RECIPIENTS=50). The environment wins over this file.\n"
          "# Check a configuration with: postern --config FILE --check-config\n";
   const Config defaults;

@@ -115,7 +115,9 @@ struct Config {
   std::string spoolDir() const { return dataDir + "/spool"; }
   std::string tlsDir() const { return dataDir + "/tls"; }
   std::string lockPath() const { return dataDir + "/postern.lock"; }
-  std::string masterKeyPath() const { return secrets.masterKeyFile.empty() ? dataDir + "/master.key" : secrets.masterKeyFile; }
+  std::string masterKeyPath() const {
+    return secrets.masterKeyFile.empty() ? dataDir + "/master.key" : secrets.masterKeyFile;
+  }
 };
 
 struct LoadResult {

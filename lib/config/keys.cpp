@@ -30,14 +30,13 @@ std::optional<T> parseInRange(const std::string& text, T min, T max, std::option
 
 template <typename T, typename Access>
 KeyDef number(std::string name, std::string comment, Access access, T min, T max) {
-  return KeyDef{
-      std::move(name), std::move(comment), false,
-      [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
-        std::optional<std::string> error;
-        if (const auto n = parseInRange<T>(v, min, max, error)) access(c) = *n;
-        return error;
-      },
-      [access](const Config& c) { return std::to_string(access(const_cast<Config&>(c))); }};
+  return KeyDef{std::move(name), std::move(comment), false,
+                [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
+                  std::optional<std::string> error;
+                  if (const auto n = parseInRange<T>(v, min, max, error)) access(c) = *n;
+                  return error;
+                },
+                [access](const Config& c) { return std::to_string(access(const_cast<Config&>(c))); }};
 }
 
 template <typename Duration, typename Access>
@@ -97,14 +96,16 @@ KeyDef listeners(std::string name, std::string comment, Access access) {
                 },
                 [access](const Config& c) {
                   std::string out;
-                  for (const auto& a : access(const_cast<Config&>(c))) out += (out.empty() ? "" : ", ") + a.str();
+                  for (const auto& a : access(const_cast<Config&>(c)))
+                    out += (out.empty() ? "" : ", ") + a.str();
                   return out;
                 }};
 }
 
 // A duration with a unit ("5m", "4h", "5d"; plain digits are seconds) within [min, max].
 template <typename Access>
-KeyDef span(std::string name, std::string comment, Access access, std::chrono::seconds min, std::chrono::seconds max) {
+KeyDef span(std::string name, std::string comment, Access access, std::chrono::seconds min,
+            std::chrono::seconds max) {
   return KeyDef{std::move(name), std::move(comment), false,
                 [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
                   const auto d = parseDuration(std::string(core::trim(v)));
@@ -119,7 +120,8 @@ KeyDef span(std::string name, std::string comment, Access access, std::chrono::s
 
 // One of a fixed set of words, each standing for an enum value.
 template <typename E, typename Access>
-KeyDef choice(std::string name, std::string comment, Access access, std::vector<std::pair<std::string, E>> words) {
+KeyDef choice(std::string name, std::string comment, Access access,
+              std::vector<std::pair<std::string, E>> words) {
   return KeyDef{std::move(name), std::move(comment), false,
                 [access, words](Config& c, const std::string& v) -> std::optional<std::string> {
                   std::string list;
@@ -193,31 +195,36 @@ std::optional<ListenAddress> parseListenAddress(const std::string& text) {
 const std::vector<KeyDef>& keyTable() {
   using namespace std::chrono;
   static const std::vector<KeyDef> table = {
-      text("hostname",
-           "Name this server gives itself in the SMTP greeting, EHLO and Received headers.\n"
-           "Empty: the machine's host name. Use the name clients connect to (it should match the certificate).",
-           [](Config& c) -> std::string& { return c.hostname; }, hostnameText),
-      text("data_dir",
-           "Directory for the database (postern.db), the spool (spool/) and generated TLS material (tls/).",
-           [](Config& c) -> std::string& { return c.dataDir; }, absolutePath),
-      text("user",
-           "System user to run as. Started as root, Postern makes a new <data_dir> that user's, binds its\n"
-           "ports, then switches to it for good before accepting; the administration commands switch too.\n"
-           "Empty: as root, the owner of <data_dir> when that is not root; otherwise stay as started.",
-           [](Config& c) -> std::string& { return c.runAsUser; },
-           [](const std::string& v) -> std::optional<std::string> {
-             for (char ch : v)
-               if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
-                 return "must be a user name";
-             return std::nullopt;
-           }),
-      text("log_level", "One of: error, warning, notice, information, debug.",
-           [](Config& c) -> std::string& { return c.logLevel; },
-           [](const std::string& v) -> std::optional<std::string> {
-             for (const char* level : {"error", "warning", "notice", "information", "debug"})
-               if (v == level) return std::nullopt;
-             return "must be one of error, warning, notice, information, debug";
-           }),
+      text(
+          "hostname",
+          "Name this server gives itself in the SMTP greeting, EHLO and Received headers.\n"
+          "Empty: the machine's host name. Use the name clients connect to (it should match the "
+          "certificate).",
+          [](Config& c) -> std::string& { return c.hostname; }, hostnameText),
+      text(
+          "data_dir",
+          "Directory for the database (postern.db), the spool (spool/) and generated TLS material (tls/).",
+          [](Config& c) -> std::string& { return c.dataDir; }, absolutePath),
+      text(
+          "user",
+          "System user to run as. Started as root, Postern makes a new <data_dir> that user's, binds its\n"
+          "ports, then switches to it for good before accepting; the administration commands switch too.\n"
+          "Empty: as root, the owner of <data_dir> when that is not root; otherwise stay as started.",
+          [](Config& c) -> std::string& { return c.runAsUser; },
+          [](const std::string& v) -> std::optional<std::string> {
+            for (char ch : v)
+              if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.'))
+                return "must be a user name";
+            return std::nullopt;
+          }),
+      text(
+          "log_level", "One of: error, warning, notice, information, debug.",
+          [](Config& c) -> std::string& { return c.logLevel; },
+          [](const std::string& v) -> std::optional<std::string> {
+            for (const char* level : {"error", "warning", "notice", "information", "debug"})
+              if (v == level) return std::nullopt;
+            return "must be one of error, warning, notice, information, debug";
+          }),
       listeners("listen.submission",
                 "Port 587 style listeners (RFC 6409): STARTTLS required before AUTH and MAIL.\n"
                 "Comma-separated HOST:PORT list, IPv6 as [ADDR]:PORT; empty turns the listener off.\n"
@@ -227,113 +234,153 @@ const std::vector<KeyDef>& keyTable() {
                 "Port 465 style listeners (RFC 8314): TLS from the first byte. Unprivileged example: 10465.",
                 [](Config& c) -> std::vector<ListenAddress>& { return c.submissions; }),
       listeners("listen.alternate",
-                "Optional fallback listeners with port 587's rules, for networks that block 587 (e.g. 0.0.0.0:2525).",
+                "Optional fallback listeners with port 587's rules, for networks that block 587 (e.g. "
+                "0.0.0.0:2525).",
                 [](Config& c) -> std::vector<ListenAddress>& { return c.alternate; }),
-      text("tls.certificate",
-           "PEM certificate chain (server certificate first). Empty: a self-signed certificate for\n"
-           "'hostname' is generated into <data_dir>/tls/ on first start.",
-           [](Config& c) -> std::string& { return c.tls.certificate; }, optionalPath),
-      text("tls.private_key", "PEM private key of tls.certificate. Empty together with tls.certificate.",
-           [](Config& c) -> std::string& { return c.tls.privateKey; }, optionalPath),
-      text("tls.ciphers",
-           "OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are OpenSSL's defaults). Forward secrecy only.",
-           [](Config& c) -> std::string& { return c.tls.ciphers; },
-           [](const std::string& v) -> std::optional<std::string> {
-             if (v.empty()) return "must not be empty";
-             return std::nullopt;
-           }),
-      text("tls.min_protocol", "Oldest TLS version accepted: 1.2 or 1.3. Older versions are never offered.",
-           [](Config& c) -> std::string& { return c.tls.minProtocol; },
-           [](const std::string& v) -> std::optional<std::string> {
-             if (v == "1.2" || v == "1.3") return std::nullopt;
-             return "must be 1.2 or 1.3";
-           }),
-      number<std::uint64_t>("smtp.max_message_size",
-                            "Largest accepted message in octets (advertised as SIZE; larger gets 552 5.3.4).",
-                            [](Config& c) -> std::uint64_t& { return c.smtp.maxMessageSize; }, 1024,
-                            std::uint64_t(4) << 30),
-      number<std::size_t>("smtp.max_recipients", "Recipients per message; more get 452 4.5.3.",
-                          [](Config& c) -> std::size_t& { return c.smtp.maxRecipients; }, 1, 10000),
-      number<std::size_t>("smtp.max_connections", "Concurrent SMTP connections over all listeners.",
-                          [](Config& c) -> std::size_t& { return c.smtp.maxConnections; }, 1, 10000),
-      number<std::size_t>("smtp.max_connections_per_ip", "Concurrent SMTP connections from one client address.",
-                          [](Config& c) -> std::size_t& { return c.smtp.maxConnectionsPerIp; }, 1, 10000),
-      duration<seconds>("smtp.timeout.preauth",
-                        "Seconds an idle client may wait before it has authenticated (shorter than RFC 5321's 5 min).",
-                        [](Config& c) -> seconds& { return c.smtp.preAuthTimeout; }, 5, 3600),
-      duration<seconds>("smtp.timeout.login",
-                        "Seconds from connecting until AUTH must have succeeded, TLS handshake included, however\n"
-                        "the client paces its bytes; then 421 and close.",
-                        [](Config& c) -> seconds& { return c.smtp.loginTimeout; }, 10, 3600),
-      duration<seconds>("smtp.timeout.command", "Seconds to wait for the next command after AUTH (RFC 5321 §4.5.3.2.7).",
-                        [](Config& c) -> seconds& { return c.smtp.commandTimeout; }, 5, 3600),
-      duration<seconds>("smtp.timeout.data", "Seconds to wait for more message data during DATA.",
-                        [](Config& c) -> seconds& { return c.smtp.dataTimeout; }, 5, 3600),
-      duration<seconds>("smtp.shutdown_grace",
-                        "On SIGTERM, seconds a transaction in progress may take to finish before the server closes it.",
-                        [](Config& c) -> seconds& { return c.smtp.shutdownGrace; }, 0, 600),
-      number<std::size_t>("smtp.max_auth_failures", "Failed AUTH attempts on one connection before it is closed.",
-                          [](Config& c) -> std::size_t& { return c.smtp.maxAuthFailures; }, 1, 100),
-      duration<milliseconds>("smtp.auth_failure_delay_ms", "Milliseconds to wait before answering a failed AUTH.",
-                             [](Config& c) -> milliseconds& { return c.smtp.authFailureDelay; }, 0, 30000),
+      text(
+          "tls.certificate",
+          "PEM certificate chain (server certificate first). Empty: a self-signed certificate for\n"
+          "'hostname' is generated into <data_dir>/tls/ on first start.",
+          [](Config& c) -> std::string& { return c.tls.certificate; }, optionalPath),
+      text(
+          "tls.private_key", "PEM private key of tls.certificate. Empty together with tls.certificate.",
+          [](Config& c) -> std::string& { return c.tls.privateKey; }, optionalPath),
+      text(
+          "tls.ciphers",
+          "OpenSSL cipher list for TLS 1.2 (TLS 1.3 suites are OpenSSL's defaults). Forward secrecy only.",
+          [](Config& c) -> std::string& { return c.tls.ciphers; },
+          [](const std::string& v) -> std::optional<std::string> {
+            if (v.empty()) return "must not be empty";
+            return std::nullopt;
+          }),
+      text(
+          "tls.min_protocol", "Oldest TLS version accepted: 1.2 or 1.3. Older versions are never offered.",
+          [](Config& c) -> std::string& { return c.tls.minProtocol; },
+          [](const std::string& v) -> std::optional<std::string> {
+            if (v == "1.2" || v == "1.3") return std::nullopt;
+            return "must be 1.2 or 1.3";
+          }),
+      number<std::uint64_t>(
+          "smtp.max_message_size",
+          "Largest accepted message in octets (advertised as SIZE; larger gets 552 5.3.4).",
+          [](Config& c) -> std::uint64_t& { return c.smtp.maxMessageSize; }, 1024, std::uint64_t(4) << 30),
+      number<std::size_t>(
+          "smtp.max_recipients", "Recipients per message; more get 452 4.5.3.",
+          [](Config& c) -> std::size_t& { return c.smtp.maxRecipients; }, 1, 10000),
+      number<std::size_t>(
+          "smtp.max_connections", "Concurrent SMTP connections over all listeners.",
+          [](Config& c) -> std::size_t& { return c.smtp.maxConnections; }, 1, 10000),
+      number<std::size_t>(
+          "smtp.max_connections_per_ip", "Concurrent SMTP connections from one client address.",
+          [](Config& c) -> std::size_t& { return c.smtp.maxConnectionsPerIp; }, 1, 10000),
+      duration<seconds>(
+          "smtp.timeout.preauth",
+          "Seconds an idle client may wait before it has authenticated (shorter than RFC 5321's 5 min).",
+          [](Config& c) -> seconds& { return c.smtp.preAuthTimeout; }, 5, 3600),
+      duration<seconds>(
+          "smtp.timeout.login",
+          "Seconds from connecting until AUTH must have succeeded, TLS handshake included, however\n"
+          "the client paces its bytes; then 421 and close.",
+          [](Config& c) -> seconds& { return c.smtp.loginTimeout; }, 10, 3600),
+      duration<seconds>(
+          "smtp.timeout.command", "Seconds to wait for the next command after AUTH (RFC 5321 §4.5.3.2.7).",
+          [](Config& c) -> seconds& { return c.smtp.commandTimeout; }, 5, 3600),
+      duration<seconds>(
+          "smtp.timeout.data", "Seconds to wait for more message data during DATA.",
+          [](Config& c) -> seconds& { return c.smtp.dataTimeout; }, 5, 3600),
+      duration<seconds>(
+          "smtp.shutdown_grace",
+          "On SIGTERM, seconds a transaction in progress may take to finish before the server closes it.",
+          [](Config& c) -> seconds& { return c.smtp.shutdownGrace; }, 0, 600),
+      number<std::size_t>(
+          "smtp.max_auth_failures", "Failed AUTH attempts on one connection before it is closed.",
+          [](Config& c) -> std::size_t& { return c.smtp.maxAuthFailures; }, 1, 100),
+      duration<milliseconds>(
+          "smtp.auth_failure_delay_ms", "Milliseconds to wait before answering a failed AUTH.",
+          [](Config& c) -> milliseconds& { return c.smtp.authFailureDelay; }, 0, 30000),
       boolean("smtp.received_client_address",
-              "Whether the Received: header names the client's IP address (false keeps office addresses private).",
+              "Whether the Received: header names the client's IP address (false keeps office addresses "
+              "private).",
               [](Config& c) -> bool& { return c.smtp.receivedClientAddress; }),
-      number<std::uint64_t>("spool.min_free_bytes",
-                            "Free disk space the spool keeps in reserve; below it new mail gets 452 4.3.1.",
-                            [](Config& c) -> std::uint64_t& { return c.spool.minFreeBytes; }, 0,
-                            std::uint64_t(1) << 50),
-      number<std::uint32_t>("auth.argon2.time_cost", "Argon2id passes for new password hashes.",
-                            [](Config& c) -> std::uint32_t& { return c.auth.argon2TimeCost; }, 1, 20),
-      number<std::uint32_t>("auth.argon2.memory_kib", "Argon2id memory in KiB for new password hashes (19456 = 19 MiB).",
-                            [](Config& c) -> std::uint32_t& { return c.auth.argon2MemoryKiB; }, 64, 1u << 20),
-      number<std::uint32_t>("auth.argon2.parallelism", "Argon2id lanes for new password hashes.",
-                            [](Config& c) -> std::uint32_t& { return c.auth.argon2Parallelism; }, 1, 16),
-      number<std::size_t>("auth.max_concurrent_verifications",
-                          "Password hashes verified at once (each needs argon2.memory_kib of memory).",
-                          [](Config& c) -> std::size_t& { return c.auth.maxConcurrentVerifications; }, 1, 64),
-      duration<seconds>("auth.cache_ttl",
-                        "Seconds a successful login is remembered so reconnecting clients skip the slow hash; 0 disables.",
-                        [](Config& c) -> seconds& { return c.auth.cacheTtl; }, 0, 86400),
-      number<std::size_t>("auth.throttle.failures",
-                          "Failed logins from one client address within auth.throttle.window before AUTH is refused.",
-                          [](Config& c) -> std::size_t& { return c.auth.throttleFailures; }, 1, 100000),
-      duration<seconds>("auth.throttle.window", "Seconds over which failed logins per client address are counted.",
-                        [](Config& c) -> seconds& { return c.auth.throttleWindow; }, 1, 86400),
-      listeners("relay.smarthost",
-                "Smarthost every message is forwarded to, as HOST:PORT (e.g. smtp.example.net:587); a comma-separated\n"
-                "list is tried in order, the next host when one cannot be reached or answers 4xx. Empty: accepted\n"
-                "mail stays queued until a smarthost is configured.",
-                [](Config& c) -> std::vector<ListenAddress>& { return c.relay.smarthosts; }),
+      number<std::uint64_t>(
+          "spool.min_free_bytes",
+          "Free disk space the spool keeps in reserve; below it new mail gets 452 4.3.1.",
+          [](Config& c) -> std::uint64_t& { return c.spool.minFreeBytes; }, 0, std::uint64_t(1) << 50),
+      number<std::uint32_t>(
+          "auth.argon2.time_cost", "Argon2id passes for new password hashes.",
+          [](Config& c) -> std::uint32_t& { return c.auth.argon2TimeCost; }, 1, 20),
+      number<std::uint32_t>(
+          "auth.argon2.memory_kib", "Argon2id memory in KiB for new password hashes (19456 = 19 MiB).",
+          [](Config& c) -> std::uint32_t& { return c.auth.argon2MemoryKiB; }, 64, 1u << 20),
+      number<std::uint32_t>(
+          "auth.argon2.parallelism", "Argon2id lanes for new password hashes.",
+          [](Config& c) -> std::uint32_t& { return c.auth.argon2Parallelism; }, 1, 16),
+      number<std::size_t>(
+          "auth.max_concurrent_verifications",
+          "Password hashes verified at once (each needs argon2.memory_kib of memory).",
+          [](Config& c) -> std::size_t& { return c.auth.maxConcurrentVerifications; }, 1, 64),
+      duration<seconds>(
+          "auth.cache_ttl",
+          "Seconds a successful login is remembered so reconnecting clients skip the slow hash; 0 disables.",
+          [](Config& c) -> seconds& { return c.auth.cacheTtl; }, 0, 86400),
+      number<std::size_t>(
+          "auth.throttle.failures",
+          "Failed logins from one client address within auth.throttle.window before AUTH is refused.",
+          [](Config& c) -> std::size_t& { return c.auth.throttleFailures; }, 1, 100000),
+      duration<seconds>(
+          "auth.throttle.window", "Seconds over which failed logins per client address are counted.",
+          [](Config& c) -> seconds& { return c.auth.throttleWindow; }, 1, 86400),
+      listeners(
+          "relay.smarthost",
+          "Smarthost every message is forwarded to, as HOST:PORT (e.g. smtp.example.net:587); a "
+          "comma-separated\n"
+          "list is tried in order, the next host when one cannot be reached or answers 4xx. Empty: accepted\n"
+          "mail stays queued until a smarthost is configured.",
+          [](Config& c) -> std::vector<ListenAddress>& { return c.relay.smarthosts; }),
       choice<Config::RelayTls>(
           "relay.tls",
-          "TLS to the smarthost: starttls (port 587; refuse to send if STARTTLS is not offered), tls (implicit\n"
+          "TLS to the smarthost: starttls (port 587; refuse to send if STARTTLS is not offered), tls "
+          "(implicit\n"
           "TLS, port 465) or none (plaintext: only for a smarthost on this machine or a test set-up).\n"
           "The certificate is always verified against the CA bundle and the smarthost's host name.",
           [](Config& c) -> Config::RelayTls& { return c.relay.tls; },
-          {{"starttls", Config::RelayTls::StartTls}, {"tls", Config::RelayTls::Implicit}, {"none", Config::RelayTls::None}}),
-      text("relay.ca_file", "PEM file of CA certificates trusted for the smarthost. Empty: the system CA bundle.",
-           [](Config& c) -> std::string& { return c.relay.caFile; }, optionalPath),
-      text("relay.username", "User name for AUTH at the smarthost. Empty: do not authenticate.",
-           [](Config& c) -> std::string& { return c.relay.username; }, printableText),
-      text("relay.password",
-           "Password for AUTH at the smarthost (PLAIN or LOGIN, only over TLS). Prefer the environment\n"
-           "variable POSTERN_RELAY_PASSWORD to writing it here.",
-           [](Config& c) -> std::string& { return c.relay.password; }, printableText, true),
-      number<std::size_t>("relay.max_connections",
-                          "Connections to the smarthost at once; each is kept open and reused for the next message.",
-                          [](Config& c) -> std::size_t& { return c.relay.maxConnections; }, 1, 64),
-      span("relay.timeout.connect", "Time allowed to connect to the smarthost, TLS handshake included.",
-           [](Config& c) -> std::chrono::seconds& { return c.relay.connectTimeout; }, seconds(1), seconds(600)),
-      span("relay.timeout.command", "Time allowed for each reply of the smarthost (greeting, EHLO, MAIL, RCPT, DATA).",
-           [](Config& c) -> std::chrono::seconds& { return c.relay.commandTimeout; }, seconds(1), seconds(3600)),
-      span("relay.timeout.data", "Time allowed for sending a message and for the smarthost's reply to its end.",
-           [](Config& c) -> std::chrono::seconds& { return c.relay.dataTimeout; }, seconds(1), seconds(7200)),
-      span("relay.idle_timeout", "An unused connection to the smarthost is closed (QUIT) after this long.",
-           [](Config& c) -> std::chrono::seconds& { return c.relay.idleTimeout; }, seconds(1), seconds(3600)),
+          {{"starttls", Config::RelayTls::StartTls},
+           {"tls", Config::RelayTls::Implicit},
+           {"none", Config::RelayTls::None}}),
+      text(
+          "relay.ca_file",
+          "PEM file of CA certificates trusted for the smarthost. Empty: the system CA bundle.",
+          [](Config& c) -> std::string& { return c.relay.caFile; }, optionalPath),
+      text(
+          "relay.username", "User name for AUTH at the smarthost. Empty: do not authenticate.",
+          [](Config& c) -> std::string& { return c.relay.username; }, printableText),
+      text(
+          "relay.password",
+          "Password for AUTH at the smarthost (PLAIN or LOGIN, only over TLS). Prefer the environment\n"
+          "variable POSTERN_RELAY_PASSWORD to writing it here.",
+          [](Config& c) -> std::string& { return c.relay.password; }, printableText, true),
+      number<std::size_t>(
+          "relay.max_connections",
+          "Connections to the smarthost at once; each is kept open and reused for the next message.",
+          [](Config& c) -> std::size_t& { return c.relay.maxConnections; }, 1, 64),
+      span(
+          "relay.timeout.connect", "Time allowed to connect to the smarthost, TLS handshake included.",
+          [](Config& c) -> std::chrono::seconds& { return c.relay.connectTimeout; }, seconds(1),
+          seconds(600)),
+      span(
+          "relay.timeout.command",
+          "Time allowed for each reply of the smarthost (greeting, EHLO, MAIL, RCPT, DATA).",
+          [](Config& c) -> std::chrono::seconds& { return c.relay.commandTimeout; }, seconds(1),
+          seconds(3600)),
+      span(
+          "relay.timeout.data",
+          "Time allowed for sending a message and for the smarthost's reply to its end.",
+          [](Config& c) -> std::chrono::seconds& { return c.relay.dataTimeout; }, seconds(1), seconds(7200)),
+      span(
+          "relay.idle_timeout", "An unused connection to the smarthost is closed (QUIT) after this long.",
+          [](Config& c) -> std::chrono::seconds& { return c.relay.idleTimeout; }, seconds(1), seconds(3600)),
       KeyDef{"queue.retry_schedule",
-             "Delays between delivery attempts of a deferred message, in order; the last one repeats.",
-             false,
+             "Delays between delivery attempts of a deferred message, in order; the last one repeats.", false,
              [](Config& c, const std::string& v) -> std::optional<std::string> {
                std::vector<seconds> list;
                std::string_view rest = v;
@@ -353,41 +400,51 @@ const std::vector<KeyDef>& keyTable() {
              },
              [](const Config& c) {
                std::string out;
-               for (const auto d : c.queue.retrySchedule) out += (out.empty() ? "" : ", ") + formatDuration(d);
+               for (const auto d : c.queue.retrySchedule)
+                 out += (out.empty() ? "" : ", ") + formatDuration(d);
                return out;
              }},
-      span("queue.max_lifetime",
-           "How long a message is retried; then its sender gets a bounce (a delivery status notification).",
-           [](Config& c) -> std::chrono::seconds& { return c.queue.maxLifetime; }, seconds(1), hours(24 * 60)),
-      span("queue.delay_warning",
-           "After this long undelivered, the sender gets one warning that delivery is delayed. 0: never warn.",
-           [](Config& c) -> std::chrono::seconds& { return c.queue.delayWarning; }, seconds(0), hours(24 * 60)),
-      span("queue.delivery_log_retention", "How long the delivery log keeps each attempt.",
-           [](Config& c) -> std::chrono::seconds& { return c.queue.deliveryLogRetention; }, hours(1),
-           hours(24 * 3660)),
+      span(
+          "queue.max_lifetime",
+          "How long a message is retried; then its sender gets a bounce (a delivery status notification).",
+          [](Config& c) -> std::chrono::seconds& { return c.queue.maxLifetime; }, seconds(1), hours(24 * 60)),
+      span(
+          "queue.delay_warning",
+          "After this long undelivered, the sender gets one warning that delivery is delayed. 0: never warn.",
+          [](Config& c) -> std::chrono::seconds& { return c.queue.delayWarning; }, seconds(0),
+          hours(24 * 60)),
+      span(
+          "queue.delivery_log_retention", "How long the delivery log keeps each attempt.",
+          [](Config& c) -> std::chrono::seconds& { return c.queue.deliveryLogRetention; }, hours(1),
+          hours(24 * 3660)),
       choice<Config::MissingDkimKey>(
           "dkim.missing_key",
           "When the header From domain (or its parent) has no active DKIM key: unsigned (relay the message\n"
           "unsigned and log a warning) or reject (answer the DATA with 550 5.7.1).",
           [](Config& c) -> Config::MissingDkimKey& { return c.dkim.missingKey; },
           {{"unsigned", Config::MissingDkimKey::Unsigned}, {"reject", Config::MissingDkimKey::Reject}}),
-      text("dkim.canonicalization", "DKIM canonicalization, header/body: relaxed/relaxed, relaxed/simple, simple/relaxed or simple/simple.",
-           [](Config& c) -> std::string& { return c.dkim.canonicalization; },
-           [](const std::string& v) -> std::optional<std::string> {
-             for (const char* ok : {"relaxed/relaxed", "relaxed/simple", "simple/relaxed", "simple/simple"})
-               if (v == ok) return std::nullopt;
-             return "must be relaxed/relaxed, relaxed/simple, simple/relaxed or simple/simple";
-           }),
-      text("secrets.master_key_file",
-           "File holding the master key that encrypts secrets in the database: DKIM private keys, smarthost\n"
-           "passwords, OAuth client secrets and refresh tokens (32 random bytes, base64). Empty:\n"
-           "<data_dir>/master.key, created with mode 0600 on first use. Back it up apart from the database:\n"
-           "without it the stored secrets cannot be used.",
-           [](Config& c) -> std::string& { return c.secrets.masterKeyFile; }, optionalPath),
-      text("secrets.master_key",
-           "The master key itself (base64 of 32 bytes), instead of the file; for containers set it as\n"
-           "POSTERN_SECRETS_MASTER_KEY. Wins over secrets.master_key_file.",
-           [](Config& c) -> std::string& { return c.secrets.masterKey; }, anyText, true),
+      text(
+          "dkim.canonicalization",
+          "DKIM canonicalization, header/body: relaxed/relaxed, relaxed/simple, simple/relaxed or "
+          "simple/simple.",
+          [](Config& c) -> std::string& { return c.dkim.canonicalization; },
+          [](const std::string& v) -> std::optional<std::string> {
+            for (const char* ok : {"relaxed/relaxed", "relaxed/simple", "simple/relaxed", "simple/simple"})
+              if (v == ok) return std::nullopt;
+            return "must be relaxed/relaxed, relaxed/simple, simple/relaxed or simple/simple";
+          }),
+      text(
+          "secrets.master_key_file",
+          "File holding the master key that encrypts secrets in the database: DKIM private keys, smarthost\n"
+          "passwords, OAuth client secrets and refresh tokens (32 random bytes, base64). Empty:\n"
+          "<data_dir>/master.key, created with mode 0600 on first use. Back it up apart from the database:\n"
+          "without it the stored secrets cannot be used.",
+          [](Config& c) -> std::string& { return c.secrets.masterKeyFile; }, optionalPath),
+      text(
+          "secrets.master_key",
+          "The master key itself (base64 of 32 bytes), instead of the file; for containers set it as\n"
+          "POSTERN_SECRETS_MASTER_KEY. Wins over secrets.master_key_file.",
+          [](Config& c) -> std::string& { return c.secrets.masterKey; }, anyText, true),
   };
   return table;
 }

@@ -118,7 +118,7 @@ void BodyCanonicalizer::finish() {
     pendingCr_ = false;
     contentByte('\r');
   }
-  pendingWsp_ = false;  // relaxed: WSP at the end of the last line is ignored too
+  pendingWsp_ = false;               // relaxed: WSP at the end of the last line is ignored too
   if (lineHasContent_) endOfLine();  // a last line without CRLF is completed
   // §3.4.3: "If there is no body or no trailing CRLF on the message body, a CRLF is added."
   if (canon_ == Canonicalization::Simple && !emittedAnything_) emit("\r\n");

@@ -48,11 +48,11 @@ class BodyCanonicalizer {
 
   Canonicalization canon_;
   Sink sink_;
-  std::string out_;                // canonical bytes not yet handed to the sink
+  std::string out_;  // canonical bytes not yet handed to the sink
   std::size_t pendingEmptyLines_ = 0;
-  bool lineHasContent_ = false;    // the current line has emitted at least one byte
-  bool pendingWsp_ = false;        // relaxed: a run of WSP waiting for the next non-WSP byte
-  bool pendingCr_ = false;         // a CR whose meaning depends on the next byte
+  bool lineHasContent_ = false;  // the current line has emitted at least one byte
+  bool pendingWsp_ = false;      // relaxed: a run of WSP waiting for the next non-WSP byte
+  bool pendingCr_ = false;       // a CR whose meaning depends on the next byte
   bool emittedAnything_ = false;
   bool finished_ = false;
 };

@@ -54,9 +54,9 @@ std::vector<const HeaderField*> selectFieldsForSigning(const std::vector<HeaderF
 
 std::vector<std::string> defaultSignedHeaderNames(const std::vector<HeaderField>& fields) {
   static constexpr std::array<std::string_view, 12> kNames = {
-      "From",         "To",          "Cc",           "Subject",
-      "Date",         "Message-ID",  "Reply-To",     "MIME-Version",
-      "Content-Type", "Content-Transfer-Encoding", "In-Reply-To", "References"};
+      "From",        "To",        "Cc",           "Subject",      "Date",
+      "Message-ID",  "Reply-To",  "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
+      "In-Reply-To", "References"};
   std::vector<std::string> names;
   for (const auto wanted : kNames) {
     for (const auto& f : fields)

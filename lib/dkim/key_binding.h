@@ -14,7 +14,8 @@ using vault::KeyVault;
 using vault::MasterKey;
 using vault::VaultError;
 
-inline std::string keyRowBinding(std::string_view domain, std::string_view selector, std::string_view algorithm) {
+inline std::string keyRowBinding(std::string_view domain, std::string_view selector,
+                                 std::string_view algorithm) {
   return std::string(domain) + "/" + std::string(selector) + "/" + std::string(algorithm);
 }
 

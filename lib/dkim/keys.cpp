@@ -76,8 +76,8 @@ PrivateKey privateKeyFromPem(std::string_view pem) {
 
 PrivateKey ed25519FromSeed(std::string_view seed) {
   if (seed.size() != 32) fail("an Ed25519 seed is 32 bytes");
-  PrivateKey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr,
-                                              reinterpret_cast<const unsigned char*>(seed.data()), seed.size()));
+  PrivateKey key(EVP_PKEY_new_raw_private_key(
+      EVP_PKEY_ED25519, nullptr, reinterpret_cast<const unsigned char*>(seed.data()), seed.size()));
   if (!key) fail("invalid Ed25519 seed");
   return key;
 }
@@ -100,7 +100,9 @@ std::string dnsPublicKey(const EVP_PKEY* key) {
   return out;
 }
 
-std::string dnsRecordValue(const EVP_PKEY* key) { return dnsRecordValue(algorithmOf(key), dnsPublicKey(key)); }
+std::string dnsRecordValue(const EVP_PKEY* key) {
+  return dnsRecordValue(algorithmOf(key), dnsPublicKey(key));
+}
 
 std::string dnsRecordValue(KeyAlgorithm algorithm, std::string_view publicKey) {
   return "v=DKIM1; k=" + std::string(keyTypeName(algorithm)) + "; p=" + std::string(publicKey);

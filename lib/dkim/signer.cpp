@@ -91,7 +91,8 @@ std::string signHeaderData(const EVP_PKEY* key, std::string_view data) {
   if (EVP_DigestSign(ctx.get(), nullptr, &length, in, input.size()) != 1)
     throw core::Error::temporary("dkim: EVP_DigestSign (length) failed");
   std::string signature(length, '\0');
-  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, in, input.size()) != 1)
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(signature.data()), &length, in,
+                     input.size()) != 1)
     throw core::Error::temporary("dkim: EVP_DigestSign failed");
   signature.resize(length);
   return signature;
@@ -129,7 +130,8 @@ std::string withEmptySignatureValue(std::string_view field) {
   return std::string(field);
 }
 
-Signer::Signer(const EVP_PKEY* key, SignerOptions options) : algorithm_(algorithmOf(key)), options_(std::move(options)) {
+Signer::Signer(const EVP_PKEY* key, SignerOptions options)
+    : algorithm_(algorithmOf(key)), options_(std::move(options)) {
   EVP_PKEY* pkey = const_cast<EVP_PKEY*>(key);
   if (EVP_PKEY_up_ref(pkey) != 1) throw core::Error::temporary("dkim: EVP_PKEY_up_ref failed");
   key_.reset(pkey);
@@ -143,18 +145,20 @@ Signer::Signer(const EVP_PKEY* key, SignerOptions options) : algorithm_(algorith
   if (!isDomainish(options_.domain)) throw core::Error::permanent("dkim: invalid signing domain (d=)");
   if (!isDomainish(options_.selector)) throw core::Error::permanent("dkim: invalid selector (s=)");
   for (const auto& name : options_.signedHeaders) {
-    if (name.empty() || !std::all_of(name.begin(), name.end(), [](unsigned char c) { return c > 32 && c < 127 && c != ':'; }))
+    if (name.empty() ||
+        !std::all_of(name.begin(), name.end(), [](unsigned char c) { return c > 32 && c < 127 && c != ':'; }))
       throw core::Error::permanent("dkim: invalid header field name in h=");
   }
-  if (options_.identity &&
-      std::any_of(options_.identity->begin(), options_.identity->end(), [](unsigned char c) { return c <= 32 || c == ';'; }))
+  if (options_.identity && std::any_of(options_.identity->begin(), options_.identity->end(),
+                                       [](unsigned char c) { return c <= 32 || c == ';'; }))
     throw core::Error::permanent("dkim: invalid identity (i=)");
 }
 
 std::string Signer::sign(std::string_view headerSection, std::string_view bodyHash,
                          std::chrono::system_clock::time_point timestamp) const {
   const auto fields = parseHeaderSection(headerSection);
-  const auto names = options_.signedHeaders.empty() ? defaultSignedHeaderNames(fields) : options_.signedHeaders;
+  const auto names =
+      options_.signedHeaders.empty() ? defaultSignedHeaderNames(fields) : options_.signedHeaders;
 
   // Tag order follows RFC 6376 §3.5's list; b= comes last so that its value can be appended (§3.7).
   Folder folder("DKIM-Signature:");
@@ -170,7 +174,8 @@ std::string Signer::sign(std::string_view headerSection, std::string_view bodyHa
   folder.add("t=" + std::to_string(seconds) + ";", true);
   for (std::size_t i = 0; i < names.size(); ++i) {
     // h= may be folded around its colons (§3.5 sig-h-tag allows FWS there).
-    const std::string token = (i == 0 ? "h=" : ":") + core::toLowerAscii(names[i]) + (i + 1 == names.size() ? ";" : "");
+    const std::string token =
+        (i == 0 ? "h=" : ":") + core::toLowerAscii(names[i]) + (i + 1 == names.size() ? ";" : "");
     folder.add(token, i == 0);
   }
   folder.add("bh=" + core::base64Encode(bodyHash) + ";", true);

@@ -1,8 +1,8 @@
 #include "net/smtp_connection.h"
 
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Thread.h>
 
 #include <algorithm>
@@ -28,8 +28,8 @@ Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
 
 }  // namespace
 
-SmtpConnection::SmtpConnection(const Poco::Net::StreamSocket& socket, std::shared_ptr<SmtpServer::State> state,
-                               ListenerKind kind)
+SmtpConnection::SmtpConnection(const Poco::Net::StreamSocket& socket,
+                               std::shared_ptr<SmtpServer::State> state, ListenerKind kind)
     : Poco::Net::TCPServerConnection(socket),
       state_(std::move(state)),
       kind_(kind),
@@ -99,8 +99,9 @@ void SmtpConnection::serve() {
   info.implicitTls = kind_ == ListenerKind::Submissions;
   if (tls_) info.tls = *tls_;
   auto authenticator = env.makeAuthenticator(clientAddress_);
-  smtp::Session session(env.sessionConfig, info,
-                        smtp::SessionServices{*authenticator, *env.senders, *env.spool, *env.clock, env.signer}, *this);
+  smtp::Session session(
+      env.sessionConfig, info,
+      smtp::SessionServices{*authenticator, *env.senders, *env.spool, *env.clock, env.signer}, *this);
   if (tls_) authenticator->tlsEstablished(tls_->bits);
   session_ = &session;
   struct Forget {
@@ -115,8 +116,8 @@ void SmtpConnection::serve() {
     if (!waitForInput(session)) break;
     const int n = socket_.receiveBytes(buffer.data(), static_cast<int>(buffer.size()));
     if (n <= 0) {
-      log(smtp::LogLevel::Info, "disconnect", session.inTransaction() ? "reason=client-closed-in-transaction"
-                                                                      : "reason=client-closed");
+      log(smtp::LogLevel::Info, "disconnect",
+          session.inTransaction() ? "reason=client-closed-in-transaction" : "reason=client-closed");
       return;
     }
     const bool wasAuthenticated = session.authenticated();
@@ -146,7 +147,8 @@ bool SmtpConnection::handshake() {
     secure.setReceiveTimeout(toTimespan(std::chrono::duration_cast<std::chrono::milliseconds>(timeout) / 2));
     secure.completeHandshake();
     socket_ = secure;  // from here on only the secure socket may touch the descriptor
-    state_->setDeadline(id_, loginDeadline_ + kWatchdogMargin);  // handshakes happen before AUTH (RFC 3207, RFC 8314)
+    state_->setDeadline(
+        id_, loginDeadline_ + kWatchdogMargin);  // handshakes happen before AUTH (RFC 3207, RFC 8314)
   } catch (const Poco::Exception& e) {
     log(smtp::LogLevel::Info, "tls-failed", "detail=" + core::logValue(e.displayText()));
     return false;
@@ -159,7 +161,8 @@ bool SmtpConnection::handshake() {
     tls_->bits = negotiated->bits;
   }
   log(smtp::LogLevel::Info, "tls",
-      "version=" + tls_->version + " cipher=" + tls_->cipher + (negotiated && negotiated->resumed ? " resumed" : ""));
+      "version=" + tls_->version + " cipher=" + tls_->cipher +
+          (negotiated && negotiated->resumed ? " resumed" : ""));
   return true;
 }
 
@@ -184,7 +187,8 @@ bool SmtpConnection::waitForInput(smtp::Session& session) {
       return false;
     }
     if (socket_.available() > 0) return true;  // decrypted bytes already buffered inside OpenSSL
-    if (socket_.poll(toTimespan(kPollSlice), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
+    if (socket_.poll(toTimespan(kPollSlice),
+                     Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
       return true;
     waited += kPollSlice;
     if (waited >= timeout) {
@@ -240,10 +244,18 @@ void SmtpConnection::log(smtp::LogLevel level, std::string_view event, std::stri
     line += detail;
   }
   switch (level) {
-    case smtp::LogLevel::Debug: logger_.debug(line); break;
-    case smtp::LogLevel::Info: logger_.information(line); break;
-    case smtp::LogLevel::Warning: logger_.warning(line); break;
-    case smtp::LogLevel::Error: logger_.error(line); break;
+    case smtp::LogLevel::Debug:
+      logger_.debug(line);
+      break;
+    case smtp::LogLevel::Info:
+      logger_.information(line);
+      break;
+    case smtp::LogLevel::Warning:
+      logger_.warning(line);
+      break;
+    case smtp::LogLevel::Error:
+      logger_.error(line);
+      break;
   }
 }
 

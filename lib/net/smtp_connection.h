@@ -37,8 +37,8 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection, public smtp:
 
  private:
   void serve();
-  bool handshake();                               // false: failed (logged)
-  bool waitForInput(smtp::Session& session);      // false: the session was ended (timeout or shutdown)
+  bool handshake();                           // false: failed (logged)
+  bool waitForInput(smtp::Session& session);  // false: the session was ended (timeout or shutdown)
   void flush();
   void refuse(const std::string& why);
 

@@ -64,11 +64,13 @@ std::string humanPart(const QueuedMessage& original, const DsnRequest& r) {
          "nothing more will be tried.\r\n";
   } else {
     t += "Your message has not been delivered yet to the recipients listed below. This is only a warning:\r\n"
-         "delivery will be tried again until " + core::rfc5322Date(r.retryUntil) + ",\r\n"
+         "delivery will be tried again until " +
+         core::rfc5322Date(r.retryUntil) +
+         ",\r\n"
          "and you will be told if it finally fails. You do not need to send it again.\r\n";
   }
-  t += "\r\nThe message was submitted on " + core::rfc5322Date(original.envelope.arrival) +
-       " (queue ID " + original.id + ").\r\n\r\n";
+  t += "\r\nThe message was submitted on " + core::rfc5322Date(original.envelope.arrival) + " (queue ID " +
+       original.id + ").\r\n\r\n";
   for (const auto& rcpt : r.recipients) {
     t += "<" + rcpt.address.str() + ">: ";
     if (rcpt.expired) t += "delivery time expired; last error: ";
@@ -154,7 +156,8 @@ DsnMessage buildDsn(const QueuedMessage& original, std::string_view originalHead
 
   m += "--" + boundary + "\r\n";
   m += "Content-Description: Delivery report\r\n";
-  m += international ? "Content-Type: message/global-delivery-status\r\n" : "Content-Type: message/delivery-status\r\n";
+  m += international ? "Content-Type: message/global-delivery-status\r\n"
+                     : "Content-Type: message/delivery-status\r\n";
   if (eightBit) m += "Content-Transfer-Encoding: 8bit\r\n";
   m += "\r\n" + statusPart(original, r) + "\r\n";
 

@@ -21,14 +21,14 @@ enum class DsnAction { Failed, Delayed };
 
 struct DsnRecipient {
   Mailbox address;
-  std::string reply;  // the smarthost's reply ("550 5.1.1 ...") or Postern's own reason (no reply code)
+  std::string reply;     // the smarthost's reply ("550 5.1.1 ...") or Postern's own reason (no reply code)
   bool expired = false;  // failed because queue.max_lifetime ran out, not because it was refused
 };
 
 struct DsnRequest {
   DsnAction action = DsnAction::Failed;
-  std::string reportingMta;  // Postern's host name
-  std::string remoteMta;     // the smarthost's host name, empty when none answered
+  std::string reportingMta;    // Postern's host name
+  std::string remoteMta;       // the smarthost's host name, empty when none answered
   std::string notificationId;  // unique; used in the Message-ID and the MIME boundary
   std::chrono::system_clock::time_point now;
   std::chrono::system_clock::time_point retryUntil;  // Delayed: when Postern gives up
@@ -42,7 +42,8 @@ struct DsnMessage {
 
 // original: the message the notification is about (its envelope: sender, arrival, SMTPUTF8).
 // originalHeaders: its header section as sent ("Name: value\r\n"..., prepended fields first).
-DsnMessage buildDsn(const QueuedMessage& original, std::string_view originalHeaders, const DsnRequest& request);
+DsnMessage buildDsn(const QueuedMessage& original, std::string_view originalHeaders,
+                    const DsnRequest& request);
 
 // The RFC 3463 status a reply stands for: its enhanced code when it has a valid one whose class matches
 // the reply code, else X.0.0 from the reply code; for Postern's own reasons (no reply code) 4.4.1 (no

@@ -19,8 +19,8 @@
 #include <condition_variable>
 #include <cstddef>
 #include <map>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -62,10 +62,10 @@ class Transport {
 struct DeliveryLogEntry {
   std::chrono::system_clock::time_point time;
   std::string queueId;
-  std::string sender;     // "" for the null reverse-path
+  std::string sender;  // "" for the null reverse-path
   std::string recipient;
-  std::string outcome;    // delivered | deferred | failed | expired
-  std::string remote;     // smarthost, may be empty
+  std::string outcome;  // delivered | deferred | failed | expired
+  std::string remote;   // smarthost, may be empty
   std::string reply;
 };
 
@@ -174,10 +174,10 @@ class Manager {
   Poco::Logger& logger_;
 
   mutable std::mutex mutex_;
-  std::condition_variable wake_;             // workers
-  std::condition_variable housekeepingWake_;  // the control poller
+  std::condition_variable wake_;                     // workers
+  std::condition_variable housekeepingWake_;         // the control poller
   std::set<std::pair<TimePoint, std::string>> due_;  // (next attempt, id)
-  std::map<std::string, TimePoint> scheduled_;        // id → its entry in due_
+  std::map<std::string, TimePoint> scheduled_;       // id → its entry in due_
   std::set<std::string> inFlight_;
   std::set<std::string> removeWhenDone_;
   bool stopping_ = false;

@@ -12,7 +12,8 @@ namespace postern::relay {
 
 BodyFile::BodyFile(const std::filesystem::path& path) : path_(path) {
   fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd_) throw std::runtime_error("cannot open message body " + path.string() + ": " + std::strerror(errno));
+  if (!fd_)
+    throw std::runtime_error("cannot open message body " + path.string() + ": " + std::strerror(errno));
   struct stat st {};
   if (::fstat(fd_.get(), &st) != 0)
     throw std::runtime_error("cannot stat message body " + path.string() + ": " + std::strerror(errno));

@@ -31,7 +31,8 @@ ClientSession::ClientSession(const Endpoint& endpoint, std::size_t hostIndex, co
 ClientSession::~ClientSession() { transport_.close(); }
 
 std::unique_ptr<ClientSession> ClientSession::open(const Endpoint& endpoint, std::size_t hostIndex,
-                                                   const SessionSettings& settings, Poco::Net::Context::Ptr context) {
+                                                   const SessionSettings& settings,
+                                                   Poco::Net::Context::Ptr context) {
   std::unique_ptr<ClientSession> session(new ClientSession(endpoint, hostIndex, settings));
   const AuthMechanism mechanism = settings.auth.mechanism;
   // Before connecting: a token that cannot be had costs no connection, and is the same for every host.
@@ -39,11 +40,12 @@ std::unique_ptr<ClientSession> ClientSession::open(const Endpoint& endpoint, std
   session->connect(context);
   if (settings.tls == TlsMode::StartTls) session->startTls(context);
   if (mechanism != AuthMechanism::None) session->authenticate();
-  session->logger_.information("event=connect smarthost=" + session->name_ +
-                               (session->transport_.secure() ? " tls=" + session->transport_.tlsVersion() +
-                                                                   " cipher=" + session->transport_.tlsCipher()
-                                                             : std::string(" tls=none")) +
-                               (session->authUsed_.empty() ? "" : " auth=" + session->authUsed_));
+  session->logger_.information(
+      "event=connect smarthost=" + session->name_ +
+      (session->transport_.secure()
+           ? " tls=" + session->transport_.tlsVersion() + " cipher=" + session->transport_.tlsCipher()
+           : std::string(" tls=none")) +
+      (session->authUsed_.empty() ? "" : " auth=" + session->authUsed_));
   return session;
 }
 
@@ -86,7 +88,8 @@ void ClientSession::startTls(const Poco::Net::Context::Ptr& context) {
   if (reply.code != 220) refuse("smarthost " + name_ + " refused STARTTLS: " + reply.oneLine());
   // RFC 3207 §5 (and CVE-2011-0411 in reverse): anything read after the 220 came in plaintext and
   // could have been injected; no reply from before the handshake may be trusted after it.
-  if (transport_.buffered() > 0) refuse("smarthost " + name_ + " sent data after its STARTTLS reply; TLS not started");
+  if (transport_.buffered() > 0)
+    refuse("smarthost " + name_ + " sent data after its STARTTLS reply; TLS not started");
   try {
     transport_.startTls(context, endpoint_.host, deadlineIn(settings_.connectTimeout));
   } catch (const TransportError& e) {
@@ -191,7 +194,8 @@ ServerReply ClientSession::readReply(std::string_view phase, Deadline deadline) 
   }
 }
 
-ServerReply ClientSession::command(std::string_view line, std::string_view phase, std::chrono::milliseconds timeout) {
+ServerReply ClientSession::command(std::string_view line, std::string_view phase,
+                                   std::chrono::milliseconds timeout) {
   const Deadline deadline = deadlineIn(timeout);
   write(std::string(line) + "\r\n", phase, deadline);
   return readReply(phase, deadline);

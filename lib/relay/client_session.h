@@ -62,7 +62,8 @@ class ClientSession {
   // mechanism the token is fetched first, and TokenUnavailable thrown (before any connection) when it
   // cannot be had. Throws SessionError naming the host and the reason when the smarthost cannot be used.
   static std::unique_ptr<ClientSession> open(const Endpoint& endpoint, std::size_t hostIndex,
-                                             const SessionSettings& settings, Poco::Net::Context::Ptr context);
+                                             const SessionSettings& settings,
+                                             Poco::Net::Context::Ptr context);
   ~ClientSession();
   ClientSession(const ClientSession&) = delete;
   ClientSession& operator=(const ClientSession&) = delete;

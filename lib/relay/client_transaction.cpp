@@ -58,7 +58,8 @@ class ClientSession::Transaction {
   // Refusals known before anything is sent: nothing the smarthost could say would change them.
   std::optional<std::string> precheck() {
     const Extensions& ext = session_.extensions_;
-    if (message_.smtputf8 && !ext.smtputf8) return "550 5.6.7 smarthost does not support SMTPUTF8";  // RFC 6531 §3.5
+    if (message_.smtputf8 && !ext.smtputf8)
+      return "550 5.6.7 smarthost does not support SMTPUTF8";  // RFC 6531 §3.5
     if (ext.sizeLimit && messageSize() > *ext.sizeLimit) return "552 5.3.4 message too big for the smarthost";
     if (hasControlCharacter(message_.sender)) return "501 5.1.7 bad sender address syntax";
     for (std::size_t i = 0; i < message_.recipients.size(); ++i)
@@ -72,9 +73,9 @@ class ClientSession::Transaction {
   std::string mailCommand() const {
     const Extensions& ext = session_.extensions_;
     std::string line = "MAIL FROM:<" + message_.sender + ">";
-    if (ext.size) line += " SIZE=" + std::to_string(messageSize());  // RFC 1870 §6
+    if (ext.size) line += " SIZE=" + std::to_string(messageSize());           // RFC 1870 §6
     if (message_.eightBitMime && ext.eightBitMime) line += " BODY=8BITMIME";  // RFC 6152 §3
-    if (message_.smtputf8) line += " SMTPUTF8";  // RFC 6531 §3.4
+    if (message_.smtputf8) line += " SMTPUTF8";                               // RFC 6531 §3.4
     return line;
   }
 
@@ -94,7 +95,8 @@ class ClientSession::Transaction {
     const std::size_t batchBytes = session_.extensions_.pipelining ? kPipelineBatchBytes : 0;
     std::size_t next = 0;
     while (next < commands.size() && !stopped_) {
-      if (commands[next].kind == Kind::Data && accepted_.empty()) return;  // RFC 5321 §3.3: no DATA without a recipient
+      if (commands[next].kind == Kind::Data && accepted_.empty())
+        return;  // RFC 5321 §3.3: no DATA without a recipient
       std::size_t end = next;
       std::string batch;
       do {
@@ -104,7 +106,8 @@ class ClientSession::Transaction {
       const Deadline deadline = deadlineIn(session_.settings_.commandTimeout);
       session_.write(batch, phaseOf(commands[next]), deadline);
       for (std::size_t i = next; i < end; ++i) {
-        const ServerReply reply = session_.readReply(phaseOf(commands[i]), deadlineIn(session_.settings_.commandTimeout));
+        const ServerReply reply =
+            session_.readReply(phaseOf(commands[i]), deadlineIn(session_.settings_.commandTimeout));
         handle(commands[i], reply);
         if (reply.code == 421 || !session_.usable()) {
           decideRest(Outcome::Deferred, reply.oneLine());
@@ -117,18 +120,27 @@ class ClientSession::Transaction {
 
   static const char* phaseOf(const Command& command) {
     switch (command.kind) {
-      case Kind::Mail: return "sending MAIL FROM";
-      case Kind::Rcpt: return "sending RCPT TO";
-      case Kind::Data: return "sending DATA";
+      case Kind::Mail:
+        return "sending MAIL FROM";
+      case Kind::Rcpt:
+        return "sending RCPT TO";
+      case Kind::Data:
+        return "sending DATA";
     }
     return "";
   }
 
   void handle(const Command& command, const ServerReply& reply) {
     switch (command.kind) {
-      case Kind::Mail: onMail(reply); break;
-      case Kind::Rcpt: onRcpt(command.recipient, reply); break;
-      case Kind::Data: onData(reply); break;
+      case Kind::Mail:
+        onMail(reply);
+        break;
+      case Kind::Rcpt:
+        onRcpt(command.recipient, reply);
+        break;
+      case Kind::Data:
+        onData(reply);
+        break;
     }
   }
 
@@ -166,7 +178,8 @@ class ClientSession::Transaction {
       dataAccepted_ = true;
       return;
     }
-    decideAccepted(reply.code / 100 == 3 ? Outcome::Deferred : classify(reply), session_.redact(reply.oneLine()));
+    decideAccepted(reply.code / 100 == 3 ? Outcome::Deferred : classify(reply),
+                   session_.redact(reply.oneLine()));
   }
 
   void sendContent() {
@@ -194,9 +207,10 @@ class ClientSession::Transaction {
     }
     encoder.finish(out);
     session_.write(out, "sending the message content", deadlineIn(timeout));
-    const ServerReply reply =
-        session_.readReply("waiting for the reply to end of data (the message may be delivered twice)", deadlineIn(timeout));
-    decideAccepted(reply.code / 100 == 3 ? Outcome::Deferred : classify(reply), session_.redact(reply.oneLine()));
+    const ServerReply reply = session_.readReply(
+        "waiting for the reply to end of data (the message may be delivered twice)", deadlineIn(timeout));
+    decideAccepted(reply.code / 100 == 3 ? Outcome::Deferred : classify(reply),
+                   session_.redact(reply.oneLine()));
   }
 
   void decideAccepted(Outcome outcome, const std::string& reply) {

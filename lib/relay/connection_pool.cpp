@@ -21,7 +21,8 @@ std::optional<Lease> ConnectionPool::tryAcquire(std::chrono::milliseconds timeou
     std::unique_ptr<ClientSession> session = std::move(idle_.front());
     idle_.pop_front();
     idleChanged_.notify_all();
-    if (std::chrono::steady_clock::now() < session->idleSince() + idleTimeout_) return Lease(this, std::move(session));
+    if (std::chrono::steady_clock::now() < session->idleSince() + idleTimeout_)
+      return Lease(this, std::move(session));
     // Past its idle time (the reaper has not got to it yet): close it and hand over its slot.
     lock.unlock();
     session->quit();

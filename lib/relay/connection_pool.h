@@ -27,7 +27,9 @@ class ConnectionPool;
 // idle and closes any other.
 class Lease {
  public:
-  Lease(Lease&& other) noexcept : session(std::move(other.session)), pool_(other.pool_) { other.pool_ = nullptr; }
+  Lease(Lease&& other) noexcept : session(std::move(other.session)), pool_(other.pool_) {
+    other.pool_ = nullptr;
+  }
   Lease& operator=(Lease&&) = delete;
   Lease(const Lease&) = delete;
   ~Lease();

@@ -14,10 +14,14 @@ namespace postern::relay {
 
 std::string mechanismName(AuthMechanism mechanism) {
   switch (mechanism) {
-    case AuthMechanism::None: return "none";
-    case AuthMechanism::Password: return "PLAIN/LOGIN";
-    case AuthMechanism::XOAuth2: return "XOAUTH2";
-    case AuthMechanism::OAuthBearer: return "OAUTHBEARER";
+    case AuthMechanism::None:
+      return "none";
+    case AuthMechanism::Password:
+      return "PLAIN/LOGIN";
+    case AuthMechanism::XOAuth2:
+      return "XOAUTH2";
+    case AuthMechanism::OAuthBearer:
+      return "OAUTHBEARER";
   }
   return "?";
 }
@@ -60,7 +64,8 @@ void validateAuth(const RelayOptions& options) {
         throw core::Error::permanent("relay auth " + mechanismName(auth.mechanism) +
                                      " needs a username without control characters");
       if (!auth.accessToken)
-        throw core::Error::permanent("relay auth " + mechanismName(auth.mechanism) + " needs an access token source");
+        throw core::Error::permanent("relay auth " + mechanismName(auth.mechanism) +
+                                     " needs an access token source");
       if (!auth.password.empty())
         throw core::Error::permanent("relay auth " + mechanismName(auth.mechanism) + " takes no password");
       break;
@@ -120,7 +125,9 @@ class Relay::Impl {
 
   DeliveryReport deliver(const OutboundMessage& message) {
     if (message.recipients.empty()) return DeliveryReport{};
-    if (options_.smarthosts.empty()) return everyone(message, Outcome::Deferred, "no usable smarthost configured for this route (see the server log)");
+    if (options_.smarthosts.empty())
+      return everyone(message, Outcome::Deferred,
+                      "no usable smarthost configured for this route (see the server log)");
     if (settings_.auth.mechanism != AuthMechanism::None && options_.tls == TlsMode::None)
       return everyone(message, Outcome::Deferred, "refusing to send credentials without TLS");
     std::optional<BodyFile> body;

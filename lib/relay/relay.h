@@ -67,12 +67,12 @@ struct AuthOptions {
 struct RelayOptions {
   std::vector<Endpoint> smarthosts;  // tried in order; empty: every delivery is Deferred
   TlsMode tls = TlsMode::StartTls;
-  std::string caFile;                // empty: the system CA bundle
-  std::string username, password;    // both empty: no AUTH; set: AUTH with mechanism Password (the same as
-                                     // auth = {Password, username, password}); leave empty when auth is set
-  AuthOptions auth;                  // mechanism None: username/password above decide
-  std::string heloName;              // our FQDN for EHLO
-  std::chrono::seconds connectTimeout{30};  // connect + TLS handshake + greeting
+  std::string caFile;              // empty: the system CA bundle
+  std::string username, password;  // both empty: no AUTH; set: AUTH with mechanism Password (the same as
+                                   // auth = {Password, username, password}); leave empty when auth is set
+  AuthOptions auth;                // mechanism None: username/password above decide
+  std::string heloName;            // our FQDN for EHLO
+  std::chrono::seconds connectTimeout{30};   // connect + TLS handshake + greeting
   std::chrono::seconds commandTimeout{120};  // each command's reply (and its write)
   std::chrono::seconds dataTimeout{600};     // each write of the content, and the reply to the final "."
   std::chrono::seconds idleTimeout{30};      // an unused pooled connection is closed (QUIT) after this
@@ -87,9 +87,9 @@ struct OutboundMessage {
   std::vector<std::string> recipients;  // "local@domain" as stored (the local part may be a quoted string)
   bool smtputf8 = false;
   bool eightBitMime = false;
-  std::string prefix;                   // header fields Postern prepends ("Name: value\r\n"...), sent first
-  std::filesystem::path bodyPath;       // the rest, exactly as received: CRLF lines, not dot-stuffed
-  std::uint64_t bodySize = 0;           // informational; SIZE= is computed from the file itself
+  std::string prefix;              // header fields Postern prepends ("Name: value\r\n"...), sent first
+  std::filesystem::path bodyPath;  // the rest, exactly as received: CRLF lines, not dot-stuffed
+  std::uint64_t bodySize = 0;      // informational; SIZE= is computed from the file itself
 };
 
 enum class Outcome { Delivered, Deferred, Failed };  // 2xx / 4xx or any local or network error / 5xx

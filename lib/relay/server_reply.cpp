@@ -38,8 +38,8 @@ std::optional<ServerReply> ReplyAssembler::feed(std::string_view line) {
     throw ProtocolError("malformed reply line '" + printable(line.substr(0, 80)) + "'");
   const int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
   if (!pending_.lines.empty() && code != pending_.code)
-    throw ProtocolError("reply code changed from " + std::to_string(pending_.code) + " to " + std::to_string(code) +
-                        " within one reply");
+    throw ProtocolError("reply code changed from " + std::to_string(pending_.code) + " to " +
+                        std::to_string(code) + " within one reply");
   if (pending_.lines.size() >= kMaxReplyLines)
     throw ProtocolError("reply longer than " + std::to_string(kMaxReplyLines) + " lines");
   pending_.code = code;

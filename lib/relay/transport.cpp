@@ -3,8 +3,8 @@
 #include <Poco/Net/DNS.h>
 #include <Poco/Net/HostEntry.h>
 #include <Poco/Net/NetException.h>
-#include <Poco/Net/SecureStreamSocket.h>
 #include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureStreamSocket.h>
 
 #include <algorithm>
 #include <array>
@@ -19,7 +19,8 @@ constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr auto kMinimumSlice = std::chrono::milliseconds(1);
 
 std::chrono::milliseconds remaining(Deadline deadline) {
-  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  const auto left =
+      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
   return left;
 }
 
@@ -83,7 +84,8 @@ void Transport::connect(const std::string& host, std::uint16_t port, Deadline de
   std::string lastError = "host not found";
   for (const auto& address : addresses) {
     const auto left = remaining(deadline);
-    if (left <= std::chrono::milliseconds(0)) throw TransportError(TransportError::Kind::Timeout, "timed out");
+    if (left <= std::chrono::milliseconds(0))
+      throw TransportError(TransportError::Kind::Timeout, "timed out");
     try {
       Poco::Net::StreamSocket socket;
       socket.connect(Poco::Net::SocketAddress(address, port), toTimespan(left));
@@ -98,7 +100,8 @@ void Transport::connect(const std::string& host, std::uint16_t port, Deadline de
   throw TransportError(TransportError::Kind::Failed, lastError);
 }
 
-void Transport::startTls(const Poco::Net::Context::Ptr& context, const std::string& serverName, Deadline deadline) {
+void Transport::startTls(const Poco::Net::Context::Ptr& context, const std::string& serverName,
+                         Deadline deadline) {
   const auto left = requireTime(deadline);
   tls::clearLastClientHandshake();
   try {
@@ -112,10 +115,12 @@ void Transport::startTls(const Poco::Net::Context::Ptr& context, const std::stri
     const tls::ClientHandshake record = tls::lastClientHandshake();
     close();
     if (!record.verifyError.empty())
-      throw TransportError(TransportError::Kind::Failed, "certificate verify failed (" + record.verifyError + ")");
+      throw TransportError(TransportError::Kind::Failed,
+                           "certificate verify failed (" + record.verifyError + ")");
     if (dynamic_cast<const Poco::TimeoutException*>(&e))
       throw TransportError(TransportError::Kind::Timeout, "TLS handshake timed out");
-    throw TransportError(TransportError::Kind::Failed, sslReason(e.message().empty() ? e.displayText() : e.message()));
+    throw TransportError(TransportError::Kind::Failed,
+                         sslReason(e.message().empty() ? e.displayText() : e.message()));
   }
   const tls::ClientHandshake record = tls::lastClientHandshake();
   secure_ = true;
@@ -157,11 +162,13 @@ std::string Transport::readLine(Deadline deadline, std::size_t maxLength) {
       consumed_ += lf + 1;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       if (line.size() > maxLength)
-        throw TransportError(TransportError::Kind::LineTooLong, "reply line longer than " + std::to_string(maxLength) + " bytes");
+        throw TransportError(TransportError::Kind::LineTooLong,
+                             "reply line longer than " + std::to_string(maxLength) + " bytes");
       return std::string(line);
     }
     if (unread.size() > maxLength)
-      throw TransportError(TransportError::Kind::LineTooLong, "reply line longer than " + std::to_string(maxLength) + " bytes");
+      throw TransportError(TransportError::Kind::LineTooLong,
+                           "reply line longer than " + std::to_string(maxLength) + " bytes");
     fill(deadline);
   }
 }
@@ -171,7 +178,8 @@ void Transport::write(std::string_view bytes, Deadline deadline) {
   try {
     while (!bytes.empty()) {
       socket_.setSendTimeout(toTimespan(requireTime(deadline)));
-      const int n = socket_.sendBytes(bytes.data(), static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20)));
+      const int n =
+          socket_.sendBytes(bytes.data(), static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20)));
       if (n <= 0) throw TransportError(TransportError::Kind::Closed, "connection closed while writing");
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }

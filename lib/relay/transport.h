@@ -20,7 +20,9 @@ namespace postern::relay {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
-inline Deadline deadlineIn(std::chrono::milliseconds timeout) { return std::chrono::steady_clock::now() + timeout; }
+inline Deadline deadlineIn(std::chrono::milliseconds timeout) {
+  return std::chrono::steady_clock::now() + timeout;
+}
 
 class TransportError : public std::runtime_error {
  public:

@@ -41,7 +41,8 @@ class Authenticator {
   virtual ~Authenticator() = default;
   virtual std::vector<std::string> mechanisms() const = 0;  // e.g. {"PLAIN", "LOGIN"}, upper case
   // initialResponse is already base64-decoded; nullopt when the client sent none, "" for "=".
-  virtual AuthOutcome start(const std::string& mechanism, const std::optional<std::string>& initialResponse) = 0;
+  virtual AuthOutcome start(const std::string& mechanism,
+                            const std::optional<std::string>& initialResponse) = 0;
   virtual AuthOutcome step(const std::string& decodedResponse) = 0;
   // Forget any exchange in progress (client sent "*", or the exchange failed). The next start() begins anew.
   virtual void reset() = 0;

@@ -22,7 +22,7 @@
 namespace postern::smtp {
 
 struct SessionConfig {
-  std::string hostname = "localhost";            // our name in the greeting, EHLO and Received
+  std::string hostname = "localhost";             // our name in the greeting, EHLO and Received
   std::size_t maxMessageSize = 50 * 1024 * 1024;  // SIZE; octets of the message as received
   std::size_t maxRecipients = 100;                // per message; more → 452 4.5.3
   std::size_t maxCommandLine = 512;               // octets including CRLF (RFC 5321 §4.5.3.1.4)
@@ -31,10 +31,10 @@ struct SessionConfig {
   std::size_t maxAuthFailures = 3;                // then 421 and close
   std::size_t maxProtocolErrors = 5;              // consecutive errors, then 421 and close
   std::chrono::milliseconds authFailureDelay{1000};
-  bool receivedIncludesClientAddress = true;      // false: the Received header leaves out the client IP
-  std::chrono::seconds preAuthTimeout{60};        // idle limit before AUTH succeeded
-  std::chrono::seconds commandTimeout{300};       // RFC 5321 §4.5.3.2.7 after AUTH
-  std::chrono::seconds dataTimeout{300};          // between DATA chunks (RFC 5321 §4.5.3.2.7)
+  bool receivedIncludesClientAddress = true;  // false: the Received header leaves out the client IP
+  std::chrono::seconds preAuthTimeout{60};    // idle limit before AUTH succeeded
+  std::chrono::seconds commandTimeout{300};   // RFC 5321 §4.5.3.2.7 after AUTH
+  std::chrono::seconds dataTimeout{300};      // between DATA chunks (RFC 5321 §4.5.3.2.7)
   // dkim.missing_key: with a signer, a message whose From domain has no key is refused (550 5.7.1)
   // instead of queued unsigned with a warning.
   bool rejectWithoutDkimKey = false;
@@ -47,9 +47,9 @@ struct TlsInfo {
 };
 
 struct ConnectionInfo {
-  std::string clientAddress;  // textual IP
-  bool implicitTls = false;   // port 465 style: TLS from the first byte (then `tls` is set)
-  std::optional<TlsInfo> tls; // set when TLS is already active at start (implicit TLS)
+  std::string clientAddress;   // textual IP
+  bool implicitTls = false;    // port 465 style: TLS from the first byte (then `tls` is set)
+  std::optional<TlsInfo> tls;  // set when TLS is already active at start (implicit TLS)
 };
 
 struct SessionServices {
@@ -82,8 +82,8 @@ class Session {
   // when the grace period for one in DATA has passed.
   void shutdown();
 
-  bool closed() const;            // a reply with close was sent; feed() ignores further input
-  bool inTransaction() const;     // between MAIL and the end of DATA (shutdown waits for these)
+  bool closed() const;         // a reply with close was sent; feed() ignores further input
+  bool inTransaction() const;  // between MAIL and the end of DATA (shutdown waits for these)
   bool authenticated() const;
   const std::string& login() const;  // the authenticated login; empty before AUTH
   // How long the connection waits for the next bytes: shorter before AUTH (README "Timeouts").

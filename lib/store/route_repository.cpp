@@ -72,15 +72,15 @@ auto translatingConstraints(const std::string& what, Body body) {
 
 }  // namespace
 
-RouteRepository::RouteRepository(Database& database, const core::Clock& clock) : database_(database), clock_(clock) {}
+RouteRepository::RouteRepository(Database& database, const core::Clock& clock)
+    : database_(database), clock_(clock) {}
 
-std::int64_t RouteRepository::now() const {
-  return toUnix(clock_.now());
-}
+std::int64_t RouteRepository::now() const { return toUnix(clock_.now()); }
 
 void RouteRepository::insertSenders(Connection& connection, std::int64_t routeId,
                                     const std::vector<std::string>& senders) {
-  Statement insert = connection.prepare("INSERT INTO relay_route_senders (pattern, route_id) VALUES (?1, ?2)");
+  Statement insert =
+      connection.prepare("INSERT INTO relay_route_senders (pattern, route_id) VALUES (?1, ?2)");
   for (const auto& pattern : senders) {
     insert.reset();
     insert.bindText(1, pattern).bindInt64(2, routeId);
@@ -94,8 +94,10 @@ RouteRecord RouteRepository::add(const RouteRecord& route) {
     Transaction transaction(*connection);
     Statement insert = connection->prepare(
         "INSERT INTO relay_routes (name, hosts, tls, ca_file, auth, username, password, oauth_grant, "
-        "oauth_token_url, oauth_client_id, oauth_client_secret, oauth_scope, oauth_refresh_token, max_connections, "
-        "version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, 1, "
+        "oauth_token_url, oauth_client_id, oauth_client_secret, oauth_scope, oauth_refresh_token, "
+        "max_connections, "
+        "version, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+        "?14, 1, "
         "?15, ?15)");
     bindSettings(insert, route);
     insert.bindInt64(15, now());
@@ -112,7 +114,8 @@ RouteRecord RouteRepository::update(const RouteRecord& route, bool keepRefreshTo
     auto connection = database_.acquire();
     Transaction transaction(*connection);
     Statement update = connection->prepare(
-        "UPDATE relay_routes SET hosts = ?2, tls = ?3, ca_file = ?4, auth = ?5, username = ?6, password = ?7, "
+        "UPDATE relay_routes SET hosts = ?2, tls = ?3, ca_file = ?4, auth = ?5, username = ?6, password = "
+        "?7, "
         "oauth_grant = ?8, oauth_token_url = ?9, oauth_client_id = ?10, oauth_client_secret = ?11, "
         "oauth_scope = ?12, oauth_refresh_token = CASE WHEN ?16 THEN oauth_refresh_token ELSE ?13 END, "
         "max_connections = ?14, version = version + 1, updated_at = ?15 WHERE name = ?1");

@@ -60,7 +60,7 @@ Poco::Net::Context::Ptr makeClientContext(const ClientPolicy& policy) {
   using Poco::Net::Context;
   Context::Params params;
   params.caLocation = policy.caFile;
-  params.loadDefaultCAs = policy.caFile.empty();  // SSL_CTX_set_default_verify_paths: /etc/ssl/certs
+  params.loadDefaultCAs = policy.caFile.empty();      // SSL_CTX_set_default_verify_paths: /etc/ssl/certs
   params.verificationMode = Context::VERIFY_RELAXED;  // SSL_VERIFY_PEER; the callback is replaced below
   params.cipherList = policy.ciphers;
   Context::Ptr context;
@@ -69,7 +69,8 @@ Poco::Net::Context::Ptr makeClientContext(const ClientPolicy& policy) {
   } catch (const Poco::Exception& e) {
     throw core::Error::permanent("TLS CA file '" + policy.caFile + "': " + e.displayText());
   }
-  context->requireMinimumProtocol(policy.minProtocol == "1.3" ? Context::PROTO_TLSV1_3 : Context::PROTO_TLSV1_2);
+  context->requireMinimumProtocol(policy.minProtocol == "1.3" ? Context::PROTO_TLSV1_3
+                                                              : Context::PROTO_TLSV1_2);
   // Poco's own post-handshake name check skips loopback peers and is redundant with OpenSSL's; the
   // name is checked during the handshake instead, so a mismatch never yields a usable connection.
   context->enableExtendedCertificateVerification(false);

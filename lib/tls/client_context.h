@@ -19,8 +19,8 @@
 namespace postern::tls {
 
 struct ClientPolicy {
-  std::string verifyHost;      // the name (or IP literal) the server certificate must carry
-  std::string caFile;          // PEM file or directory of trusted CAs; empty: the system bundle
+  std::string verifyHost;           // the name (or IP literal) the server certificate must carry
+  std::string caFile;               // PEM file or directory of trusted CAs; empty: the system bundle
   std::string minProtocol = "1.2";  // "1.2" or "1.3"
   std::string ciphers = "DEFAULT:!aNULL:!eNULL";  // TLS 1.2 suites; OpenSSL's defaults, never unauthenticated
 };
@@ -32,9 +32,10 @@ Poco::Net::Context::Ptr makeClientContext(const ClientPolicy& policy);
 bool isIpLiteral(const std::string& host);
 
 struct ClientHandshake {
-  std::string version;       // "TLSv1.3"; empty until a handshake completed
-  std::string cipher;        // "TLS_AES_256_GCM_SHA384"
-  std::string verifyError;   // first certificate problem, "unable to get local issuer certificate"; empty if none
+  std::string version;  // "TLSv1.3"; empty until a handshake completed
+  std::string cipher;   // "TLS_AES_256_GCM_SHA384"
+  std::string
+      verifyError;  // first certificate problem, "unable to get local issuer certificate"; empty if none
 };
 
 // What the most recent client handshake on this thread negotiated or why verification failed. Call

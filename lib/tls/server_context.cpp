@@ -48,10 +48,11 @@ Poco::Net::Context::Ptr makeServerContext(const ServerPolicy& policy) {
   try {
     context = new Context(Context::TLS_SERVER_USE, params);
   } catch (const Poco::Exception& e) {
-    throw core::Error::permanent("TLS certificate " + policy.certificateFile + " / key " + policy.privateKeyFile +
-                                 ": " + e.displayText());
+    throw core::Error::permanent("TLS certificate " + policy.certificateFile + " / key " +
+                                 policy.privateKeyFile + ": " + e.displayText());
   }
-  context->requireMinimumProtocol(policy.minProtocol == "1.3" ? Context::PROTO_TLSV1_3 : Context::PROTO_TLSV1_2);
+  context->requireMinimumProtocol(policy.minProtocol == "1.3" ? Context::PROTO_TLSV1_3
+                                                              : Context::PROTO_TLSV1_2);
   SSL_CTX* ctx = context->sslContext();
   if (SSL_CTX_check_private_key(ctx) != 1)
     throw core::Error::permanent("TLS key " + policy.privateKeyFile + " does not match certificate " +

@@ -11,6 +11,7 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -22,7 +23,6 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
-#include <unistd.h>
 #include <vector>
 
 #include "core/text.h"
@@ -155,7 +155,8 @@ ProcSample sampleProcess(int pid) {
     std::vector<std::string> f;
     for (std::string x; fields >> x;) f.push_back(x);
     // Fields after the command: state(3) ... utime(14) stime(15), counted from 3.
-    if (f.size() > 13) s.cpuSeconds = (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+    if (f.size() > 13)
+      s.cpuSeconds = (std::stod(f[11]) + std::stod(f[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
   }
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   for (std::string line; std::getline(status, line);)
@@ -178,19 +179,32 @@ Options parse(int argc, char** argv) {
       if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
       return argv[++i];
     };
-    if (a == "--host") o.host = value();
-    else if (a == "--port") o.port = std::stoi(value());
-    else if (a == "--tls") o.implicitTls = true;
-    else if (a == "--user") o.user = value();
-    else if (a == "--password") o.password = value();
-    else if (a == "--from") o.from = value();
-    else if (a == "--to") o.to = value();
-    else if (a == "--connections") o.connections = std::stoi(value());
-    else if (a == "--messages") o.messages = std::stoi(value());
-    else if (a == "--size") o.size = std::stoul(value());
-    else if (a == "--server-pid") o.serverPid = std::stoi(value());
-    else if (a == "--hold") o.hold = std::stoi(value());
-    else throw std::invalid_argument("unknown option " + a);
+    if (a == "--host")
+      o.host = value();
+    else if (a == "--port")
+      o.port = std::stoi(value());
+    else if (a == "--tls")
+      o.implicitTls = true;
+    else if (a == "--user")
+      o.user = value();
+    else if (a == "--password")
+      o.password = value();
+    else if (a == "--from")
+      o.from = value();
+    else if (a == "--to")
+      o.to = value();
+    else if (a == "--connections")
+      o.connections = std::stoi(value());
+    else if (a == "--messages")
+      o.messages = std::stoi(value());
+    else if (a == "--size")
+      o.size = std::stoul(value());
+    else if (a == "--server-pid")
+      o.serverPid = std::stoi(value());
+    else if (a == "--hold")
+      o.hold = std::stoi(value());
+    else
+      throw std::invalid_argument("unknown option " + a);
   }
   if (o.from.empty()) o.from = o.user;
   return o;
@@ -203,9 +217,11 @@ int main(int argc, char** argv) {
   try {
     o = parse(argc, argv);
   } catch (const std::exception& e) {
-    std::cerr << "smtp_load: " << e.what()
-              << "\nusage: smtp_load [--host H] [--port P] [--tls] [--user U] [--password PW] [--from A] [--to A]\n"
-                 "                 [--connections N] [--messages M] [--size OCTETS] [--server-pid PID] [--hold N]\n";
+    std::cerr
+        << "smtp_load: " << e.what()
+        << "\nusage: smtp_load [--host H] [--port P] [--tls] [--user U] [--password PW] [--from A] [--to A]\n"
+           "                 [--connections N] [--messages M] [--size OCTETS] [--server-pid PID] [--hold "
+           "N]\n";
     return 1;
   }
   Poco::Net::Context::Params params;
@@ -257,10 +273,10 @@ int main(int argc, char** argv) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   const auto after = sampleProcess(o.serverPid);
 
-  std::printf("scenario: %d connections x %d messages x %zu octets, %s, AUTH PLAIN, PIPELINING\n", o.connections,
-              o.messages, o.size, o.implicitTls ? "implicit TLS" : "STARTTLS");
-  std::printf("messages accepted: %d in %.3f s = %.1f messages/s (connection set-up included)\n", delivered.load(),
-              elapsed, delivered / elapsed);
+  std::printf("scenario: %d connections x %d messages x %zu octets, %s, AUTH PLAIN, PIPELINING\n",
+              o.connections, o.messages, o.size, o.implicitTls ? "implicit TLS" : "STARTTLS");
+  std::printf("messages accepted: %d in %.3f s = %.1f messages/s (connection set-up included)\n",
+              delivered.load(), elapsed, delivered / elapsed);
   std::printf("latency MAIL..250 after DATA: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
               percentile(latencies, 0.50) * 1e3, percentile(latencies, 0.99) * 1e3,
               percentile(latencies, 1.0) * 1e3);

@@ -92,7 +92,8 @@ TestServerCertificate makeServerCertificate(const std::string& dir, const std::s
   Cert cert = newCertificate(key.get(), names.empty() ? "server" : names.front(), 2);
   X509_set_issuer_name(cert.get(), X509_get_subject_name(caCert.get()));
   std::string san;
-  for (const std::string& name : names) san += (san.empty() ? "" : ",") + std::string(tls::isIpLiteral(name) ? "IP:" : "DNS:") + name;
+  for (const std::string& name : names)
+    san += (san.empty() ? "" : ",") + std::string(tls::isIpLiteral(name) ? "IP:" : "DNS:") + name;
   if (!san.empty()) addExtension(cert.get(), caCert.get(), NID_subject_alt_name, san);
   addExtension(cert.get(), caCert.get(), NID_basic_constraints, "critical,CA:FALSE");
   addExtension(cert.get(), caCert.get(), NID_ext_key_usage, "serverAuth");

@@ -44,7 +44,9 @@ BOOST_AUTO_TEST_CASE(defaults_are_valid_and_listen_on_587_and_465) {
 }
 
 BOOST_AUTO_TEST_CASE(file_values_are_applied) {
-  TempFile f("# comment\nhostname = mail.example.org\nsmtp.max_recipients = 7\nlisten.alternate = [::1]:2525, 127.0.0.1:2526\n");
+  TempFile f(
+      "# comment\nhostname = mail.example.org\nsmtp.max_recipients = 7\nlisten.alternate = [::1]:2525, "
+      "127.0.0.1:2526\n");
   const auto r = load(f.path, {});
   BOOST_TEST(r.ok());
   BOOST_TEST(r.config.hostname == "mail.example.org");
@@ -110,7 +112,8 @@ BOOST_AUTO_TEST_CASE(sample_file_documents_every_key_and_matches_deploy_copy) {
   std::ifstream in(std::string(POSTERN_SOURCE_DIR) + "/deploy/postern.conf");
   std::stringstream shipped;
   shipped << in.rdbuf();
-  BOOST_TEST(shipped.str() == sample, "deploy/postern.conf is stale: regenerate with postern --print-sample-config");
+  BOOST_TEST(shipped.str() == sample,
+             "deploy/postern.conf is stale: regenerate with postern --print-sample-config");
   // Uncommenting the whole sample must give a valid configuration equal to the defaults.
   std::string uncommented;
   std::istringstream lines(sample);
@@ -147,12 +150,12 @@ BOOST_AUTO_TEST_CASE(durations_take_units_and_print_the_largest_exact_one) {
 
 BOOST_AUTO_TEST_CASE(relay_queue_and_dkim_keys_parse_and_validate) {
   const auto ok = load("", {{"POSTERN_RELAY_SMARTHOST", "smtp.example.net:587, backup.example.net:465"},
-                        {"POSTERN_RELAY_TLS", "tls"},
-                        {"POSTERN_RELAY_USERNAME", "relay@example.org"},
-                        {"POSTERN_RELAY_PASSWORD", "s3cret"},
-                        {"POSTERN_QUEUE_RETRY_SCHEDULE", "30s, 2m 10m"},
-                        {"POSTERN_QUEUE_MAX_LIFETIME", "2d"},
-                        {"POSTERN_DKIM_MISSING_KEY", "reject"}});
+                            {"POSTERN_RELAY_TLS", "tls"},
+                            {"POSTERN_RELAY_USERNAME", "relay@example.org"},
+                            {"POSTERN_RELAY_PASSWORD", "s3cret"},
+                            {"POSTERN_QUEUE_RETRY_SCHEDULE", "30s, 2m 10m"},
+                            {"POSTERN_QUEUE_MAX_LIFETIME", "2d"},
+                            {"POSTERN_DKIM_MISSING_KEY", "reject"}});
   BOOST_TEST_REQUIRE(ok.ok());
   BOOST_TEST(ok.config.relay.smarthosts.size() == 2u);
   BOOST_TEST(ok.config.relay.smarthosts[1].host == "backup.example.net");
@@ -167,8 +170,8 @@ BOOST_AUTO_TEST_CASE(relay_queue_and_dkim_keys_parse_and_validate) {
   BOOST_TEST(printed.find("queue.retry_schedule = 30s, 2m, 10m") != std::string::npos);
 
   const auto bad = load("", {{"POSTERN_RELAY_TLS", "maybe"},
-                         {"POSTERN_RELAY_USERNAME", "relay@example.org"},
-                         {"POSTERN_QUEUE_RETRY_SCHEDULE", "1m, soon"},
-                         {"POSTERN_QUEUE_DELAY_WARNING", "1y"}});
+                             {"POSTERN_RELAY_USERNAME", "relay@example.org"},
+                             {"POSTERN_QUEUE_RETRY_SCHEDULE", "1m, soon"},
+                             {"POSTERN_QUEUE_DELAY_WARNING", "1y"}});
   BOOST_TEST(bad.errors.size() == 4u);
 }

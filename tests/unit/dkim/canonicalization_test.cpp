@@ -45,7 +45,8 @@ BOOST_AUTO_TEST_CASE(rfc6376_3_4_5_relaxed_body_example) {
 
 BOOST_AUTO_TEST_CASE(rfc6376_3_4_5_simple_header_example_is_unchanged) {
   BOOST_TEST(canonicalizeHeaderField(Canonicalization::Simple, "A: X\r\n") == "A: X\r\n");
-  BOOST_TEST(canonicalizeHeaderField(Canonicalization::Simple, "B : Y\t\r\n\tZ  \r\n") == "B : Y\t\r\n\tZ  \r\n");
+  BOOST_TEST(canonicalizeHeaderField(Canonicalization::Simple, "B : Y\t\r\n\tZ  \r\n") ==
+             "B : Y\t\r\n\tZ  \r\n");
 }
 
 BOOST_AUTO_TEST_CASE(rfc6376_3_4_5_simple_body_example) {
@@ -99,8 +100,8 @@ BOOST_AUTO_TEST_CASE(body_hash_is_the_same_for_every_split_of_the_input) {
 }
 
 BOOST_AUTO_TEST_CASE(a_crlf_split_across_chunks_ends_the_line) {
-  BOOST_TEST(canonicalBody(Canonicalization::Relaxed, std::vector<std::string>{"a  \r", "\nb\r", "\n\r", "\n"}) ==
-             "a\r\nb\r\n");
+  BOOST_TEST(canonicalBody(Canonicalization::Relaxed,
+                           std::vector<std::string>{"a  \r", "\nb\r", "\n\r", "\n"}) == "a\r\nb\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(long_runs_of_empty_lines_are_held_only_until_content) {

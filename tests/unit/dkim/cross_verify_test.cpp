@@ -121,12 +121,14 @@ std::vector<Sample> samples() {
       {"plain", headers() + "\r\nHello Bob,\r\n\r\nthe figures are attached.\r\n"},
       {"dot-leading lines", headers() + "\r\n.\r\n..two dots\r\n.leading dot\r\nend\r\n"},
       {"folded headers",
-       "From: Ann Example\r\n <ann@example.org>\r\nTo: Bob <bob@example.net>,\r\n\tCarol <carol@example.net>\r\n"
+       "From: Ann Example\r\n <ann@example.org>\r\nTo: Bob <bob@example.net>,\r\n\tCarol "
+       "<carol@example.net>\r\n"
        "Subject: a subject that goes on\r\n   and on  \r\nDate: Mon, 30 Nov 2026 17:27:53 +0000\r\n"
        "\r\nbody\r\n"},
-      {"8-bit UTF-8 body",
-       headers("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n") +
-           "\r\nZa\xc5\xbc\xc3\xb3\xc5\x82\xc4\x87 g\xc4\x99\xc5\x9bl\xc4\x85 ja\xc5\xba\xc5\x84 \xe2\x82\xac\r\n"},
+      {"8-bit UTF-8 body", headers("MIME-Version: 1.0\r\nContent-Type: text/plain; "
+                                   "charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n") +
+                               "\r\nZa\xc5\xbc\xc3\xb3\xc5\x82\xc4\x87 g\xc4\x99\xc5\x9bl\xc4\x85 "
+                               "ja\xc5\xba\xc5\x84 \xe2\x82\xac\r\n"},
       {"empty body", headers() + "\r\n"},
       // dkimpy keeps one SP at the end of a last line without CRLF; Mail::DKIM and Postern drop it, as
       // §3.4.4 says ("ignore all whitespace at the end of lines"). SMTP bodies always end in CRLF.
@@ -136,7 +138,8 @@ std::vector<Sample> samples() {
       {"multipart",
        headers("MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n") +
            "\r\nThis is a multipart message.\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-           "Hi \xc3\xa9\r\n--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n"
+           "Hi \xc3\xa9\r\n--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: "
+           "base64\r\n"
            "\r\nAAECAwQFBgcICQ==\r\n--b1--\r\n"},
   };
 }
@@ -192,7 +195,8 @@ BOOST_AUTO_TEST_CASE(mail_dkim_rejects_tampered_rsa_signatures) {
 
 BOOST_AUTO_TEST_CASE(signature_field_is_folded_under_78_columns) {
   const std::string field = signMessage(Signer(rsaKey(), options()), samples()[0].message, kWhen);
-  BOOST_TEST(field.starts_with("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.org; s=sel;"));
+  BOOST_TEST(
+      field.starts_with("DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.org; s=sel;"));
   BOOST_TEST(field.find("t=1796000000;") != std::string::npos);
   BOOST_TEST(field.find("h=from:to:subject:date:message-id:from:to:subject;") != std::string::npos);
   std::size_t start = 0;

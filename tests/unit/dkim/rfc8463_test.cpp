@@ -68,7 +68,8 @@ const std::string kSignedMessage =
     "Joe.\r\n"
     "\r\n";
 
-const std::vector<std::string> kSignedNames{"from", "to", "subject", "date", "message-id", "from", "subject", "date"};
+const std::vector<std::string> kSignedNames{"from",       "to",   "subject", "date",
+                                            "message-id", "from", "subject", "date"};
 
 std::string withoutWhitespace(std::string s) {
   std::erase_if(s, [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });

@@ -51,7 +51,8 @@ BOOST_AUTO_TEST_CASE(streamed_body_hash_gives_the_same_field_as_the_whole_messag
   hasher.update("one\r");
   hasher.update("\ntwo  \r\n\r");
   hasher.update("\n");
-  BOOST_TEST(signer.sign(kHeaders, hasher.finish(), kWhen) == signMessage(signer, kHeaders + "\r\n" + body, kWhen));
+  BOOST_TEST(signer.sign(kHeaders, hasher.finish(), kWhen) ==
+             signMessage(signer, kHeaders + "\r\n" + body, kWhen));
 }
 
 BOOST_AUTO_TEST_CASE(explicit_header_list_and_identity_are_written_as_given) {
@@ -62,7 +63,8 @@ BOOST_AUTO_TEST_CASE(explicit_header_list_and_identity_are_written_as_given) {
   const std::string field = signMessage(Signer(edKey(), o), kHeaders + "\r\nx\r\n", kWhen);
   BOOST_TEST(field.ends_with("\r\n"));
   std::string unfolded = field;
-  for (auto at = unfolded.find("\r\n "); at != std::string::npos; at = unfolded.find("\r\n ")) unfolded.erase(at, 2);
+  for (auto at = unfolded.find("\r\n "); at != std::string::npos; at = unfolded.find("\r\n "))
+    unfolded.erase(at, 2);
   BOOST_TEST(unfolded.find("a=ed25519-sha256; c=relaxed/simple; d=example.org; i=@example.org; s=sel;") !=
              std::string::npos);
   BOOST_TEST(unfolded.find("h=from:subject:from;") != std::string::npos);

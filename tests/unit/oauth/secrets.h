@@ -1,5 +1,5 @@
-// The secrets every oauth test uses, and the check that no error text quotes them (the rule of DESIGN.md "Secrets":
-// client secret, refresh token and access token never appear in logs or error texts).
+// The secrets every oauth test uses, and the check that no error text quotes them (the rule of DESIGN.md
+// "Secrets": client secret, refresh token and access token never appear in logs or error texts).
 #pragma once
 
 #include <boost/test/unit_test.hpp>

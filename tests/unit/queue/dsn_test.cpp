@@ -39,7 +39,7 @@ BOOST_AUTO_TEST_CASE(status_comes_from_the_enhanced_code_or_the_reply_class) {
   BOOST_TEST(statusOf("452 4.2.2 mailbox full") == "4.2.2");
   BOOST_TEST(statusOf("554 transaction failed") == "5.0.0");
   BOOST_TEST(statusOf("450 too busy") == "4.0.0");
-  BOOST_TEST(statusOf("550 4.1.1 class mismatch") == "5.0.0");   // enhanced class must match the reply
+  BOOST_TEST(statusOf("550 4.1.1 class mismatch") == "5.0.0");  // enhanced class must match the reply
   BOOST_TEST(statusOf("550 5.1234.1 too long") == "5.0.0");
   BOOST_TEST(statusOf("connect to smtp.example.net:587: Connection refused") == "4.4.1");
   BOOST_TEST(statusOf("connect to smtp.example.net:587: Connection refused", true) == "4.4.7");
@@ -55,7 +55,8 @@ BOOST_AUTO_TEST_CASE(header_section_stops_at_the_empty_line_and_at_the_limit) {
 
 BOOST_AUTO_TEST_CASE(bounce_is_a_multipart_report_to_the_sender_from_the_null_path) {
   DsnRequest r = request(DsnAction::Failed);
-  r.recipients = {{{"carol", "example.net"}, "550 5.1.1 <carol@example.net>: Recipient address rejected", false}};
+  r.recipients = {
+      {{"carol", "example.net"}, "550 5.1.1 <carol@example.net>: Recipient address rejected", false}};
   const DsnMessage dsn = buildDsn(original(), "Subject: hello\r\nFrom: alice@example.org\r\n", r);
   BOOST_TEST(dsn.envelope.sender.isNull());
   BOOST_TEST_REQUIRE(dsn.envelope.recipients.size() == 1u);
@@ -66,7 +67,8 @@ BOOST_AUTO_TEST_CASE(bounce_is_a_multipart_report_to_the_sender_from_the_null_pa
   BOOST_TEST(has(m, "Auto-Submitted: auto-replied\r\n"));
   BOOST_TEST(has(m, "Content-Type: multipart/report; report-type=delivery-status;"));
   BOOST_TEST(has(m, "Content-Type: message/delivery-status\r\n"));
-  BOOST_TEST(has(m, "Content-Type: text/rfc822-headers\r\n\r\nSubject: hello\r\nFrom: alice@example.org\r\n"));
+  BOOST_TEST(
+      has(m, "Content-Type: text/rfc822-headers\r\n\r\nSubject: hello\r\nFrom: alice@example.org\r\n"));
   BOOST_TEST(has(m, "Reporting-MTA: dns;relay.example.org\r\n"));
   BOOST_TEST(has(m, "Final-Recipient: rfc822;carol@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\n"));
   BOOST_TEST(has(m, "Remote-MTA: dns;smtp.example.net\r\n"));
@@ -74,7 +76,8 @@ BOOST_AUTO_TEST_CASE(bounce_is_a_multipart_report_to_the_sender_from_the_null_pa
   BOOST_TEST(!has(m, "Will-Retry-Until"));
   BOOST_TEST(m.ends_with("--=_postern-dsn-0PN5Q7ZK3M1T2AB.failed.1--\r\n"));
   BOOST_TEST(!has(m, "8bit"));
-  for (std::size_t at = 0; (at = m.find('\n', at)) != std::string::npos; ++at) BOOST_TEST_REQUIRE(m[at - 1] == '\r');
+  for (std::size_t at = 0; (at = m.find('\n', at)) != std::string::npos; ++at)
+    BOOST_TEST_REQUIRE(m[at - 1] == '\r');
 }
 
 BOOST_AUTO_TEST_CASE(delay_warning_says_until_when_delivery_is_retried) {

@@ -59,8 +59,8 @@ BOOST_AUTO_TEST_CASE(envelope_round_trips_odd_addresses) {
   m.envelope.sender = {"\"john doe\"", "example.org"};
   using postern::queue::Recipient;
   m.envelope.recipients = {
-      Recipient::pending({"\"a@b\"", "example.com"}),         // '@' inside a quoted local part
-      Recipient::pending({"jörg.müller", "bücher.example"}),  // SMTPUTF8
+      Recipient::pending({"\"a@b\"", "example.com"}),          // '@' inside a quoted local part
+      Recipient::pending({"jörg.müller", "bücher.example"}),   // SMTPUTF8
       Recipient::pending({"\"100%\"", "[IPv6:2001:db8::1]"}),  // escape character and an address literal
       Recipient::pending({"\"tab\there\"", "example.com"}),
       Recipient::pending({std::string("nul\0byte", 8), "example.com"}),
@@ -72,8 +72,8 @@ BOOST_AUTO_TEST_CASE(envelope_round_trips_odd_addresses) {
 
 BOOST_AUTO_TEST_CASE(line_breaks_in_addresses_cannot_forge_fields) {
   QueuedMessage m = sampleMessage();
-  m.envelope.recipients = {
-      postern::queue::Recipient::pending({"\"x\r\nrcpt evil@attacker.example state=pending\r\nend\n\"", "example.com"})};
+  m.envelope.recipients = {postern::queue::Recipient::pending(
+      {"\"x\r\nrcpt evil@attacker.example state=pending\r\nend\n\"", "example.com"})};
   m.envelope.login = "alice\nlogin root";
   m.envelope.heloName = "h\rbody-size 0";
   const std::string text = encodeEnvelope(m);
@@ -175,16 +175,19 @@ BOOST_AUTO_TEST_CASE(delivery_state_round_trips) {
   m.progress.delayWarned = true;
   requireRoundTrip(m);
   const std::string text = encodeEnvelope(m);
-  BOOST_TEST(text.find("\nrcpt bob@example.com state=delivered reply=250%202.0.0%20Ok:%20queued%20as%204ABC\n") !=
-             std::string::npos);
+  BOOST_TEST(
+      text.find("\nrcpt bob@example.com state=delivered reply=250%202.0.0%20Ok:%20queued%20as%204ABC\n") !=
+      std::string::npos);
   BOOST_TEST(text.find("notified=yes\n") != std::string::npos);
-  BOOST_TEST(text.find("\nattempts 3\nlast-attempt 1764523700\nnext-attempt 1764524000\n") != std::string::npos);
+  BOOST_TEST(text.find("\nattempts 3\nlast-attempt 1764523700\nnext-attempt 1764524000\n") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(rejects_malformed_recipient_attributes) {
   const std::string text = encodeEnvelope(sampleMessage());
   const std::string rcpt = "rcpt bob@example.com state=pending";
-  for (const char* bad : {" state=failed", " reply=a%2", " reply=x reply=y", " notified=maybe", " colour=blue"})
+  for (const char* bad :
+       {" state=failed", " reply=a%2", " reply=x reply=y", " notified=maybe", " colour=blue"})
     BOOST_CHECK_THROW(decodeEnvelope(replaced(text, rcpt, rcpt + std::string(bad))), MalformedEnvelope);
   BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\nattempts 0\n", "\nattempts -1\n")), MalformedEnvelope);
   BOOST_CHECK_THROW(decodeEnvelope(text + "attempts 1\n"), MalformedEnvelope);  // after end

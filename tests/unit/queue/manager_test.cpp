@@ -55,9 +55,9 @@ class ScriptedTransport : public Transport {
       const std::string address = message.envelope.recipients[i].address.str();
       call.recipients.push_back(address);
       const auto it = script.find(address);
-      result.recipients.push_back(it == script.end()
-                                      ? RecipientAttempt{AttemptOutcome::Delivered, "250 2.0.0 Ok: queued as X1"}
-                                      : RecipientAttempt{it->second.outcome, it->second.reply});
+      result.recipients.push_back(
+          it == script.end() ? RecipientAttempt{AttemptOutcome::Delivered, "250 2.0.0 Ok: queued as X1"}
+                             : RecipientAttempt{it->second.outcome, it->second.reply});
     }
     std::lock_guard lock(mutex);
     calls.push_back(std::move(call));
@@ -159,7 +159,8 @@ BOOST_AUTO_TEST_CASE(a_delivered_message_is_sent_once_then_leaves_the_queue) {
   BOOST_TEST(m.runDue() == 1u);
   BOOST_TEST(m.runDue() == 0u);
   BOOST_TEST_REQUIRE(transport.calls.size() == 1u);
-  BOOST_TEST(transport.calls[0].recipients == (std::vector<std::string>{"bob@example.com", "carol@example.net"}));
+  BOOST_TEST(transport.calls[0].recipients ==
+             (std::vector<std::string>{"bob@example.com", "carol@example.net"}));
   BOOST_TEST(spool.list().empty());
   BOOST_TEST(queueNames().empty());
   BOOST_TEST_REQUIRE(log.entries.size() == 2u);
@@ -234,7 +235,8 @@ BOOST_AUTO_TEST_CASE(a_refused_recipient_is_bounced_to_the_sender_with_a_dsn) {
 
 BOOST_AUTO_TEST_CASE(bounce_content_names_the_failed_recipient_and_carries_the_headers) {
   transport.script["carol@example.net"] = {AttemptOutcome::Failed, "550 5.1.1 unknown user"};
-  transport.script["alice@example.org"] = {AttemptOutcome::Deferred, "451 4.3.0 later"};  // keep the bounce queued
+  transport.script["alice@example.org"] = {AttemptOutcome::Deferred,
+                                           "451 4.3.0 later"};  // keep the bounce queued
   const std::string id = submit();
   Manager& m = make();
   m.runDue();
@@ -278,7 +280,8 @@ BOOST_AUTO_TEST_CASE(expiry_fails_the_pending_recipients_and_bounces_with_the_la
   const std::string text = bodyOf(bounces[0]);
   BOOST_TEST(text.find("Final-Recipient: rfc822;bob@example.com\r\nAction: failed\r\nStatus: 4.4.7\r\n") !=
              std::string::npos);
-  BOOST_TEST(text.find("delivery time expired; last error: connect to smtp.example.net:587") != std::string::npos);
+  BOOST_TEST(text.find("delivery time expired; last error: connect to smtp.example.net:587") !=
+             std::string::npos);
   BOOST_TEST(std::count_if(log.entries.begin(), log.entries.end(),
                            [](const DeliveryLogEntry& e) { return e.outcome == "expired"; }) == 1);
   BOOST_TEST_REQUIRE(transport.calls.size() == 2u);  // expiry itself makes no attempt

@@ -16,7 +16,8 @@ namespace postern::testing {
 inline queue::EnvelopeData sampleEnvelope() {
   queue::EnvelopeData e;
   e.sender = {"alice", "example.org"};
-  e.recipients = {queue::Recipient::pending({"bob", "example.com"}), queue::Recipient::pending({"carol", "example.net"})};
+  e.recipients = {queue::Recipient::pending({"bob", "example.com"}),
+                  queue::Recipient::pending({"carol", "example.net"})};
   e.login = "alice";
   e.clientAddress = "192.0.2.7";
   e.heloName = "laptop.example.org";

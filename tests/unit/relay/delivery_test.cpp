@@ -9,7 +9,8 @@ using namespace postern::test;
 
 namespace {
 
-DeliveryReport deliverOnce(const FakeScript& script, const OutboundMessage& message, FakeSmarthost** out = nullptr) {
+DeliveryReport deliverOnce(const FakeScript& script, const OutboundMessage& message,
+                           FakeSmarthost** out = nullptr) {
   static std::unique_ptr<FakeSmarthost> keep;  // outlives the relay so its conversation can be inspected
   keep = std::make_unique<FakeSmarthost>(script);
   Relay relay(plainOptions(keep->port()));
@@ -35,7 +36,8 @@ BOOST_AUTO_TEST_CASE(delivers_once_with_dot_stuffing_and_crlf_dot_crlf) {
   BOOST_REQUIRE(fake->waitFor([](const auto& c) { return c.size() == 1 && c[0].ended; }));
   const ReceivedConnection c = fake->connections().at(0);
   BOOST_TEST(c.data ==
-             "DKIM-Signature: v=1\r\nSubject: dots\r\n\r\n..hello\r\n...two\r\nmiddle.dot\r\n..\r\nlast line\r\n.\r\n");
+             "DKIM-Signature: v=1\r\nSubject: dots\r\n\r\n..hello\r\n...two\r\nmiddle.dot\r\n..\r\nlast "
+             "line\r\n.\r\n");
   BOOST_TEST(c.count("MAIL FROM:") == 1u);
   BOOST_TEST(c.commands.front() == "EHLO relay.test");
   BOOST_TEST(c.quit);  // the relay's destructor says goodbye
@@ -43,7 +45,8 @@ BOOST_AUTO_TEST_CASE(delivers_once_with_dot_stuffing_and_crlf_dot_crlf) {
 
 BOOST_AUTO_TEST_CASE(large_body_is_streamed_and_stuffed_across_chunks) {
   std::string body;
-  for (int i = 0; body.size() < 300 * 1024; ++i) body += (i % 3 == 0 ? ".line " : "line ") + std::to_string(i) + "\r\n";
+  for (int i = 0; body.size() < 300 * 1024; ++i)
+    body += (i % 3 == 0 ? ".line " : "line ") + std::to_string(i) + "\r\n";
   std::string expected;
   for (std::size_t pos = 0; pos < body.size();) {
     const auto end = body.find("\r\n", pos) + 2;
@@ -96,7 +99,8 @@ BOOST_AUTO_TEST_CASE(each_recipient_gets_its_own_rcpt_outcome) {
   for (const bool pipelining : {true, false}) {
     FakeScript script;
     if (!pipelining) script.extensions = {"8BITMIME"};
-    script.rcptReplies = {{"later@x", "450 4.2.1 <later@x>: mailbox busy"}, {"never@x", "550 5.1.1 <never@x>: unknown"}};
+    script.rcptReplies = {{"later@x", "450 4.2.1 <later@x>: mailbox busy"},
+                          {"never@x", "550 5.1.1 <never@x>: unknown"}};
     MessageFiles files;
     const DeliveryReport report = deliverOnce(script, files.message("x\r\n", {"ok@x", "later@x", "never@x"}));
     BOOST_REQUIRE_EQUAL(report.recipients.size(), 3u);
@@ -213,10 +217,13 @@ BOOST_AUTO_TEST_CASE(connection_dropped_during_data_defers) {
   script.dropDuringData = true;
   MessageFiles files;
   FakeSmarthost* fake = nullptr;
-  const DeliveryReport report = deliverOnce(script, files.message(std::string(300000, 'x') + "\r\n", {"a@x", "b@x"}), &fake);
+  const DeliveryReport report =
+      deliverOnce(script, files.message(std::string(300000, 'x') + "\r\n", {"a@x", "b@x"}), &fake);
   for (const auto& r : report.recipients) {
     BOOST_TEST(outcomeName(r.outcome) == "Deferred");
-    BOOST_TEST(startsWith(r.reply, "lost connection with 127.0.0.1:" + std::to_string(fake->port()) + " while "), r.reply);
+    BOOST_TEST(
+        startsWith(r.reply, "lost connection with 127.0.0.1:" + std::to_string(fake->port()) + " while "),
+        r.reply);
   }
 }
 
@@ -269,7 +276,8 @@ BOOST_AUTO_TEST_CASE(no_smarthost_defers) {
   MessageFiles files;
   const DeliveryReport report = relay.deliver(files.message("x"));
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Deferred");
-  BOOST_TEST(report.recipients[0].reply == "no usable smarthost configured for this route (see the server log)");
+  BOOST_TEST(report.recipients[0].reply ==
+             "no usable smarthost configured for this route (see the server log)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

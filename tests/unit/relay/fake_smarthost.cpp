@@ -99,7 +99,8 @@ class FakeSmarthost::Conversation {
       lines.push_back(auth);
     }
     std::string out;
-    for (std::size_t i = 0; i < lines.size(); ++i) out += "250" + std::string(i + 1 < lines.size() ? "-" : " ") + lines[i] + "\r\n";
+    for (std::size_t i = 0; i < lines.size(); ++i)
+      out += "250" + std::string(i + 1 < lines.size() ? "-" : " ") + lines[i] + "\r\n";
     send(out);
   }
 
@@ -130,9 +131,8 @@ class FakeSmarthost::Conversation {
   }
 
   void auth(const std::string& line) {
-    const std::string mechanism = core::toLowerAscii(line.substr(5, line.find(' ', 5) == std::string::npos
-                                                                        ? std::string::npos
-                                                                        : line.find(' ', 5) - 5));
+    const std::string mechanism = core::toLowerAscii(
+        line.substr(5, line.find(' ', 5) == std::string::npos ? std::string::npos : line.find(' ', 5) - 5));
     bool ok = false;
     if (mechanism == "plain") {
       std::string blob = line.size() > 11 ? line.substr(11) : "";
@@ -154,7 +154,8 @@ class FakeSmarthost::Conversation {
       record([&](ReceivedConnection& c) { c.authDecoded.push_back(decoded.value_or("(bad base64)")); });
       for (const std::string& token : script_.oauthTokens) {
         const std::string tail = "auth=Bearer " + token + "\x01\x01";
-        if (decoded && decoded->size() >= tail.size() && decoded->compare(decoded->size() - tail.size(), tail.size(), tail) == 0)
+        if (decoded && decoded->size() >= tail.size() &&
+            decoded->compare(decoded->size() - tail.size(), tail.size(), tail) == 0)
           ok = true;
       }
       if (!ok && script_.oauthErrorChallenge) {
@@ -168,7 +169,8 @@ class FakeSmarthost::Conversation {
   void rcpt(const std::string& line) {
     const auto open = line.find('<');
     const auto close = line.rfind('>');
-    const std::string address = open != std::string::npos && close > open ? line.substr(open + 1, close - open - 1) : "";
+    const std::string address =
+        open != std::string::npos && close > open ? line.substr(open + 1, close - open - 1) : "";
     const auto it = script_.rcptReplies.find(address);
     const std::string answer = it != script_.rcptReplies.end() ? it->second : "250 2.1.5 Ok";
     if (mailOk_ && answer[0] == '2') ++accepted_;
@@ -220,7 +222,8 @@ class FakeSmarthost::Conversation {
 
   void readSome() {
     std::array<char, 4096> chunk;
-    if (buffer_.empty() && socket_.receiveBytes(chunk.data(), static_cast<int>(chunk.size())) <= 0) throw Closed{};
+    if (buffer_.empty() && socket_.receiveBytes(chunk.data(), static_cast<int>(chunk.size())) <= 0)
+      throw Closed{};
   }
 
   std::string readLine() {

@@ -26,8 +26,8 @@ namespace postern::test {
 struct FakeScript {
   std::string greeting = "220 fake.test ESMTP";
   std::vector<std::string> extensions{"PIPELINING", "SIZE 10485760", "8BITMIME", "SMTPUTF8"};
-  bool offerStartTls = false;  // needs a TLS context; STARTTLS is offered before TLS only
-  bool implicitTls = false;    // needs a TLS context
+  bool offerStartTls = false;               // needs a TLS context; STARTTLS is offered before TLS only
+  bool implicitTls = false;                 // needs a TLS context
   std::vector<std::string> authMechanisms;  // offered once TLS is up (or at once without TLS)
   std::string authUser, authPassword;       // the credentials that get 235
   std::string authFailure = "535 5.7.8 Authentication credentials invalid";
@@ -43,12 +43,12 @@ struct FakeScript {
   std::string dataReply = "354 End data with <CR><LF>.<CR><LF>";
   std::string dataReplyWithoutRecipients = "554 5.5.1 Error: no valid recipients";
   std::string finalReply = "250 2.0.0 Ok: queued as FAKE";
-  bool holdPipelinedReplies = false;  // answer MAIL/RCPT only once DATA has arrived: a client that waits
-                                      // for each reply stalls (proves that it pipelines)
-  bool dropDuringData = false;        // close after the first bytes of content
-  bool closeAfterTransaction = false;  // close right after the final reply
-  std::string ehloRaw;                 // sent verbatim instead of the EHLO reply ("" = normal)
-  bool endlessEhlo = false;            // "250-x" lines until the client goes away
+  bool holdPipelinedReplies = false;       // answer MAIL/RCPT only once DATA has arrived: a client that waits
+                                           // for each reply stalls (proves that it pipelines)
+  bool dropDuringData = false;             // close after the first bytes of content
+  bool closeAfterTransaction = false;      // close right after the final reply
+  std::string ehloRaw;                     // sent verbatim instead of the EHLO reply ("" = normal)
+  bool endlessEhlo = false;                // "250-x" lines until the client goes away
   std::function<void()> beforeFinalReply;  // called (on the fake's thread) after the final "." arrives and
                                            // before the reply: lets a test hold a delivery in flight
 };

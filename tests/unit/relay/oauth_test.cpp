@@ -307,7 +307,8 @@ BOOST_AUTO_TEST_CASE(rejected_token_is_refreshed_and_the_next_smarthost_gets_the
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Delivered", report.recipients[0].reply);
   BOOST_TEST(report.smarthost == "localhost:" + port(second));
   BOOST_TEST(tokens->rejectedCount() == 1);
-  BOOST_TEST(tokens->rejectedTokens == std::vector<std::string>{kStaleToken}, boost::test_tools::per_element());
+  BOOST_TEST(tokens->rejectedTokens == std::vector<std::string>{kStaleToken},
+             boost::test_tools::per_element());
   BOOST_TEST(tokens->callCount() == 2);
   BOOST_TEST(onlyConnection(first).authDecoded.at(0) ==
              "user=" + kUser + "\x01" + "auth=Bearer " + kStaleToken + "\x01\x01");

@@ -27,7 +27,8 @@ BOOST_AUTO_TEST_CASE(second_message_reuses_the_connection_after_rset) {
   const auto& commands = connections[0].commands;
   std::vector<std::string> verbs;
   for (const auto& c : commands) verbs.push_back(c.substr(0, 4));
-  const std::vector<std::string> expected{"EHLO", "MAIL", "RCPT", "DATA", "RSET", "MAIL", "RCPT", "DATA", "QUIT"};
+  const std::vector<std::string> expected{"EHLO", "MAIL", "RCPT", "DATA", "RSET",
+                                          "MAIL", "RCPT", "DATA", "QUIT"};
   BOOST_TEST(verbs == expected, boost::test_tools::per_element());
   BOOST_TEST(connections[0].data == "one\r\n.\r\ntwo\r\n.\r\n");
 }
@@ -167,7 +168,8 @@ BOOST_AUTO_TEST_CASE(fails_over_on_a_busy_greeting_and_a_temporary_mail_refusal)
   FakeSmarthost first(busyGreeting), second(busyMail), third(FakeScript{});
   MessageFiles files;
   RelayOptions options = plainOptions(first.port());
-  options.smarthosts = {{"127.0.0.1", first.port()}, {"127.0.0.1", second.port()}, {"127.0.0.1", third.port()}};
+  options.smarthosts = {
+      {"127.0.0.1", first.port()}, {"127.0.0.1", second.port()}, {"127.0.0.1", third.port()}};
   Relay relay(options);
   const DeliveryReport report = relay.deliver(files.message("x\r\n"));
   BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Delivered", report.recipients[0].reply);

@@ -49,7 +49,8 @@ inline relay::RelayOptions plainOptions(std::uint16_t port) {
 
 class MessageFiles {
  public:
-  relay::OutboundMessage message(const std::string& body, std::vector<std::string> recipients = {"bob@example.net"},
+  relay::OutboundMessage message(const std::string& body,
+                                 std::vector<std::string> recipients = {"bob@example.net"},
                                  std::string sender = "alice@example.org") {
     const std::string path = dir_.file("body" + std::to_string(next_++));
     std::ofstream(path, std::ios::binary) << body;
@@ -69,14 +70,19 @@ class MessageFiles {
 
 inline const char* outcomeName(relay::Outcome o) {
   switch (o) {
-    case relay::Outcome::Delivered: return "Delivered";
-    case relay::Outcome::Deferred: return "Deferred";
-    case relay::Outcome::Failed: return "Failed";
+    case relay::Outcome::Delivered:
+      return "Delivered";
+    case relay::Outcome::Deferred:
+      return "Deferred";
+    case relay::Outcome::Failed:
+      return "Failed";
   }
   return "?";
 }
 
 inline bool startsWith(const std::string& s, const std::string& prefix) { return s.rfind(prefix, 0) == 0; }
-inline bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+inline bool contains(const std::string& s, const std::string& part) {
+  return s.find(part) != std::string::npos;
+}
 
 }  // namespace postern::test

@@ -111,9 +111,9 @@ BOOST_AUTO_TEST_CASE(a_rendered_line_cut_at_its_limit_never_splits_a_utf8_charac
 }
 
 BOOST_AUTO_TEST_CASE(ehlo_keywords_are_parsed) {
-  const Extensions e = Extensions::parse(assemble({"250-smtp.example.net hello", "250-pipelining", "250-SIZE 1000",
-                                                   "250-8BITMIME", "250-SMTPUTF8", "250-STARTTLS",
-                                                   "250 AUTH login PLAIN"}));
+  const Extensions e =
+      Extensions::parse(assemble({"250-smtp.example.net hello", "250-pipelining", "250-SIZE 1000",
+                                  "250-8BITMIME", "250-SMTPUTF8", "250-STARTTLS", "250 AUTH login PLAIN"}));
   BOOST_TEST(e.pipelining);
   BOOST_TEST(e.size);
   BOOST_TEST(e.sizeLimit.value_or(0) == 1000u);

@@ -15,7 +15,8 @@ namespace {
 
 const std::string kPassword = "s3cret-Pa55word";
 
-RelayOptions tlsOptions(const std::string& host, std::uint16_t port, const Pki& pki, TlsMode mode = TlsMode::StartTls) {
+RelayOptions tlsOptions(const std::string& host, std::uint16_t port, const Pki& pki,
+                        TlsMode mode = TlsMode::StartTls) {
   RelayOptions options = plainOptions(port);
   options.smarthosts = {{host, port}};
   options.tls = mode;
@@ -151,7 +152,8 @@ BOOST_AUTO_TEST_CASE(auth_plain_sends_the_rfc4616_bytes) {
     BOOST_TEST(outcomeName(report.recipients[0].outcome) == "Delivered", report.recipients[0].reply);
   }
   const ReceivedConnection c = onlyConnection(fake);
-  const std::string expected = "AUTH PLAIN " + core::base64Encode(std::string("\0relay-user\0", 12) + kPassword);
+  const std::string expected =
+      "AUTH PLAIN " + core::base64Encode(std::string("\0relay-user\0", 12) + kPassword);
   BOOST_TEST(c.has(expected));
   BOOST_TEST(!c.has("AUTH LOGIN"));
 }
@@ -175,8 +177,8 @@ BOOST_AUTO_TEST_CASE(rejected_credentials_defer_with_the_servers_text_but_never_
   FakeScript script = authScript({"PLAIN"});
   const std::string wrong = "wrong-" + kPassword;
   // A careless server that echoes what it was sent.
-  script.authFailure = "535 5.7.8 bad credentials " + core::base64Encode(std::string("\0relay-user\0", 12) + wrong) +
-                       " " + wrong;
+  script.authFailure = "535 5.7.8 bad credentials " +
+                       core::base64Encode(std::string("\0relay-user\0", 12) + wrong) + " " + wrong;
   FakeSmarthost fake(script, pki.serverContext({"localhost"}, pki.ca));
   MessageFiles files;
   Relay relay(withCredentials(tlsOptions("localhost", fake.port(), pki), wrong));

@@ -24,7 +24,8 @@ struct LogFixture {
 
   static DeliveryLogRecord record(const std::string& id, const std::string& rcpt, const std::string& outcome,
                                   TimePoint at) {
-    return DeliveryLogRecord{0, at, id, "alice@example.org", rcpt, outcome, "smtp.example.net:587", "250 2.0.0 Ok"};
+    return DeliveryLogRecord{
+        0, at, id, "alice@example.org", rcpt, outcome, "smtp.example.net:587", "250 2.0.0 Ok"};
   }
 };
 
