@@ -64,8 +64,8 @@ void StoredDeliveryLog::record(const std::vector<queue::DeliveryLogEntry>& entri
   std::vector<store::DeliveryLogRecord> records;
   records.reserve(entries.size());
   for (const auto& e : entries)
-    records.push_back(store::DeliveryLogRecord{0, e.time, e.queueId, e.sender, e.recipient, e.outcome, e.remote,
-                                               e.reply});
+    records.push_back(
+        store::DeliveryLogRecord{0, e.time, e.queueId, e.sender, e.recipient, e.outcome, e.remote, e.reply});
   repository_.append(records);
 }
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Installs what Postern needs on Debian 12, as root. `--test` adds the test peers (swaks, Postfix's
-# smtp-sink, python3-aiosmtpd, dkimpy, Mail::DKIM, openssl). Safe to run again.
+# smtp-sink, python3-aiosmtpd, dkimpy, Mail::DKIM, openssl, clang-format for the style check). Safe to run again.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsasl2-dev libsasl2-modules
           libargon2-dev libboost-test-dev openssl ca-certificates)
 if [[ ${1:-} == --test ]]; then
-  packages+=(swaks postfix python3 python3-aiosmtpd python3-dkim libmail-dkim-perl sqlite3 procps)
+  packages+=(swaks postfix python3 python3-aiosmtpd python3-dkim libmail-dkim-perl sqlite3 procps clang-format)
   # Installing postfix must neither prompt nor start a server on port 25.
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 fi
