@@ -8,8 +8,6 @@
 #include "admin/dkim_keys.h"
 #include "app/cli.h"
 #include "app/cli_support.h"
-#include "app/dkim_signer.h"
-#include "app/privileges.h"
 #include "app/secrets.h"
 #include "core/error.h"
 #include "core/secret.h"

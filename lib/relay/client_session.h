@@ -1,6 +1,6 @@
 // relay::ClientSession — one SMTP conversation with one smarthost. Internal to relay.
 //
-// Owns: the client's side of the dialogue over a Transport: greeting, EHLO, STARTTLS (and refusing to
+// Owns: the client's side of the dialogue over a SmarthostSocket: greeting, EHLO, STARTTLS (and refusing to
 // continue without it), AUTH with exactly the configured mechanism (client_auth.cpp: PLAIN/LOGIN,
 // XOAUTH2, OAUTHBEARER; fetching the access token for a new connection), the MAIL/RCPT/DATA transaction
 // (pipelined when offered), RSET before reuse, QUIT. Per-command deadlines. Reply texts it hands out have
@@ -22,7 +22,7 @@
 #include "relay/extensions.h"
 #include "relay/relay.h"
 #include "relay/server_reply.h"
-#include "relay/transport.h"
+#include "relay/smarthost_socket.h"
 
 namespace postern::relay {
 
@@ -118,7 +118,7 @@ class ClientSession {
   std::size_t hostIndex_;
   std::string name_;  // "host:port"
   SessionSettings settings_;
-  Transport transport_;
+  SmarthostSocket transport_;
   Extensions extensions_;
   bool usable_ = false;
   std::chrono::steady_clock::time_point idleSince_;

@@ -1,4 +1,4 @@
-#include "relay/transport.h"
+#include "relay/smarthost_socket.h"
 
 #include <Poco/Net/DNS.h>
 #include <Poco/Net/HostEntry.h>
@@ -67,9 +67,9 @@ std::string sslReason(const std::string& text) {
 
 }  // namespace
 
-Transport::~Transport() { close(); }
+SmarthostSocket::~SmarthostSocket() { close(); }
 
-void Transport::connect(const std::string& host, std::uint16_t port, Deadline deadline) {
+void SmarthostSocket::connect(const std::string& host, std::uint16_t port, Deadline deadline) {
   std::vector<Poco::Net::IPAddress> addresses;
   Poco::Net::IPAddress literal;
   if (Poco::Net::IPAddress::tryParse(host, literal)) {
@@ -100,8 +100,8 @@ void Transport::connect(const std::string& host, std::uint16_t port, Deadline de
   throw TransportError(TransportError::Kind::Failed, lastError);
 }
 
-void Transport::startTls(const Poco::Net::Context::Ptr& context, const std::string& serverName,
-                         Deadline deadline) {
+void SmarthostSocket::startTls(const Poco::Net::Context::Ptr& context, const std::string& serverName,
+                               Deadline deadline) {
   const auto left = requireTime(deadline);
   tls::clearLastClientHandshake();
   try {
@@ -130,7 +130,7 @@ void Transport::startTls(const Poco::Net::Context::Ptr& context, const std::stri
   consumed_ = 0;
 }
 
-void Transport::fill(Deadline deadline) {
+void SmarthostSocket::fill(Deadline deadline) {
   if (!connected_) throw TransportError(TransportError::Kind::Closed, "not connected");
   const auto left = requireTime(deadline);
   try {
@@ -153,7 +153,7 @@ void Transport::fill(Deadline deadline) {
   }
 }
 
-std::string Transport::readLine(Deadline deadline, std::size_t maxLength) {
+std::string SmarthostSocket::readLine(Deadline deadline, std::size_t maxLength) {
   for (;;) {
     const std::string_view unread = std::string_view(buffer_).substr(consumed_);
     const auto lf = unread.find('\n');
@@ -173,7 +173,7 @@ std::string Transport::readLine(Deadline deadline, std::size_t maxLength) {
   }
 }
 
-void Transport::write(std::string_view bytes, Deadline deadline) {
+void SmarthostSocket::write(std::string_view bytes, Deadline deadline) {
   if (!connected_) throw TransportError(TransportError::Kind::Closed, "not connected");
   try {
     while (!bytes.empty()) {
@@ -188,7 +188,7 @@ void Transport::write(std::string_view bytes, Deadline deadline) {
   }
 }
 
-bool Transport::peerClosedOrSpoke() {
+bool SmarthostSocket::peerClosedOrSpoke() {
   if (!connected_) return true;
   if (buffered() > 0) return true;
   try {
@@ -199,7 +199,7 @@ bool Transport::peerClosedOrSpoke() {
   }
 }
 
-void Transport::close() noexcept {
+void SmarthostSocket::close() noexcept {
   if (!connected_) return;
   connected_ = false;
   try {

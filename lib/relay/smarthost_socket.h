@@ -1,4 +1,4 @@
-// relay::Transport — one TCP connection to a smarthost, plain or TLS, with bounded line reads and
+// relay::SmarthostSocket — one TCP connection to a smarthost, plain or TLS, with bounded line reads and
 // deadline-bound reads and writes. Internal to relay.
 //
 // Owns: name resolution and connecting to every address of the host in turn, the TLS handshake
@@ -34,12 +34,12 @@ class TransportError : public std::runtime_error {
   Kind kind_;
 };
 
-class Transport {
+class SmarthostSocket {
  public:
-  Transport() = default;
-  ~Transport();
-  Transport(const Transport&) = delete;
-  Transport& operator=(const Transport&) = delete;
+  SmarthostSocket() = default;
+  ~SmarthostSocket();
+  SmarthostSocket(const SmarthostSocket&) = delete;
+  SmarthostSocket& operator=(const SmarthostSocket&) = delete;
 
   // Resolves host and tries each address until one accepts. Throws TransportError with the last
   // address's error ("Connection refused", "timed out", "host not found").
