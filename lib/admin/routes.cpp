@@ -32,16 +32,6 @@ void applyPreset(const RouteChange& change, routing::RouteSettings& s) {
   s.oauthGrant = std::string(oauth::grantType(p->grant));
 }
 
-std::vector<std::string> splitHosts(std::string_view stored) {
-  std::vector<std::string> hosts;
-  while (!core::trim(stored).empty()) {
-    const auto comma = stored.find(',');
-    hosts.emplace_back(core::trim(stored.substr(0, comma)));
-    stored = comma == std::string_view::npos ? std::string_view() : stored.substr(comma + 1);
-  }
-  return hosts;
-}
-
 }  // namespace
 
 void Routes::apply(const RouteChange& change, routing::RouteSettings& s, bool adding) {
@@ -68,7 +58,7 @@ RouteView Routes::view(const store::RouteRecord& r) {
   RouteView v;
   v.name = r.name;
   v.senders = r.senders;
-  v.hosts = splitHosts(r.hosts);
+  v.hosts = r.hosts;
   v.tls = r.tls;
   v.caFile = r.caFile;
   v.auth = r.auth;

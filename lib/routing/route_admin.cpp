@@ -101,8 +101,8 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s,
     const auto parsed = parseHost(host);
     if (!parsed) invalid("smarthost '" + host + "' is not HOST:PORT (IPv6 as [ADDR]:PORT)");
     const bool v6 = parsed->first.find(':') != std::string::npos;
-    r.hosts += (r.hosts.empty() ? "" : ", ") + (v6 ? "[" + parsed->first + "]" : parsed->first) + ":" +
-               std::to_string(parsed->second);
+    r.hosts.push_back((v6 ? "[" + parsed->first + "]" : parsed->first) + ":" +
+                      std::to_string(parsed->second));
   }
   if (!parseTlsMode(s.tls)) invalid("tls must be starttls, tls or none");
   r.tls = s.tls;
@@ -182,12 +182,7 @@ std::optional<RouteSettings> RouteAdmin::settingsOf(std::string_view name) {
   RouteSettings s;
   s.name = r->name;
   s.senders = r->senders;
-  std::string_view rest = r->hosts;
-  while (!core::trim(rest).empty()) {
-    const auto comma = rest.find(',');
-    s.hosts.emplace_back(core::trim(rest.substr(0, comma)));
-    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-  }
+  s.hosts = r->hosts;
   s.tls = r->tls;
   s.caFile = r->caFile;
   s.auth = r->auth;

@@ -28,7 +28,7 @@ struct RouteRecord {
   std::int64_t id = 0;
   std::string name;
   std::vector<std::string> senders;  // normalised patterns: "*", "@example.org", "alice@example.org"
-  std::string hosts;                 // "host:port, host:port" in failover order
+  std::vector<std::string> hosts;    // "host:port" each, in failover order (stored as one text column)
   std::string tls = "starttls";      // starttls | tls | none
   std::string caFile;
   std::string auth = "none";  // none | password | xoauth2 | oauthbearer

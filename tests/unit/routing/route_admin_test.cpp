@@ -164,7 +164,7 @@ BOOST_AUTO_TEST_CASE(update_keeps_secrets_not_given_and_raises_the_version) {
   s.tls = "tls";
   const auto updated = admin.update(s);
   BOOST_TEST(updated.version == 2);
-  BOOST_TEST(updated.hosts == "smtp2.example.net:465, [2001:db8::1]:587");
+  BOOST_TEST(updated.hosts == (std::vector<std::string>{"smtp2.example.net:465", "[2001:db8::1]:587"}));
   const auto resolved = admin.resolve();
   BOOST_TEST_REQUIRE(resolved.routes.size() == 1u);
   BOOST_TEST(resolved.routes[0].password == "hunter2-relay");

@@ -26,7 +26,7 @@ struct RouteFixture {
     RouteRecord r;
     r.name = name;
     r.senders = std::move(senders);
-    r.hosts = "smtp.example.net:587";
+    r.hosts = {"smtp.example.net:587"};
     r.auth = "password";
     r.username = "relay@example.org";
     r.sealedPassword = "v1:sealed-password";
@@ -69,11 +69,11 @@ BOOST_AUTO_TEST_CASE(names_and_sender_patterns_are_unique) {
 BOOST_AUTO_TEST_CASE(update_replaces_settings_and_senders_and_raises_the_version) {
   routes.add(route("a", {"@example.org", "@example.com"}));
   auto changed = route("a", {"@example.net"});
-  changed.hosts = "backup.example.net:465";
+  changed.hosts = {"backup.example.net:465", "[2001:db8::1]:587"};
   changed.tls = "tls";
   const RouteRecord after = routes.update(changed);
   BOOST_TEST(after.version == 2);
-  BOOST_TEST(after.hosts == "backup.example.net:465");
+  BOOST_TEST(after.hosts == (std::vector<std::string>{"backup.example.net:465", "[2001:db8::1]:587"}));
   BOOST_TEST(after.senders == std::vector<std::string>{"@example.net"});
   routes.add(route("b", {"@example.org"}));  // released by the update
   BOOST_CHECK_THROW(routes.update(route("nope", {})), NotFound);
