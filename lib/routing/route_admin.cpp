@@ -203,8 +203,7 @@ ResolveResult RouteAdmin::resolve() {
       ResolvedRoute out;
       out.name = r.name;
       out.senders = r.senders;
-      const auto settings = settingsOf(r.name);
-      for (const auto& host : settings ? settings->hosts : std::vector<std::string>{}) {
+      for (const auto& host : r.hosts) {
         const auto parsed = parseHost(host);
         if (!parsed) throw core::InvalidValue("smarthost '" + host + "' is malformed");
         out.hosts.push_back(*parsed);
