@@ -34,13 +34,16 @@ SaslAuthenticator::SaslAuthenticator(std::unique_ptr<auth::SaslSession> session,
       clientAddress_(std::move(clientAddress)),
       logger_(Poco::Logger::get("auth")) {}
 
+bool SaslAuthenticator::reserve() {
+  attempt_ = throttle_.tryReserve(clientAddress_);  // gives back any reservation still held
+  if (attempt_) return true;
+  logger_.warning("client=" + core::logValue(clientAddress_) + " event=auth-throttled");
+  return false;
+}
+
 smtp::AuthOutcome SaslAuthenticator::start(const std::string& mechanism,
                                            const std::optional<std::string>& initialResponse) {
-  attempt_ = throttle_.tryReserve(clientAddress_);  // gives back any reservation still held
-  if (!attempt_) {
-    logger_.warning("client=" + core::logValue(clientAddress_) + " event=auth-throttled");
-    return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
-  }
+  if (!reserve()) return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
   return translate(session_->start(mechanism, initialResponse));
 }
 
@@ -50,6 +53,7 @@ void SaslAuthenticator::reset() {
 }
 
 smtp::AuthOutcome SaslAuthenticator::step(const std::string& decodedResponse) {
+  if (!reserve()) return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
   return translate(session_->step(decodedResponse));
 }
 
@@ -87,8 +91,8 @@ smtp::AuthOutcome SaslAuthenticator::translate(const auth::SaslOutcome& outcome)
       attempt_.confirmFailure();
     else
       throttle_.recordFailure(clientAddress_);  // a step() without start(): still a failed guess
-  } else if (outcome.status != In::Continue) {
-    attempt_.release();
+  } else {
+    attempt_.release();  // a challenge, a success, or nothing verified
   }
   if (outcome.reason != auth::FailureReason::None)
     logger_.information("client=" + core::logValue(clientAddress_) +

@@ -17,11 +17,12 @@
 
 namespace postern::app {
 
-// smtp::Authenticator over a Cyrus SASL session, with per-client-address failure throttling. start()
-// reserves the attempt in the throttle before anything is verified (so parallel connections cannot all
-// pass the check first); the reservation is held across LOGIN's and PLAIN's steps and resolved when the
-// exchange ends: kept as a failure after 535, given back after a success, a cancel, a malformed exchange,
-// a temporary error, reset() or the end of the connection (the authenticator's destruction).
+// smtp::Authenticator over a Cyrus SASL session, with per-client-address failure throttling. Every call
+// that may verify a password (start(), step()) first reserves the attempt in the throttle (so parallel
+// connections cannot all pass the check first) and resolves it when the call returns: kept as a failure
+// after 535, given back after a challenge (nothing was verified: a client that stalls in the middle of
+// LOGIN holds no place), a success, a malformed exchange or a temporary error; reset() and the end of the
+// connection give back anything still held.
 class SaslAuthenticator final : public smtp::Authenticator {
  public:
   SaslAuthenticator(std::unique_ptr<auth::SaslSession> session, auth::FailureThrottle& throttle,
@@ -35,13 +36,14 @@ class SaslAuthenticator final : public smtp::Authenticator {
   void tlsEstablished(unsigned ssfBits) override { session_->setExternalSsf(ssfBits); }
 
  private:
+  bool reserve();  // false (and logged) when the client has reached the throttle's limit
   smtp::AuthOutcome translate(const auth::SaslOutcome& outcome);
 
   std::unique_ptr<auth::SaslSession> session_;
   auth::FailureThrottle& throttle_;
   std::string clientAddress_;
   Poco::Logger& logger_;
-  auth::FailureThrottle::Reservation attempt_;  // held from start() until the exchange's outcome is final
+  auth::FailureThrottle::Reservation attempt_;  // held only while a call into SASL may verify a password
 };
 
 class SenderDirectory final : public smtp::SenderDirectory {

@@ -306,5 +306,27 @@ class AuthThrottleRaceTest(ServerTestCase):
         self.assertReply(refused.auth_plain(ALICE, ALICE_PASSWORD), 454, "4.7.0")
 
 
+class AuthThrottleStallTest(ServerTestCase):
+    """A reservation is held only while a password may be verified: clients that stall in the middle of
+    AUTH LOGIN (after the Username: challenge) hold no place in the throttle."""
+
+    settings = {"auth.throttle.failures": "2", "auth.throttle.window": "600"}
+    users = {ALICE: (ALICE_PASSWORD, [])}
+
+    def test_stalled_login_exchanges_do_not_lock_out_the_address(self):
+        stalled = []
+        for _ in range(3):  # more than auth.throttle.failures
+            client = self.connect("submissions")
+            client.ehlo()
+            self.assertReply(client.cmd("AUTH LOGIN"), 334)  # "Username:", and then nothing
+            stalled.append(client)
+        fresh = self.connect("submissions")
+        fresh.ehlo()
+        self.assertReply(fresh.auth_plain(ALICE, ALICE_PASSWORD), 235)
+        for client in stalled:  # and the stalled exchanges can still finish with a password check
+            self.assertReply(client.cmd(b64(ALICE)), 334)
+        self.assertReply(stalled[0].cmd(b64(ALICE_PASSWORD)), 235)
+
+
 if __name__ == "__main__":
     unittest.main()
