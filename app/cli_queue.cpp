@@ -3,6 +3,7 @@
 // request files, or the spool directly while holding the server's lock) and prints.
 // Everything a client or a remote server chose (HELO name, login, addresses, header fields, replies) is
 // printed through core::printable(), so no escape sequence in it ever reaches the administrator's terminal.
+#include <charconv>
 #include <ctime>
 #include <iomanip>
 #include <iostream>
@@ -169,7 +170,13 @@ int runQueueCommand(const config::Config& cfg, const std::vector<std::string>& a
       if (line.positional.size() > 1) throw UsageError("one message ID at most");
       const std::string id = line.positional.empty() ? "" : line.positional[0];
       const auto limitText = line.value("limit");
-      const std::size_t limit = limitText ? static_cast<std::size_t>(std::stoul(*limitText)) : 50;
+      std::size_t limit = 50;
+      if (limitText) {
+        const auto [end, ec] =
+            std::from_chars(limitText->data(), limitText->data() + limitText->size(), limit);
+        if (ec != std::errc() || end != limitText->data() + limitText->size())
+          throw UsageError("--limit takes a whole number");
+      }
       return showLog(cfg, id, limit);
     }
     prepareDataDirectory(cfg);

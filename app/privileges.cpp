@@ -61,6 +61,7 @@ fs::HandOverReport fixDataDirectoryOwnership(const config::Config& cfg) {
   if (!prepared.account)
     throw core::Error::permanent(
         "fix-permissions: no service account (set `user`, e.g. POSTERN_USER=postern)");
+  if (prepared.report.handedOver) return *prepared.report.handedOver;  // a root-owned top: walked just now
   const fs::FileDescriptor top = fs::openFile(cfg.dataDir, O_RDONLY | O_DIRECTORY);
   return fs::handOverTree(top, prepared.account->ids);
 }

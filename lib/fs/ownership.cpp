@@ -77,10 +77,10 @@ class Walk {
     if (st.st_dev != device_) return leave(shown, "on another filesystem");
     if (st.st_uid != 0) {
       if (st.st_uid != to_.uid) leave(shown, "owned by uid " + std::to_string(st.st_uid));
-      if (S_ISDIR(st.st_mode)) descend(dirfd, name, shown, depth, false);
+      if (S_ISDIR(st.st_mode)) descend(dirfd, name, shown, depth, st, false);
       return;
     }
-    if (S_ISDIR(st.st_mode)) return descend(dirfd, name, shown, depth, true);
+    if (S_ISDIR(st.st_mode)) return descend(dirfd, name, shown, depth, st, true);
     if (!S_ISREG(st.st_mode)) return leave(shown, "not a regular file or directory");
     // A second hard link may be a root file from elsewhere that someone linked in here.
     if (st.st_nlink != 1) return leave(shown, "has " + std::to_string(st.st_nlink) + " hard links");
@@ -89,12 +89,16 @@ class Walk {
     ++report.handedOver;
   }
 
-  void descend(int dirfd, const std::string& name, const std::string& shown, unsigned depth, bool take) {
+  // seen: what fstat showed of the entry; the directory opened must be that very one (same device and
+  // inode), not one renamed into its place meanwhile.
+  void descend(int dirfd, const std::string& name, const std::string& shown, unsigned depth,
+               const struct stat& seen, bool take) {
     if (depth + 1 > maxDepth_) return leave(shown, "deeper than " + std::to_string(maxDepth_) + " levels");
     FileDescriptor sub = openAt(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY);
     struct stat st {};
     // Failing here (ELOOP, ENOTDIR) means the entry was swapped for something else after it was looked at.
-    if (!sub || ::fstat(sub.get(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_dev != device_)
+    if (!sub || ::fstat(sub.get(), &st) != 0 || !S_ISDIR(st.st_mode) || st.st_dev != seen.st_dev ||
+        st.st_ino != seen.st_ino)
       return leave(shown, "changed while it was being walked");
     if (take) {
       if (st.st_uid != 0) return leave(shown, "changed while it was being walked");

@@ -9,7 +9,9 @@
 // after fstat has shown what exactly it is. Symbolic links are never followed and never changed; other
 // filesystems (mount points) are not entered; a file with more than one hard link is left alone (it may
 // be a link to a file elsewhere); only entries owned by root are handed over (root created them); entries
-// of any third account are reported, not taken.
+// of any third account are reported, not taken. A hard link whose original name was removed meanwhile
+// has one link again and cannot be told from a file root made here: the kernel's fs.protected_hardlinks
+// (Debian's default, 1) is what keeps an account from linking root's files in the first place.
 //
 // Must not know: what the files hold, which service runs. Thread-safety: stateless; callers serialise
 // walks of the same tree.
