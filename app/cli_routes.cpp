@@ -56,17 +56,6 @@ struct Store : MigratedDatabase {
   admin::Routes admin;
 };
 
-std::vector<std::string> splitList(std::string_view text) {
-  std::vector<std::string> out;
-  while (!core::trim(text).empty()) {
-    const auto comma = text.find(',');
-    const std::string item(core::trim(text.substr(0, comma)));
-    if (!item.empty()) out.push_back(item);
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
-  }
-  return out;
-}
-
 // The options after NAME as a change; nullopt (after printing why) on a usage error or a secret not read.
 std::optional<admin::RouteChange> changeOf(const std::vector<std::string>& args) {
   CommandLine line;
@@ -85,7 +74,7 @@ std::optional<admin::RouteChange> changeOf(const std::vector<std::string>& args)
   c.preset = line.value("preset");
   c.tenant = line.value("tenant").value_or("");
   if (line.has("sender")) c.senders = line.values("sender");
-  if (const auto hosts = line.value("smarthost")) c.hosts = splitList(*hosts);
+  if (const auto hosts = line.value("smarthost")) c.hosts = core::splitList(*hosts);
   c.tls = line.value("tls");
   c.caFile = line.value("ca-file");
   c.auth = line.value("auth");
@@ -111,15 +100,9 @@ std::optional<admin::RouteChange> changeOf(const std::vector<std::string>& args)
   return c;
 }
 
-std::string joined(const std::vector<std::string>& items, const char* separator) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
-  return out;
-}
-
 void printRoute(const admin::RouteView& r, bool full) {
-  const std::string senders = printable(joined(r.senders, " "));
-  const std::string hosts = printable(joined(r.hosts, ", "));
+  const std::string senders = printable(core::join(r.senders, " "));
+  const std::string hosts = printable(core::join(r.hosts, ", "));
   std::string auth = r.auth;
   if (r.auth != "none") auth += " as " + r.username;
   auth = printable(auth);

@@ -12,6 +12,7 @@
 #include "auth/sasl_callback.h"
 #include "core/c_handle.h"
 #include "core/error.h"
+#include "core/text.h"
 
 namespace postern::auth {
 
@@ -59,11 +60,6 @@ int nullPluginInit(const sasl_utils_t*, int maxVersion, int* outVersion, sasl_au
 void disposeConnection(sasl_conn_t* conn) { sasl_dispose(&conn); }
 using Connection = core::CHandle<sasl_conn_t, disposeConnection>;
 
-std::string joined(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : " ") + w;
-  return out;
-}
 }  // namespace
 
 int SaslLibrary::onGetOption(void*, const char*, const char* option, const char** result, unsigned* length) {
@@ -145,7 +141,8 @@ std::vector<std::string> SaslLibrary::probeMechanisms() {
   for (const char* needed : {"PLAIN", "LOGIN"}) {
     if (std::find(found.begin(), found.end(), needed) == found.end())
       throw core::Error::permanent(std::string("Cyrus SASL offers no ") + needed + " mechanism (found: '" +
-                                   joined(found) + "'): install libsasl2-modules, or check SASL_PATH");
+                                   core::join(found, " ") +
+                                   "'): install libsasl2-modules, or check SASL_PATH");
   }
   return found;
 }

@@ -124,6 +124,26 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += separator;
+    out += items[i];
+  }
+  return out;
+}
+
+std::vector<std::string> splitList(std::string_view text, char separator) {
+  std::vector<std::string> items;
+  while (!text.empty()) {
+    const std::size_t end = text.find(separator);
+    const std::string_view item = trim(text.substr(0, end));
+    if (!item.empty()) items.emplace_back(item);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+  }
+  return items;
+}
+
 std::string base64Encode(std::string_view data) {
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);

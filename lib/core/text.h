@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace postern::core {
 
@@ -16,6 +17,11 @@ std::string toLowerAscii(std::string_view s);
 bool iequalsAscii(std::string_view a, std::string_view b);
 bool istartsWithAscii(std::string_view s, std::string_view prefix);
 std::string_view trim(std::string_view s);  // spaces and horizontal tabs
+
+// The items with the separator between them: join({"a", "b"}, ", ") == "a, b".
+std::string join(const std::vector<std::string>& items, std::string_view separator);
+// The items of a separated list, each trimmed (trim()); empty items dropped: "a, b,,c" → {"a", "b", "c"}.
+std::vector<std::string> splitList(std::string_view text, char separator = ',');
 
 std::string base64Encode(std::string_view data);
 // Strict decoding: only the RFC 4648 alphabet, correct padding, no whitespace. nullopt when malformed.

@@ -40,12 +40,6 @@ Poco::Timespan toTimespan(std::chrono::milliseconds ms) {
   return Poco::Timespan(static_cast<Poco::Timespan::TimeDiff>(std::max(ms, kMinimumSlice).count()) * 1000);
 }
 
-std::string joined(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const auto& part : parts) out += (out.empty() ? "" : "; ") + part;
-  return out;
-}
-
 // "error:0A000086:SSL routines::certificate verify failed" → "certificate verify failed".
 std::string sslReason(const std::string& text) {
   const auto pos = text.rfind("::");
@@ -193,7 +187,7 @@ TokenEndpointClient::~TokenEndpointClient() = default;
 Token TokenEndpointClient::request(const TokenRequest& request, const core::Clock& clock) {
   const std::vector<std::string_view> secrets{request.clientSecret, request.refreshToken};
   if (const auto problems = requestProblems(request); !problems.empty())
-    throw OAuthError::permanent(safeText(joined(problems), secrets, 1000));
+    throw OAuthError::permanent(safeText(core::join(problems, "; "), secrets, 1000));
   const EndpointUrl url = parseEndpointUrl(request.tokenEndpoint);
   const std::string where = "token endpoint " + safeText(url.host, {}, 255);
   const auto requestedAt = clock.now();  // before sending: expiresAt errs on the early side

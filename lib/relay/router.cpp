@@ -60,10 +60,7 @@ const Entry* find(const Table* table, const std::string& name) {
 }
 
 std::string joined(const std::vector<std::string>& names) {
-  if (names.empty()) return "-";
-  std::string out;
-  for (const std::string& name : names) out += (out.empty() ? "" : ",") + name;
-  return out;
+  return names.empty() ? "-" : core::join(names, ",");
 }
 
 DeliveryReport everyone(const OutboundMessage& message, const std::string& reply) {

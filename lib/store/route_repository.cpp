@@ -14,28 +14,11 @@ constexpr const char* kColumns =
     "id, name, hosts, tls, ca_file, auth, username, password, oauth_grant, oauth_token_url, oauth_client_id, "
     "oauth_client_secret, oauth_scope, oauth_refresh_token, max_connections, version, created_at, updated_at";
 
-// The hosts column holds the list as "host:port, host:port"; this pair is the only place that knows.
-std::string joinHosts(const std::vector<std::string>& hosts) {
-  std::string out;
-  for (const auto& h : hosts) out += (out.empty() ? "" : ", ") + h;
-  return out;
-}
-
-std::vector<std::string> splitHosts(std::string_view stored) {
-  std::vector<std::string> hosts;
-  while (!core::trim(stored).empty()) {
-    const auto comma = stored.find(',');
-    hosts.emplace_back(core::trim(stored.substr(0, comma)));
-    stored = comma == std::string_view::npos ? std::string_view() : stored.substr(comma + 1);
-  }
-  return hosts;
-}
-
 RouteRecord readRow(const Statement& row) {
   RouteRecord r;
   r.id = row.columnInt64(0);
   r.name = row.columnText(1);
-  r.hosts = splitHosts(row.columnText(2));
+  r.hosts = core::splitList(row.columnText(2));  // stored as "host:port, host:port"
   r.tls = row.columnText(3);
   r.caFile = row.columnText(4);
   r.auth = row.columnText(5);
@@ -57,7 +40,7 @@ RouteRecord readRow(const Statement& row) {
 // Binds the settings columns as ?1..?14 in kColumns order (name first, then hosts ... max_connections).
 void bindSettings(Statement& s, const RouteRecord& r) {
   s.bindText(1, r.name)
-      .bindText(2, joinHosts(r.hosts))
+      .bindText(2, core::join(r.hosts, ", "))
       .bindText(3, r.tls)
       .bindText(4, r.caFile)
       .bindText(5, r.auth)

@@ -91,3 +91,12 @@ BOOST_AUTO_TEST_CASE(a_quoted_local_part_cannot_forge_log_fields) {
       "2026-12-06T00:00:00Z I postern: forged");
   BOOST_TEST(line.find("\xe2\x80\xa8") == std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(lists_join_and_split_with_their_separator) {
+  BOOST_TEST(join({"a", "b", "c"}, ", ") == "a, b, c");
+  BOOST_TEST(join({}, ", ") == "");
+  BOOST_TEST(splitList(" a:1, b:2 ,,c ") == (std::vector<std::string>{"a:1", "b:2", "c"}));
+  BOOST_TEST(splitList("").empty());
+  BOOST_TEST(splitList(join({"x:1", "[2001:db8::1]:587"}, ", ")) ==
+             (std::vector<std::string>{"x:1", "[2001:db8::1]:587"}));
+}
