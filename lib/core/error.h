@@ -1,9 +1,9 @@
 // core::Error — a failure classified as temporary (try again later: 4xx) or permanent (5xx).
 //
-// Owns: the classification every module reports failures with, and the three domain errors every layer
-// maps to an answer (not found, already exists, invalid value) without knowing which store raised them.
-// Unknown failures are temporary (DESIGN.md "Errors"). Must not know: any I/O. Thread-safety: a plain value
-// type.
+// Owns: the classification every module reports failures with, and the domain errors every layer
+// maps to an answer (not found, already exists, conflict, invalid value) without knowing which store raised
+// them. Unknown failures are temporary (DESIGN.md "Errors"). Must not know: any I/O. Thread-safety: a plain
+// value type.
 #pragma once
 
 #include <stdexcept>
@@ -37,6 +37,13 @@ class NotFound : public Error {
 class AlreadyExists : public Error {
  public:
   explicit AlreadyExists(const std::string& what) : Error(Severity::Permanent, what) {}
+};
+
+// The request is well formed but the current state forbids it (disabling or removing the last enabled
+// administrator, deleting an active key without force). Message: says what stands in the way.
+class Conflict : public Error {
+ public:
+  explicit Conflict(const std::string& what) : Error(Severity::Permanent, what) {}
 };
 
 // An argument is not acceptable (a login that is no e-mail address, a malformed sender pattern, a weak
