@@ -32,14 +32,19 @@ ClientSession::~ClientSession() { transport_.close(); }
 
 std::unique_ptr<ClientSession> ClientSession::open(const Endpoint& endpoint, std::size_t hostIndex,
                                                    const SessionSettings& settings,
-                                                   Poco::Net::Context::Ptr context) {
+                                                   Poco::Net::Context::Ptr context, OpenProgress* progress) {
   std::unique_ptr<ClientSession> session(new ClientSession(endpoint, hostIndex, settings));
+  session->progress_ = progress;
   const AuthMechanism mechanism = settings.auth.mechanism;
   // Before connecting: a token that cannot be had costs no connection, and is the same for every host.
   if (mechanism == AuthMechanism::XOAuth2 || mechanism == AuthMechanism::OAuthBearer) session->fetchToken();
   session->connect(context);
   if (settings.tls == TlsMode::StartTls) session->startTls(context);
-  if (mechanism != AuthMechanism::None) session->authenticate();
+  if (mechanism != AuthMechanism::None) {
+    session->authenticate();
+    if (progress) progress->authMechanism = session->authUsed_;
+  }
+  session->progress_ = nullptr;
   session->logger_.information(
       "event=connect smarthost=" + session->name_ +
       (session->transport_.secure()
@@ -57,6 +62,7 @@ void ClientSession::connect(const Poco::Net::Context::Ptr& context) {
   } catch (const TransportError& e) {
     throw SessionError("connect to " + name_ + ": " + e.what());
   }
+  if (progress_) progress_->connected = true;
   usable_ = true;  // in step with the server from here on: giving up says QUIT
   if (settings_.tls == TlsMode::Implicit) {
     try {
@@ -64,6 +70,7 @@ void ClientSession::connect(const Poco::Net::Context::Ptr& context) {
     } catch (const TransportError& e) {
       throw SessionError("TLS to " + name_ + " failed: " + e.what());
     }
+    tlsEstablished();
   }
   greet(deadline);
   ehlo(deadlineIn(settings_.commandTimeout));
@@ -95,9 +102,16 @@ void ClientSession::startTls(const Poco::Net::Context::Ptr& context) {
   } catch (const TransportError& e) {
     refuse("TLS to " + name_ + " failed: " + e.what());
   }
+  tlsEstablished();
   // RFC 3207 §4.2: forget everything learnt before TLS and ask again.
   extensions_ = Extensions{};
   ehlo(deadlineIn(settings_.commandTimeout));
+}
+
+void ClientSession::tlsEstablished() {
+  if (!progress_) return;
+  progress_->tlsVersion = transport_.tlsVersion();
+  progress_->tlsCipher = transport_.tlsCipher();
 }
 
 bool ClientSession::reset() {

@@ -56,14 +56,22 @@ struct TransactionResult {
   bool tryNextHost = false;  // MAIL was refused with 4xx: another smarthost may take the message
 };
 
+// How far open() got with one smarthost, for an administrator's check of a route (Relay::check).
+struct OpenProgress {
+  bool connected = false;
+  std::string tlsVersion, tlsCipher;  // set once TLS is up
+  std::string authMechanism;          // "PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER" once authenticated
+};
+
 class ClientSession {
  public:
   // Connects and prepares the session up to the first MAIL: greeting, EHLO, TLS, AUTH. With an OAuth
   // mechanism the token is fetched first, and TokenUnavailable thrown (before any connection) when it
   // cannot be had. Throws SessionError naming the host and the reason when the smarthost cannot be used.
+  // With progress, records each step as it completes (also when a later step throws).
   static std::unique_ptr<ClientSession> open(const Endpoint& endpoint, std::size_t hostIndex,
-                                             const SessionSettings& settings,
-                                             Poco::Net::Context::Ptr context);
+                                             const SessionSettings& settings, Poco::Net::Context::Ptr context,
+                                             OpenProgress* progress = nullptr);
   ~ClientSession();
   ClientSession(const ClientSession&) = delete;
   ClientSession& operator=(const ClientSession&) = delete;
@@ -92,6 +100,7 @@ class ClientSession {
   void greet(Deadline deadline);
   void ehlo(Deadline deadline);
   void startTls(const Poco::Net::Context::Ptr& context);
+  void tlsEstablished();
   // client_auth.cpp
   void fetchToken();
   void authenticate();
@@ -125,6 +134,7 @@ class ClientSession {
   std::string token_;                 // the access token for this connection's AUTH (OAuth only)
   std::string authUsed_;              // "PLAIN", "LOGIN", "XOAUTH2", "OAUTHBEARER" once authenticated
   std::vector<std::string> secrets_;  // never in a reply text we hand out
+  OpenProgress* progress_ = nullptr;  // during open() only
   Poco::Logger& logger_;
 };
 

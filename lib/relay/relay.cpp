@@ -153,9 +153,49 @@ class Relay::Impl {
     }
   }
 
+  std::vector<SmarthostCheck> check() {
+    std::vector<SmarthostCheck> checks;
+    if (options_.smarthosts.empty()) {
+      SmarthostCheck none;
+      none.error = "no usable smarthost configured for this route (see the server log)";
+      checks.push_back(std::move(none));
+    }
+    for (std::size_t i = 0; i < options_.smarthosts.size(); ++i) checks.push_back(checkHost(i));
+    return checks;
+  }
+
   void stop() { pool_.stop(); }
 
  private:
+  SmarthostCheck checkHost(std::size_t index) {
+    SmarthostCheck check;
+    check.host = options_.smarthosts[index].str();
+    const bool tls = options_.tls != TlsMode::None;
+    if (settings_.auth.mechanism != AuthMechanism::None && !tls) {
+      check.error = "refusing to send credentials without TLS";
+      return check;
+    }
+    OpenProgress progress;
+    try {
+      std::unique_ptr<ClientSession> session =
+          ClientSession::open(options_.smarthosts[index], index, settings_, contexts_[index], &progress);
+      session->quit();
+      check.ok = true;
+    } catch (const std::exception& e) {  // SessionError, TokenUnavailable
+      check.error = e.what();
+      if (progress.connected && tls && progress.tlsVersion.empty())
+        check.certificateError = tls::lastClientHandshake().verifyError;
+    }
+    check.connected = progress.connected;
+    check.tlsVersion = progress.tlsVersion;
+    check.cipher = progress.tlsCipher;
+    check.certificateVerified = !progress.tlsVersion.empty();
+    check.authMechanism = progress.authMechanism;
+    check.authOk =
+        settings_.auth.mechanism == AuthMechanism::None ? check.ok : !progress.authMechanism.empty();
+    return check;
+  }
+
   DeliveryReport deliverOn(Lease& lease, const OutboundMessage& message, BodyFile& body) {
     // A pooled connection the server has closed meanwhile costs a reconnect, never the message.
     if (lease.session && !lease.session->reset()) lease.session.reset();
@@ -206,6 +246,8 @@ class Relay::Impl {
 Relay::Relay(RelayOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 
 Relay::~Relay() { impl_->stop(); }
+
+std::vector<SmarthostCheck> Relay::check() { return impl_->check(); }
 
 DeliveryReport Relay::deliver(const OutboundMessage& message) {
   try {

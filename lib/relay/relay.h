@@ -109,6 +109,20 @@ struct DeliveryReport {
   bool busy = false;
 };
 
+// One smarthost as Relay::check() found it: how far a connection got, without sending mail.
+struct SmarthostCheck {
+  std::string host;                  // "host:port"
+  bool ok = false;                   // greeting, EHLO, TLS (unless the route has none) and AUTH succeeded
+  bool connected = false;            // the TCP connection was made
+  std::string tlsVersion;            // "TLSv1.3"; empty when TLS was not (or could not be) established
+  std::string cipher;                // "TLS_AES_256_GCM_SHA384"
+  bool certificateVerified = false;  // TLS is up, so the certificate verified and named the host
+  std::string certificateError;      // why it did not verify ("unable to get local issuer certificate")
+  std::string authMechanism;         // the mechanism that succeeded; empty without AUTH
+  bool authOk = false;               // AUTH succeeded, or the route uses none
+  std::string error;                 // the first problem, one line, never a credential; empty when ok
+};
+
 class Relay {
  public:
   // Validates the options and builds the TLS contexts (reads caFile); no network. Throws core::Error
@@ -124,6 +138,11 @@ class Relay {
   // busy (then report.busy, nothing sent). Never throws
   // for network or SMTP trouble: that becomes Deferred or Failed per recipient, with the reply text.
   DeliveryReport deliver(const OutboundMessage& message);
+
+  // Connects to every smarthost in turn as a delivery would (greeting, EHLO, TLS with verification, AUTH,
+  // fetching an OAuth token first), sends no mail, says QUIT. Outside the pool: a check neither waits for
+  // nor takes one of maxConnections. Without smarthosts, one entry whose error says so.
+  std::vector<SmarthostCheck> check();
 
   // Wakes deliver() calls waiting for a connection and closes idle connections; deliver() then answers
   // Deferred "shutting down". Deliveries already on the wire finish (bounded by the timeouts), and their

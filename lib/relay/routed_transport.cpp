@@ -34,12 +34,14 @@ Route RoutedTransport::deferring(const std::string& name, const std::vector<std:
   return route;
 }
 
-std::vector<Route> RoutedTransport::build(std::vector<std::string>& names) {
+std::vector<Route> RoutedTransport::build(std::vector<std::string>& names,
+                                          std::map<std::string, std::string>& problems) {
   RouteSet set = source_.routes();
   std::vector<Route> routes;
   std::vector<RoutePatterns> patterns;
   for (const UnusableRoute& u : set.unusable) {
     logger_.error(u.error + ": its mail is deferred until this is fixed");
+    problems[u.name] = u.error;
     routes.push_back(deferring(u.name, u.senders, "unusable"));
   }
   for (Route& route : set.routes) {
@@ -84,10 +86,13 @@ void RoutedTransport::refresh() {
     if (failedGeneration_ == generation && now < retryFailedAt_) return;
   }
   std::vector<std::string> names;
+  std::map<std::string, std::string> problems;
   try {
-    for (const auto& problem : router_.updateKeepingUnbuildable(build(names)))
+    for (const auto& problem : router_.updateKeepingUnbuildable(build(names, problems))) {
       logger_.error("route " + problem.name + " cannot be used (" + problem.error +
                     "): its mail is deferred until this is fixed");
+      problems[problem.name] = problem.error;
+    }
   } catch (const std::exception& e) {
     logger_.error(std::string("routes: the new route table is not usable, keeping the previous one: ") +
                   e.what());
@@ -99,6 +104,7 @@ void RoutedTransport::refresh() {
   std::lock_guard lock(mutex_);
   generation_ = generation;
   names_ = std::move(names);
+  problems_ = std::move(problems);
 }
 
 DeliveryReport RoutedTransport::deliver(const OutboundMessage& message) {
@@ -119,6 +125,23 @@ std::vector<std::string> RoutedTransport::routeNames() {
 
 std::string RoutedTransport::routeFor(const std::string& sender, const std::string& firstRecipient) const {
   return router_.routeFor(sender, firstRecipient);
+}
+
+std::optional<std::vector<SmarthostCheck>> RoutedTransport::check(const std::string& name) {
+  {
+    std::lock_guard lock(mutex_);
+    checked_ = false;  // an administrator who just changed the route checks the new settings
+  }
+  refresh();
+  {
+    std::lock_guard lock(mutex_);
+    if (const auto it = problems_.find(name); it != problems_.end()) {
+      SmarthostCheck unusable;
+      unusable.error = "the route cannot be used: " + it->second;
+      return std::vector<SmarthostCheck>{std::move(unusable)};
+    }
+  }
+  return router_.check(name);
 }
 
 }  // namespace postern::relay

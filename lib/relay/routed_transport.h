@@ -23,6 +23,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,11 +70,15 @@ class RoutedTransport {
   // The route names in force, in table order, "config" last when it applies.
   std::vector<std::string> routeNames();
   std::string routeFor(const std::string& sender, const std::string& firstRecipient = "") const;
+  // Relay::check() for the named route in force, after re-reading a changed table at once (not after
+  // checkInterval). A route that cannot be used (its secrets do not open, its Relay cannot be built)
+  // answers one entry saying why; nullopt for no such route.
+  std::optional<std::vector<SmarthostCheck>> check(const std::string& name);
   void stop();
 
  private:
   void refresh();
-  std::vector<Route> build(std::vector<std::string>& names);
+  std::vector<Route> build(std::vector<std::string>& names, std::map<std::string, std::string>& problems);
   Route deferring(const std::string& name, const std::vector<std::string>& senders,
                   const std::string& version) const;
 
@@ -89,6 +94,7 @@ class RoutedTransport {
   std::optional<std::int64_t> failedGeneration_;
   std::chrono::steady_clock::time_point retryFailedAt_;
   std::vector<std::string> names_;
+  std::map<std::string, std::string> problems_;  // route name → why it cannot be used
 
   std::mutex rebuildMutex_;  // one rebuild at a time
 };

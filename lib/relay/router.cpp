@@ -142,6 +142,16 @@ class Router::Impl {
     return index ? table_->entries[*index].name : std::string();
   }
 
+  std::optional<std::vector<SmarthostCheck>> check(const std::string& name) {
+    std::shared_ptr<Relay> relay;
+    {
+      std::lock_guard lock(mutex_);
+      if (const Entry* entry = find(table_.get(), name)) relay = entry->relay;
+    }
+    if (!relay) return std::nullopt;
+    return relay->check();
+  }
+
   void stop() {
     std::vector<std::shared_ptr<Relay>> relays;
     {
@@ -223,6 +233,10 @@ DeliveryReport Router::deliver(const OutboundMessage& message) {
 
 std::string Router::routeFor(const std::string& sender, const std::string& firstRecipient) const {
   return impl_->routeFor(sender, firstRecipient);
+}
+
+std::optional<std::vector<SmarthostCheck>> Router::check(const std::string& name) {
+  return impl_->check(name);
 }
 
 void Router::stop() { impl_->stop(); }

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,9 @@ class Router {
   // The route's name for this sender ("" for none). sender "" is the null reverse-path: firstRecipient
   // decides, as in deliver(). For `postern route test`.
   std::string routeFor(const std::string& sender, const std::string& firstRecipient = "") const;
+
+  // Relay::check() of the named route's Relay (run outside the table's lock); nullopt for no such route.
+  std::optional<std::vector<SmarthostCheck>> check(const std::string& name);
 
   // Stops every Relay (current ones, and replaced ones still finishing a delivery); later deliver()
   // calls answer Deferred "shutting down".
