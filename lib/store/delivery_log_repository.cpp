@@ -31,26 +31,76 @@ void DeliveryLogRepository::append(const std::vector<DeliveryLogRecord>& records
   transaction.commit();
 }
 
+namespace {
+
+constexpr const char* kColumns =
+    "SELECT id, at, queue_id, sender, recipient, outcome, remote, reply FROM delivery_log ";
+
+DeliveryLogRecord rowOf(Statement& select) {
+  DeliveryLogRecord r;
+  r.id = select.columnInt64(0);
+  r.at = fromUnix(select.columnInt64(1));
+  r.queueId = select.columnText(2);
+  r.sender = select.columnText(3);
+  r.recipient = select.columnText(4);
+  r.outcome = select.columnText(5);
+  r.remote = select.columnText(6);
+  r.reply = select.columnText(7);
+  return r;
+}
+
+std::int64_t sqlLimit(std::size_t limit) { return limit == 0 ? -1 : static_cast<std::int64_t>(limit); }
+
+}  // namespace
+
 std::vector<DeliveryLogRecord> DeliveryLogRepository::recent(const std::string& queueId, std::size_t limit) {
+  return search(DeliveryLogQuery{queueId, "", 0, limit});
+}
+
+std::vector<DeliveryLogRecord> DeliveryLogRepository::search(const DeliveryLogQuery& query) {
   auto connection = database_.acquire();
+  // instr() on lower(): a plain substring test, so % and _ in the filter are ordinary characters.
   Statement select = connection->prepare(
-      "SELECT id, at, queue_id, sender, recipient, outcome, remote, reply FROM delivery_log "
-      "WHERE ?1 = '' OR queue_id = ?1 ORDER BY id DESC LIMIT ?2");
-  select.bindText(1, queueId).bindInt64(2, limit == 0 ? -1 : static_cast<std::int64_t>(limit));
+      std::string(kColumns) +
+      "WHERE (?1 = '' OR queue_id = ?1) AND (?2 = '' OR instr(lower(recipient), lower(?2)) > 0) "
+      "ORDER BY id DESC LIMIT ?3 OFFSET ?4");
+  select.bindText(1, query.queueId)
+      .bindText(2, query.recipient)
+      .bindInt64(3, sqlLimit(query.limit))
+      .bindInt64(4, static_cast<std::int64_t>(query.offset));
   std::vector<DeliveryLogRecord> out;
-  while (select.step()) {
-    DeliveryLogRecord r;
-    r.id = select.columnInt64(0);
-    r.at = fromUnix(select.columnInt64(1));
-    r.queueId = select.columnText(2);
-    r.sender = select.columnText(3);
-    r.recipient = select.columnText(4);
-    r.outcome = select.columnText(5);
-    r.remote = select.columnText(6);
-    r.reply = select.columnText(7);
-    out.push_back(std::move(r));
-  }
+  while (select.step()) out.push_back(rowOf(select));
   return out;
+}
+
+DeliveryOutcomeCounts DeliveryLogRepository::countSince(std::chrono::system_clock::time_point since) {
+  auto connection = database_.acquire();
+  Statement select =
+      connection->prepare("SELECT outcome, count(*) FROM delivery_log WHERE at >= ?1 GROUP BY outcome");
+  select.bindInt64(1, toUnix(since));
+  DeliveryOutcomeCounts counts;
+  while (select.step()) {
+    const std::string outcome = select.columnText(0);
+    const auto n = static_cast<std::uint64_t>(select.columnInt64(1));
+    if (outcome == "delivered")
+      counts.delivered = n;
+    else if (outcome == "deferred")
+      counts.deferred = n;
+    else if (outcome == "failed")
+      counts.failed = n;
+    else if (outcome == "expired")
+      counts.expired = n;
+  }
+  return counts;
+}
+
+std::optional<DeliveryLogRecord> DeliveryLogRepository::latest(const std::string& outcome) {
+  auto connection = database_.acquire();
+  Statement select =
+      connection->prepare(std::string(kColumns) + "WHERE outcome = ?1 ORDER BY id DESC LIMIT 1");
+  select.bindText(1, outcome);
+  if (!select.step()) return std::nullopt;
+  return rowOf(select);
 }
 
 std::size_t DeliveryLogRepository::purgeBefore(std::chrono::system_clock::time_point cutoff) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,19 @@ struct DeliveryLogRecord {
   std::string reply;
 };
 
+// A page of the log, newest first. Empty fields do not filter.
+struct DeliveryLogQuery {
+  std::string queueId;    // exactly this message
+  std::string recipient;  // recipients containing this text, ASCII case-insensitive
+  std::size_t offset = 0;
+  std::size_t limit = 50;  // 0: no limit
+};
+
+// Rows per outcome (one row is one recipient's attempt).
+struct DeliveryOutcomeCounts {
+  std::uint64_t delivered = 0, deferred = 0, failed = 0, expired = 0;
+};
+
 class DeliveryLogRepository {
  public:
   explicit DeliveryLogRepository(Database& database) : database_(database) {}
@@ -35,6 +49,11 @@ class DeliveryLogRepository {
   void append(const std::vector<DeliveryLogRecord>& records);
   // Newest first; queueId empty: every message. limit 0: no limit.
   std::vector<DeliveryLogRecord> recent(const std::string& queueId, std::size_t limit);
+  std::vector<DeliveryLogRecord> search(const DeliveryLogQuery& query);
+  // Attempts at or after `since`, per outcome (uses the index on at).
+  DeliveryOutcomeCounts countSince(std::chrono::system_clock::time_point since);
+  // The newest row with this outcome, if any.
+  std::optional<DeliveryLogRecord> latest(const std::string& outcome);
   // Returns how many rows went.
   std::size_t purgeBefore(std::chrono::system_clock::time_point cutoff);
 

@@ -68,4 +68,41 @@ BOOST_AUTO_TEST_CASE(an_unknown_outcome_is_refused_and_nothing_of_the_batch_is_k
   BOOST_TEST(log.recent("", 0).empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_search_filters_by_recipient_substring_case_insensitively_and_pages) {
+  log.append({record("AAAAAAAAAAAAAAA", "Bob@Example.com", "deferred", t0),
+              record("AAAAAAAAAAAAAAA", "carol@example.net", "delivered", t0)});
+  log.append({record("BBBBBBBBBBBBBBB", "bob@example.com", "delivered", t0 + 1s)});
+  const auto bob = log.search(DeliveryLogQuery{"", "BOB@example", 0, 50});
+  BOOST_TEST_REQUIRE(bob.size() == 2u);
+  BOOST_TEST(bob[0].queueId == "BBBBBBBBBBBBBBB");  // newest first
+  BOOST_TEST(log.search(DeliveryLogQuery{"AAAAAAAAAAAAAAA", "bob", 0, 50}).size() == 1u);
+  const auto second = log.search(DeliveryLogQuery{"", "", 1, 1});
+  BOOST_TEST_REQUIRE(second.size() == 1u);
+  BOOST_TEST(second[0].recipient == "carol@example.net");
+}
+
+BOOST_AUTO_TEST_CASE(sql_wildcards_in_a_recipient_filter_are_ordinary_characters) {
+  log.append({record("AAAAAAAAAAAAAAA", "bob@example.com", "delivered", t0)});
+  BOOST_TEST(log.search(DeliveryLogQuery{"", "%", 0, 50}).empty());
+  BOOST_TEST(log.search(DeliveryLogQuery{"", "b_b", 0, 50}).empty());
+  BOOST_TEST(log.search(DeliveryLogQuery{"", "' OR 1=1 --", 0, 50}).empty());
+}
+
+BOOST_AUTO_TEST_CASE(outcomes_are_counted_from_a_point_in_time_and_the_latest_of_each_is_found) {
+  log.append({record("AAAAAAAAAAAAAAA", "bob@example.com", "deferred", t0 - 1h)});
+  log.append({record("AAAAAAAAAAAAAAA", "bob@example.com", "deferred", t0),
+              record("AAAAAAAAAAAAAAA", "carol@example.net", "delivered", t0)});
+  log.append({record("BBBBBBBBBBBBBBB", "dave@example.com", "failed", t0 + 1s),
+              record("BBBBBBBBBBBBBBB", "erin@example.com", "expired", t0 + 2s)});
+  const DeliveryOutcomeCounts counts = log.countSince(t0);
+  BOOST_TEST(counts.delivered == 1u);
+  BOOST_TEST(counts.deferred == 1u);
+  BOOST_TEST(counts.failed == 1u);
+  BOOST_TEST(counts.expired == 1u);
+  const auto deferred = log.latest("deferred");
+  BOOST_TEST_REQUIRE(deferred.has_value());
+  BOOST_TEST((deferred->at == t0));
+  BOOST_TEST(!log.latest("nonexistent").has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
