@@ -168,6 +168,23 @@ std::vector<UserRecord> UserRepository::listUsers() {
   return users;
 }
 
+std::size_t UserRepository::countUsers() {
+  auto connection = database_.acquire();
+  Statement query = connection->prepare("SELECT count(*) FROM users");
+  query.step();
+  return static_cast<std::size_t>(query.columnInt64(0));
+}
+
+std::vector<std::string> UserRepository::enabledSenderPatterns() {
+  auto connection = database_.acquire();
+  Statement query = connection->prepare(
+      "SELECT DISTINCT s.pattern FROM sender_addresses s JOIN users u ON u.id = s.user_id "
+      "WHERE u.enabled = 1 ORDER BY s.pattern");
+  std::vector<std::string> patterns;
+  while (query.step()) patterns.push_back(query.columnText(0));
+  return patterns;
+}
+
 void UserRepository::addSenderPattern(std::string_view login, std::string_view pattern) {
   const std::string normal = requireLogin(login);
   const std::string normalPattern = normalisePatternOrThrow(pattern);

@@ -57,6 +57,9 @@ class UserRepository {
   // nullopt for an unknown user and for a login that is no e-mail address.
   std::optional<UserRecord> findByLogin(std::string_view login);
   std::vector<UserRecord> listUsers();  // ordered by login
+  std::size_t countUsers();
+  // The sender patterns of every enabled user, without duplicates, ordered.
+  std::vector<std::string> enabledSenderPatterns();
 
   // pattern: "local@domain" or "@domain", normalised by mail::AllowedSenders::normalisePattern.
   // Throw InvalidValue (malformed pattern), NotFound (user; or pattern, for remove), AlreadyExists.

@@ -209,4 +209,14 @@ BOOST_FIXTURE_TEST_CASE(unknown_user_may_send_as_no_one, Fixture) {
   BOOST_TEST(users.allowedSenders("garbage").empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(users_are_counted_and_only_enabled_users_patterns_are_listed_once, Fixture) {
+  users.createUser("alice@example.org", "$argon2id$a", {"alice@example.org", "@example.org"});
+  users.createUser("bob@example.org", "$argon2id$b", {"bob@example.org", "@example.org"});
+  users.createUser("carol@example.net", "$argon2id$c", {"carol@example.net"});
+  users.setEnabled("carol@example.net", false);
+  BOOST_TEST(users.countUsers() == 3u);
+  const std::vector<std::string> expected{"@example.org", "alice@example.org", "bob@example.org"};
+  BOOST_TEST(users.enabledSenderPatterns() == expected, boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
