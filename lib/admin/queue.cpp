@@ -111,9 +111,16 @@ MessageView Queue::view(const queue::QueuedMessage& m) {
   return v;
 }
 
-QueueListing Queue::list() const {
+QueueListing Queue::list() const { return list(0, 0); }
+
+QueueListing Queue::list(std::size_t offset, std::size_t limit) const {
   QueueListing listing;
-  for (const auto& id : spool_.list()) {
+  const std::vector<std::string> ids = spool_.list();  // sorted: IDs sort by arrival
+  listing.total = ids.size();
+  const std::size_t first = std::min(offset, ids.size());
+  const std::size_t last = limit == 0 ? ids.size() : std::min(ids.size(), first + limit);
+  for (std::size_t i = first; i < last; ++i) {
+    const std::string& id = ids[i];
     try {
       const auto m = spool_.load(id);
       if (!m) continue;  // delivered or deleted meanwhile

@@ -58,7 +58,8 @@ struct UnreadableMessage {
 struct QueueListing {
   std::vector<MessageView> messages;  // in arrival order
   std::vector<UnreadableMessage> unreadable;
-  std::uint64_t bytes = 0;
+  std::uint64_t bytes = 0;  // of the messages listed
+  std::size_t total = 0;    // messages in the queue when it was listed (all pages)
 };
 
 struct MessageDetail {
@@ -131,6 +132,9 @@ class Queue {
       : spool_(spool), control_(control), deliveryLog_(deliveryLog) {}
 
   QueueListing list() const;
+  // One page in arrival order: only the page's envelopes are read (the queue directory's listing gives
+  // the order and the total), so a page costs the same with 10 or 10,000 messages queued. limit 0: all.
+  QueueListing list(std::size_t offset, std::size_t limit) const;
   std::optional<MessageDetail> show(const std::string& id) const;
   // Throw core::NotFound for an unknown ID (retry with an empty ID means every message).
   ControlOutcome retry(const std::string& id);

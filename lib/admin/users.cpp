@@ -54,6 +54,18 @@ std::vector<UserView> Users::list() {
   return views;
 }
 
+UserPage Users::search(std::string_view contains, std::size_t offset, std::size_t limit) {
+  store::UserRepository::Page found = users_.searchUsers(contains, offset, limit);
+  UserPage page;
+  page.total = found.total;
+  for (std::size_t i = 0; i < found.users.size(); ++i) {
+    const store::UserRecord& record = found.users[i];
+    page.users.push_back(UserView{record.login, record.enabled, record.createdAt, record.updatedAt,
+                                  std::move(found.patterns[i])});
+  }
+  return page;
+}
+
 std::optional<UserView> Users::find(std::string_view login) {
   const auto record = users_.findByLogin(login);
   if (!record) return std::nullopt;

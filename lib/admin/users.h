@@ -30,6 +30,11 @@ struct UserView {
   std::vector<std::string> addresses;  // sender patterns, ordered
 };
 
+struct UserPage {
+  std::vector<UserView> users;  // ordered by login
+  std::size_t total = 0;        // users matching in all
+};
+
 class Users {
  public:
   static constexpr std::size_t kMinPasswordCharacters = 8;
@@ -48,6 +53,9 @@ class Users {
   void setEnabled(std::string_view login, bool enabled);
   void remove(std::string_view login);  // the user's sender addresses go with it
   std::vector<UserView> list();
+  // Users whose login contains `contains` (case-insensitive), a page of them: what the admin UI's list
+  // and search show. Two queries whatever the page size.
+  UserPage search(std::string_view contains, std::size_t offset, std::size_t limit);
   std::optional<UserView> find(std::string_view login);
 
   void addAddress(std::string_view login, std::string_view pattern);

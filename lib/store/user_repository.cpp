@@ -1,6 +1,7 @@
 #include "store/user_repository.h"
 
 #include <algorithm>
+#include <map>
 
 #include "core/text.h"
 #include "mail/address.h"
@@ -173,6 +174,39 @@ std::size_t UserRepository::countUsers() {
   Statement query = connection->prepare("SELECT count(*) FROM users");
   query.step();
   return static_cast<std::size_t>(query.columnInt64(0));
+}
+
+UserRepository::Page UserRepository::searchUsers(std::string_view contains, std::size_t offset,
+                                                 std::size_t limit) {
+  const std::string needle = core::toLowerAscii(contains);
+  const std::int64_t sqlLimit = limit == 0 ? -1 : static_cast<std::int64_t>(limit);
+  auto connection = database_.acquire();
+  // Logins are stored lower-case; instr() keeps % and _ ordinary characters.
+  Page page;
+  Statement count = connection->prepare("SELECT count(*) FROM users WHERE instr(login, ?1) > 0");
+  count.bindText(1, needle);
+  count.step();
+  page.total = static_cast<std::size_t>(count.columnInt64(0));
+  Statement query = connection->prepare(std::string(kUserColumns) +
+                                        "WHERE instr(login, ?1) > 0 ORDER BY login LIMIT ?2 OFFSET ?3");
+  query.bindText(1, needle).bindInt64(2, sqlLimit).bindInt64(3, static_cast<std::int64_t>(offset));
+  std::map<std::int64_t, std::size_t> index;
+  while (query.step()) {
+    page.users.push_back(readUser(query));
+    index[page.users.back().id] = page.users.size() - 1;
+  }
+  page.patterns.resize(page.users.size());
+  if (page.users.empty()) return page;
+  Statement patterns = connection->prepare(
+      "SELECT user_id, pattern FROM sender_addresses WHERE user_id IN "
+      "(SELECT id FROM users WHERE instr(login, ?1) > 0 ORDER BY login LIMIT ?2 OFFSET ?3) "
+      "ORDER BY user_id, pattern");
+  patterns.bindText(1, needle).bindInt64(2, sqlLimit).bindInt64(3, static_cast<std::int64_t>(offset));
+  while (patterns.step()) {
+    const auto it = index.find(patterns.columnInt64(0));
+    if (it != index.end()) page.patterns[it->second].push_back(patterns.columnText(1));
+  }
+  return page;
 }
 
 std::vector<std::string> UserRepository::enabledSenderPatterns() {

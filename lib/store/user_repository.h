@@ -58,6 +58,14 @@ class UserRepository {
   std::optional<UserRecord> findByLogin(std::string_view login);
   std::vector<UserRecord> listUsers();  // ordered by login
   std::size_t countUsers();
+  // Users whose login contains `contains` (ASCII case-insensitive; "" for all), ordered by login: the
+  // page from offset (at most limit; 0 for no limit), and how many match in all.
+  struct Page {
+    std::vector<UserRecord> users;
+    std::vector<std::vector<std::string>> patterns;  // each user's sender patterns, ordered, in step
+    std::size_t total = 0;
+  };
+  Page searchUsers(std::string_view contains, std::size_t offset, std::size_t limit);
   // The sender patterns of every enabled user, without duplicates, ordered.
   std::vector<std::string> enabledSenderPatterns();
 

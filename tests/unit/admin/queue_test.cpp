@@ -124,4 +124,17 @@ BOOST_AUTO_TEST_CASE(inside_the_server_the_manager_carries_changes_out) {
   BOOST_TEST(!spool.load(id).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_page_reads_only_its_messages_in_arrival_order_and_counts_the_whole_queue) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(commitMessage("Subject: " + std::to_string(i) + "\r\n\r\nx\r\n"));
+  const auto page = queue.list(1, 2);
+  BOOST_TEST(page.total == 5u);
+  BOOST_REQUIRE_EQUAL(page.messages.size(), 2u);
+  BOOST_TEST(page.messages[0].id == ids[1]);
+  BOOST_TEST(page.messages[1].id == ids[2]);
+  BOOST_TEST(queue.list(4, 10).messages.size() == 1u);
+  BOOST_TEST(queue.list(9, 10).messages.empty());
+  BOOST_TEST(queue.list(0, 0).messages.size() == 5u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -135,4 +135,22 @@ BOOST_FIXTURE_TEST_CASE(addresses_managed_by_admin_drive_the_sender_policy, Fixt
   BOOST_TEST(!policy.mayUse("alice@example.org", alice));
 }
 
+BOOST_FIXTURE_TEST_CASE(a_search_pages_the_matching_users_with_their_addresses_and_counts_them_all, Fixture) {
+  for (const std::string name : {"anna", "bert", "carl", "dora", "emil"})
+    users.createUser(name + "@example.org", "$argon2id$x",
+                     {name + "@example.org", "@" + name + ".example.net"});
+  users.createUser("zoe@other.test", "$argon2id$x", {"zoe@other.test"});
+  const auto page = admin.search("EXAMPLE.org", 2, 2);  // the fixture's alice@example.org comes first
+  BOOST_TEST(page.total == 6u);
+  BOOST_REQUIRE_EQUAL(page.users.size(), 2u);
+  BOOST_TEST(page.users[0].login == "bert@example.org");
+  BOOST_TEST(page.users[1].login == "carl@example.org");
+  const std::vector<std::string> bert{"@bert.example.net", "bert@example.org"};
+  BOOST_TEST(page.users[0].addresses == bert, boost::test_tools::per_element());
+  BOOST_TEST(admin.search("", 0, 0).users.size() == 7u);
+  BOOST_TEST(admin.search("%", 0, 50).total == 0u);  // no SQL wildcard
+  BOOST_TEST(admin.search("zoe", 5, 50).users.empty());
+  BOOST_TEST(admin.search("zoe", 5, 50).total == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
