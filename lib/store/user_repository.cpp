@@ -209,6 +209,22 @@ UserRepository::Page UserRepository::searchUsers(std::string_view contains, std:
   return page;
 }
 
+std::vector<std::string> UserRepository::loginsAllowedToSend(std::string_view address) {
+  const auto parsed = mail::parseMailbox(address);
+  if (!parsed) return {};
+  const std::string exact = parsed->key();
+  const std::string domain = "@" + core::toLowerAscii(parsed->domain);
+  auto connection = database_.acquire();
+  Statement query = connection->prepare(
+      "SELECT u.login FROM users u JOIN sender_addresses s ON s.user_id = u.id "
+      "WHERE u.enabled = 1 AND (s.pattern = ?1 OR s.pattern = ?2) "
+      "GROUP BY u.login ORDER BY max(s.pattern = ?1) DESC, u.login");
+  query.bindText(1, exact).bindText(2, domain);
+  std::vector<std::string> logins;
+  while (query.step()) logins.push_back(query.columnText(0));
+  return logins;
+}
+
 std::vector<std::string> UserRepository::enabledSenderPatterns() {
   auto connection = database_.acquire();
   Statement query = connection->prepare(

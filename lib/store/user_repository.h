@@ -66,6 +66,9 @@ class UserRepository {
     std::size_t total = 0;
   };
   Page searchUsers(std::string_view contains, std::size_t offset, std::size_t limit);
+  // Enabled users with a sender pattern that names this address exactly or its whole domain ("" and
+  // nothing for a malformed address), exact patterns first, then by login.
+  std::vector<std::string> loginsAllowedToSend(std::string_view address);
   // The sender patterns of every enabled user, without duplicates, ordered.
   std::vector<std::string> enabledSenderPatterns();
 
