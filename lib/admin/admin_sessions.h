@@ -10,8 +10,8 @@
 // once per touchInterval, to spare writes; idle time is measured from that record, so a session may end up
 // to touchInterval early, never late. create() also removes every other expired row, which bounds the table.
 // Must not know: HTTP (cookies, headers), the audit log. Never logs; tokens appear in no message.
-// Errors: core::NotFound (create: no enabled account with the login), core::Error (temporary) when the
-// store or the random generator fails.
+// Errors: core::NotFound (create: no enabled account with the login), core::InvalidValue (create: no
+// login at all), core::Error (temporary) when the store or the random generator fails.
 // Thread-safety: thread-safe (the store is; the rest is const).
 #pragma once
 
@@ -53,7 +53,8 @@ class AdminSessions {
                 AdminSessionOptions options = {})
       : sessions_(sessions), clock_(clock), options_(options) {}
 
-  // For the enabled account with this login (any case). Throws NotFound otherwise.
+  // For the enabled account with this login (any case). Throws NotFound when there is none,
+  // InvalidValue("login") for text that cannot be a login.
   CreatedSession create(std::string_view login, std::string_view clientAddress);
   std::optional<SessionView> validate(std::string_view token);
   void end(std::string_view token);  // unknown tokens are no error: signing out twice is fine
