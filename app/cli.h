@@ -24,6 +24,8 @@ int runRouteCommand(const config::Config& config, const std::vector<std::string>
 int runQueueCommand(const config::Config& config, const std::vector<std::string>& args);
 // `postern dkim ...` (app/cli_dkim.cpp).
 int runDkimCommand(const config::Config& config, const std::vector<std::string>& args);
+// `postern admin ...`: the web admin's accounts (app/cli_admin.cpp).
+int runAdminCommand(const config::Config& config, const std::vector<std::string>& args);
 
 // The Argon2id parameters for new password hashes, as configured (server and CLI hash alike).
 inline auth::Argon2Params argon2Params(const config::Config& cfg) {

@@ -59,6 +59,14 @@ Commands:
   dkim delete DOMAIN SELECTOR [--force]
                                  Delete a key (an active one only with --force).
   dkim dns DOMAIN [SELECTOR]     Print the TXT record(s) to publish, as zone-file lines.
+  admin add LOGIN [--role admin|viewer]
+                                 Create a web admin account (default role admin; a viewer may only
+                                 look). The password is read as for `user add`.
+  admin passwd LOGIN             Set a new password; the account's web sessions end.
+  admin enable LOGIN | admin disable LOGIN | admin delete LOGIN
+  admin role LOGIN admin|viewer  Change an account's role. The last enabled admin cannot be disabled,
+                                 demoted or deleted.
+  admin list                     List web admin accounts with role, state and last login.
 
 Options:
   --config FILE    Configuration file (default: $POSTERN_CONFIG, else none: built-in defaults).
@@ -154,6 +162,7 @@ int main(int argc, char** argv) {
   if (command == "dkim") return app::runDkimCommand(cfg, commandArgs);
   if (command == "queue") return app::runQueueCommand(cfg, commandArgs);
   if (command == "route") return app::runRouteCommand(cfg, commandArgs);
+  if (command == "admin") return app::runAdminCommand(cfg, commandArgs);
   std::cerr << "postern: unknown command '" << command << "' (see postern --help)\n";
   return app::kExitUsage;
 }

@@ -1,0 +1,86 @@
+#include "admin/admin_sign_in.h"
+
+#include "admin/secret_token.h"
+#include "core/error.h"
+#include "core/text.h"
+
+namespace postern::admin {
+
+namespace {
+using Status = SignInResult::Status;
+using Verdict = auth::PasswordHasher::Verdict;
+
+// A hash of a random secret nobody knows, so no password ever matches it.
+std::string makeDummyHash(const auth::PasswordHasher& hasher) { return hasher.hash(newSecretToken()); }
+}  // namespace
+
+AdminSignIn::AdminSignIn(store::AdminAccountRepository& accounts, const auth::PasswordHasher& hasher,
+                         auth::FailureThrottle& perAddress, auth::FailureThrottle& perLogin)
+    : accounts_(accounts),
+      hasher_(hasher),
+      perAddress_(perAddress),
+      perLogin_(perLogin),
+      dummyHash_(makeDummyHash(hasher)) {}
+
+void AdminSignIn::spendComparableTime(std::string_view password) const {
+  try {
+    (void)hasher_.verify(dummyHash_, password);
+  } catch (const core::Error&) {
+    // Only the time matters here; the answer is Refused either way.
+  }
+}
+
+SignInResult AdminSignIn::signIn(std::string_view login, std::string_view password,
+                                 std::string_view clientAddress) {
+  const auto normal = store::AdminAccountRepository::normaliseLogin(login);
+  // A login that cannot exist is throttled under the text as typed (bounded, so a long one costs no memory).
+  const std::string loginKey =
+      normal ? *normal : core::toLowerAscii(login.substr(0, store::AdminAccountRepository::kMaxLogin));
+
+  auto byAddress = perAddress_.tryReserve(clientAddress);
+  if (!byAddress) return {Status::Throttled, std::nullopt};
+  auto byLogin = perLogin_.tryReserve(loginKey);
+  if (!byLogin) return {Status::Throttled, std::nullopt};  // byAddress is given back: nothing was checked
+
+  const auto refuse = [&] {
+    byAddress.confirmFailure();
+    byLogin.confirmFailure();
+    return SignInResult{Status::Refused, std::nullopt};
+  };
+
+  // An empty password says nothing about the account, so failing fast leaks nothing.
+  if (password.empty()) return refuse();
+  std::optional<store::AdminAccountRecord> account;
+  if (normal) account = accounts_.find(*normal);
+  if (!account) {
+    spendComparableTime(password);
+    return refuse();
+  }
+  switch (hasher_.verify(account->passwordHash, password)) {
+    case Verdict::Malformed:
+      spendComparableTime(password);
+      return refuse();
+    case Verdict::Mismatch:
+      return refuse();
+    case Verdict::Match:
+      break;
+  }
+  // Looked at after the hash, so that a disabled account costs the same time as an enabled one.
+  if (!account->enabled) return refuse();
+
+  if (hasher_.needsRehash(account->passwordHash)) {
+    try {
+      (void)accounts_.replacePasswordHash(account->login, account->passwordHash, hasher_.hash(password));
+    } catch (const core::Error&) {
+      // Best effort: the sign-in itself succeeded; the next one tries again.
+    }
+  }
+  accounts_.recordLogin(account->login);
+  const auto now = accounts_.find(account->login);
+  if (!now || !now->enabled) return refuse();  // disabled or deleted while the password was checked
+  byAddress.release();
+  byLogin.release();
+  return {Status::Ok, adminView(*now)};
+}
+
+}  // namespace postern::admin
