@@ -10,14 +10,14 @@ namespace postern::admin {
 
 namespace {
 
+using modes::AuthMechanism;
+
 void applyPreset(const RouteChange& change, routing::RouteSettings& s) {
   // A provider's grant: the one asked for; else Google's only grant for SMTP, refresh_token, and
   // client_credentials (app-only) for Microsoft 365.
-  const std::string grantText = change.oauthGrant.value_or("");
-  const oauth::Grant grant =
-      grantText == "refresh_token" || (grantText.empty() && core::toLowerAscii(*change.preset) == "google")
-          ? oauth::Grant::RefreshToken
-          : oauth::Grant::ClientCredentials;
+  const modes::Grant grant = change.oauthGrant.value_or(core::toLowerAscii(*change.preset) == "google"
+                                                            ? modes::Grant::RefreshToken
+                                                            : modes::Grant::ClientCredentials);
   const auto p = oauth::preset(*change.preset, change.tenant, grant);
   if (!p) {
     std::string known;
@@ -26,10 +26,27 @@ void applyPreset(const RouteChange& change, routing::RouteSettings& s) {
   }
   s.hosts = {p->smarthost};
   s.tls = p->tls;
-  s.auth = "xoauth2";
+  s.auth = AuthMechanism::XOAuth2;
   s.oauthTokenUrl = p->tokenEndpoint;
   s.oauthScope = p->scope;
-  s.oauthGrant = std::string(oauth::grantType(p->grant));
+  s.oauthGrant = p->grant;
+}
+
+// A stored mode Postern does not know reads back as a default; storing the change would write that
+// default over it unseen. The change must give it (a preset gives TLS and auth), the grant only if the
+// route stays OAuth.
+void requireUnknownModesReplaced(const store::RouteRecord& record, const RouteChange& change,
+                                 const routing::RouteSettings& changed) {
+  for (const auto& u : record.unknownModes) {
+    const bool replaced = u.setting == "tls" ? change.tls || change.preset
+                          : u.setting == "auth"
+                              ? change.auth || change.preset
+                              : change.oauthGrant || change.preset || !modes::isOAuth(changed.auth);
+    if (!replaced)
+      throw core::InvalidValue(u.setting, "route " + record.name + ": the stored " + u.setting + " '" +
+                                              u.stored + "' is unknown; set " + u.setting +
+                                              " in this change");
+  }
 }
 
 }  // namespace
@@ -48,7 +65,7 @@ void Routes::apply(const RouteChange& change, routing::RouteSettings& s, bool ad
   if (change.oauthClientId) s.oauthClientId = *change.oauthClientId;
   if (change.oauthScope) s.oauthScope = *change.oauthScope;
   if (change.maxConnections) s.maxConnections = *change.maxConnections;
-  if (s.auth == "none") s.username.clear();
+  if (s.auth == AuthMechanism::None) s.username.clear();
   if (change.password) s.password = change.password;
   if (change.oauthClientSecret) s.oauthClientSecret = change.oauthClientSecret;
   if (change.oauthRefreshToken) s.oauthRefreshToken = change.oauthRefreshToken;
@@ -74,6 +91,7 @@ RouteView Routes::view(const store::RouteRecord& r) {
   v.version = r.version;
   v.createdAt = r.createdAt;
   v.updatedAt = r.updatedAt;
+  v.unknownModes = r.unknownModes;
   return v;
 }
 
@@ -87,11 +105,13 @@ RouteView Routes::add(std::string_view name, const RouteChange& change) {
 
 RouteView Routes::set(std::string_view name, const RouteChange& change) {
   const std::lock_guard lock(mutex_);  // read, change and store as one step
-  auto settings = admin_.settingsOf(name);
-  if (!settings) throw core::NotFound("no route " + std::string(name));
-  settings->name = std::string(name);
-  apply(change, *settings, false);
-  return view(admin_.update(*settings));
+  const auto record = admin_.find(name);
+  if (!record) throw core::NotFound("no route " + std::string(name));
+  routing::RouteSettings settings = routing::RouteAdmin::settingsOf(*record);
+  settings.name = std::string(name);
+  apply(change, settings, false);
+  requireUnknownModesReplaced(*record, change, settings);
+  return view(admin_.update(settings));
 }
 
 void Routes::remove(std::string_view name) {

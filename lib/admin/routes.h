@@ -4,10 +4,15 @@
 // relay::withConfiguredDefault's (relay.* is the route "config" unless the table has a "*" route).
 //
 // Owns: how a change is laid over a route (a preset first, then the values given; a new route sends for
-// "*" unless senders are given; auth none drops the username), and the views.
+// "*" unless senders are given; auth none drops the username; a stored mode Postern does not know must be
+// given anew), and the views.
+// Modes travel typed (modes/route_modes.h): the CLI and the web API parse their text once, at their edge,
+// with modes::requireTlsMode / requireAuthMode / requireGrant, which refuse an unknown spelling with
+// core::InvalidValue naming the field ("tls", "auth", "grant").
 // Views (RouteView) say whether a password, client secret or refresh token is stored, never the sealed
 // bytes. Text in them is as stored: whoever prints it escapes it (core::printable).
-// Errors: core::InvalidValue naming the setting ("preset" for an unknown preset), core::NotFound ("no route
+// Errors: core::InvalidValue naming the setting ("preset" for an unknown preset; "tls", "auth" or "grant"
+// for a stored mode Postern does not know that a change leaves in place), core::NotFound ("no route
 // NAME"), core::AlreadyExists, core::Error (permanent) for a preset's missing tenant or refused grant,
 // vault::VaultError when a secret cannot be sealed, store::DatabaseError (temporary).
 // Must not know: HTTP, terminals, the configuration file (the caller says whether relay.* has a smarthost).
@@ -22,6 +27,7 @@
 #include <string_view>
 #include <vector>
 
+#include "modes/route_modes.h"
 #include "routing/route_admin.h"
 #include "store/route_repository.h"
 
@@ -31,12 +37,12 @@ struct RouteView {
   std::string name;
   std::vector<std::string> senders;  // normalised patterns: "*", "@example.org", "alice@example.org"
   std::vector<std::string> hosts;    // "host:port" in failover order
-  std::string tls;                   // starttls | tls | none
+  modes::TlsMode tls = modes::TlsMode::StartTls;
   std::string caFile;
-  std::string auth;  // none | password | xoauth2 | oauthbearer
+  modes::AuthMechanism auth = modes::AuthMechanism::None;
   std::string username;
   bool hasPassword = false;
-  std::string oauthGrant;  // "" | client_credentials | refresh_token
+  std::optional<modes::Grant> oauthGrant;  // OAuth routes
   std::string oauthTokenUrl;
   std::string oauthClientId;
   std::string oauthScope;
@@ -46,6 +52,9 @@ struct RouteView {
   std::int64_t version = 0;  // raised by every change
   std::chrono::system_clock::time_point createdAt;
   std::chrono::system_clock::time_point updatedAt;
+  // Stored modes Postern does not know: the typed setting above is then a default, not what is stored,
+  // and the server keeps the route's mail waiting. Shown with the stored text (escaped) instead.
+  std::vector<store::UnknownMode> unknownModes;
 };
 
 // What an administrator gives for a new or changed route: nullopt leaves a setting as it is (a new route
@@ -55,8 +64,10 @@ struct RouteChange {
   std::string tenant;                 // for the microsoft365 preset
   std::optional<std::vector<std::string>> senders;
   std::optional<std::vector<std::string>> hosts;  // "host:port", failover order
-  std::optional<std::string> tls, caFile, auth, username;
-  std::optional<std::string> oauthGrant, oauthTokenUrl, oauthClientId, oauthScope;
+  std::optional<modes::TlsMode> tls;
+  std::optional<modes::AuthMechanism> auth;
+  std::optional<modes::Grant> oauthGrant;  // also chooses a preset's grant
+  std::optional<std::string> caFile, username, oauthTokenUrl, oauthClientId, oauthScope;
   std::optional<int> maxConnections;
   std::optional<std::string> password, oauthClientSecret, oauthRefreshToken;
 };
@@ -68,7 +79,9 @@ class Routes {
       : admin_(routes, std::move(openVault)), smarthostConfigured_(smarthostConfigured) {}
 
   RouteView add(std::string_view name, const RouteChange& change);
-  RouteView set(std::string_view name, const RouteChange& change);  // core::NotFound for an unknown route
+  // core::NotFound for an unknown route; core::InvalidValue naming the setting when the stored route has a
+  // mode Postern does not know and the change does not replace it (the grant: only if still OAuth).
+  RouteView set(std::string_view name, const RouteChange& change);
   void remove(std::string_view name);
   std::vector<RouteView> list();
   std::optional<RouteView> show(std::string_view name);

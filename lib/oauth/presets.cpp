@@ -36,7 +36,7 @@ Preset microsoft365(std::string_view tenant, Grant grant) {
                 : "https://outlook.office.com/SMTP.Send offline_access";  // delegated
   p.grant = grant;
   p.smarthost = "smtp.office365.com:587";
-  p.tls = "starttls";
+  p.tls = modes::TlsMode::StartTls;
   return p;
 }
 
@@ -51,7 +51,7 @@ Preset google(Grant grant) {
   p.scope = "https://mail.google.com/";
   p.grant = grant;
   p.smarthost = "smtp.gmail.com:587";
-  p.tls = "starttls";
+  p.tls = modes::TlsMode::StartTls;
   return p;
 }
 

@@ -36,7 +36,7 @@ struct Preset {
   std::string scope;
   Grant grant = Grant::ClientCredentials;
   std::string smarthost;  // "host:port"
-  std::string tls;        // "starttls"
+  modes::TlsMode tls = modes::TlsMode::StartTls;
 };
 
 // The preset called name (case-insensitive) for grant; nullopt for an unknown name. Throws core::Error

@@ -12,9 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include "modes/route_modes.h"
+
 namespace postern::oauth {
 
-enum class Grant { ClientCredentials, RefreshToken };
+// The route modes' type (modes/route_modes.h), where the store and the CLI spell it too.
+using Grant = modes::Grant;
 
 // "client_credentials" / "refresh_token": the grant_type value (RFC 6749 §4.4.2, §6).
 std::string_view grantType(Grant grant);

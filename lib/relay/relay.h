@@ -24,9 +24,12 @@
 #include <string>
 #include <vector>
 
+#include "modes/route_modes.h"
+
 namespace postern::relay {
 
-enum class TlsMode { StartTls, Implicit, None };
+// The route modes' types (modes/route_modes.h), where the store and the CLI spell them too.
+using TlsMode = modes::TlsMode;
 
 struct Endpoint {
   std::string host;
@@ -34,12 +37,9 @@ struct Endpoint {
   std::string str() const { return host + ":" + std::to_string(port); }
 };
 
-enum class AuthMechanism {
-  None,
-  Password,     // AUTH PLAIN (RFC 4616), else LOGIN when the smarthost offers only that
-  XOAuth2,      // AUTH XOAUTH2 (Google, Microsoft 365): "user=U^Aauth=Bearer T^A^A"
-  OAuthBearer,  // AUTH OAUTHBEARER (RFC 7628)
-};
+// Password: AUTH PLAIN (RFC 4616), else LOGIN when the smarthost offers only that. XOAuth2: AUTH XOAUTH2
+// (Google, Microsoft 365), "user=U^Aauth=Bearer T^A^A". OAuthBearer: AUTH OAUTHBEARER (RFC 7628).
+using AuthMechanism = modes::AuthMechanism;
 
 // "PLAIN/LOGIN", "XOAUTH2", "OAUTHBEARER" ("none" for None): for logs and error texts.
 std::string mechanismName(AuthMechanism mechanism);

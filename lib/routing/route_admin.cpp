@@ -9,16 +9,13 @@
 #include "core/error.h"
 #include "core/text.h"
 #include "mail/allowed_senders.h"
-#include "routing/route_modes.h"
 #include "vault/master_key_check.h"
 
 namespace postern::routing {
 namespace {
 
-bool isOAuth(std::string_view auth) {
-  const auto mechanism = parseAuthMode(auth);
-  return mechanism == relay::AuthMechanism::XOAuth2 || mechanism == relay::AuthMechanism::OAuthBearer;
-}
+using modes::AuthMechanism;
+using modes::isOAuth;
 
 std::string binding(std::string_view route, std::string_view field) {
   return "route/" + std::string(route) + "/" + std::string(field);
@@ -48,6 +45,12 @@ bool acceptableTokenUrl(std::string_view url) {
 }
 
 [[noreturn]] void invalid(const std::string& what) { throw core::InvalidValue("route: " + what); }
+
+// "unknown tls mode 'ssl'"; the stored text may be anything, and whoever prints it escapes it.
+std::string unknownModeError(const store::UnknownMode& u) {
+  const std::string what = u.setting == "grant" ? "oauth grant" : u.setting + " mode";
+  return "unknown " + what + " '" + u.stored + "'";
+}
 
 }  // namespace
 
@@ -104,15 +107,13 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s,
     r.hosts.push_back((v6 ? "[" + parsed->first + "]" : parsed->first) + ":" +
                       std::to_string(parsed->second));
   }
-  if (!parseTlsMode(s.tls)) invalid("tls must be starttls, tls or none");
   r.tls = s.tls;
   if (!s.caFile.empty() && s.caFile.front() != '/') invalid("ca file must be an absolute path");
   if (!s.caFile.empty() && ::access(s.caFile.c_str(), R_OK) != 0)
     invalid("ca file " + s.caFile + " cannot be read");
   r.caFile = s.caFile;
-  if (!parseAuthMode(s.auth)) invalid("auth must be none, password, xoauth2 or oauthbearer");
   r.auth = s.auth;
-  if (s.auth != "none" && s.tls == "none")
+  if (s.auth != AuthMechanism::None && s.tls == modes::TlsMode::None)
     invalid(s.name + ": credentials are only sent over TLS (tls = none)");
   if (s.maxConnections < 1 || s.maxConnections > 64) invalid("max connections must be 1 to 64");
   r.maxConnections = s.maxConnections;
@@ -130,17 +131,17 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s,
     return sealer->seal(*plain, binding(s.name, field));
   };
   const bool sameAuth = existing && existing->auth == s.auth;
-  if (s.auth != "none") {
-    if (s.username.empty()) invalid(s.name + ": auth " + s.auth + " needs a user name");
+  if (s.auth != AuthMechanism::None) {
+    if (s.username.empty())
+      invalid(s.name + ": auth " + std::string(modes::authModeName(s.auth)) + " needs a user name");
     r.username = s.username;
   }
-  if (s.auth == "password") {
+  if (s.auth == AuthMechanism::Password) {
     r.sealedPassword = seal(s.password, "password", sameAuth ? existing->sealedPassword : "");
     if (r.sealedPassword.empty()) invalid(s.name + ": auth password needs a password");
   }
   if (isOAuth(s.auth)) {
-    if (!parseGrant(s.oauthGrant))
-      invalid(s.name + ": OAuth needs a grant: client_credentials or refresh_token");
+    if (!s.oauthGrant) invalid(s.name + ": OAuth needs a grant: client_credentials or refresh_token");
     if (!acceptableTokenUrl(s.oauthTokenUrl))
       invalid(s.name + ": the token endpoint must be an https:// URL");
     if (s.oauthClientId.empty()) invalid(s.name + ": OAuth needs a client id");
@@ -153,9 +154,9 @@ store::RouteRecord RouteAdmin::toRecord(const RouteSettings& s,
         seal(s.oauthClientSecret, "client_secret", wasOAuth ? existing->sealedClientSecret : "");
     r.sealedRefreshToken =
         seal(s.oauthRefreshToken, "refresh_token", wasOAuth ? existing->sealedRefreshToken : "");
-    if (s.oauthGrant == "client_credentials" && r.sealedClientSecret.empty())
+    if (s.oauthGrant == modes::Grant::ClientCredentials && r.sealedClientSecret.empty())
       invalid(s.name + ": the client_credentials grant needs a client secret");
-    if (s.oauthGrant == "refresh_token" && r.sealedRefreshToken.empty())
+    if (s.oauthGrant == modes::Grant::RefreshToken && r.sealedRefreshToken.empty())
       invalid(s.name + ": the refresh_token grant needs a refresh token");
   }
   return r;
@@ -179,19 +180,23 @@ void RouteAdmin::remove(std::string_view name) { routes_.remove(name); }
 std::optional<RouteSettings> RouteAdmin::settingsOf(std::string_view name) {
   const auto r = routes_.find(name);
   if (!r) return std::nullopt;
+  return settingsOf(*r);
+}
+
+RouteSettings RouteAdmin::settingsOf(const store::RouteRecord& r) {
   RouteSettings s;
-  s.name = r->name;
-  s.senders = r->senders;
-  s.hosts = r->hosts;
-  s.tls = r->tls;
-  s.caFile = r->caFile;
-  s.auth = r->auth;
-  s.username = r->username;
-  s.oauthGrant = r->oauthGrant;
-  s.oauthTokenUrl = r->oauthTokenUrl;
-  s.oauthClientId = r->oauthClientId;
-  s.oauthScope = r->oauthScope;
-  s.maxConnections = r->maxConnections;
+  s.name = r.name;
+  s.senders = r.senders;
+  s.hosts = r.hosts;
+  s.tls = r.tls;
+  s.caFile = r.caFile;
+  s.auth = r.auth;
+  s.username = r.username;
+  s.oauthGrant = r.oauthGrant;
+  s.oauthTokenUrl = r.oauthTokenUrl;
+  s.oauthClientId = r.oauthClientId;
+  s.oauthScope = r.oauthScope;
+  s.maxConnections = r.maxConnections;
   return s;
 }
 
@@ -200,6 +205,8 @@ ResolveResult RouteAdmin::resolve() {
   std::optional<vault::KeyVault> sealer;
   for (const auto& r : routes_.list()) {
     try {
+      for (const auto& u : r.unknownModes)
+        if (u.setting != "grant" || isOAuth(r.auth)) throw core::Error::permanent(unknownModeError(u));
       ResolvedRoute out;
       out.name = r.name;
       out.senders = r.senders;

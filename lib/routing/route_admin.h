@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "modes/route_modes.h"
 #include "store/route_repository.h"
 #include "store/vault_meta_repository.h"
 #include "vault/vault.h"
@@ -32,12 +33,12 @@ struct RouteSettings {
   std::string name;
   std::vector<std::string> senders;
   std::vector<std::string> hosts;  // "host:port", IPv6 as "[addr]:port"
-  std::string tls = "starttls";    // starttls | tls | none
+  modes::TlsMode tls = modes::TlsMode::StartTls;
   std::string caFile;
-  std::string auth = "none";  // none | password | xoauth2 | oauthbearer
+  modes::AuthMechanism auth = modes::AuthMechanism::None;
   std::string username;
   std::optional<std::string> password;
-  std::string oauthGrant;  // client_credentials | refresh_token (OAuth only)
+  std::optional<modes::Grant> oauthGrant;  // OAuth only, and needed there
   std::string oauthTokenUrl;
   std::string oauthClientId;
   std::optional<std::string> oauthClientSecret;
@@ -51,14 +52,18 @@ struct ResolvedRoute {
   std::string name;
   std::vector<std::string> senders;
   std::vector<std::pair<std::string, std::uint16_t>> hosts;
-  std::string tls, caFile, auth, username, password;
-  std::string oauthGrant, oauthTokenUrl, oauthClientId, oauthClientSecret, oauthScope, oauthRefreshToken;
+  modes::TlsMode tls = modes::TlsMode::StartTls;
+  modes::AuthMechanism auth = modes::AuthMechanism::None;
+  std::optional<modes::Grant> oauthGrant;  // OAuth routes; nullopt only from a row Postern did not write
+  std::string caFile, username, password;
+  std::string oauthTokenUrl, oauthClientId, oauthClientSecret, oauthScope, oauthRefreshToken;
   int maxConnections = 4;
   std::string version;  // changes whenever the route's settings change
 };
 
-// A route whose secrets do not open (wrong master key, a damaged row): the server keeps its senders on it,
-// deferring their mail, rather than letting them fall through to another route.
+// A route whose secrets do not open (wrong master key, a damaged row) or whose stored modes Postern does not
+// know: the server keeps its senders on it, deferring their mail, rather than letting them fall through to
+// another route.
 struct UnusableRoute {
   std::string name;
   std::vector<std::string> senders;
@@ -81,10 +86,16 @@ class RouteAdmin {
   void remove(std::string_view name);
   std::vector<store::RouteRecord> list() { return routes_.list(); }
   std::optional<store::RouteRecord> find(std::string_view name) { return routes_.find(name); }
-  // The settings of a stored route, secrets left nullopt: the base for a partial change.
+  // The settings of a stored route, secrets left nullopt: the base for a partial change. A stored mode
+  // Postern does not know (RouteRecord::unknownModes) comes back as the setting's default, or a nullopt
+  // grant: update() stores what it is given, so a caller must have the change replace it
+  // (admin::Routes::set refuses a change that does not).
   std::optional<RouteSettings> settingsOf(std::string_view name);
+  static RouteSettings settingsOf(const store::RouteRecord& record);
 
-  // Every route with its secrets opened (opens the vault only when some route has a secret).
+  // Every route with its secrets opened (opens the vault only when some route has a secret). A route with a
+  // stored mode Postern does not know is unusable ("route corp: unknown tls mode 'ssl'"); an unknown grant
+  // only on an OAuth route, the only kind that reads it.
   ResolveResult resolve();
   // The server learned a new refresh token (the endpoint rotated it): seal and store it.
   void storeRotatedRefreshToken(std::string_view name, std::string_view refreshToken);

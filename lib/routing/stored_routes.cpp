@@ -1,19 +1,9 @@
 #include "routing/stored_routes.h"
 
 #include "core/error.h"
-#include "routing/route_modes.h"
 
 namespace postern::routing {
 namespace {
-
-// A stored mode Postern does not know (a database from elsewhere, a hand edit) makes the route unusable,
-// named in the log; it never becomes some default mode.
-template <typename Mode>
-Mode known(std::optional<Mode> mode, std::string_view setting, std::string_view value) {
-  if (!mode)
-    throw core::Error::permanent("unknown " + std::string(setting) + " '" + std::string(value) + "'");
-  return *mode;
-}
 
 std::string tokenKey(const ResolvedRoute& route) { return route.name + "#" + route.version; }
 
@@ -50,8 +40,8 @@ relay::Route StoredRoutes::toRoute(const ResolvedRoute& r,
   relay::Route route{r.name, r.senders, r.version, base_};
   route.options.smarthosts.clear();
   for (const auto& [host, port] : r.hosts) route.options.smarthosts.push_back(relay::Endpoint{host, port});
-  route.options.tls = known(parseTlsMode(r.tls), "tls mode", r.tls);
-  const relay::AuthMechanism mechanism = known(parseAuthMode(r.auth), "auth", r.auth);
+  route.options.tls = r.tls;
+  const relay::AuthMechanism mechanism = r.auth;
   route.options.caFile = r.caFile;
   route.options.maxConnections = static_cast<std::size_t>(r.maxConnections);
   route.options.username.clear();
@@ -79,7 +69,9 @@ std::shared_ptr<oauth::TokenSource> StoredRoutes::tokenSource(const ResolvedRout
   request.clientId = r.oauthClientId;
   request.clientSecret = r.oauthClientSecret;
   request.scope = r.oauthScope;
-  request.grant = known(parseGrant(r.oauthGrant), "oauth grant", r.oauthGrant);
+  // A row Postern did not write may name an OAuth mechanism without a grant: unusable, not a default grant.
+  if (!r.oauthGrant) throw core::Error::permanent("no oauth grant stored");
+  request.grant = *r.oauthGrant;
   request.refreshToken = r.oauthRefreshToken;
   request.timeout = base_.connectTimeout;
   const std::string name = r.name;

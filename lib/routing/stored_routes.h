@@ -4,8 +4,9 @@
 // Owns: turning a stored route into a relay::Route (hosts, TLS mode, CA file, pool size, credentials over
 // the base options' HELO name and timeouts), and one oauth::TokenSource per OAuth route and version: kept
 // while the route is unchanged (its cached token with it), dropped when the route changes or goes, and a
-// refresh token the endpoint rotates sealed back into the table. Routes whose secrets do not open are
-// passed on as unusable (their senders' mail is deferred by relay::RoutedTransport).
+// refresh token the endpoint rotates sealed back into the table. Routes whose secrets do not open, or whose
+// stored modes Postern does not know, are passed on as unusable (their senders' mail is deferred, and the
+// reason logged, by relay::RoutedTransport).
 // Must not know: which route a message takes, connections, the queue.
 // Thread-safety: generation() and routes() from one thread at a time (RoutedTransport guarantees it); the
 // token callbacks in the routes it returns may run on any thread.

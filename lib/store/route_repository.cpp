@@ -14,17 +14,28 @@ constexpr const char* kColumns =
     "id, name, hosts, tls, ca_file, auth, username, password, oauth_grant, oauth_token_url, oauth_client_id, "
     "oauth_client_secret, oauth_scope, oauth_refresh_token, max_connections, version, created_at, updated_at";
 
+// A mode column's text through its one spelling; text Postern does not know is kept in r.unknownModes, with
+// the setting it belongs to, and the caller keeps the field's default rather than guessing.
+template <typename Mode>
+std::optional<Mode> readMode(std::optional<Mode> (*parse)(std::string_view), const std::string& text,
+                             const char* setting, RouteRecord& r) {
+  auto mode = parse(text);
+  if (!mode) r.unknownModes.push_back(UnknownMode{setting, text});
+  return mode;
+}
+
 RouteRecord readRow(const Statement& row) {
   RouteRecord r;
   r.id = row.columnInt64(0);
   r.name = row.columnText(1);
   r.hosts = core::splitList(row.columnText(2));  // stored as "host:port, host:port"
-  r.tls = row.columnText(3);
+  r.tls = readMode(modes::parseTlsMode, row.columnText(3), "tls", r).value_or(r.tls);
   r.caFile = row.columnText(4);
-  r.auth = row.columnText(5);
+  r.auth = readMode(modes::parseAuthMode, row.columnText(5), "auth", r).value_or(r.auth);
   r.username = row.columnText(6);
   r.sealedPassword = row.columnText(7);
-  r.oauthGrant = row.columnText(8);
+  if (const std::string grant = row.columnText(8); !grant.empty())
+    r.oauthGrant = readMode(modes::parseGrant, grant, "grant", r);
   r.oauthTokenUrl = row.columnText(9);
   r.oauthClientId = row.columnText(10);
   r.sealedClientSecret = row.columnText(11);
@@ -38,15 +49,21 @@ RouteRecord readRow(const Statement& row) {
 }
 
 // Binds the settings columns as ?1..?14 in kColumns order (name first, then hosts ... max_connections).
+// A record read with unknown modes would write defaults over what is stored: refused.
 void bindSettings(Statement& s, const RouteRecord& r) {
+  if (!r.unknownModes.empty()) {
+    const UnknownMode& u = r.unknownModes.front();
+    throw InvalidValue(u.setting, "route " + r.name + ": the stored " + u.setting + " '" + u.stored +
+                                      "' is unknown and cannot be written back");
+  }
   s.bindText(1, r.name)
       .bindText(2, core::join(r.hosts, ", "))
-      .bindText(3, r.tls)
+      .bindText(3, modes::tlsModeName(r.tls))
       .bindText(4, r.caFile)
-      .bindText(5, r.auth)
+      .bindText(5, modes::authModeName(r.auth))
       .bindText(6, r.username)
       .bindText(7, r.sealedPassword)
-      .bindText(8, r.oauthGrant)
+      .bindText(8, r.oauthGrant ? modes::grantName(*r.oauthGrant) : std::string_view())
       .bindText(9, r.oauthTokenUrl)
       .bindText(10, r.oauthClientId)
       .bindText(11, r.sealedClientSecret)

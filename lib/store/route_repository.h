@@ -2,12 +2,16 @@
 // CA file, authentication (sealed secrets), pool size, and the sender patterns that choose it; plus the
 // change counter the server watches.
 //
-// Owns: the SQL for these tables. Must not know: SMTP, OAuth, cryptography (secrets are opaque sealed
-// strings here; the route administration seals and opens them), the syntax of hosts and patterns (checked
-// by the route administration before they get here).
+// Owns: the SQL for these tables, and the text of the mode columns, mapped to and from the route modes'
+// types with their one spelling (modes/route_modes.h) and nowhere else. Must not know: SMTP, OAuth,
+// cryptography (secrets are opaque sealed strings here; the route administration seals and opens them), the
+// syntax of hosts and patterns (checked by the route administration before they get here).
+// A mode column holding text Postern does not know (the schema's CHECK refuses it, but a database from
+// elsewhere or a hand edit may not) is read into RouteRecord::unknownModes, never into some default mode,
+// and such a record is not written back.
 // Errors: core::NotFound ("no route x"), core::AlreadyExists (a route name, or a sender pattern another
-// route has), core::InvalidValue (a value the schema refuses), store::DatabaseError. Messages never
-// contain secrets.
+// route has), core::InvalidValue (a value the schema refuses; a record with unknown modes, naming the
+// setting), store::DatabaseError. Messages never contain secrets.
 // Thread-safety: thread-safe; every call takes its own lease from the Database.
 #pragma once
 
@@ -19,22 +23,29 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "modes/route_modes.h"
 #include "store/connection.h"
 #include "store/database.h"
 
 namespace postern::store {
+
+// A mode column whose text Postern does not know.
+struct UnknownMode {
+  std::string setting;  // "tls", "auth" or "grant", as core::InvalidValue names them
+  std::string stored;   // the column's text, as stored (print it escaped)
+};
 
 struct RouteRecord {
   std::int64_t id = 0;
   std::string name;
   std::vector<std::string> senders;  // normalised patterns: "*", "@example.org", "alice@example.org"
   std::vector<std::string> hosts;    // "host:port" each, in failover order (stored as one text column)
-  std::string tls = "starttls";      // starttls | tls | none
+  modes::TlsMode tls = modes::TlsMode::StartTls;
   std::string caFile;
-  std::string auth = "none";  // none | password | xoauth2 | oauthbearer
+  modes::AuthMechanism auth = modes::AuthMechanism::None;
   std::string username;
   std::string sealedPassword;
-  std::string oauthGrant;  // "" | client_credentials | refresh_token
+  std::optional<modes::Grant> oauthGrant;  // OAuth routes; the column holds "" for nullopt
   std::string oauthTokenUrl;
   std::string oauthClientId;
   std::string sealedClientSecret;
@@ -44,6 +55,10 @@ struct RouteRecord {
   std::int64_t version = 0;  // raised by every settings change
   std::chrono::system_clock::time_point createdAt;
   std::chrono::system_clock::time_point updatedAt;
+  // Read from a row whose mode text Postern does not know, in column order: the typed setting above is
+  // then its default (a grant: nullopt) and not what is stored. Empty for every row Postern wrote; add()
+  // and update() refuse a record that has any.
+  std::vector<UnknownMode> unknownModes;
 };
 
 class RouteRepository {

@@ -29,7 +29,10 @@ Statement& Statement::bindInt64(int index, std::int64_t value) {
 }
 
 Statement& Statement::bindText(int index, std::string_view value) {
-  check(sqlite3_bind_text64(stmt_.get(), index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
+  // SQLite binds NULL for a null pointer, which a default-constructed string_view holds: text stays text
+  // (bindNull is for NULL), so that a NOT NULL column takes an empty value.
+  const char* text = value.data() != nullptr ? value.data() : "";
+  check(sqlite3_bind_text64(stmt_.get(), index, text, value.size(), SQLITE_TRANSIENT, SQLITE_UTF8),
         "binding a parameter");
   return *this;
 }

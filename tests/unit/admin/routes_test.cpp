@@ -9,36 +9,29 @@
 
 #include "admin/routes.h"
 #include "core/error.h"
-#include "core/text.h"
-#include "store/migration_runner.h"
-#include "support/temp_dir.h"
+#include "modes/route_modes.h"
+#include "support/route_store.h"
 
 using namespace postern;
 using admin::RouteChange;
 using admin::Routes;
 using admin::RouteView;
+using modes::AuthMechanism;
+using modes::Grant;
+using modes::TlsMode;
 
 namespace {
 
-vault::KeyVault fixedVault() {
-  return vault::KeyVault(vault::MasterKey::fromBase64(core::base64Encode(std::string(32, 'a'))));
-}
-
-struct Fixture {
-  test::TempDir dir;
-  store::Database db{dir.file("postern.db")};
-  store::RouteRepository repository{db};
-  Routes withSmarthost{repository, fixedVault, true};
-  Routes withoutSmarthost{repository, fixedVault, false};
+struct Fixture : test::RouteStore {
+  Routes withSmarthost{repository, vaultOpener(), true};
+  Routes withoutSmarthost{repository, vaultOpener(), false};
   Routes& service = withSmarthost;
-
-  Fixture() { store::MigrationRunner(db).run(); }
 
   static RouteChange password(std::vector<std::string> senders) {
     RouteChange c;
     c.senders = std::move(senders);
     c.hosts = {"smtp.example.net:587"};
-    c.auth = "password";
+    c.auth = AuthMechanism::Password;
     c.username = "relay@example.org";
     c.password = "hunter2-relay";
     return c;
@@ -57,8 +50,8 @@ struct Fixture {
   }
 
   static std::vector<std::string> strings(const RouteView& v) {
-    std::vector<std::string> all{v.name,       v.tls,           v.caFile,        v.auth,      v.username,
-                                 v.oauthGrant, v.oauthTokenUrl, v.oauthClientId, v.oauthScope};
+    std::vector<std::string> all{v.name,          v.caFile,        v.username,
+                                 v.oauthTokenUrl, v.oauthClientId, v.oauthScope};
     all.insert(all.end(), v.senders.begin(), v.senders.end());
     all.insert(all.end(), v.hosts.begin(), v.hosts.end());
     return all;
@@ -130,8 +123,8 @@ BOOST_AUTO_TEST_CASE(a_change_keeps_what_it_does_not_name_and_the_stored_secrets
 BOOST_AUTO_TEST_CASE(auth_none_drops_the_username) {
   service.add("office", password({"@example.org"}));
   RouteChange c;
-  c.auth = "none";
-  c.tls = "tls";
+  c.auth = AuthMechanism::None;
+  c.tls = TlsMode::Implicit;
   BOOST_TEST(service.set("office", c).username.empty());
 }
 
@@ -139,12 +132,12 @@ BOOST_AUTO_TEST_CASE(the_microsoft365_preset_fills_smarthost_tls_xoauth2_endpoin
   routing::RouteSettings s;
   Routes::apply(m365(), s, true);
   BOOST_TEST(s.hosts == std::vector<std::string>{"smtp.office365.com:587"});
-  BOOST_TEST(s.tls == "starttls");
-  BOOST_TEST(s.auth == "xoauth2");
+  BOOST_TEST((s.tls == TlsMode::StartTls));
+  BOOST_TEST((s.auth == AuthMechanism::XOAuth2));
   BOOST_TEST(s.oauthTokenUrl ==
              "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token");
   BOOST_TEST(s.oauthScope == "https://outlook.office365.com/.default");
-  BOOST_TEST(s.oauthGrant == "client_credentials");
+  BOOST_TEST((s.oauthGrant == Grant::ClientCredentials));
   BOOST_TEST(s.oauthClientId == "0000-client");  // the values given are laid over the preset
   BOOST_TEST(s.senders == std::vector<std::string>{"@example.com"});
 }
@@ -156,14 +149,14 @@ BOOST_AUTO_TEST_CASE(the_google_preset_takes_the_refresh_token_grant_and_given_v
   c.hosts = {"smtp-relay.gmail.com:587"};
   routing::RouteSettings s;
   Routes::apply(c, s, true);
-  BOOST_TEST(s.oauthGrant == "refresh_token");
+  BOOST_TEST((s.oauthGrant == Grant::RefreshToken));
   BOOST_TEST(s.oauthTokenUrl == "https://oauth2.googleapis.com/token");
   BOOST_TEST(s.oauthScope == "https://mail.google.com/");
   BOOST_TEST(s.hosts == std::vector<std::string>{"smtp-relay.gmail.com:587"});
   BOOST_TEST(s.maxConnections == 1);
   c.preset = "microsoft365";
   c.tenant = "contoso.onmicrosoft.com";
-  c.oauthGrant = "refresh_token";
+  c.oauthGrant = Grant::RefreshToken;
   Routes::apply(c, s, true);
   BOOST_TEST(s.oauthScope == "https://outlook.office.com/SMTP.Send offline_access");
 }
@@ -176,6 +169,55 @@ BOOST_AUTO_TEST_CASE(an_unknown_preset_is_refused_naming_the_known_ones) {
            std::string(e.what()) == "unknown preset 'yahoo' (known: microsoft365, google)";
   });
   BOOST_TEST(service.list().empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_view_shows_a_stored_mode_postern_does_not_know_with_its_text) {
+  service.add("office", password({"@example.org"}));
+  execUnchecked("UPDATE relay_routes SET tls = 'ssl' WHERE name = 'office'");
+  const auto v = service.show("office");
+  BOOST_TEST_REQUIRE(v->unknownModes.size() == 1u);
+  BOOST_TEST(v->unknownModes[0].setting == "tls");
+  BOOST_TEST(v->unknownModes[0].stored == "ssl");
+  BOOST_TEST(service.list().at(0).unknownModes.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_change_that_leaves_an_unknown_stored_mode_in_place_is_refused_naming_it) {
+  service.add("office", password({"@example.org"}));
+  execUnchecked("UPDATE relay_routes SET auth = 'plain' WHERE name = 'office'");
+  RouteChange c;
+  c.maxConnections = 2;
+  BOOST_CHECK_EXCEPTION(service.set("office", c), core::InvalidValue, [](const core::InvalidValue& e) {
+    return e.field() == "auth" &&
+           std::string(e.what()) ==
+               "route office: the stored auth 'plain' is unknown; set auth in this change";
+  });
+  BOOST_TEST(service.show("office")->maxConnections == 4);
+}
+
+BOOST_AUTO_TEST_CASE(a_change_that_sets_an_unknown_stored_mode_repairs_the_route) {
+  const auto before = service.add("office", password({"@example.org"}));
+  execUnchecked("UPDATE relay_routes SET tls = 'ssl' WHERE name = 'office'");
+  RouteChange c;
+  c.tls = TlsMode::Implicit;
+  const auto after = service.set("office", c);
+  BOOST_TEST(after.unknownModes.empty());
+  BOOST_TEST((after.tls == TlsMode::Implicit));
+  BOOST_TEST(after.hasPassword);  // the rest of the route as it was
+  BOOST_TEST(after.hosts == before.hosts);
+}
+
+BOOST_AUTO_TEST_CASE(an_unknown_stored_grant_need_not_be_set_by_a_change_that_leaves_oauth) {
+  service.add("m365", m365());
+  execUnchecked("UPDATE relay_routes SET oauth_grant = 'implicit' WHERE name = 'm365'");
+  RouteChange keepsOAuth;
+  keepsOAuth.maxConnections = 2;
+  BOOST_CHECK_EXCEPTION(service.set("m365", keepsOAuth), core::InvalidValue,
+                        [](const core::InvalidValue& e) { return e.field() == "grant"; });
+  RouteChange leavesOAuth = password({"@example.com"});
+  const auto after = service.set("m365", leavesOAuth);
+  BOOST_TEST((after.auth == AuthMechanism::Password));
+  BOOST_TEST(!after.oauthGrant.has_value());
+  BOOST_TEST(after.unknownModes.empty());
 }
 
 BOOST_AUTO_TEST_CASE(with_no_routes_the_configured_smarthost_takes_every_sender) {

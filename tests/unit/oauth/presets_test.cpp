@@ -17,7 +17,7 @@ BOOST_AUTO_TEST_CASE(microsoft365_app_only_uses_the_default_scope) {
   BOOST_TEST(p->scope == "https://outlook.office365.com/.default");
   BOOST_CHECK(p->grant == Grant::ClientCredentials);
   BOOST_TEST(p->smarthost == "smtp.office365.com:587");
-  BOOST_TEST(p->tls == "starttls");
+  BOOST_TEST((p->tls == modes::TlsMode::StartTls));
 }
 
 BOOST_AUTO_TEST_CASE(microsoft365_delegated_asks_for_smtp_send_and_offline_access) {
@@ -48,7 +48,7 @@ BOOST_AUTO_TEST_CASE(google_uses_a_refresh_token) {
   BOOST_TEST(p->tokenEndpoint == "https://oauth2.googleapis.com/token");
   BOOST_TEST(p->scope == "https://mail.google.com/");
   BOOST_TEST(p->smarthost == "smtp.gmail.com:587");
-  BOOST_TEST(p->tls == "starttls");
+  BOOST_TEST((p->tls == modes::TlsMode::StartTls));
 }
 
 BOOST_AUTO_TEST_CASE(google_refuses_client_credentials_with_a_reason) {

@@ -4,40 +4,29 @@
 #include <string>
 #include <vector>
 
-#include "core/text.h"
+#include "modes/route_modes.h"
 #include "routing/route_admin.h"
-#include "store/migration_runner.h"
 #include "store/store_error.h"
-#include "support/temp_dir.h"
+#include "support/route_store.h"
 
 using namespace postern;
+using modes::AuthMechanism;
+using modes::Grant;
+using modes::TlsMode;
 using routing::RouteAdmin;
 using routing::RouteSettings;
 
 namespace {
 
-vault::KeyVault vaultOf(char fill) {
-  return vault::KeyVault(vault::MasterKey::fromBase64(core::base64Encode(std::string(32, fill))));
-}
-
-struct Fixture {
-  test::TempDir dir;
-  store::Database db{dir.file("postern.db")};
-  store::RouteRepository repository{db};
-  int vaultOpened = 0;
-  char masterKey = 'a';
-  RouteAdmin admin{repository, [this] {
-                     ++vaultOpened;
-                     return vaultOf(masterKey);
-                   }};
-  Fixture() { store::MigrationRunner(db).run(); }
+struct Fixture : test::RouteStore {
+  RouteAdmin admin{repository, vaultOpener()};
 
   static RouteSettings password(const std::string& name, std::vector<std::string> senders) {
     RouteSettings s;
     s.name = name;
     s.senders = std::move(senders);
     s.hosts = {"smtp.example.net:587"};
-    s.auth = "password";
+    s.auth = AuthMechanism::Password;
     s.username = "relay@example.org";
     s.password = "hunter2-relay";
     return s;
@@ -48,9 +37,9 @@ struct Fixture {
     s.name = name;
     s.senders = {"@example.com"};
     s.hosts = {"smtp.office365.com:587"};
-    s.auth = "xoauth2";
+    s.auth = AuthMechanism::XOAuth2;
     s.username = "sender@example.com";
-    s.oauthGrant = "client_credentials";
+    s.oauthGrant = Grant::ClientCredentials;
     s.oauthTokenUrl = "https://login.microsoftonline.com/tenant/oauth2/v2.0/token";
     s.oauthClientId = "0000-client";
     s.oauthClientSecret = "client-secret-value";
@@ -135,7 +124,7 @@ BOOST_AUTO_TEST_CASE(settings_are_validated_with_a_clear_message) {
   s.hosts = {"smtp.example.net"};
   BOOST_TEST(has(message(s), "HOST:PORT"));
   s = password("a", {"*"});
-  s.tls = "none";
+  s.tls = TlsMode::None;
   BOOST_TEST(has(message(s), "only sent over TLS"));
   s = password("a", {"*"});
   s.password.reset();
@@ -147,11 +136,11 @@ BOOST_AUTO_TEST_CASE(settings_are_validated_with_a_clear_message) {
   o.oauthClientSecret.reset();
   BOOST_TEST(has(message(o), "client secret"));
   o = m365("o");
-  o.oauthGrant = "refresh_token";
+  o.oauthGrant = Grant::RefreshToken;
   BOOST_TEST(has(message(o), "refresh token"));
   o = m365("o");
-  o.oauthGrant = "password";
-  BOOST_TEST(has(message(o), "grant"));
+  o.oauthGrant.reset();
+  BOOST_TEST(has(message(o), "needs a grant"));
   BOOST_TEST(repository.list().empty());
   for (const auto& e : {message(password("x y", {"*"}))}) BOOST_TEST(!has(e, "hunter2"));
 }
@@ -161,7 +150,7 @@ BOOST_AUTO_TEST_CASE(update_keeps_secrets_not_given_and_raises_the_version) {
   auto s = *admin.settingsOf("a");
   BOOST_TEST(!s.password.has_value());
   s.hosts = {"smtp2.example.net:465", "[2001:db8::1]:587"};
-  s.tls = "tls";
+  s.tls = TlsMode::Implicit;
   const auto updated = admin.update(s);
   BOOST_TEST(updated.version == 2);
   BOOST_TEST(updated.hosts == (std::vector<std::string>{"smtp2.example.net:465", "[2001:db8::1]:587"}));
@@ -169,7 +158,7 @@ BOOST_AUTO_TEST_CASE(update_keeps_secrets_not_given_and_raises_the_version) {
   BOOST_TEST_REQUIRE(resolved.routes.size() == 1u);
   BOOST_TEST(resolved.routes[0].password == "hunter2-relay");
   BOOST_TEST(resolved.routes[0].hosts.at(1).first == "2001:db8::1");
-  s.auth = "none";
+  s.auth = AuthMechanism::None;
   s.username.clear();
   admin.update(s);
   BOOST_TEST(repository.find("a")->sealedPassword.empty());  // no stale secret once auth is off
@@ -177,7 +166,7 @@ BOOST_AUTO_TEST_CASE(update_keeps_secrets_not_given_and_raises_the_version) {
 
 BOOST_AUTO_TEST_CASE(rotated_refresh_tokens_are_sealed) {
   auto s = m365("g");
-  s.oauthGrant = "refresh_token";
+  s.oauthGrant = Grant::RefreshToken;
   s.oauthRefreshToken = "refresh-1";
   admin.add(s);
   admin.storeRotatedRefreshToken("g", "refresh-2");
@@ -188,7 +177,7 @@ BOOST_AUTO_TEST_CASE(rotated_refresh_tokens_are_sealed) {
 
 BOOST_AUTO_TEST_CASE(a_change_keeps_a_refresh_token_the_server_rotated_meanwhile) {
   auto s = m365("g");
-  s.oauthGrant = "refresh_token";
+  s.oauthGrant = Grant::RefreshToken;
   s.oauthRefreshToken = "refresh-1";
   admin.add(s);
   auto change = *admin.settingsOf("g");              // read by the administrator's command...
@@ -209,10 +198,39 @@ BOOST_AUTO_TEST_CASE(the_vault_is_opened_only_when_a_secret_is_involved) {
   s.name = "plain";
   s.senders = {"*"};
   s.hosts = {"127.0.0.1:2525"};
-  s.tls = "none";
+  s.tls = TlsMode::None;
   admin.add(s);
   admin.resolve();
-  BOOST_TEST(vaultOpened == 0);
+  BOOST_TEST(vaultsOpened.load() == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_stored_auth_postern_does_not_know_makes_the_route_unusable) {
+  admin.add(password("a", {"@a.example"}));
+  admin.add(password("b", {"@b.example"}));
+  execUnchecked("UPDATE relay_routes SET auth = 'plain' WHERE name = 'a'");
+  const auto resolved = admin.resolve();
+  BOOST_TEST_REQUIRE(resolved.routes.size() == 1u);
+  BOOST_TEST(resolved.routes[0].name == "b");
+  BOOST_TEST_REQUIRE(resolved.unusable.size() == 1u);
+  BOOST_TEST(resolved.unusable[0].error == "route a: unknown auth mode 'plain'");
+}
+
+BOOST_AUTO_TEST_CASE(a_stored_grant_postern_does_not_know_makes_an_oauth_route_unusable) {
+  admin.add(m365("m365"));
+  execUnchecked("UPDATE relay_routes SET oauth_grant = 'password' WHERE name = 'm365'");
+  const auto resolved = admin.resolve();
+  BOOST_TEST(resolved.routes.empty());
+  BOOST_TEST_REQUIRE(resolved.unusable.size() == 1u);
+  BOOST_TEST(resolved.unusable[0].error == "route m365: unknown oauth grant 'password'");
+}
+
+BOOST_AUTO_TEST_CASE(a_grant_left_in_a_route_without_oauth_is_never_read) {
+  admin.add(password("a", {"*"}));
+  execUnchecked("UPDATE relay_routes SET oauth_grant = 'password' WHERE name = 'a'");
+  const auto resolved = admin.resolve();
+  BOOST_TEST(resolved.unusable.empty());
+  BOOST_TEST_REQUIRE(resolved.routes.size() == 1u);
+  BOOST_TEST(!resolved.routes[0].oauthGrant.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(host_and_sender_syntax) {

@@ -1,25 +1,22 @@
 // The stored routes as the server delivers through them (routing::StoredRoutes): a stored route becomes
 // relay options, an OAuth route keeps its token source (and cached token) while it is unchanged and gets
-// a new one when it changes, routes whose secrets do not open are passed on as unusable, and the
-// generation follows the table.
+// a new one when it changes, routes whose secrets do not open or whose stored modes Postern does not know
+// are passed on as unusable, and the generation follows the table.
 #include <boost/test/unit_test.hpp>
 
 #include <atomic>
 
-#include "core/text.h"
+#include "modes/route_modes.h"
 #include "routing/stored_routes.h"
-#include "store/migration_runner.h"
-#include "support/fake_clock.h"
-#include "support/temp_dir.h"
+#include "support/route_store.h"
 
 using namespace postern;
+using modes::AuthMechanism;
+using modes::Grant;
+using modes::TlsMode;
 using routing::RouteSettings;
 
 namespace {
-
-vault::KeyVault vaultOf(char fill) {
-  return vault::KeyVault(vault::MasterKey::fromBase64(core::base64Encode(std::string(32, fill))));
-}
 
 // Counts token requests and answers each with a fresh token valid for an hour.
 class CountingTokenClient final : public oauth::TokenEndpointClient {
@@ -37,25 +34,19 @@ relay::RelayOptions base() {
   return o;
 }
 
-struct Fixture {
-  test::TempDir dir;
-  store::Database db{dir.file("postern.db")};
-  store::RouteRepository repository{db};
-  char masterKey = 'a';
-  routing::RouteAdmin admin{repository, [this] { return vaultOf(masterKey); }};
-  test::FakeClock clock;
+struct Fixture : test::RouteStore {
+  routing::RouteAdmin admin{repository, vaultOpener()};
   std::shared_ptr<CountingTokenClient> client = std::make_shared<CountingTokenClient>();
   routing::StoredRoutes stored{admin, repository, base(), client, clock};
-  Fixture() { store::MigrationRunner(db).run(); }
 
   static RouteSettings oauthRoute(const std::string& name) {
     RouteSettings s;
     s.name = name;
     s.senders = {"@example.com"};
     s.hosts = {"smtp.office365.com:587"};
-    s.auth = "xoauth2";
+    s.auth = AuthMechanism::XOAuth2;
     s.username = "sender@example.com";
-    s.oauthGrant = "client_credentials";
+    s.oauthGrant = Grant::ClientCredentials;
     s.oauthTokenUrl = "https://login.example.com/token";
     s.oauthClientId = "client";
     s.oauthClientSecret = "client-secret-value";
@@ -66,8 +57,8 @@ struct Fixture {
     s.name = name;
     s.senders = std::move(senders);
     s.hosts = {"smtp.example.net:2525", "backup.example.net:587"};
-    s.tls = "tls";
-    s.auth = "password";
+    s.tls = TlsMode::Implicit;
+    s.auth = AuthMechanism::Password;
     s.username = "relay@example.org";
     s.password = "hunter2-relay";
     s.maxConnections = 7;
@@ -138,9 +129,7 @@ BOOST_AUTO_TEST_CASE(a_stored_tls_mode_postern_does_not_know_makes_the_route_unu
   admin.add(passwordRoute("corp", {"@example.org"}));
   admin.add(passwordRoute("other", {"*"}));
   // The schema refuses it; a database from elsewhere or a hand edit may not.
-  db.acquire()->exec(
-      "PRAGMA ignore_check_constraints = ON; UPDATE relay_routes SET tls = 'ssl' WHERE name = 'corp'; "
-      "PRAGMA ignore_check_constraints = OFF;");
+  execUnchecked("UPDATE relay_routes SET tls = 'ssl' WHERE name = 'corp'");
   const relay::RouteSet set = stored.routes();
   BOOST_REQUIRE(set.routes.size() == 1u);
   BOOST_TEST(set.routes[0].name == "other");
@@ -149,6 +138,16 @@ BOOST_AUTO_TEST_CASE(a_stored_tls_mode_postern_does_not_know_makes_the_route_unu
   BOOST_TEST(set.unusable[0].error == "route corp: unknown tls mode 'ssl'");
   BOOST_TEST(set.unusable[0].senders == std::vector<std::string>{"@example.org"},
              boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(an_oauth_route_stored_without_a_grant_is_unusable_not_given_a_default_grant) {
+  admin.add(oauthRoute("m365"));
+  execUnchecked("UPDATE relay_routes SET oauth_grant = '' WHERE name = 'm365'");
+  const relay::RouteSet set = stored.routes();
+  BOOST_TEST(set.routes.empty());
+  BOOST_REQUIRE(set.unusable.size() == 1u);
+  BOOST_TEST(set.unusable[0].error == "route m365: no oauth grant stored");
+  BOOST_TEST(client->requests.load() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(the_generation_changes_with_the_table) {

@@ -152,6 +152,14 @@ BOOST_FIXTURE_TEST_CASE(readers_see_committed_data_while_a_writer_is_open, Fixtu
   BOOST_TEST(q.columnInt64(0) == 1);
 }
 
+BOOST_FIXTURE_TEST_CASE(an_empty_string_view_binds_empty_text_not_null, Fixture) {
+  auto c = db.acquire();
+  c->prepare("INSERT INTO t (id, note) VALUES (1, ?1)").bindText(1, std::string_view()).run();
+  auto q = c->prepare("SELECT note FROM t");
+  BOOST_REQUIRE(q.step());
+  BOOST_TEST(!q.columnIsNull(0));
+}
+
 BOOST_AUTO_TEST_CASE(exhausted_pool_waits_then_reports_a_temporary_error) {
   TempDir dir;
   DatabaseOptions options;
