@@ -3,7 +3,7 @@
 // here knows what a page shows.
 
 import * as api from './api.js';
-import {el, clear, announce} from './dom.js';
+import {el, clear, append, announce} from './dom.js';
 import * as signin from './pages/signin.js';
 import * as dashboard from './pages/dashboard.js';
 import * as users from './pages/users.js';
@@ -87,6 +87,8 @@ function signedOut() {
 function context(view, segments, query) {
   return {
     view,
+    // Appends nodes and text to the page, skipping null and false (sections a role does not see).
+    add: (...nodes) => append(view, nodes),
     segments,
     query,
     me: state.me,
@@ -106,7 +108,7 @@ function context(view, segments, query) {
 function notFound(ctx) {
   document.title = 'Not found — Postern';
   ctx.heading = el('h1', {tabindex: '-1', class: 'page-title'}, 'Page not found');
-  ctx.view.append(ctx.heading, el('p', {}, 'There is no such page. ', el('a', {href: '#/'}, 'Go to the overview'),
+  ctx.add(ctx.heading, el('p', {}, 'There is no such page. ', el('a', {href: '#/'}, 'Go to the overview'),
     '.'));
 }
 
@@ -161,7 +163,7 @@ async function renderPage(render, ctx) {
     await pending;
   } catch (err) {
     if (err && err.sessionLost) return;
-    ctx.view.append(el('div', {class: 'alert error', role: 'alert'}, err && err.message ? err.message
+    ctx.add(el('div', {class: 'alert error', role: 'alert'}, err && err.message ? err.message
       : 'This page could not be shown.'));
   }
 }

@@ -105,6 +105,8 @@ function showFormError(err, named, alert, aliases) {
   const fieldName = err && err.field ? aliases[err.field] || err.field : '';
   const target = fieldName ? named.find((f) => f.name === fieldName && !f.wrap.hidden) : null;
   if (target && err.status === 422) {
+    const folded = target.wrap.closest('details');
+    if (folded) folded.open = true;
     setFieldError(target, err.message);
     target.input.focus();
     return;

@@ -3,7 +3,7 @@
 
 import * as api from '../api.js';
 import {path} from '../api.js';
-import {el, clear, timeEl, badge, confirmDialog, announce} from '../dom.js';
+import {el, clear, timeEl, badge, confirmDialog, announce, uniqueId} from '../dom.js';
 import {field, form, act} from '../forms.js';
 import {passwordChooser, oneTimePassword} from '../password.js';
 import {pageHeader, loadInto} from '../page.js';
@@ -14,14 +14,14 @@ const ROLE_OPTIONS = [
 ];
 
 export async function render(ctx) {
-  ctx.view.append(pageHeader(ctx, 'Administrators',
+  ctx.add(pageHeader(ctx, 'Administrators',
     'The accounts that sign in to this admin page. These are not mail users: they cannot send mail. Give '
     + 'each person their own account, and the viewer role to those who only need to look.'));
   const secretSlot = el('div');
   const region = el('div');
   const reload = () => loadInto(region, () => api.get('/admins'),
     (data) => (data.items || []).map((a) => adminCard(ctx, a, reload, secretSlot)));
-  ctx.view.append(addAdmin(secretSlot, reload), secretSlot, el('h2', {class: 'list-title'}, 'Accounts'), region);
+  ctx.add(addAdmin(secretSlot, reload), secretSlot, el('h2', {class: 'list-title'}, 'Accounts'), region);
   await reload();
 }
 
@@ -56,7 +56,8 @@ function adminCard(ctx, account, reload, secretSlot) {
   const patchThis = (change, message) => act(null, feedback,
     () => api.patch(path`/admins/${account.login}`, change), message);
 
-  const role = el('select', {'aria-label': `Role of ${account.login}`},
+  const roleId = uniqueId('role');
+  const role = el('select', {id: roleId},
     ROLE_OPTIONS.map((o) => el('option', {value: o.value}, o.label)));
   role.value = account.role;
   const saveRole = el('button', {type: 'button', class: 'button secondary small'}, 'Change role');
@@ -66,10 +67,15 @@ function adminCard(ctx, account, reload, secretSlot) {
       const sure = await confirmDialog({title: 'Make yourself a viewer?', message: [
         'You will no longer be able to change anything, including this.'], confirmLabel: 'Make me a viewer',
       danger: true});
-      if (!sure) return;
+      if (!sure) {
+        role.value = account.role;
+        return;
+      }
     }
     const {ok} = await patchThis({role: role.value}, 'Role changed.');
-    if (ok) await reload();
+    if (!ok) role.value = account.role;
+    else if (self) window.location.reload(); // the page's own rights changed
+    else await reload();
   });
 
   const toggle = el('button', {type: 'button', class: 'button secondary small'},
@@ -118,7 +124,7 @@ function adminCard(ctx, account, reload, secretSlot) {
       account.enabled ? badge('Enabled', 'ok') : badge('Disabled', 'bad')),
     el('p', {class: 'hint'}, 'Added ', timeEl(account.createdAt), ' · last signed in ', account.lastLogin
       ? timeEl(account.lastLogin) : 'never'),
-    el('div', {class: 'actions'}, role, saveRole, self ? null : toggle, self ? null : remove),
+    el('div', {class: 'actions'}, el('label', {for: roleId, class: 'inline-label'}, 'Role'), role, saveRole, self ? null : toggle, self ? null : remove),
     el('details', {class: 'subtle'}, el('summary', {}, self ? 'Change my password' : 'Set a new password'),
       self ? el('p', {class: 'hint'}, 'Your other sessions are signed out; this one stays.') : null,
       passwordForm),

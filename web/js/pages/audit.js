@@ -9,7 +9,7 @@ import {pageHeader, loadInto, pager, hashFor} from '../page.js';
 const LIMIT = 50;
 
 export async function render(ctx) {
-  ctx.view.append(pageHeader(ctx, 'Audit log',
+  ctx.add(pageHeader(ctx, 'Audit log',
     'Every sign-in and every change made here or on the server\'s command line, newest first. Passwords and '
     + 'keys are never recorded.'));
   const filters = {actor: ctx.query.get('actor') || '', action: ctx.query.get('action') || '',
@@ -40,7 +40,7 @@ export async function render(ctx) {
       await load();
     },
   });
-  ctx.view.append(el('section', {class: 'card'}, el('h2', {class: 'sr-only'}, 'Filters'), filterForm),
+  ctx.add(el('section', {class: 'card'}, el('h2', {class: 'sr-only'}, 'Filters'), filterForm),
     el('section', {class: 'card'}, region));
   await load();
 }

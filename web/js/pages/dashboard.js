@@ -26,9 +26,9 @@ const LISTENER_TEXT = {
 };
 
 export async function render(ctx) {
-  ctx.view.append(pageHeader(ctx, 'Overview', 'How Postern is doing, and what to do next.'));
+  ctx.add(pageHeader(ctx, 'Overview', 'How Postern is doing, and what to do next.'));
   const region = el('div');
-  ctx.view.append(region);
+  ctx.add(region);
   await loadInto(region, () => api.get('/status'), (status) => show(status));
 }
 

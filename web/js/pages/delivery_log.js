@@ -9,7 +9,7 @@ import {pageHeader, loadInto, hashFor} from '../page.js';
 const OUTCOME_BADGE = {delivered: ['Delivered', 'ok'], deferred: ['Deferred', 'warn'], bounced: ['Bounced', 'bad']};
 
 export async function render(ctx) {
-  ctx.view.append(pageHeader(ctx, 'Delivery log',
+  ctx.add(pageHeader(ctx, 'Delivery log',
     'Each attempt to hand a message to a smarthost, newest first. Deferred means the smarthost could not take '
     + 'it then and Postern tries again; bounced means it was refused for good and the sender was told.'));
   const filters = {id: ctx.query.get('id') || '', recipient: ctx.query.get('recipient') || '',
@@ -36,7 +36,7 @@ export async function render(ctx) {
       await load();
     },
   });
-  ctx.view.append(el('section', {class: 'card'}, el('h2', {class: 'sr-only'}, 'Filters'), filterForm),
+  ctx.add(el('section', {class: 'card'}, el('h2', {class: 'sr-only'}, 'Filters'), filterForm),
     el('section', {class: 'card'}, region));
   await load();
 }

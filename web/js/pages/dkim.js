@@ -10,14 +10,14 @@ import {pageHeader, viewerNote, loadInto} from '../page.js';
 const STATE_BADGE = {pending: ['Not yet active', 'warn'], active: ['Active: signing', 'ok'], retired: ['Retired', 'neutral']};
 
 export async function render(ctx) {
-  ctx.view.append(pageHeader(ctx, 'DKIM keys',
+  ctx.add(pageHeader(ctx, 'DKIM keys',
     'DKIM puts a signature on every message Postern sends, so receiving mail servers can tell it really '
     + 'comes from your domain and was not changed. Each key has a public part that you publish in your '
     + 'domain\'s DNS.'));
   const notice = el('div', {'aria-live': 'polite'});
   const region = el('div');
   const reload = () => loadInto(region, () => api.get('/dkim'), (data) => showKeys(ctx, data.items || [], reload, notice));
-  ctx.view.append(viewerNote(ctx, 'create or change keys'), rotationSteps(),
+  ctx.add(viewerNote(ctx, 'create or change keys'), rotationSteps(),
     ctx.canChange ? generateCard(reload, notice) : null, notice, region);
   await reload();
 }
@@ -103,6 +103,11 @@ function showKeys(ctx, keys, reload, notice) {
   for (const key of keys) {
     if (!byDomain.has(key.domain)) byDomain.set(key.domain, []);
     byDomain.get(key.domain).push(key);
+  }
+  // The key in use first, then the one waiting to be activated, then the old ones.
+  const order = {active: 0, pending: 1, retired: 2};
+  for (const list of byDomain.values()) {
+    list.sort((a, b) => (order[a.state] ?? 3) - (order[b.state] ?? 3) || String(b.createdAt).localeCompare(a.createdAt));
   }
   return [...byDomain].map(([domain, list]) => el('section', {class: 'card domain'},
     el('h2', {class: 'break'}, domain),

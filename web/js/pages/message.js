@@ -10,10 +10,10 @@ import {recipientList} from './queue.js';
 
 export async function render(ctx) {
   const id = ctx.segments[1];
-  ctx.view.append(pageHeader(ctx, `Message ${id}`),
+  ctx.add(pageHeader(ctx, `Message ${id}`),
     el('p', {class: 'back'}, el('a', {href: '#/queue'}, '← Queue')));
   const region = el('div');
-  ctx.view.append(region);
+  ctx.add(region);
   const reload = () => loadInto(region, async () => {
     try {
       return await api.get(path`/queue/${id}`);

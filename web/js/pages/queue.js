@@ -15,7 +15,7 @@ export const RECIPIENT_BADGE = {
 };
 
 export async function render(ctx) {
-  ctx.view.append(pageHeader(ctx, 'Queue',
+  ctx.add(pageHeader(ctx, 'Queue',
     'Messages Postern has accepted and not yet delivered. When the smarthost cannot take a message, Postern '
     + 'tries again later, for up to a few days, and then tells the sender. A message leaves the queue once '
     + 'every recipient is delivered or has failed.'));
@@ -48,7 +48,7 @@ export async function render(ctx) {
   });
   const reload = el('button', {type: 'button', class: 'button secondary'}, 'Reload');
   reload.addEventListener('click', load);
-  ctx.view.append(viewerNote(ctx, 'retry or delete messages'),
+  ctx.add(viewerNote(ctx, 'retry or delete messages'),
     el('div', {class: 'actions'}, ctx.canChange ? retryAll : null, reload), feedback,
     el('section', {class: 'card'}, region));
   await load();

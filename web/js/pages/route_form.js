@@ -14,14 +14,14 @@ const lines = (text) => text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean)
 export async function render(ctx) {
   const name = ctx.segments[1];
   const adding = name === 'new';
-  ctx.view.append(pageHeader(ctx, adding ? 'Add a route' : `Route ${name}`),
+  ctx.add(pageHeader(ctx, adding ? 'Add a route' : `Route ${name}`),
     el('p', {class: 'back'}, el('a', {href: '#/routes'}, '← All routes')));
   if (adding && !ctx.canChange) {
-    ctx.view.append(viewerNote(ctx, 'add routes'));
+    ctx.add(viewerNote(ctx, 'add routes'));
     return;
   }
   const region = el('div');
-  ctx.view.append(region);
+  ctx.add(region);
   await loadInto(region, async () => {
     const [presets, route] = await Promise.all([
       api.get('/routes/presets'), adding ? Promise.resolve(null) : api.get(path`/routes/${name}`)]);
@@ -68,9 +68,11 @@ function routeForm(ctx, presets, route) {
   add({label: 'User name', name: 'username', value: r.username || '', autocomplete: 'off',
     hint: 'The account Postern signs in with at the smarthost, usually a mailbox address.'});
   add(secretSpec('password', 'Password', r.hasPassword, adding));
-  add({label: 'OAuth grant', name: 'oauthGrant', value: r.oauthGrant || 'client_credentials', options: [
-    {value: 'client_credentials', label: 'Client credentials: an app registration signs in for itself'},
-    {value: 'refresh_token', label: 'Refresh token: signs in as one user (Google needs this)'}]});
+  add({label: 'OAuth grant', name: 'oauthGrant', value: r.oauthGrant || 'client_credentials',
+    hint: 'Client credentials: an app registration signs in for itself (Microsoft 365). Refresh token: it '
+      + 'signs in as one user, with a token you got once by signing in (Google needs this).',
+    options: [{value: 'client_credentials', label: 'Client credentials'},
+      {value: 'refresh_token', label: 'Refresh token'}]});
   add({label: 'Token URL', name: 'oauthTokenUrl', value: r.oauthTokenUrl || '', type: 'url',
     hint: 'Where Postern gets its access tokens (from your provider\'s documentation).'});
   add({label: 'Client ID', name: 'oauthClientId', value: r.oauthClientId || '',
@@ -157,18 +159,22 @@ function routeForm(ctx, presets, route) {
   };
 
   const fields = [
-    group('Name and provider', adding ? f.name : null, f.preset, f.tenant, presetNote),
+    // A viewer sees the settings, not the means to change them.
+    ctx.canChange ? group('Name and provider', adding ? f.name : null, f.preset, f.tenant, presetNote) : null,
     group('Who uses this route', f.senders),
-    group('Connection', f.hosts, f.tls, f.caFile, f.maxConnections),
+    group('Connection', f.hosts, f.tls, el('details', {class: 'subtle'},
+      el('summary', {}, 'Advanced: certificate authority, parallel connections'), f.caFile.wrap,
+      f.maxConnections.wrap)),
     group('Sign-in at the smarthost', f.auth, f.username, f.password, f.oauthGrant, f.oauthTokenUrl,
       f.oauthClientId, f.oauthClientSecret, f.oauthRefreshToken, f.oauthScope),
   ];
-  if (!ctx.canChange) return el('form', {class: 'form'}, fields);
+  if (!ctx.canChange) return el('form', {class: 'form card'}, fields.filter(Boolean));
   const routeFormNode = form({
-    fields,
+    fields: fields.filter(Boolean),
     nested: Object.values(f),
     aliases: {grant: 'oauthGrant', tokenUrl: 'oauthTokenUrl', clientId: 'oauthClientId',
       clientSecret: 'oauthClientSecret', refreshToken: 'oauthRefreshToken', smarthost: 'hosts'},
+    className: 'card',
     submitLabel: adding ? 'Add route' : 'Save changes',
     extraButtons: [el('a', {href: '#/routes', class: 'button secondary'}, 'Cancel')],
     onSubmit: async () => {

@@ -20,13 +20,13 @@ export const AUTH_TEXT = {
 };
 
 export async function render(ctx) {
-  ctx.view.append(pageHeader(ctx, 'Routes',
+  ctx.add(pageHeader(ctx, 'Routes',
     'A route sends mail to a smarthost: the mail service that delivers it onward, such as Microsoft 365, '
     + 'Google Workspace or your provider. Each route covers some senders; "*" covers everyone.'));
   const region = el('div');
   const reload = () => loadInto(region, () => api.get('/routes'), (data) => showRoutes(ctx, data, reload));
   const saved = ctx.query.get('saved');
-  ctx.view.append(viewerNote(ctx, 'add or change routes'),
+  ctx.add(viewerNote(ctx, 'add or change routes'),
     saved ? alertBox('ok', `Route ${saved} saved. Press its Check button to make sure Postern can reach the `
       + 'smarthost and sign in.') : null,
     ctx.canChange ? el('p', {class: 'actions'}, el('a', {href: '#/routes/new', class: 'button'}, 'Add a route'))

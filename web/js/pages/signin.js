@@ -22,7 +22,7 @@ export async function render(ctx, next) {
       window.location.hash = next && next.startsWith('#/') && !next.startsWith('#/signin') ? next : '#/';
     },
   });
-  ctx.view.append(el('div', {class: 'signin'},
+  ctx.add(el('div', {class: 'signin'},
     el('section', {class: 'card signin-card'}, ctx.heading,
       el('p', {class: 'intro'}, 'Sign in with your Postern administrator account to manage who may send mail '
         + 'through this server and where it goes.'),
@@ -48,7 +48,7 @@ export async function renderSetup(ctx) {
   const token = ctx.query.get('token') || '';
   ctx.heading = el('h1', {tabindex: '-1', class: 'page-title'}, 'Create the first administrator');
   const card = el('section', {class: 'card signin-card'}, ctx.heading);
-  ctx.view.append(el('div', {class: 'signin'}, card));
+  ctx.add(el('div', {class: 'signin'}, card));
   if (!token) {
     card.append(alertBox('error', 'This setup link has no token. Copy the whole link from Postern\'s log, '
       + 'including the part after "token=".'));

@@ -10,11 +10,11 @@ import {pageHeader, viewerNote, hashFor} from '../page.js';
 const FOLLOW_FOR_MS = 3 * 60 * 1000;
 
 export async function render(ctx) {
-  ctx.view.append(pageHeader(ctx, 'Send a test message',
+  ctx.add(pageHeader(ctx, 'Send a test message',
     'Send a short message through Postern to check that everything works: signing, the route and the '
     + 'smarthost. Use a mailbox you can read, ideally outside your organisation.'));
   if (!ctx.canChange) {
-    ctx.view.append(viewerNote(ctx, 'send test messages'));
+    ctx.add(viewerNote(ctx, 'send test messages'));
     return;
   }
   const progress = el('section', {class: 'card follow', 'aria-live': 'polite', hidden: true});
@@ -42,7 +42,7 @@ export async function render(ctx) {
       await step();
     },
   });
-  ctx.view.append(el('section', {class: 'card'}, sendForm), progress);
+  ctx.add(el('section', {class: 'card'}, sendForm), progress);
 }
 
 // Shows where the message is. Resolves the delay until the next look, 0 when there is nothing to wait for.

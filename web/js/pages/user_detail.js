@@ -9,10 +9,10 @@ import {pageHeader, viewerNote, loadInto} from '../page.js';
 
 export async function render(ctx) {
   const login = ctx.segments[1];
-  ctx.view.append(pageHeader(ctx, 'User'),
+  ctx.add(pageHeader(ctx, 'User'),
     el('p', {class: 'back'}, el('a', {href: '#/users'}, '← All users')));
   const region = el('div');
-  ctx.view.append(region);
+  ctx.add(region);
   const reload = () => loadInto(region, () => api.get(path`/users/${login}`), (user) => show(ctx, user, reload));
   await reload();
 }

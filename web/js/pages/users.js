@@ -10,7 +10,7 @@ import {pageHeader, viewerNote, loadInto, pager, hashFor} from '../page.js';
 const LIMIT = 50;
 
 export async function render(ctx) {
-  ctx.view.append(pageHeader(ctx, 'Users',
+  ctx.add(pageHeader(ctx, 'Users',
     'Users are the people, printers and programs that send mail through Postern. Each signs in with its '
     + 'e-mail address and password, and may send only from its own sender addresses.'));
   const note = viewerNote(ctx, 'add or change users');
@@ -43,7 +43,7 @@ export async function render(ctx) {
     },
   });
 
-  ctx.view.append(note || addUser(ctx, secretSlot, load), secretSlot,
+  ctx.add(note || addUser(ctx, secretSlot, load), secretSlot,
     el('section', {class: 'card'}, el('h2', {}, 'All users'), searchForm, listRegion));
   await load();
 }
@@ -72,9 +72,9 @@ function addUser(ctx, secretSlot, reload) {
   });
   return el('details', {class: 'card disclosure', open: ctx.query.get('add') === '1'},
     el('summary', {}, el('h2', {class: 'summary-title'}, 'Add a user')),
+    addForm,
     el('p', {class: 'hint'}, 'Then set up the user\'s mail program with: server = this server\'s name, port '
-      + '587, STARTTLS (or port 465 with SSL/TLS), user name = the e-mail address, and the password.'),
-    addForm);
+      + '587, STARTTLS (or port 465 with SSL/TLS), user name = the e-mail address, and the password.'));
 }
 
 function usersTable(items) {
