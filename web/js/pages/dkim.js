@@ -149,9 +149,12 @@ function dnsRecord(key) {
   return el('div', {class: 'dns'},
     el('p', {class: 'dns-title'}, 'DNS record (type TXT)'),
     el('div', {class: 'dns-row'}, el('span', {class: 'dns-label'}, 'Name'),
-      el('code', {class: 'dns-value'}, key.dnsName), copyButton(key.dnsName, 'Copy name')),
+      el('code', {class: 'dns-value', tabindex: '0'}, key.dnsName),
+      copyButton(key.dnsName, 'Copy name')),
     el('div', {class: 'dns-row'}, el('span', {class: 'dns-label'}, 'Value'),
-      el('code', {class: 'dns-value'}, key.dnsValue), copyButton(key.dnsValue, 'Copy value')),
+      // Focusable: a long RSA value scrolls inside its box, and keyboards must reach it.
+      el('code', {class: 'dns-value', tabindex: '0'}, key.dnsValue),
+      copyButton(key.dnsValue, 'Copy value')),
     el('details', {class: 'subtle'}, el('summary', {}, 'As a zone-file line'),
       el('pre', {class: 'zone'}, key.dnsRecord), copyButton(key.dnsRecord, 'Copy line')));
 }

@@ -71,7 +71,7 @@ function show(ctx, m, reload) {
     feedback,
     el('section', {class: 'card'}, el('h2', {}, 'Headers'),
       el('p', {class: 'hint'}, 'The message\'s header lines, as received. The body is not shown.'),
-      el('pre', {class: 'headers'}, m.headers || '')),
+      el('pre', {class: 'headers', tabindex: '0'}, m.headers || '')),
     el('p', {}, el('a', {href: hashFor('log', {id: m.id})}, 'Delivery attempts of this message')),
   ];
 }

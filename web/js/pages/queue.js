@@ -58,7 +58,7 @@ function messageTable(items) {
   if (items.length === 0) return el('p', {class: 'empty'}, 'The queue is empty: everything has been delivered.');
   return el('div', {class: 'table-wrap'}, el('table', {class: 'table'},
     el('thead', {}, el('tr', {}, ['Arrived', 'From', 'Recipients and last reply', 'Attempts', 'Next try', '']
-      .map((c) => el('th', {scope: 'col'}, c)))),
+      .map((c) => el('th', {scope: 'col'}, c || el('span', {class: 'sr-only'}, 'Actions'))))),
     el('tbody', {}, items.map((m) => el('tr', {},
       el('td', {'data-label': 'Arrived'}, timeEl(m.arrival)),
       el('td', {'data-label': 'From'}, el('span', {class: 'break'}, m.sender || '(none: a bounce)'),
