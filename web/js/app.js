@@ -74,7 +74,7 @@ function closeMenu() {
   document.getElementById('menu-button').setAttribute('aria-expanded', 'false');
 }
 
-export function signedIn(me, csrf) {
+function signedIn(me, csrf) {
   state.me = {login: me.login, role: me.role};
   api.setCsrfToken(csrf);
 }

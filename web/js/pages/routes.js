@@ -127,7 +127,7 @@ function checkTable(hosts) {
 
 function senderTest() {
   const result = el('div', {'aria-live': 'polite'});
-  const sender = field({label: 'Sender address', name: 'sender', type: 'email', required: true,
+  const sender = field({label: 'Sender address', name: 'sender', inputmode: 'email', required: true,
     placeholder: 'alice@example.org'});
   const testForm = form({
     fields: [sender],

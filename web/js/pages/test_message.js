@@ -20,9 +20,9 @@ export async function render(ctx) {
   const progress = el('section', {class: 'card follow', 'aria-live': 'polite', hidden: true});
   let timer = 0;
   ctx.onCleanup(() => window.clearTimeout(timer));
-  const from = field({label: 'From', name: 'from', type: 'email', required: true, placeholder: 'you@example.org',
+  const from = field({label: 'From', name: 'from', inputmode: 'email', required: true, placeholder: 'you@example.org',
     hint: 'An address of your own domain. It decides the route and the DKIM key used.'});
-  const to = field({label: 'To', name: 'to', type: 'email', required: true, placeholder: 'someone@example.net',
+  const to = field({label: 'To', name: 'to', inputmode: 'email', required: true, placeholder: 'someone@example.net',
     hint: 'A mailbox you can read.'});
   const sendForm = form({
     fields: [from, to],

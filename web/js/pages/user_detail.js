@@ -72,7 +72,7 @@ function addressesCard(ctx, user, reload) {
       pattern.startsWith('@') ? el('span', {class: 'hint'}, ` every address of ${pattern.slice(1)}`) : null,
       ctx.canChange ? remove : null);
   }));
-  const pattern = field({label: 'Address or @domain', name: 'pattern', required: true,
+  const pattern = field({label: 'Address or @domain', name: 'pattern', required: true, inputmode: 'email',
     placeholder: 'sales@example.org or @example.org'});
   const addForm = form({
     fields: [pattern],

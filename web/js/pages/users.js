@@ -49,7 +49,7 @@ export async function render(ctx) {
 }
 
 function addUser(ctx, secretSlot, reload) {
-  const login = field({label: 'E-mail address', name: 'login', type: 'email', required: true,
+  const login = field({label: 'E-mail address', name: 'login', inputmode: 'email', required: true,
     autocomplete: 'off', hint: 'The user signs in with this address, and may send from it. You can allow '
       + 'more sender addresses afterwards.'});
   const chooser = passwordChooser();
