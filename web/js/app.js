@@ -102,6 +102,7 @@ function context(view, segments, query) {
       signedIn(me, csrf);
       showShell(true);
     },
+    navigate,
   };
 }
 
@@ -110,6 +111,13 @@ function notFound(ctx) {
   ctx.heading = el('h1', {tabindex: '-1', class: 'page-title'}, 'Page not found');
   ctx.add(ctx.heading, el('p', {}, 'There is no such page. ', el('a', {href: '#/'}, 'Go to the overview'),
     '.'));
+}
+
+// Goes to a hash; when it is the current one already (sign-in shown in place of the page asked for), the
+// browser fires no hashchange, so the page is drawn here.
+function navigate(hash) {
+  if (currentHash() === hash) route();
+  else window.location.hash = hash;
 }
 
 async function route() {

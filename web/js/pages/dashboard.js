@@ -19,10 +19,10 @@ const STEPS = [
 ];
 
 const LISTENER_TEXT = {
-  submission: 'Mail programs: port 587 with STARTTLS',
-  submissions: 'Mail programs: TLS from the start (port 465)',
-  alternate: 'Mail programs: alternate port, STARTTLS',
-  admin: 'This admin page',
+  submission: 'Mail programs (STARTTLS)',
+  submissions: 'Mail programs (TLS)',
+  alternate: 'Mail programs (other port)',
+  admin: 'Admin page',
 };
 
 export async function render(ctx) {

@@ -19,7 +19,7 @@ export async function render(ctx, next) {
       const answer = await api.post('/login', {login: values.login.trim(), password: values.password},
         {public: true});
       ctx.signedIn(answer.me, answer.csrf);
-      window.location.hash = next && next.startsWith('#/') && !next.startsWith('#/signin') ? next : '#/';
+      ctx.navigate(next && next.startsWith('#/') && !next.startsWith('#/signin') ? next : '#/');
     },
   });
   ctx.add(el('div', {class: 'signin'},
