@@ -148,7 +148,8 @@ function routeForm(ctx, presets, route) {
       const value = f[n].input.value.trim();
       if (adding ? value !== '' : touched.has(n) && value !== (r[n] || '')) out[n] = value;
     }
-    if (visible('maxConnections') && (adding || touched.has('maxConnections'))) {
+    // Untouched, the server's default stays in force.
+    if (visible('maxConnections') && touched.has('maxConnections')) {
       const value = Number(f.maxConnections.input.value);
       if (adding || value !== r.maxConnections) out.maxConnections = value;
     }

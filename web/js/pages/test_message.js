@@ -19,7 +19,13 @@ export async function render(ctx) {
   }
   const progress = el('section', {class: 'card follow', 'aria-live': 'polite', hidden: true});
   let timer = 0;
-  ctx.onCleanup(() => window.clearTimeout(timer));
+  // A look still under way when the page is left, or when another message is sent, schedules nothing.
+  let left = false;
+  let run = 0;
+  ctx.onCleanup(() => {
+    left = true;
+    window.clearTimeout(timer);
+  });
   const from = field({label: 'From', name: 'from', inputmode: 'email', required: true, placeholder: 'you@example.org',
     hint: 'An address of your own domain. It decides the route and the DKIM key used.'});
   const to = field({label: 'To', name: 'to', inputmode: 'email', required: true, placeholder: 'someone@example.net',
@@ -32,12 +38,14 @@ export async function render(ctx) {
       const answer = await api.post('/test-message', {from: values.from.trim(), to: values.to.trim()});
       announce('Test message queued.');
       const started = Date.now();
+      const mine = ++run;
       const step = async () => {
+        if (left || mine !== run) return;
         const delay = await follow(progress, answer.queueId, started, () => {
           window.clearTimeout(timer);
           timer = window.setTimeout(step, 0);
         });
-        if (delay > 0) timer = window.setTimeout(step, delay);
+        if (delay > 0 && !left && mine === run) timer = window.setTimeout(step, delay);
       };
       await step();
     },
