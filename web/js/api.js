@@ -12,7 +12,7 @@ export class ApiError extends Error {
     this.code = code;
     this.field = field;
     this.retryAfter = retryAfter;
-    this.sessionLost = false; // true: the application is already on its way to the sign-in page
+    this.sessionLost = false;  // true: the application is already on its way to the sign-in page
   }
 }
 
@@ -29,7 +29,8 @@ export function onUnauthorized(handler) {
 
 // Path segments are percent-encoded one by one, so a login or "@example.org" is one segment.
 export function path(strings, ...values) {
-  return strings.reduce((out, part, i) => out + part + (i < values.length ? encodeURIComponent(values[i]) : ''), '');
+  return strings.reduce(
+      (out, part, i) => out + part + (i < values.length ? encodeURIComponent(values[i]) : ''), '');
 }
 
 const FALLBACK_MESSAGES = {
@@ -81,9 +82,10 @@ export async function request(method, url, body, options = {}) {
   }
   if (response.ok) return data ?? {};
   const error = data && data.error ? data.error : {};
-  const failure = new ApiError(response.status, error.code || `http_${response.status}`,
-    error.message || FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`,
-    error.field || '', response.headers.get('Retry-After') || '');
+  const failure = new ApiError(
+      response.status, error.code || `http_${response.status}`,
+      error.message || FALLBACK_MESSAGES[response.status] || `The server answered ${response.status}.`,
+      error.field || '', response.headers.get('Retry-After') || '');
   // A 401 on an ordinary call means the session is gone; on sign-in it is the answer itself.
   failure.sessionLost = response.status === 401 && !options.public;
   if (failure.sessionLost) unauthorizedHandler();

@@ -3,20 +3,20 @@
 // here knows what a page shows.
 
 import * as api from './api.js';
-import {el, clear, append, announce} from './dom.js';
-import * as signin from './pages/signin.js';
-import * as dashboard from './pages/dashboard.js';
-import * as users from './pages/users.js';
-import * as userDetail from './pages/user_detail.js';
-import * as dkim from './pages/dkim.js';
-import * as routes from './pages/routes.js';
-import * as routeForm from './pages/route_form.js';
-import * as testMessage from './pages/test_message.js';
-import * as queue from './pages/queue.js';
-import * as message from './pages/message.js';
-import * as deliveryLog from './pages/delivery_log.js';
-import * as audit from './pages/audit.js';
+import {announce, append, clear, el} from './dom.js';
 import * as admins from './pages/admins.js';
+import * as audit from './pages/audit.js';
+import * as dashboard from './pages/dashboard.js';
+import * as deliveryLog from './pages/delivery_log.js';
+import * as dkim from './pages/dkim.js';
+import * as message from './pages/message.js';
+import * as queue from './pages/queue.js';
+import * as routeForm from './pages/route_form.js';
+import * as routes from './pages/routes.js';
+import * as signin from './pages/signin.js';
+import * as testMessage from './pages/test_message.js';
+import * as userDetail from './pages/user_detail.js';
+import * as users from './pages/users.js';
 
 // First path segment → [page module for the list, page module for one item]; nav is the highlighted entry.
 const PAGES = {
@@ -31,7 +31,11 @@ const PAGES = {
   admins: {nav: 'admins', list: admins, adminOnly: true},
 };
 
-const state = {me: null, cleanups: [], firstRender: true};
+const state = {
+  me: null,
+  cleanups: [],
+  firstRender: true
+};
 
 function parseHash() {
   const raw = window.location.hash.replace(/^#\/?/, '');
@@ -63,8 +67,10 @@ function showShell(signedIn) {
 
 function markNav(active) {
   for (const link of document.querySelectorAll('#nav a')) {
-    if (link.dataset.page === active) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
+    if (link.dataset.page === active)
+      link.setAttribute('aria-current', 'page');
+    else
+      link.removeAttribute('aria-current');
   }
   closeMenu();
 }
@@ -109,15 +115,17 @@ function context(view, segments, query) {
 function notFound(ctx) {
   document.title = 'Not found — Postern';
   ctx.heading = el('h1', {tabindex: '-1', class: 'page-title'}, 'Page not found');
-  ctx.add(ctx.heading, el('p', {}, 'There is no such page. ', el('a', {href: '#/'}, 'Go to the overview'),
-    '.'));
+  ctx.add(
+      ctx.heading, el('p', {}, 'There is no such page. ', el('a', {href: '#/'}, 'Go to the overview'), '.'));
 }
 
 // Goes to a hash; when it is the current one already (sign-in shown in place of the page asked for), the
 // browser fires no hashchange, so the page is drawn here.
 function navigate(hash) {
-  if (currentHash() === hash) route();
-  else window.location.hash = hash;
+  if (currentHash() === hash)
+    route();
+  else
+    window.location.hash = hash;
 }
 
 async function route() {
@@ -154,7 +162,8 @@ async function route() {
   } else if (entry.adminOnly && !ctx.isAdmin) {
     document.title = 'Administrators — Postern';
     ctx.heading = el('h1', {tabindex: '-1', class: 'page-title'}, 'Administrators');
-    view.append(ctx.heading, el('p', {class: 'note'}, 'Only accounts with the admin role can see this page.'));
+    view.append(
+        ctx.heading, el('p', {class: 'note'}, 'Only accounts with the admin role can see this page.'));
   } else {
     await renderPage(segments.length === 2 ? entry.item.render : entry.list.render, ctx);
   }
@@ -167,12 +176,13 @@ async function renderPage(render, ctx) {
   };
   try {
     const pending = render(ctx);
-    focus(); // the heading exists before the data arrives
+    focus();  // the heading exists before the data arrives
     await pending;
   } catch (err) {
     if (err && err.sessionLost) return;
-    ctx.add(el('div', {class: 'alert error', role: 'alert'}, err && err.message ? err.message
-      : 'This page could not be shown.'));
+    ctx.add(
+        el('div', {class: 'alert error', role: 'alert'},
+           err && err.message ? err.message : 'This page could not be shown.'));
   }
 }
 

@@ -3,15 +3,17 @@
 // The Content-Security-Policy forbids inline styles and event attributes, so looks are classes and
 // behaviour is addEventListener.
 
-const BOOLEAN_PROPS = new Set(['hidden', 'disabled', 'checked', 'selected', 'required', 'readOnly', 'open',
-  'multiple', 'autofocus']);
+const BOOLEAN_PROPS = new Set(
+    ['hidden', 'disabled', 'checked', 'selected', 'required', 'readOnly', 'open', 'multiple', 'autofocus']);
 
-// el('button', {class: 'button', type: 'button', on: {click: f}}, 'Save') → <button class="button">Save</button>
+// el('button', {class: 'button', type: 'button', on: {click: f}}, 'Save') → <button
+// class="button">Save</button>
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props || {})) {
     if (value === undefined || value === null || value === false) continue;
-    if (key === 'style' || key === 'innerHTML' || key === 'outerHTML' || key.startsWith('on') && key !== 'on') {
+    if (key === 'style' || key === 'innerHTML' || key === 'outerHTML' ||
+        key.startsWith('on') && key !== 'on') {
       throw new Error(`el(): "${key}" is not allowed`);
     }
     if (key === 'on') {
@@ -54,7 +56,9 @@ export function announce(message) {
   if (!region) return;
   region.textContent = '';
   // A new text node in a later task, so the same message twice is still read out.
-  window.setTimeout(() => { region.textContent = message; }, 50);
+  window.setTimeout(() => {
+    region.textContent = message;
+  }, 50);
 }
 
 let idCounter = 0;
@@ -135,7 +139,9 @@ export function copyButton(getText, label = 'Copy') {
       button.textContent = 'Select and copy by hand';
       announce('The browser did not allow copying. Select the text and copy it by hand.');
     }
-    window.setTimeout(() => { button.textContent = label; }, 2500);
+    window.setTimeout(() => {
+      button.textContent = label;
+    }, 2500);
   });
   return button;
 }
@@ -146,10 +152,10 @@ export function confirmDialog({title, message, confirmLabel = 'Confirm', danger 
     const titleId = uniqueId('dialog-title');
     const cancel = el('button', {type: 'button', class: 'button secondary'}, 'Cancel');
     const confirm = el('button', {type: 'button', class: danger ? 'button danger' : 'button'}, confirmLabel);
-    const dialog = el('dialog', {class: 'dialog', 'aria-labelledby': titleId},
-      el('h2', {id: titleId}, title),
-      ...[].concat(message).map((line) => (line instanceof Node ? line : el('p', {}, line))),
-      el('div', {class: 'actions'}, cancel, confirm));
+    const dialog =
+        el('dialog', {class: 'dialog', 'aria-labelledby': titleId}, el('h2', {id: titleId}, title),
+           ...[].concat(message).map((line) => (line instanceof Node ? line : el('p', {}, line))),
+           el('div', {class: 'actions'}, cancel, confirm));
     let answer = false;
     cancel.addEventListener('click', () => dialog.close());
     confirm.addEventListener('click', () => {
@@ -168,17 +174,23 @@ export function confirmDialog({title, message, confirmLabel = 'Confirm', danger 
 
 // A key/value list: rows of [label, value] where value is text or a node.
 export function facts(rows) {
-  return el('dl', {class: 'facts'}, rows.filter(Boolean).map(([label, value]) => [
-    el('dt', {}, label), el('dd', {}, value === '' || value === null || value === undefined ? '—' : value)]));
+  return el(
+      'dl', {class: 'facts'},
+      rows.filter(Boolean).map(
+          ([label, value]) =>
+              [el('dt', {}, label),
+               el('dd', {}, value === '' || value === null || value === undefined ? '—' : value)]));
 }
 
 // A table that turns into cards on a phone: each cell carries its column's name for the small layout.
 export function table({columns, rows, empty, caption}) {
   if (rows.length === 0) return el('p', {class: 'empty'}, empty || 'Nothing here yet.');
   const head = el('tr', {}, columns.map((c) => el('th', {scope: 'col'}, c.label)));
-  const body = rows.map((row) => el('tr', {},
-    columns.map((c) => el('td', {'data-label': c.label, class: c.class}, c.cell(row)))));
-  return el('div', {class: 'table-wrap'},
-    el('table', {class: 'table'}, caption ? el('caption', {class: 'sr-only'}, caption) : null,
-      el('thead', {}, head), el('tbody', {}, body)));
+  const body = rows.map(
+      (row) =>
+          el('tr', {}, columns.map((c) => el('td', {'data-label': c.label, class: c.class}, c.cell(row)))));
+  return el(
+      'div', {class: 'table-wrap'},
+      el('table', {class: 'table'}, caption ? el('caption', {class: 'sr-only'}, caption) : null,
+         el('thead', {}, head), el('tbody', {}, body)));
 }

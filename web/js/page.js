@@ -1,7 +1,7 @@
 // Pieces every page shares: the heading with its plain-language introduction, the read-only note for
 // viewers, loading a resource into a region with a retry button, and paging through long lists.
 
-import {el, clear, append} from './dom.js';
+import {append, clear, el} from './dom.js';
 import {errorAlert} from './forms.js';
 
 // The page heading takes focus after each navigation so keyboard and screen-reader users start there.
@@ -9,15 +9,17 @@ export function pageHeader(ctx, title, ...intro) {
   document.title = `${title} — Postern`;
   const heading = el('h1', {tabindex: '-1', class: 'page-title'}, title);
   ctx.heading = heading;
-  return el('header', {class: 'page-header'}, heading,
-    intro.map((p) => (p instanceof Node ? p : el('p', {class: 'intro'}, p))));
+  return el(
+      'header', {class: 'page-header'}, heading,
+      intro.map((p) => (p instanceof Node ? p : el('p', {class: 'intro'}, p))));
 }
 
 export function viewerNote(ctx, what = 'change anything here') {
   if (ctx.canChange) return null;
-  return el('p', {class: 'note viewer-note'},
-    `Your account has the viewer role: you can look at everything, but not ${what}. `
-    + 'Ask an administrator if something needs changing.');
+  return el(
+      'p', {class: 'note viewer-note'},
+      `Your account has the viewer role: you can look at everything, but not ${what}. ` +
+          'Ask an administrator if something needs changing.');
 }
 
 // Fills `region` with what render(data) returns once load() answers; on failure an alert with a
@@ -48,13 +50,15 @@ export function pager({total, offset, limit}, go) {
   if (!total || total <= limit && offset === 0) return null;
   const first = total === 0 ? 0 : offset + 1;
   const last = Math.min(offset + limit, total);
-  const previous = el('button', {type: 'button', class: 'button secondary small', disabled: offset <= 0},
-    'Previous');
-  const next = el('button', {type: 'button', class: 'button secondary small', disabled: last >= total}, 'Next');
+  const previous =
+      el('button', {type: 'button', class: 'button secondary small', disabled: offset <= 0}, 'Previous');
+  const next =
+      el('button', {type: 'button', class: 'button secondary small', disabled: last >= total}, 'Next');
   previous.addEventListener('click', () => go(Math.max(0, offset - limit)));
   next.addEventListener('click', () => go(offset + limit));
-  return el('nav', {class: 'pager', 'aria-label': 'Pages'},
-    el('span', {}, `Showing ${first}–${last} of ${total}`), previous, next);
+  return el(
+      'nav', {class: 'pager', 'aria-label': 'Pages'}, el('span', {}, `Showing ${first}–${last} of ${total}`),
+      previous, next);
 }
 
 export function section(title, ...children) {

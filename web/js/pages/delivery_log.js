@@ -2,29 +2,50 @@
 // and recipient. The filters live in the address (#/log?id=…) so other pages can link here.
 
 import * as api from '../api.js';
-import {el, timeEl, badge, table} from '../dom.js';
+import {badge, el, table, timeEl} from '../dom.js';
 import {field, form} from '../forms.js';
-import {pageHeader, loadInto, hashFor} from '../page.js';
+import {hashFor, loadInto, pageHeader} from '../page.js';
 
-const OUTCOME_BADGE = {delivered: ['Delivered', 'ok'], deferred: ['Deferred', 'warn'], bounced: ['Bounced', 'bad']};
+const OUTCOME_BADGE = {
+  delivered: ['Delivered', 'ok'],
+  deferred: ['Deferred', 'warn'],
+  bounced: ['Bounced', 'bad']
+};
 
 export async function render(ctx) {
-  ctx.add(pageHeader(ctx, 'Delivery log',
-    'Each attempt to hand a message to a smarthost, newest first. Deferred means the smarthost could not take '
-    + 'it then and Postern tries again; bounced means it was refused for good and the sender was told.'));
-  const filters = {id: ctx.query.get('id') || '', recipient: ctx.query.get('recipient') || '',
-    limit: ctx.query.get('limit') || '100'};
+  ctx.add(pageHeader(
+      ctx, 'Delivery log',
+      'Each attempt to hand a message to a smarthost, newest first. ' +
+          'Deferred means the smarthost could not take ' +
+          'it then and Postern tries again; bounced means it was refused for good and the sender was told.'));
+  const filters = {
+    id: ctx.query.get('id') || '',
+    recipient: ctx.query.get('recipient') || '',
+    limit: ctx.query.get('limit') || '100'
+  };
   const region = el('div', {'aria-live': 'polite'});
   const load = () => {
-    ctx.replaceQuery(hashFor('log', {id: filters.id, recipient: filters.recipient,
-      limit: filters.limit === '100' ? '' : filters.limit}));
+    ctx.replaceQuery(hashFor(
+        'log',
+        {id: filters.id, recipient: filters.recipient, limit: filters.limit === '100' ? '' : filters.limit}));
     return loadInto(region, () => api.get('/log', filters), (data) => logTable(data.items || [], filters));
   };
   const id = field({label: 'Queue ID', name: 'id', value: filters.id, optional: true});
-  const recipient = field({label: 'Recipient', name: 'recipient', value: filters.recipient, optional: true,
-    placeholder: 'someone@example.net'});
-  const limit = field({label: 'Show', name: 'limit', value: filters.limit, options: [
-    {value: '50', label: 'last 50'}, {value: '100', label: 'last 100'}, {value: '500', label: 'last 500'}]});
+  const recipient = field({
+    label: 'Recipient',
+    name: 'recipient',
+    value: filters.recipient,
+    optional: true,
+    placeholder: 'someone@example.net'
+  });
+  const limit = field({
+    label: 'Show',
+    name: 'limit',
+    value: filters.limit,
+    options: [
+      {value: '50', label: 'last 50'}, {value: '100', label: 'last 100'}, {value: '500', label: 'last 500'}
+    ]
+  });
   const filterForm = form({
     fields: [id, recipient, limit],
     submitLabel: 'Filter',
@@ -36,8 +57,9 @@ export async function render(ctx) {
       await load();
     },
   });
-  ctx.add(el('section', {class: 'card'}, el('h2', {class: 'sr-only'}, 'Filters'), filterForm),
-    el('section', {class: 'card'}, region));
+  ctx.add(
+      el('section', {class: 'card'}, el('h2', {class: 'sr-only'}, 'Filters'), filterForm),
+      el('section', {class: 'card'}, region));
   await load();
 }
 

@@ -3,9 +3,9 @@
 
 import * as api from '../api.js';
 import {path} from '../api.js';
-import {el, clear, badge, facts, confirmDialog, alertBox} from '../dom.js';
-import {field, form, act} from '../forms.js';
-import {pageHeader, viewerNote, loadInto} from '../page.js';
+import {alertBox, badge, clear, confirmDialog, el, facts} from '../dom.js';
+import {act, field, form} from '../forms.js';
+import {loadInto, pageHeader, viewerNote} from '../page.js';
 
 export const TLS_TEXT = {
   starttls: 'STARTTLS (usually port 587)',
@@ -20,18 +20,24 @@ export const AUTH_TEXT = {
 };
 
 export async function render(ctx) {
-  ctx.add(pageHeader(ctx, 'Routes',
-    'A route sends mail to a smarthost: the mail service that delivers it onward, such as Microsoft 365, '
-    + 'Google Workspace or your provider. Each route covers some senders; "*" covers everyone.'));
+  ctx.add(pageHeader(
+      ctx, 'Routes',
+      'A route sends mail to a smarthost: the mail service that delivers it onward, such as Microsoft 365, ' +
+          'Google Workspace or your provider. Each route covers some senders; "*" covers everyone.'));
   const region = el('div');
   const reload = () => loadInto(region, () => api.get('/routes'), (data) => showRoutes(ctx, data, reload));
   const saved = ctx.query.get('saved');
-  ctx.add(viewerNote(ctx, 'add or change routes'),
-    saved ? alertBox('ok', `Route ${saved} saved. Press its Check button to make sure Postern can reach the `
-      + 'smarthost and sign in.') : null,
-    ctx.canChange ? el('p', {class: 'actions'}, el('a', {href: '#/routes/new', class: 'button'}, 'Add a route'))
-      : null,
-    region, senderTest());
+  ctx.add(
+      viewerNote(ctx, 'add or change routes'),
+      saved ? alertBox(
+                  'ok',
+                  `Route ${saved} saved. Press its Check button to make sure Postern can reach the ` +
+                      'smarthost and sign in.') :
+              null,
+      ctx.canChange ?
+          el('p', {class: 'actions'}, el('a', {href: '#/routes/new', class: 'button'}, 'Add a route')) :
+          null,
+      region, senderTest());
   await reload();
 }
 
@@ -42,16 +48,22 @@ function showRoutes(ctx, data, reload) {
   if (coversAll) {
     defaultNote = null;
   } else if (data.defaultRoute === 'config') {
-    defaultNote = alertBox('info', 'Mail from senders that no route below covers goes to the smarthost set in '
-      + 'the configuration file (route "config").');
+    defaultNote = alertBox(
+        'info',
+        'Mail from senders that no route below covers goes to the smarthost set in ' +
+            'the configuration file (route "config").');
   } else {
-    defaultNote = alertBox('warn', 'No route covers every sender ("*") and the configuration file sets no '
-      + 'smarthost: mail from other senders waits in the queue. Add a route with sender "*".');
+    defaultNote = alertBox(
+        'warn',
+        'No route covers every sender ("*") and the configuration file sets no ' +
+            'smarthost: mail from other senders waits in the queue. Add a route with sender "*".');
   }
   return [
     defaultNote,
-    routes.length === 0 ? el('p', {class: 'empty card'}, 'No routes yet. Add one, for example with the Microsoft '
-      + '365 or Google preset.') : routes.map((r) => routeCard(ctx, r, reload)),
+    routes.length === 0 ? el('p', {class: 'empty card'},
+                             'No routes yet. Add one, for example with the Microsoft ' +
+                                 '365 or Google preset.') :
+                          routes.map((r) => routeCard(ctx, r, reload)),
   ];
 }
 
@@ -64,16 +76,21 @@ function routeCard(ctx, route, reload) {
   const checkResult = el('div', {'aria-live': 'polite'});
   const rows = [
     ['Senders', (route.senders || []).join(', ')],
-    ['Smarthosts, in order', el('ul', {class: 'plain-list'}, (route.hosts || []).map((h) => el('li', {}, el('code', {}, h))))],
+    [
+      'Smarthosts, in order',
+      el('ul', {class: 'plain-list'}, (route.hosts || []).map((h) => el('li', {}, el('code', {}, h))))
+    ],
     ['Encryption', TLS_TEXT[route.tls] || route.tls],
     ['Sign-in', AUTH_TEXT[route.auth] || route.auth],
   ];
   if (route.auth !== 'none') rows.push(['User name', route.username]);
   if (route.auth === 'password') rows.push(['Password', secretState(route.hasPassword)]);
   if (route.auth === 'xoauth2' || route.auth === 'oauthbearer') {
-    rows.push(['OAuth grant', route.oauthGrant === 'refresh_token' ? 'Refresh token' : 'Client credentials'],
-      ['Client ID', route.oauthClientId], ['Client secret', secretState(route.hasClientSecret)]);
-    if (route.oauthGrant === 'refresh_token') rows.push(['Refresh token', secretState(route.hasRefreshToken)]);
+    rows.push(
+        ['OAuth grant', route.oauthGrant === 'refresh_token' ? 'Refresh token' : 'Client credentials'],
+        ['Client ID', route.oauthClientId], ['Client secret', secretState(route.hasClientSecret)]);
+    if (route.oauthGrant === 'refresh_token')
+      rows.push(['Refresh token', secretState(route.hasRefreshToken)]);
   }
   const check = el('button', {type: 'button', class: 'button'}, 'Check');
   check.addEventListener('click', async () => {
@@ -85,50 +102,76 @@ function routeCard(ctx, route, reload) {
   });
   const remove = el('button', {type: 'button', class: 'button danger'}, 'Delete');
   remove.addEventListener('click', async () => {
-    const sure = await confirmDialog({title: `Delete route ${route.name}?`, message: [
-      'Its stored secrets are deleted with it. Mail from its senders then takes another route, or waits in '
-      + 'the queue if none covers them.'], confirmLabel: 'Delete route', danger: true});
+    const sure = await confirmDialog({
+      title: `Delete route ${route.name}?`,
+      message:
+          ['Its stored secrets are deleted with it. Mail from its ' +
+           'senders then takes another route, or waits in ' +
+           'the queue if none covers them.'],
+      confirmLabel: 'Delete route',
+      danger: true
+    });
     if (!sure) return;
-    const {ok} = await act(remove, feedback, () => api.del(path`/routes/${route.name}`), `Route ${route.name} deleted.`);
+    const {ok} = await act(
+        remove, feedback, () => api.del(path`/routes/${route.name}`), `Route ${route.name} deleted.`);
     if (ok) await reload();
   });
-  return el('article', {class: 'card route'},
-    el('h2', {class: 'break'}, route.name),
-    facts(rows),
-    el('div', {class: 'actions'},
-      ctx.canChange ? check : null,
-      el('a', {href: `#/routes/${encodeURIComponent(route.name)}`, class: 'button secondary'},
-        ctx.canChange ? 'Edit' : 'Details'),
-      ctx.canChange ? remove : null),
-    ctx.canChange ? el('p', {class: 'hint'}, 'Check connects to each smarthost and signs in, without sending '
-      + 'mail.') : null,
-    feedback, checkResult);
+  return el(
+      'article', {class: 'card route'}, el('h2', {class: 'break'}, route.name), facts(rows),
+      el('div', {class: 'actions'}, ctx.canChange ? check : null,
+         el('a', {href: `#/routes/${encodeURIComponent(route.name)}`, class: 'button secondary'},
+            ctx.canChange ? 'Edit' : 'Details'),
+         ctx.canChange ? remove : null),
+      ctx.canChange ? el('p', {class: 'hint'},
+                         'Check connects to each smarthost and signs in, without sending ' +
+                             'mail.') :
+                      null,
+      feedback, checkResult);
 }
 
 function checkTable(hosts) {
   if (hosts.length === 0) return el('p', {class: 'empty'}, 'The route has no hosts to check.');
   const allOk = hosts.every((h) => h.ok);
-  return el('div', {class: 'check-result'},
-    allOk ? alertBox('ok', 'Every smarthost answered, and the connection and sign-in worked.')
-      : alertBox('error', 'At least one smarthost failed. See its line below: the error and the smarthost\'s '
-        + 'answer usually say what to change (host name, port, encryption, user name or secret).'),
-    hosts.map((h) => el('div', {class: 'host-check'},
-      el('h3', {}, el('code', {}, h.host), ' ', h.ok ? badge('OK', 'ok') : badge('Failed', 'bad')),
-      facts([
-        ['TLS', h.tlsVersion ? `${h.tlsVersion}, ${h.cipher}` : 'not used'],
-        ['Certificate', h.certificateVerified ? badge('verified', 'ok')
-          : el('span', {}, badge('not verified', 'bad'), ' ', h.certificateError || '')],
-        ['Sign-in', h.authMechanism ? el('span', {}, h.authMechanism, ' ', h.authOk ? badge('accepted', 'ok')
-          : badge('refused', 'bad')) : 'none'],
-        h.reply ? ['Smarthost\'s answer', el('code', {class: 'break'}, h.reply)] : null,
-        h.error ? ['Error', el('span', {class: 'error-text'}, h.error)] : null,
-      ]))));
+  return el(
+      'div', {class: 'check-result'},
+      allOk ?
+          alertBox('ok', 'Every smarthost answered, and the connection and sign-in worked.') :
+          alertBox(
+              'error',
+              'At least one smarthost failed. See its line below: the error and the smarthost\'s ' +
+                  'answer usually say what to change (host name, port, encryption, user name or secret).'),
+      hosts.map(
+          (h) =>
+              el('div', {class: 'host-check'},
+                 el('h3', {}, el('code', {}, h.host), ' ', h.ok ? badge('OK', 'ok') : badge('Failed', 'bad')),
+                 facts([
+                   ['TLS', h.tlsVersion ? `${h.tlsVersion}, ${h.cipher}` : 'not used'],
+                   [
+                     'Certificate',
+                     h.certificateVerified ?
+                         badge('verified', 'ok') :
+                         el('span', {}, badge('not verified', 'bad'), ' ', h.certificateError || '')
+                   ],
+                   [
+                     'Sign-in',
+                     h.authMechanism ? el('span', {}, h.authMechanism, ' ',
+                                          h.authOk ? badge('accepted', 'ok') : badge('refused', 'bad')) :
+                                       'none'
+                   ],
+                   h.reply ? ['Smarthost\'s answer', el('code', {class: 'break'}, h.reply)] : null,
+                   h.error ? ['Error', el('span', {class: 'error-text'}, h.error)] : null,
+                 ]))));
 }
 
 function senderTest() {
   const result = el('div', {'aria-live': 'polite'});
-  const sender = field({label: 'Sender address', name: 'sender', inputmode: 'email', required: true,
-    placeholder: 'alice@example.org'});
+  const sender = field({
+    label: 'Sender address',
+    name: 'sender',
+    inputmode: 'email',
+    required: true,
+    placeholder: 'alice@example.org'
+  });
   const testForm = form({
     fields: [sender],
     submitLabel: 'Show route',
@@ -136,15 +179,20 @@ function senderTest() {
     onSubmit: async (values) => {
       clear(result);
       const answer = await api.get('/routes/test', {sender: values.sender.trim()});
-      result.append(answer.route
-        ? alertBox('ok', 'Mail from ', el('strong', {class: 'break'}, answer.sender), ' goes by route ',
-          el('strong', {}, answer.route === 'config' ? 'config (the smarthost in the configuration file)'
-            : answer.route), '.')
-        : alertBox('warn', 'No route covers ', el('strong', {class: 'break'}, answer.sender),
-          ': such mail would wait in the queue. Add a route for this sender, its domain, or "*".'));
+      result.append(
+          answer.route ?
+              alertBox(
+                  'ok', 'Mail from ', el('strong', {class: 'break'}, answer.sender), ' goes by route ',
+                  el('strong', {},
+                     answer.route === 'config' ? 'config (the smarthost in the configuration file)' :
+                                                 answer.route),
+                  '.') :
+              alertBox(
+                  'warn', 'No route covers ', el('strong', {class: 'break'}, answer.sender),
+                  ': such mail would wait in the queue. Add a route for this sender, its domain, or "*".'));
     },
   });
-  return el('section', {class: 'card'}, el('h2', {}, 'Which route does this sender take?'),
-    el('p', {class: 'hint'}, 'Type an address to see which route its mail would take.'),
-    testForm, result);
+  return el(
+      'section', {class: 'card'}, el('h2', {}, 'Which route does this sender take?'),
+      el('p', {class: 'hint'}, 'Type an address to see which route its mail would take.'), testForm, result);
 }

@@ -3,16 +3,17 @@
 
 import * as api from '../api.js';
 import {path} from '../api.js';
-import {el, clear, timeEl, badge, alertBox, announce} from '../dom.js';
+import {alertBox, announce, badge, clear, el, timeEl} from '../dom.js';
 import {field, form} from '../forms.js';
-import {pageHeader, viewerNote, hashFor} from '../page.js';
+import {hashFor, pageHeader, viewerNote} from '../page.js';
 
 const FOLLOW_FOR_MS = 3 * 60 * 1000;
 
 export async function render(ctx) {
-  ctx.add(pageHeader(ctx, 'Send a test message',
-    'Send a short message through Postern to check that everything works: signing, the route and the '
-    + 'smarthost. Use a mailbox you can read, ideally outside your organisation.'));
+  ctx.add(pageHeader(
+      ctx, 'Send a test message',
+      'Send a short message through Postern to check that everything works: signing, the route and the ' +
+          'smarthost. Use a mailbox you can read, ideally outside your organisation.'));
   if (!ctx.canChange) {
     ctx.add(viewerNote(ctx, 'send test messages'));
     return;
@@ -26,10 +27,22 @@ export async function render(ctx) {
     left = true;
     window.clearTimeout(timer);
   });
-  const from = field({label: 'From', name: 'from', inputmode: 'email', required: true, placeholder: 'you@example.org',
-    hint: 'An address of your own domain. It decides the route and the DKIM key used.'});
-  const to = field({label: 'To', name: 'to', inputmode: 'email', required: true, placeholder: 'someone@example.net',
-    hint: 'A mailbox you can read.'});
+  const from = field({
+    label: 'From',
+    name: 'from',
+    inputmode: 'email',
+    required: true,
+    placeholder: 'you@example.org',
+    hint: 'An address of your own domain. It decides the route and the DKIM key used.'
+  });
+  const to = field({
+    label: 'To',
+    name: 'to',
+    inputmode: 'email',
+    required: true,
+    placeholder: 'someone@example.net',
+    hint: 'A mailbox you can read.'
+  });
   const sendForm = form({
     fields: [from, to],
     submitLabel: 'Send test message',
@@ -78,11 +91,13 @@ async function follow(region, queueId, started, again) {
   if (delay > 0 && elapsed > FOLLOW_FOR_MS) delay = 0;
   const checkAgain = el('button', {type: 'button', class: 'button secondary small'}, 'Check again');
   checkAgain.addEventListener('click', again);
-  clear(region).append(el('h2', {}, 'Your test message'),
-    el('p', {}, 'Queue ID ', el('code', {}, queueId), ' · ',
-      el('a', {href: hashFor('log', {id: queueId})}, 'delivery log')),
-    view,
-    delay > 0 ? el('p', {class: 'loading'}, 'Watching for changes…') : el('div', {class: 'actions'}, checkAgain));
+  clear(region).append(
+      el('h2', {}, 'Your test message'),
+      el('p', {}, 'Queue ID ', el('code', {}, queueId), ' · ',
+         el('a', {href: hashFor('log', {id: queueId})}, 'delivery log')),
+      view,
+      delay > 0 ? el('p', {class: 'loading'}, 'Watching for changes…') :
+                  el('div', {class: 'actions'}, checkAgain));
   return delay;
 }
 
@@ -95,8 +110,9 @@ function queued(message, elapsed) {
     if (r.lastReply) {
       return outcome(r.address, 'deferred', r.lastReply, message.nextAttempt);
     }
-    return el('li', {}, badge('Waiting', 'info'), ' ', el('span', {class: 'break'}, r.address),
-      message.attempts > 0 ? ' — trying again soon.' : ' — being handed to the smarthost…');
+    return el(
+        'li', {}, badge('Waiting', 'info'), ' ', el('span', {class: 'break'}, r.address),
+        message.attempts > 0 ? ' — trying again soon.' : ' — being handed to the smarthost…');
   });
   return {
     view: el('ul', {class: 'outcomes'}, rows),
@@ -107,19 +123,28 @@ function queued(message, elapsed) {
 // The message has left the queue: the newest log entry of each recipient says how it ended.
 function logged(entries) {
   if (entries.length === 0) {
-    return {view: el('p', {}, 'The message has left the queue; its delivery log entry is not there yet.'),
-      delay: 3000};
+    return {
+      view: el('p', {}, 'The message has left the queue; its delivery log entry is not there yet.'),
+      delay: 3000
+    };
   }
   const newest = new Map();
-  for (const e of entries) if (!newest.has(e.recipient)) newest.set(e.recipient, e);
-  const list = el('ul', {class: 'outcomes'},
-    [...newest.values()].map((e) => outcome(e.recipient, e.outcome, e.reply, null, e)));
+  for (const e of entries)
+    if (!newest.has(e.recipient)) newest.set(e.recipient, e);
+  const list =
+      el('ul', {class: 'outcomes'},
+         [...newest.values()].map((e) => outcome(e.recipient, e.outcome, e.reply, null, e)));
   const delivered = [...newest.values()].every((e) => e.outcome === 'delivered');
   if (delivered) announce('The test message was delivered.');
   return {
-    view: el('div', {}, list, delivered ? alertBox('ok', 'Delivered. Look for the message in the mailbox; if '
-      + 'it is not in the inbox, check the spam folder: then DKIM or the sender address may need attention.')
-      : null),
+    view:
+        el('div', {}, list,
+           delivered ? alertBox(
+                           'ok',
+                           'Delivered. Look for the message in the mailbox; if ' +
+                               'it is not in the inbox, check the spam folder: then DKIM ' +
+                               'or the sender address may need attention.') :
+                       null),
     delay: 0,
   };
 }
@@ -129,11 +154,14 @@ function outcome(address, kind, reply, nextAttempt, entry) {
     delivered: ['Delivered', 'ok', 'The smarthost accepted the message.'],
     deferred: ['Deferred', 'warn', 'The smarthost could not take it now; Postern tries again.'],
     bounced: ['Bounced', 'bad', 'The smarthost refused it for good. Its answer says why.'],
-  }[kind] || [kind, 'neutral', ''];
-  return el('li', {},
-    el('p', {}, badge(text[0], text[1]), ' ', el('span', {class: 'break'}, address), ' — ', text[2]),
-    reply ? el('p', {}, 'The smarthost answered: ', el('code', {class: 'reply'}, reply)) : null,
-    nextAttempt ? el('p', {class: 'hint'}, 'Next try: ', timeEl(nextAttempt)) : null,
-    entry ? el('p', {class: 'hint'}, timeEl(entry.time), entry.remote ? ` via ${entry.remote}` : '',
-      entry.route ? `, route ${entry.route}` : '') : null);
+  }[kind] ||
+      [kind, 'neutral', ''];
+  return el(
+      'li', {},
+      el('p', {}, badge(text[0], text[1]), ' ', el('span', {class: 'break'}, address), ' — ', text[2]),
+      reply ? el('p', {}, 'The smarthost answered: ', el('code', {class: 'reply'}, reply)) : null,
+      nextAttempt ? el('p', {class: 'hint'}, 'Next try: ', timeEl(nextAttempt)) : null,
+      entry ? el('p', {class: 'hint'}, timeEl(entry.time), entry.remote ? ` via ${entry.remote}` : '',
+                 entry.route ? `, route ${entry.route}` : '') :
+                               null);
 }

@@ -2,18 +2,18 @@
 
 import * as api from '../api.js';
 import {path} from '../api.js';
-import {el, clear, timeEl, badge, facts, confirmDialog, announce} from '../dom.js';
-import {field, form, act} from '../forms.js';
-import {passwordChooser, oneTimePassword} from '../password.js';
-import {pageHeader, viewerNote, loadInto} from '../page.js';
+import {announce, badge, clear, confirmDialog, el, facts, timeEl} from '../dom.js';
+import {act, field, form} from '../forms.js';
+import {loadInto, pageHeader, viewerNote} from '../page.js';
+import {oneTimePassword, passwordChooser} from '../password.js';
 
 export async function render(ctx) {
   const login = ctx.segments[1];
-  ctx.add(pageHeader(ctx, 'User'),
-    el('p', {class: 'back'}, el('a', {href: '#/users'}, '← All users')));
+  ctx.add(pageHeader(ctx, 'User'), el('p', {class: 'back'}, el('a', {href: '#/users'}, '← All users')));
   const region = el('div');
   ctx.add(region);
-  const reload = () => loadInto(region, () => api.get(path`/users/${login}`), (user) => show(ctx, user, reload));
+  const reload = () =>
+      loadInto(region, () => api.get(path`/users/${login}`), (user) => show(ctx, user, reload));
   await reload();
 }
 
@@ -32,48 +32,61 @@ function show(ctx, user, reload) {
 
 function stateCard(ctx, user, reload) {
   const feedback = el('div');
-  const toggle = el('button', {type: 'button', class: user.enabled ? 'button secondary' : 'button'},
-    user.enabled ? 'Disable this user' : 'Enable this user');
+  const toggle =
+      el('button', {type: 'button', class: user.enabled ? 'button secondary' : 'button'},
+         user.enabled ? 'Disable this user' : 'Enable this user');
   toggle.addEventListener('click', async () => {
-    const {ok} = await act(toggle, feedback, () => api.patch(path`/users/${user.login}`, {enabled: !user.enabled}),
-      user.enabled ? 'User disabled.' : 'User enabled.');
+    const {ok} = await act(
+        toggle, feedback, () => api.patch(path`/users/${user.login}`, {enabled: !user.enabled}),
+        user.enabled ? 'User disabled.' : 'User enabled.');
     if (ok) await reload();
   });
-  return el('section', {class: 'card'}, el('h2', {}, 'State'),
-    facts([
-      ['State', user.enabled ? badge('Enabled', 'ok') : badge('Disabled', 'bad')],
-      ['Added', timeEl(user.createdAt)],
-      ['Last changed', timeEl(user.updatedAt)],
-    ]),
-    el('p', {class: 'hint'}, user.enabled
-      ? 'A disabled user cannot sign in or send mail; its settings are kept. Use this when someone leaves '
-        + 'or a device is lost.'
-      : 'This user cannot sign in or send mail until you enable it again.'),
-    ctx.canChange ? el('div', {class: 'actions'}, toggle) : null,
-    feedback);
+  return el(
+      'section', {class: 'card'}, el('h2', {}, 'State'), facts([
+        ['State', user.enabled ? badge('Enabled', 'ok') : badge('Disabled', 'bad')],
+        ['Added', timeEl(user.createdAt)],
+        ['Last changed', timeEl(user.updatedAt)],
+      ]),
+      el('p', {class: 'hint'},
+         user.enabled ? 'A disabled user cannot sign in or send mail; its settings ' +
+                 'are kept. Use this when someone leaves ' +
+                 'or a device is lost.' :
+                        'This user cannot sign in or send mail until you enable it again.'),
+      ctx.canChange ? el('div', {class: 'actions'}, toggle) : null, feedback);
 }
 
 function addressesCard(ctx, user, reload) {
   const feedback = el('div');
   const items = user.addresses || [];
   const list = el('ul', {class: 'address-list'}, items.map((pattern) => {
-    const remove = el('button', {type: 'button', class: 'button secondary small',
-      'aria-label': `Remove ${pattern}`}, 'Remove');
+    const remove =
+        el('button', {type: 'button', class: 'button secondary small', 'aria-label': `Remove ${pattern}`},
+           'Remove');
     remove.addEventListener('click', async () => {
-      const sure = await confirmDialog({title: 'Remove this sender address?',
+      const sure = await confirmDialog({
+        title: 'Remove this sender address?',
         message: [`${user.login} will no longer be allowed to send as ${pattern}.`],
-        confirmLabel: 'Remove', danger: true});
+        confirmLabel: 'Remove',
+        danger: true
+      });
       if (!sure) return;
-      const {ok} = await act(remove, feedback,
-        () => api.del(path`/users/${user.login}/addresses/${pattern}`), `${pattern} removed.`);
+      const {ok} = await act(
+          remove, feedback, () => api.del(path`/users/${user.login}/addresses/${pattern}`),
+          `${pattern} removed.`);
       if (ok) await reload();
     });
-    return el('li', {}, el('span', {class: 'break'}, pattern),
-      pattern.startsWith('@') ? el('span', {class: 'hint'}, ` every address of ${pattern.slice(1)}`) : null,
-      ctx.canChange ? remove : null);
+    return el(
+        'li', {}, el('span', {class: 'break'}, pattern),
+        pattern.startsWith('@') ? el('span', {class: 'hint'}, ` every address of ${pattern.slice(1)}`) : null,
+        ctx.canChange ? remove : null);
   }));
-  const pattern = field({label: 'Address or @domain', name: 'pattern', required: true, inputmode: 'email',
-    placeholder: 'sales@example.org or @example.org'});
+  const pattern = field({
+    label: 'Address or @domain',
+    name: 'pattern',
+    required: true,
+    inputmode: 'email',
+    placeholder: 'sales@example.org or @example.org'
+  });
   const addForm = form({
     fields: [pattern],
     submitLabel: 'Allow',
@@ -84,13 +97,14 @@ function addressesCard(ctx, user, reload) {
       await reload();
     },
   });
-  return el('section', {class: 'card'}, el('h2', {}, 'Sender addresses'),
-    el('p', {}, 'The addresses this user may send from. Mail with another From address is refused.'),
-    el('p', {class: 'hint'}, 'Enter one address, such as sales@example.org, or "@" and a domain, such as '
-      + '@example.org, to allow every address of that domain (for example for a shared scanner).'),
-    items.length ? list : el('p', {class: 'empty'}, 'No sender addresses: this user cannot send any mail.'),
-    feedback,
-    ctx.canChange ? addForm : null);
+  return el(
+      'section', {class: 'card'}, el('h2', {}, 'Sender addresses'),
+      el('p', {}, 'The addresses this user may send from. Mail with another From address is refused.'),
+      el('p', {class: 'hint'},
+         'Enter one address, such as sales@example.org, or "@" and a domain, such as ' +
+             '@example.org, to allow every address of that domain (for example for a shared scanner).'),
+      items.length ? list : el('p', {class: 'empty'}, 'No sender addresses: this user cannot send any mail.'),
+      feedback, ctx.canChange ? addForm : null);
 }
 
 function passwordCard(user) {
@@ -104,34 +118,44 @@ function passwordCard(user) {
       const password = chooser.password();
       await api.patch(path`/users/${user.login}`, {password});
       clear(slot);
-      slot.append(chooser.wasGenerated() ? oneTimePassword(user.login, password)
-        : el('p', {class: 'alert ok', role: 'status'}, 'Password changed.'));
+      slot.append(
+          chooser.wasGenerated() ? oneTimePassword(user.login, password) :
+                                   el('p', {class: 'alert ok', role: 'status'}, 'Password changed.'));
       announce('Password changed.');
       chooser.reset();
     },
   });
-  return el('section', {class: 'card'}, el('h2', {}, 'Password'),
-    el('p', {}, 'Set a new password when the user forgot it or it may be known to others. The old one stops '
-      + 'working at once; update the password in the user\'s mail programs and devices.'),
-    resetForm, slot);
+  return el(
+      'section', {class: 'card'}, el('h2', {}, 'Password'),
+      el('p', {},
+         'Set a new password when the user forgot it or it may be known to others. The old one stops ' +
+             'working at once; update the password in the user\'s mail programs and devices.'),
+      resetForm, slot);
 }
 
 function deleteCard(user) {
   const feedback = el('div');
   const button = el('button', {type: 'button', class: 'button danger'}, 'Delete this user');
   button.addEventListener('click', async () => {
-    const sure = await confirmDialog({title: 'Delete this user?',
-      message: [el('p', {}, 'Delete ', el('strong', {class: 'break'}, user.login),
-        ' and its sender addresses? This cannot be undone.'),
-      'To stop the user for a while, disable it instead.'],
-      confirmLabel: 'Delete user', danger: true});
+    const sure = await confirmDialog({
+      title: 'Delete this user?',
+      message: [
+        el('p', {}, 'Delete ', el('strong', {class: 'break'}, user.login),
+           ' and its sender addresses? This cannot be undone.'),
+        'To stop the user for a while, disable it instead.'
+      ],
+      confirmLabel: 'Delete user',
+      danger: true
+    });
     if (!sure) return;
-    const {ok} = await act(button, feedback, () => api.del(path`/users/${user.login}`),
-      `User ${user.login} deleted.`);
+    const {ok} =
+        await act(button, feedback, () => api.del(path`/users/${user.login}`), `User ${user.login} deleted.`);
     if (ok) window.location.hash = '#/users';
   });
-  return el('section', {class: 'card danger-zone'}, el('h2', {}, 'Delete'),
-    el('p', {}, 'Deleting removes the user and its sender addresses. Messages already in the queue are '
-      + 'still delivered.'),
-    el('div', {class: 'actions'}, button), feedback);
+  return el(
+      'section', {class: 'card danger-zone'}, el('h2', {}, 'Delete'),
+      el('p', {},
+         'Deleting removes the user and its sender addresses. Messages already in the queue are ' +
+             'still delivered.'),
+      el('div', {class: 'actions'}, button), feedback);
 }
