@@ -1,0 +1,161 @@
+// One mail user: enable or disable, set a new password, the sender addresses it may use, delete.
+
+import * as api from '../api.js';
+import {path} from '../api.js';
+import {announce, badge, clear, confirmDialog, el, facts, timeEl} from '../dom.js';
+import {act, field, form} from '../forms.js';
+import {loadInto, pageHeader, viewerNote} from '../page.js';
+import {oneTimePassword, passwordChooser} from '../password.js';
+
+export async function render(ctx) {
+  const login = ctx.segments[1];
+  ctx.add(pageHeader(ctx, 'User'), el('p', {class: 'back'}, el('a', {href: '#/users'}, '← All users')));
+  const region = el('div');
+  ctx.add(region);
+  const reload = () =>
+      loadInto(region, () => api.get(path`/users/${login}`), (user) => show(ctx, user, reload));
+  await reload();
+}
+
+function show(ctx, user, reload) {
+  ctx.heading.textContent = user.login;
+  ctx.heading.classList.add('break');
+  document.title = `${user.login} — Postern`;
+  return [
+    viewerNote(ctx, 'change this user'),
+    stateCard(ctx, user, reload),
+    addressesCard(ctx, user, reload),
+    ctx.canChange ? passwordCard(user) : null,
+    ctx.canChange ? deleteCard(user) : null,
+  ];
+}
+
+function stateCard(ctx, user, reload) {
+  const feedback = el('div');
+  const toggle =
+      el('button', {type: 'button', class: user.enabled ? 'button secondary' : 'button'},
+         user.enabled ? 'Disable this user' : 'Enable this user');
+  toggle.addEventListener('click', async () => {
+    const {ok} = await act(
+        toggle, feedback, () => api.patch(path`/users/${user.login}`, {enabled: !user.enabled}),
+        user.enabled ? 'User disabled.' : 'User enabled.');
+    if (ok) await reload();
+  });
+  return el(
+      'section', {class: 'card'}, el('h2', {}, 'State'), facts([
+        ['State', user.enabled ? badge('Enabled', 'ok') : badge('Disabled', 'bad')],
+        ['Added', timeEl(user.createdAt)],
+        ['Last changed', timeEl(user.updatedAt)],
+      ]),
+      el('p', {class: 'hint'},
+         user.enabled ? 'A disabled user cannot sign in or send mail; its settings ' +
+                 'are kept. Use this when someone leaves ' +
+                 'or a device is lost.' :
+                        'This user cannot sign in or send mail until you enable it again.'),
+      ctx.canChange ? el('div', {class: 'actions'}, toggle) : null, feedback);
+}
+
+function addressesCard(ctx, user, reload) {
+  const feedback = el('div');
+  const items = user.addresses || [];
+  const list = el('ul', {class: 'address-list'}, items.map((pattern) => {
+    const remove =
+        el('button', {type: 'button', class: 'button secondary small', 'aria-label': `Remove ${pattern}`},
+           'Remove');
+    remove.addEventListener('click', async () => {
+      const sure = await confirmDialog({
+        title: 'Remove this sender address?',
+        message: [`${user.login} will no longer be allowed to send as ${pattern}.`],
+        confirmLabel: 'Remove',
+        danger: true
+      });
+      if (!sure) return;
+      const {ok} = await act(
+          remove, feedback, () => api.del(path`/users/${user.login}/addresses/${pattern}`),
+          `${pattern} removed.`);
+      if (ok) await reload();
+    });
+    return el(
+        'li', {}, el('span', {class: 'break'}, pattern),
+        pattern.startsWith('@') ? el('span', {class: 'hint'}, ` every address of ${pattern.slice(1)}`) : null,
+        ctx.canChange ? remove : null);
+  }));
+  const pattern = field({
+    label: 'Address or @domain',
+    name: 'pattern',
+    required: true,
+    inputmode: 'email',
+    placeholder: 'sales@example.org or @example.org'
+  });
+  const addForm = form({
+    fields: [pattern],
+    submitLabel: 'Allow',
+    className: 'inline-form',
+    onSubmit: async (values) => {
+      const added = await api.post(path`/users/${user.login}/addresses`, {pattern: values.pattern.trim()});
+      announce(`${added.pattern} allowed.`);
+      await reload();
+    },
+  });
+  return el(
+      'section', {class: 'card'}, el('h2', {}, 'Sender addresses'),
+      el('p', {}, 'The addresses this user may send from. Mail with another From address is refused.'),
+      el('p', {class: 'hint'},
+         'Enter one address, such as sales@example.org, or "@" and a domain, such as ' +
+             '@example.org, to allow every address of that domain (for example for a shared scanner).'),
+      items.length ? list : el('p', {class: 'empty'}, 'No sender addresses: this user cannot send any mail.'),
+      feedback, ctx.canChange ? addForm : null);
+}
+
+function passwordCard(user) {
+  const slot = el('div');
+  const chooser = passwordChooser({legend: 'New password'});
+  const resetForm = form({
+    fields: [chooser.wrap],
+    nested: [chooser.typed],
+    submitLabel: 'Set new password',
+    onSubmit: async () => {
+      const password = chooser.password();
+      await api.patch(path`/users/${user.login}`, {password});
+      clear(slot);
+      slot.append(
+          chooser.wasGenerated() ? oneTimePassword(user.login, password) :
+                                   el('p', {class: 'alert ok', role: 'status'}, 'Password changed.'));
+      announce('Password changed.');
+      chooser.reset();
+    },
+  });
+  return el(
+      'section', {class: 'card'}, el('h2', {}, 'Password'),
+      el('p', {},
+         'Set a new password when the user forgot it or it may be known to others. The old one stops ' +
+             'working at once; update the password in the user\'s mail programs and devices.'),
+      resetForm, slot);
+}
+
+function deleteCard(user) {
+  const feedback = el('div');
+  const button = el('button', {type: 'button', class: 'button danger'}, 'Delete this user');
+  button.addEventListener('click', async () => {
+    const sure = await confirmDialog({
+      title: 'Delete this user?',
+      message: [
+        el('p', {}, 'Delete ', el('strong', {class: 'break'}, user.login),
+           ' and its sender addresses? This cannot be undone.'),
+        'To stop the user for a while, disable it instead.'
+      ],
+      confirmLabel: 'Delete user',
+      danger: true
+    });
+    if (!sure) return;
+    const {ok} =
+        await act(button, feedback, () => api.del(path`/users/${user.login}`), `User ${user.login} deleted.`);
+    if (ok) window.location.hash = '#/users';
+  });
+  return el(
+      'section', {class: 'card danger-zone'}, el('h2', {}, 'Delete'),
+      el('p', {},
+         'Deleting removes the user and its sender addresses. Messages already in the queue are ' +
+             'still delivered.'),
+      el('div', {class: 'actions'}, button), feedback);
+}
