@@ -19,6 +19,7 @@
 #include "app/relay_options.h"
 #include "app/secrets.h"
 #include "app/server.h"
+#include "app/web_admin.h"
 #include "auth/credential_cache.h"
 #include "auth/credential_verifier.h"
 #include "auth/failure_throttle.h"
@@ -122,6 +123,9 @@ int runServer(const config::Config& cfg) {
     Poco::Net::Context::Ptr tlsContext;
     if (!cfg.tls.certificate.empty()) tlsContext = tls::makeServerContext(configuredTlsPolicy(cfg));
     std::vector<net::BoundListener> bound = net::bindListeners(listeners(cfg));
+    // The web admin likewise: its own key (when it has one) and its ports, as root.
+    Poco::Net::Context::Ptr webTlsContext = adminTlsContext(cfg);
+    std::vector<Poco::Net::ServerSocket> webListeners = bindAdminListeners(cfg);
     dropPrivileges(prepared.account);
     if (prepared.account)
       log.information("running as user " + prepared.account->name);
@@ -236,6 +240,11 @@ int runServer(const config::Config& cfg) {
     net::SmtpServer server(std::move(bound), serverOptions, std::move(environment), tlsContext);
     server.start();
     manager.start();
+    // The web admin starts after SMTP and stops before it. Without a certificate of its own it uses the
+    // SMTP listeners' context.
+    const web::AssetTable webAssets(web::embeddedAssets());
+    const auto webAdmin =
+        startWebAdmin(cfg, std::move(webListeners), webTlsContext ? webTlsContext : tlsContext, webAssets);
     log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
 
     int signal = 0;
@@ -246,6 +255,7 @@ int runServer(const config::Config& cfg) {
     // One deadline for everything: SMTP transactions and delivery attempts in progress finish meanwhile
     // (their outcome is recorded); no new attempt starts; the rest stays queued for the next start.
     const auto deadline = std::chrono::steady_clock::now() + cfg.smtp.shutdownGrace;
+    if (webAdmin) webAdmin->stop();
     manager.requestStop();
     server.stop();
     const auto left =

@@ -38,6 +38,10 @@ const KeyDef* findKey(const std::string& name) {
 void validateTogether(const Config& c, std::vector<std::string>& errors) {
   if (c.tls.certificate.empty() != c.tls.privateKey.empty())
     errors.push_back("tls.certificate and tls.private_key: set both or neither");
+  if (c.admin.tls.certificate.empty() != c.admin.tls.privateKey.empty())
+    errors.push_back("admin.tls.certificate and admin.tls.private_key: set both or neither");
+  if (c.admin.sessionIdleTimeout > c.admin.sessionLifetime)
+    errors.push_back("admin.session.idle_timeout must not be longer than admin.session.lifetime");
   if (c.auth.argon2MemoryKiB < 8 * c.auth.argon2Parallelism)
     errors.push_back(
         "auth.argon2.memory_kib must be at least 8 KiB per lane of auth.argon2.parallelism (RFC 9106)");
@@ -52,6 +56,14 @@ void validateTogether(const Config& c, std::vector<std::string>& errors) {
 }
 
 }  // namespace
+
+std::vector<core::IpNetwork> defaultAdminNetworks() {
+  std::vector<core::IpNetwork> list;
+  for (const char* text : {"127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
+                           "fc00::/7", "fe80::/10", "169.254.0.0/16"})
+    list.push_back(*core::IpNetwork::parse(text));
+  return list;
+}
 
 std::string ListenAddress::str() const {
   const bool v6 = host.find(':') != std::string::npos;

@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "core/ip_network.h"
+
 namespace postern::config {
 
 // "0.0.0.0:587", "[::]:465", "127.0.0.1:0" (port 0: any free port, used by tests).
@@ -24,6 +26,10 @@ struct ListenAddress {
   std::uint16_t port = 0;
   std::string str() const;
 };
+
+// admin.allowed_networks' default: loopback, the private ranges of RFC 1918 and RFC 4193, and link-local
+// addresses.
+std::vector<core::IpNetwork> defaultAdminNetworks();
 
 struct Config {
   std::string hostname;  // empty in a file: the machine's host name
@@ -109,6 +115,20 @@ struct Config {
     std::string masterKeyFile;  // empty: <dataDir>/master.key
     std::string masterKey;      // secret; base64 of 32 bytes; overrides the file
   } secrets;
+
+  // The web admin (HTTPS): where it listens, who may connect, its certificate and its sign-in sessions.
+  struct Admin {
+    std::vector<ListenAddress> listen{{"127.0.0.1", 8443}};  // empty: no admin listener
+    // Clients outside every network get 403 before any request is read.
+    std::vector<core::IpNetwork> allowedNetworks = defaultAdminNetworks();
+    struct Tls {
+      std::string certificate;  // empty (with privateKey): the SMTP listeners' certificate and key
+      std::string privateKey;
+    } tls;
+    std::size_t maxThreads = 8;
+    std::chrono::seconds sessionIdleTimeout{std::chrono::minutes(30)};
+    std::chrono::seconds sessionLifetime{std::chrono::hours(12)};
+  } admin;
 
   // Derived paths inside dataDir.
   std::string databasePath() const { return dataDir + "/postern.db"; }

@@ -102,6 +102,35 @@ KeyDef listeners(std::string name, std::string comment, Access access) {
                 }};
 }
 
+// A comma-separated list of CIDR networks (core::IpNetwork); each bad entry is named in the error.
+template <typename Access>
+KeyDef networks(std::string name, std::string comment, Access access) {
+  return KeyDef{std::move(name), std::move(comment), false,
+                [access](Config& c, const std::string& v) -> std::optional<std::string> {
+                  std::vector<core::IpNetwork> list;
+                  std::string bad;
+                  for (const auto& item : core::splitList(v)) {
+                    if (const auto network = core::IpNetwork::parse(item))
+                      list.push_back(*network);
+                    else
+                      bad += (bad.empty() ? "'" : ", '") + item + "'";
+                  }
+                  if (!bad.empty())
+                    return bad + (bad.find(',') == std::string::npos ? " is" : " are") +
+                           " not ADDRESS/PREFIX (e.g. 192.168.0.0/16, fd00::/8; no bits set past the prefix)";
+                  if (list.empty())
+                    return "must list at least one network (0.0.0.0/0, ::/0 allows every client)";
+                  access(c) = std::move(list);
+                  return std::nullopt;
+                },
+                [access](const Config& c) {
+                  std::string out;
+                  for (const auto& n : access(const_cast<Config&>(c)))
+                    out += (out.empty() ? "" : ", ") + n.str();
+                  return out;
+                }};
+}
+
 // A duration with a unit ("5m", "4h", "5d"; plain digits are seconds) within [min, max].
 template <typename Access>
 KeyDef span(std::string name, std::string comment, Access access, std::chrono::seconds min,
@@ -445,6 +474,39 @@ const std::vector<KeyDef>& keyTable() {
           "The master key itself (base64 of 32 bytes), instead of the file; for containers set it as\n"
           "POSTERN_SECRETS_MASTER_KEY. Wins over secrets.master_key_file.",
           [](Config& c) -> std::string& { return c.secrets.masterKey; }, anyText, true),
+      listeners(
+          "admin.listen",
+          "Listeners of the web admin (HTTPS), HOST:PORT as for listen.submission; empty turns it off.\n"
+          "The default serves this machine only; from elsewhere use an SSH tunnel:\n"
+          "ssh -L 8443:127.0.0.1:8443 HOST, then https://127.0.0.1:8443/.",
+          [](Config& c) -> std::vector<ListenAddress>& { return c.admin.listen; }),
+      networks(
+          "admin.allowed_networks",
+          "Client networks that may connect to the web admin, comma-separated ADDRESS/PREFIX. Others get\n"
+          "403 before a request is read. IPv4 clients of an IPv6 listener match the IPv4 networks.\n"
+          "0.0.0.0/0, ::/0 allows every client.",
+          [](Config& c) -> std::vector<core::IpNetwork>& { return c.admin.allowedNetworks; }),
+      text(
+          "admin.tls.certificate",
+          "PEM certificate chain of the web admin. Empty: the SMTP listeners' certificate (tls.certificate,\n"
+          "or the generated self-signed one).",
+          [](Config& c) -> std::string& { return c.admin.tls.certificate; }, optionalPath),
+      text(
+          "admin.tls.private_key", "PEM private key of admin.tls.certificate. Empty together with it.",
+          [](Config& c) -> std::string& { return c.admin.tls.privateKey; }, optionalPath),
+      number<std::size_t>(
+          "admin.max_threads",
+          "Web admin connections served at once; more wait in a short queue, and connections idle between\n"
+          "requests make way for them.",
+          [](Config& c) -> std::size_t& { return c.admin.maxThreads; }, 1, 64),
+      span(
+          "admin.session.idle_timeout", "A web admin sign-in ends after this long without a request.",
+          [](Config& c) -> std::chrono::seconds& { return c.admin.sessionIdleTimeout; }, minutes(1),
+          hours(24)),
+      span(
+          "admin.session.lifetime", "A web admin sign-in ends this long after it began, however busy.",
+          [](Config& c) -> std::chrono::seconds& { return c.admin.sessionLifetime; }, minutes(5),
+          hours(24 * 30)),
   };
   return table;
 }

@@ -47,6 +47,7 @@ CLI_TIMEOUT = 120
 
 LISTENER_KINDS = ("submission", "submissions", "alternate")
 LISTENING_RE = re.compile(r"smtp: listening on (\S+):(\d+) \((submission|submissions|alternate)\)")
+ADMIN_UI_RE = re.compile(r"web: admin UI at https://(\S+):(\d+)/")
 QUEUED_RE = re.compile(r"^Ok: queued as ([0-9A-Z]+)$")
 # queue/queue_id.h: 15 characters of Crockford base32 (no I, L, O, U).
 QUEUE_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{15}$")
@@ -72,6 +73,9 @@ DEFAULT_SETTINGS = {
     "auth.argon2.parallelism": "1",
     "auth.throttle.failures": "100000",
     "auth.throttle.window": "600",
+    # The web admin's default, 127.0.0.1:8443, is one fixed port: servers running side by side would fight
+    # over it. A test that wants the admin sets admin.listen (127.0.0.1:0) and reads server.admin_port.
+    "admin.listen": "",
 }
 
 
@@ -142,6 +146,7 @@ class PosternServer:
         self.process = None
         self.ports = {}       # kind -> port of the first listener of that kind on 127.0.0.1
         self.listeners = []   # (host, port, kind) as logged, in order
+        self.admin_ports = []  # the web admin's ports as logged ("admin UI at https://HOST:PORT/"), in order
         self._log_file = None
         self._signalled = False
 
@@ -149,6 +154,12 @@ class PosternServer:
     @property
     def hostname(self):
         return self.settings["hostname"]
+
+    @property
+    def admin_port(self):
+        if not self.admin_ports:
+            raise AssertionError("the web admin is not listening (admin.listen = %r)" % self.settings.get("admin.listen"))
+        return self.admin_ports[0]
 
     @property
     def certificate_path(self):
@@ -180,6 +191,7 @@ class PosternServer:
     def start(self):
         expected = sum(len([e for e in self.settings.get("listen." + kind, "").split(",") if e.strip()])
                        for kind in LISTENER_KINDS)
+        expected_admin = len([e for e in self.settings.get("admin.listen", "").split(",") if e.strip()])
         self._signalled = False
         log_offset = len(self.log_text())  # a restart appends to the same log
         self._log_file = open(self.log_path, "ab")
@@ -188,10 +200,12 @@ class PosternServer:
                                         stderr=subprocess.STDOUT, env=clean_environment())
         deadline = time.monotonic() + START_TIMEOUT
         while True:
-            listeners = [(host.strip("[]"), int(port), kind)
-                         for host, port, kind in LISTENING_RE.findall(self.log_text()[log_offset:])]
-            if len(listeners) >= expected:
+            log = self.log_text()[log_offset:]
+            listeners = [(host.strip("[]"), int(port), kind) for host, port, kind in LISTENING_RE.findall(log)]
+            admin_ports = [int(port) for _, port in ADMIN_UI_RE.findall(log)]
+            if len(listeners) >= expected and len(admin_ports) >= expected_admin:
                 self.listeners = listeners
+                self.admin_ports = admin_ports
                 self.ports = {}
                 for host, port, kind in listeners:
                     if host == LOOPBACK:
@@ -335,6 +349,55 @@ def legacy_client_context(version):
     except (ValueError, ssl.SSLError):
         return None
     return context
+
+
+def checked_legacy_context(version, certificate_path):
+    """(context, None) with a client context that offers only `version` (TLS 1.0 or 1.1), once a local Python
+    TLS server with the certificate at certificate_path (and its .key beside it) has really negotiated that
+    version with it, so that a refusal by Postern is Postern's doing; (None, why) when this machine cannot."""
+    context = legacy_client_context(version)
+    if context is None:
+        return None, "this OpenSSL cannot offer %s" % version
+    server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    try:
+        server_context.set_ciphers("DEFAULT:@SECLEVEL=0")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            server_context.minimum_version = version
+            server_context.maximum_version = version
+        server_context.load_cert_chain(certificate_path, certificate_path.replace(".crt", ".key"))
+    except (ssl.SSLError, ValueError, OSError) as e:
+        return None, "cannot build a local %s server to check the client: %s" % (version, e)
+    listener = socket.socket()
+    listener.bind((LOOPBACK, 0))
+    listener.listen(1)
+    listener.settimeout(IO_TIMEOUT)
+    result = {}
+
+    def serve():
+        try:
+            conn, _ = listener.accept()
+            with server_context.wrap_socket(conn, server_side=True) as tls:
+                result["version"] = tls.version()
+        except (OSError, ssl.SSLError) as e:
+            result["error"] = e
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with socket.create_connection(listener.getsockname(), timeout=IO_TIMEOUT) as raw:
+            with context.wrap_socket(raw, server_hostname=HOSTNAME) as tls:
+                negotiated = tls.version()
+    except (OSError, ssl.SSLError) as e:
+        negotiated = None
+        result.setdefault("client_error", e)
+    finally:
+        thread.join(IO_TIMEOUT)
+        listener.close()
+    expected = {ssl.TLSVersion.TLSv1: "TLSv1", ssl.TLSVersion.TLSv1_1: "TLSv1.1"}[version]
+    if negotiated != expected:
+        return None, "this machine's OpenSSL cannot negotiate %s even locally (%r)" % (expected, result)
+    return context, None
 
 
 def client_hello_bytes():

@@ -8,11 +8,9 @@ import socket
 import ssl
 import subprocess
 import tempfile
-import threading
 import unittest
-import warnings
 
-from postern_harness import (HOSTNAME, IO_TIMEOUT, LOOPBACK, PosternServer, ServerTestCase, legacy_client_context,
+from postern_harness import (HOSTNAME, IO_TIMEOUT, LOOPBACK, PosternServer, ServerTestCase, checked_legacy_context,
                              make_message, queue_id_of, find_queued, verifying_context)
 
 ALICE = "alice@example.org"
@@ -236,51 +234,11 @@ class TlsAndStarttlsTest(ServerTestCase):
     # ---- protocol versions
 
     def _legacy_context_or_skip(self, version):
-        """A client that offers only `version`, after checking against a local Python TLS server that it
-        really can negotiate it, so that a refusal below is Postern's doing."""
-        context = legacy_client_context(version)
+        """A client that offers only `version`, checked against a local Python TLS server first, so that a
+        refusal below is Postern's doing."""
+        context, why = checked_legacy_context(version, self.server.certificate_path)
         if context is None:
-            self.skipTest("this OpenSSL cannot offer %s" % version)
-        server_context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        try:
-            server_context.set_ciphers("DEFAULT:@SECLEVEL=0")
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", DeprecationWarning)
-                server_context.minimum_version = version
-                server_context.maximum_version = version
-            server_context.load_cert_chain(self.server.certificate_path,
-                                           self.server.certificate_path.replace(".crt", ".key"))
-        except (ssl.SSLError, ValueError, OSError) as e:
-            self.skipTest("cannot build a local %s server to check the client: %s" % (version, e))
-        listener = socket.socket()
-        listener.bind((LOOPBACK, 0))
-        listener.listen(1)
-        listener.settimeout(IO_TIMEOUT)
-        result = {}
-
-        def serve():
-            try:
-                conn, _ = listener.accept()
-                with server_context.wrap_socket(conn, server_side=True) as tls:
-                    result["version"] = tls.version()
-            except (OSError, ssl.SSLError) as e:
-                result["error"] = e
-
-        thread = threading.Thread(target=serve, daemon=True)
-        thread.start()
-        try:
-            with socket.create_connection(listener.getsockname(), timeout=IO_TIMEOUT) as raw:
-                with context.wrap_socket(raw, server_hostname=HOSTNAME) as tls:
-                    negotiated = tls.version()
-        except (OSError, ssl.SSLError) as e:
-            negotiated = None
-            result.setdefault("client_error", e)
-        finally:
-            thread.join(IO_TIMEOUT)
-            listener.close()
-        expected = {ssl.TLSVersion.TLSv1: "TLSv1", ssl.TLSVersion.TLSv1_1: "TLSv1.1"}[version]
-        if negotiated != expected:
-            self.skipTest("this machine's OpenSSL cannot negotiate %s even locally (%r)" % (expected, result))
+            self.skipTest(why)
         return context
 
     def _assert_handshake_refused(self, kind, context):

@@ -175,3 +175,72 @@ BOOST_AUTO_TEST_CASE(relay_queue_and_dkim_keys_parse_and_validate) {
                              {"POSTERN_QUEUE_DELAY_WARNING", "1y"}});
   BOOST_TEST(bad.errors.size() == 4u);
 }
+
+BOOST_AUTO_TEST_CASE(the_web_admin_listens_on_loopback_8443_for_private_networks_by_default) {
+  const auto r = load("", {});
+  BOOST_TEST_REQUIRE(r.ok());
+  BOOST_REQUIRE_EQUAL(r.config.admin.listen.size(), 1u);
+  BOOST_TEST(r.config.admin.listen[0].str() == "127.0.0.1:8443");
+  BOOST_TEST(r.config.admin.maxThreads == 8u);
+  BOOST_TEST(r.config.admin.sessionIdleTimeout.count() == 30 * 60);
+  BOOST_TEST(r.config.admin.sessionLifetime.count() == 12 * 3600);
+  const std::string printed = describe(r.config);
+  BOOST_TEST(printed.find("admin.allowed_networks = 127.0.0.0/8, ::1/128, 10.0.0.0/8, 172.16.0.0/12, "
+                          "192.168.0.0/16, fc00::/7, fe80::/10, 169.254.0.0/16\n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_admin_listen_turns_the_web_admin_off) {
+  const auto r = load("", {{"POSTERN_ADMIN_LISTEN", ""}});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(r.config.admin.listen.empty());
+}
+
+BOOST_AUTO_TEST_CASE(admin_networks_and_limits_are_taken_from_file_and_environment) {
+  TempFile f("admin.listen = [::1]:9443\nadmin.allowed_networks = 10.0.0.0/8, 2001:db8::/32\n");
+  const auto r =
+      load(f.path, {{"POSTERN_ADMIN_MAX_THREADS", "3"}, {"POSTERN_ADMIN_SESSION_IDLE_TIMEOUT", "5m"}});
+  BOOST_TEST_REQUIRE(r.ok());
+  BOOST_TEST(r.config.admin.listen.at(0).str() == "[::1]:9443");
+  BOOST_REQUIRE_EQUAL(r.config.admin.allowedNetworks.size(), 2u);
+  BOOST_TEST(r.config.admin.allowedNetworks[1].str() == "2001:db8::/32");
+  BOOST_TEST(r.config.admin.allowedNetworks[0].contains("::ffff:10.1.2.3"));
+  BOOST_TEST(r.config.admin.maxThreads == 3u);
+  BOOST_TEST(r.config.admin.sessionIdleTimeout.count() == 300);
+}
+
+BOOST_AUTO_TEST_CASE(a_bad_admin_network_is_named_with_its_key) {
+  const auto r = load("", {{"POSTERN_ADMIN_ALLOWED_NETWORKS", "10.0.0.0/8, 10.1.2.3/8, lan"}});
+  BOOST_TEST_REQUIRE(r.errors.size() == 1u);
+  BOOST_TEST(mentions(r, "admin.allowed_networks"));
+  BOOST_TEST(mentions(r, "'10.1.2.3/8', 'lan'"));
+  BOOST_TEST(!mentions(r, "'10.0.0.0/8'"));
+}
+
+BOOST_AUTO_TEST_CASE(the_admin_allowed_networks_may_not_be_empty) {
+  const auto r = load("", {{"POSTERN_ADMIN_ALLOWED_NETWORKS", " , "}});
+  BOOST_TEST(mentions(r, "admin.allowed_networks must list at least one network"));
+}
+
+BOOST_AUTO_TEST_CASE(admin_certificate_and_key_go_together) {
+  const auto r = load("", {{"POSTERN_ADMIN_TLS_PRIVATE_KEY", "/etc/ssl/admin.key"}});
+  BOOST_TEST(r.errors.size() == 1u);
+  BOOST_TEST(mentions(r, "admin.tls.certificate and admin.tls.private_key"));
+}
+
+BOOST_AUTO_TEST_CASE(an_admin_session_cannot_idle_longer_than_it_lives) {
+  const auto r =
+      load("", {{"POSTERN_ADMIN_SESSION_IDLE_TIMEOUT", "2h"}, {"POSTERN_ADMIN_SESSION_LIFETIME", "1h"}});
+  BOOST_TEST(r.errors.size() == 1u);
+  BOOST_TEST(mentions(r, "admin.session.idle_timeout must not be longer than admin.session.lifetime"));
+}
+
+BOOST_AUTO_TEST_CASE(admin_keys_report_their_errors_together) {
+  const auto r = load("", {{"POSTERN_ADMIN_LISTEN", "8443"},
+                           {"POSTERN_ADMIN_MAX_THREADS", "0"},
+                           {"POSTERN_ADMIN_SESSION_LIFETIME", "1m"},
+                           {"POSTERN_ADMIN_TLS_CERTIFICATE", "admin.pem"}});
+  BOOST_TEST(mentions(r, "admin.listen"));
+  BOOST_TEST(mentions(r, "admin.max_threads"));
+  BOOST_TEST(mentions(r, "admin.session.lifetime"));
+  BOOST_TEST(mentions(r, "admin.tls.certificate must be empty or an absolute path"));
+}

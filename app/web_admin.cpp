@@ -1,0 +1,59 @@
+#include "app/web_admin.h"
+
+#include <Poco/Logger.h>
+
+#include "tls/server_context.h"
+#include "web/request_dispatcher.h"
+
+namespace postern::app {
+
+std::vector<Poco::Net::ServerSocket> bindAdminListeners(const config::Config& cfg) {
+  std::vector<Poco::Net::ServerSocket> sockets;
+  for (const auto& address : cfg.admin.listen)
+    sockets.push_back(web::bindAdminListener(address.host, address.port));
+  return sockets;
+}
+
+Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg) {
+  if (cfg.admin.tls.certificate.empty()) return nullptr;
+  tls::ServerPolicy policy;
+  policy.certificateFile = cfg.admin.tls.certificate;
+  policy.privateKeyFile = cfg.admin.tls.privateKey;
+  policy.ciphers = cfg.tls.ciphers;
+  policy.minProtocol = cfg.tls.minProtocol;
+  return tls::makeServerContext(policy);
+}
+
+web::Router adminRoutes(const web::AssetTable& assets) {
+  web::Router router;
+  router.add(web::Method::Get, "/api/v1/openapi.json", web::assetAt(assets, "/openapi.json"));
+  return router;
+}
+
+std::unique_ptr<web::AdminServer> startWebAdmin(const config::Config& cfg,
+                                                std::vector<Poco::Net::ServerSocket> listeners,
+                                                Poco::Net::Context::Ptr tlsContext,
+                                                const web::AssetTable& assets) {
+  Poco::Logger& log = Poco::Logger::get("web");
+  if (listeners.empty()) {
+    log.information("admin UI off (admin.listen is empty)");
+    return nullptr;
+  }
+  web::AdminServerOptions options;
+  options.maxThreads = cfg.admin.maxThreads;
+  auto dispatcher =
+      std::make_shared<const web::RequestDispatcher>(adminRoutes(assets), web::assetHandler(assets));
+  auto server = std::make_unique<web::AdminServer>(std::move(listeners), std::move(tlsContext),
+                                                   web::NetworkList(cfg.admin.allowedNetworks),
+                                                   std::move(dispatcher), options);
+  server->start();
+  const auto ports = server->ports();
+  for (std::size_t i = 0; i < ports.size(); ++i)
+    log.information("admin UI at https://" + config::ListenAddress{cfg.admin.listen[i].host, ports[i]}.str() +
+                    "/");
+  if (assets.size() == 0)
+    log.warning("admin UI: this build has no UI files (web/ was empty); only the API answers");
+  return server;
+}
+
+}  // namespace postern::app

@@ -1,0 +1,37 @@
+// The web admin's wiring: its listeners (bound by the caller while still root), its TLS context, and the
+// table of its routes. Only wiring lives here (STYLE.md §13): every rule (framing, limits, headers, error
+// mapping, asset lookup) is in lib/web, and the endpoints' work is in lib/admin.
+//
+// Adding an endpoint: one Router::add line in adminRoutes() (app/web_admin.cpp) with a handler from
+// lib/web that calls an admin service; see lib/web/request_context.h.
+#pragma once
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/ServerSocket.h>
+
+#include <memory>
+#include <vector>
+
+#include "config/config.h"
+#include "web/admin_server.h"
+#include "web/static_assets.h"
+
+namespace postern::app {
+
+// Binds every admin.listen address (none when it is empty). Throws Poco::IOException naming admin.listen.
+std::vector<Poco::Net::ServerSocket> bindAdminListeners(const config::Config& cfg);
+
+// The context of admin.tls.certificate; null when it is empty (the SMTP listeners' context serves then).
+Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg);
+
+// The API's route table: the OpenAPI document for now; the resource endpoints join it here.
+web::Router adminRoutes(const web::AssetTable& assets);
+
+// Builds and starts the admin server on the bound listeners and logs where the UI is. The assets must
+// outlive the server.
+std::unique_ptr<web::AdminServer> startWebAdmin(const config::Config& cfg,
+                                                std::vector<Poco::Net::ServerSocket> listeners,
+                                                Poco::Net::Context::Ptr tlsContext,
+                                                const web::AssetTable& assets);
+
+}  // namespace postern::app
