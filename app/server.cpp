@@ -11,6 +11,8 @@
 #include <csignal>
 
 #include "app/adapters.h"
+#include "app/admin_bootstrap.h"
+#include "app/admin_services.h"
 #include "app/cli.h"
 #include "app/cli_support.h"
 #include "app/delivery.h"
@@ -44,6 +46,7 @@
 #include "store/migration_runner.h"
 #include "store/route_repository.h"
 #include "store/user_repository.h"
+#include "tls/certificate_info.h"
 #include "tls/server_context.h"
 
 namespace postern::app {
@@ -156,7 +159,12 @@ int runServer(const config::Config& cfg) {
                     std::to_string(recovery.removedTemporaries) + " unacknowledged files removed, " +
                     std::to_string(recovery.quarantined) + " quarantined");
 
-    if (!tlsContext) tlsContext = tls::makeServerContext(selfSignedTlsPolicy(cfg, hostname, log));
+    std::string certificateFile = cfg.tls.certificate;  // what SMTP clients are shown, for the dashboard
+    if (!tlsContext) {
+      const tls::ServerPolicy selfSigned = selfSignedTlsPolicy(cfg, hostname, log);
+      certificateFile = selfSigned.certificateFile;
+      tlsContext = tls::makeServerContext(selfSigned);
+    }
 
     auth::PasswordHasher hasher(argon2Params(cfg),
                                 static_cast<unsigned>(cfg.auth.maxConcurrentVerifications));
@@ -201,7 +209,11 @@ int runServer(const config::Config& cfg) {
     StoredDeliveryLog deliveryLog(deliveryLogRepository);
     queue::Manager manager(spool, transport, deliveryLog, managerOptions(cfg, hostname), clock);
     manager.loadSchedule();
-    SpoolSink sink(spool, [&manager](const std::string& id) { manager.enqueue(id); });
+    core::RollingCount accepted(clock);  // the dashboard's "accepted in the last 24 hours"
+    SpoolSink sink(spool, [&manager, &accepted](const std::string& id) {
+      accepted.add();
+      manager.enqueue(id);
+    });
 
     // DKIM: active keys are decrypted once and cached; `postern dkim ...` changes reach the next message.
     store::DkimKeyRepository dkimKeys(database, clock);
@@ -217,6 +229,27 @@ int runServer(const config::Config& cfg) {
         });
     activeDkimKeys.current();  // reports unusable keys (e.g. a wrong master key) at start-up
     DkimSigner dkimSigner(activeDkimKeys, smtp::SessionConfig().maxHeaderSection, clock);
+
+    // The service layer the web admin's API calls: the same lib/admin services the CLI uses, over this
+    // server's database, spool, queue manager and routes.
+    admin::StatusFacts facts;
+    facts.version = POSTERN_VERSION;
+    facts.hostname = hostname;
+    facts.startedAt = clock.now();
+    for (const auto& listener : bound)
+      facts.listeners.push_back(
+          admin::ListenerView{net::kindName(listener.spec.kind), listener.socket.address().toString()});
+    for (const auto& listener : webListeners)
+      facts.listeners.push_back(admin::ListenerView{"admin", listener.address().toString()});
+    facts.certificate = tls::readCertificateInfo(certificateFile);
+    facts.smarthostConfigured = !cfg.relay.smarthosts.empty();
+    AdminServices adminServices(ServerParts{
+        cfg, clock, database, hasher, users, dkimKeys, routeRepository, deliveryLogRepository, spool, manager,
+        sessionConfig(cfg, hostname), senders, sink, &dkimSigner, routedTransport, accepted, facts});
+    web::ApiServices api = adminServices.api();
+    const web::ApiGuard guard(adminServices.sessions(), adminServices.audit());
+    const AdminBootstrap firstAdmin =
+        bootstrapFirstAdmin(adminServices.accounts(), config::environmentMap(), log);
 
     net::SessionEnvironment environment;
     environment.signer = &dkimSigner;
@@ -243,8 +276,14 @@ int runServer(const config::Config& cfg) {
     // The web admin starts after SMTP and stops before it. Without a certificate of its own it uses the
     // SMTP listeners' context.
     const web::AssetTable webAssets(web::embeddedAssets());
-    const auto webAdmin =
-        startWebAdmin(cfg, std::move(webListeners), webTlsContext ? webTlsContext : tlsContext, webAssets);
+    const WebAdmin webAdmin = startWebAdmin(
+        cfg, std::move(webListeners), webTlsContext ? webTlsContext : tlsContext, webAssets, api, guard);
+    if (firstAdmin == AdminBootstrap::NoPassword && !webAdmin.urls.empty()) {
+      // No account and no POSTERN_ADMIN_PASSWORD: whoever reads this log may create the first one.
+      log.warning("no web admin account yet: within an hour, open " + webAdmin.urls.front() +
+                  "#/setup?token=" + adminServices.setupTokens().issue() +
+                  " to create it (or run: postern admin add LOGIN)");
+    }
     log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
 
     int signal = 0;
@@ -255,7 +294,7 @@ int runServer(const config::Config& cfg) {
     // One deadline for everything: SMTP transactions and delivery attempts in progress finish meanwhile
     // (their outcome is recorded); no new attempt starts; the rest stays queued for the next start.
     const auto deadline = std::chrono::steady_clock::now() + cfg.smtp.shutdownGrace;
-    if (webAdmin) webAdmin->stop();
+    if (webAdmin.server) webAdmin.server->stop();
     manager.requestStop();
     server.stop();
     const auto left =

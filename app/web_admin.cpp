@@ -3,6 +3,7 @@
 #include <Poco/Logger.h>
 
 #include "tls/server_context.h"
+#include "web/api_session.h"
 #include "web/request_dispatcher.h"
 
 namespace postern::app {
@@ -24,36 +25,40 @@ Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg) {
   return tls::makeServerContext(policy);
 }
 
-web::Router adminRoutes(const web::AssetTable& assets) {
+web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services,
+                        const web::ApiGuard& guard) {
   web::Router router;
   router.add(web::Method::Get, "/api/v1/openapi.json", web::assetAt(assets, "/openapi.json"));
+  web::addSessionRoutes(router, services, guard);
   return router;
 }
 
-std::unique_ptr<web::AdminServer> startWebAdmin(const config::Config& cfg,
-                                                std::vector<Poco::Net::ServerSocket> listeners,
-                                                Poco::Net::Context::Ptr tlsContext,
-                                                const web::AssetTable& assets) {
+WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
+                       Poco::Net::Context::Ptr tlsContext, const web::AssetTable& assets,
+                       web::ApiServices& services, const web::ApiGuard& guard) {
   Poco::Logger& log = Poco::Logger::get("web");
+  WebAdmin admin;
   if (listeners.empty()) {
     log.information("admin UI off (admin.listen is empty)");
-    return nullptr;
+    return admin;
   }
   web::AdminServerOptions options;
   options.maxThreads = cfg.admin.maxThreads;
-  auto dispatcher =
-      std::make_shared<const web::RequestDispatcher>(adminRoutes(assets), web::assetHandler(assets));
+  auto dispatcher = std::make_shared<const web::RequestDispatcher>(adminRoutes(assets, services, guard),
+                                                                   web::assetHandler(assets));
   auto server = std::make_unique<web::AdminServer>(std::move(listeners), std::move(tlsContext),
                                                    web::NetworkList(cfg.admin.allowedNetworks),
                                                    std::move(dispatcher), options);
   server->start();
   const auto ports = server->ports();
-  for (std::size_t i = 0; i < ports.size(); ++i)
-    log.information("admin UI at https://" + config::ListenAddress{cfg.admin.listen[i].host, ports[i]}.str() +
-                    "/");
+  for (std::size_t i = 0; i < ports.size(); ++i) {
+    admin.urls.push_back("https://" + config::ListenAddress{cfg.admin.listen[i].host, ports[i]}.str() + "/");
+    log.information("admin UI at " + admin.urls.back());
+  }
   if (assets.size() == 0)
     log.warning("admin UI: this build has no UI files (web/ was empty); only the API answers");
-  return server;
+  admin.server = std::move(server);
+  return admin;
 }
 
 }  // namespace postern::app

@@ -14,6 +14,8 @@
 
 #include "config/config.h"
 #include "web/admin_server.h"
+#include "web/api_guard.h"
+#include "web/api_services.h"
 #include "web/static_assets.h"
 
 namespace postern::app {
@@ -24,14 +26,19 @@ std::vector<Poco::Net::ServerSocket> bindAdminListeners(const config::Config& cf
 // The context of admin.tls.certificate; null when it is empty (the SMTP listeners' context serves then).
 Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg);
 
-// The API's route table: the OpenAPI document for now; the resource endpoints join it here.
-web::Router adminRoutes(const web::AssetTable& assets);
+// The API's route table: every endpoint of /api/v1 (web/openapi.json describes them).
+web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services,
+                        const web::ApiGuard& guard);
 
-// Builds and starts the admin server on the bound listeners and logs where the UI is. The assets must
-// outlive the server.
-std::unique_ptr<web::AdminServer> startWebAdmin(const config::Config& cfg,
-                                                std::vector<Poco::Net::ServerSocket> listeners,
-                                                Poco::Net::Context::Ptr tlsContext,
-                                                const web::AssetTable& assets);
+struct WebAdmin {
+  std::unique_ptr<web::AdminServer> server;  // null when admin.listen is empty
+  std::vector<std::string> urls;             // "https://HOST:PORT/" per listener
+};
+
+// Builds and starts the admin server on the bound listeners and logs where the UI is. The assets, services
+// and guard must outlive the server.
+WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
+                       Poco::Net::Context::Ptr tlsContext, const web::AssetTable& assets,
+                       web::ApiServices& services, const web::ApiGuard& guard);
 
 }  // namespace postern::app

@@ -166,8 +166,12 @@ LoadResult load(const std::string& path, const std::map<std::string, std::string
     const auto it = env.find(environmentName(def.name));
     if (it != env.end()) apply(def.name, it->second, "environment " + it->first);
   }
+  // Read elsewhere: the configuration file's name, and the first administrator's password (a one-time
+  // input of the server's start, never a setting to show in check-config).
+  const std::set<std::string> notSettings{"POSTERN_CONFIG", "POSTERN_ADMIN_PASSWORD",
+                                          "POSTERN_ADMIN_PASSWORD_FILE"};
   for (const auto& [name, value] : env) {
-    if (name.rfind("POSTERN_", 0) == 0 && !known.count(name) && name != "POSTERN_CONFIG")
+    if (name.rfind("POSTERN_", 0) == 0 && !known.count(name) && !notSettings.count(name))
       result.errors.push_back("environment " + name + ": unknown setting");
   }
 

@@ -28,14 +28,23 @@
 
 namespace postern::web {
 
+// Who is signed in, as the sign-in layer (web::ApiGuard) establishes it for the handlers behind it.
+struct Principal {
+  std::string login;
+  std::string role;          // "admin" | "viewer"
+  std::string sessionToken;  // the cookie value (for signing out, and a password change that keeps it)
+};
+
 struct RequestContext {
   Poco::Net::HTTPServerRequest& request;
   Poco::Net::HTTPServerResponse& response;
   Poco::Net::IPAddress clientAddress;
-  std::string path;      // as sent, without the query: "/api/v1/users/a%40b.org"
-  std::string rawQuery;  // after '?', as sent; empty when none
-  std::string body;      // the whole body (at most the server's limit)
-  PathParams params;     // filled by the router
+  std::string path;                    // as sent, without the query: "/api/v1/users/a%40b.org"
+  std::string rawQuery;                // after '?', as sent; empty when none
+  std::string body;                    // the whole body (at most the server's limit)
+  PathParams params;                   // filled by the router
+  std::optional<Principal> principal;  // set by web::ApiGuard for endpoints behind a sign-in
+  std::string auditObject;             // what a change acted on, for the audit log (set by its handler)
 
   // A parameter of the matched template, decoded: param("login").
   const std::string& param(std::string_view name) const { return params.get(name); }

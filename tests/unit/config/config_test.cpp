@@ -76,6 +76,13 @@ BOOST_AUTO_TEST_CASE(unknown_environment_setting_is_an_error) {
   BOOST_TEST(mentions(r, "POSTERN_SMTP_MAX_RECIPIENT"));
 }
 
+BOOST_AUTO_TEST_CASE(the_first_administrators_password_variables_are_no_settings_and_no_error) {
+  const auto r =
+      load("", {{"POSTERN_ADMIN_PASSWORD", "x"}, {"POSTERN_ADMIN_PASSWORD_FILE", "/run/secrets/pw"}});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(describe(r.config).find("POSTERN_ADMIN_PASSWORD") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(every_error_is_reported_together) {
   TempFile f("smtp.max_recipients = lots\ntls.min_protocol = 1.0\nlisten.submission = nowhere\n");
   const auto r = load(f.path, {{"POSTERN_DATA_DIR", "relative/dir"}});

@@ -1,0 +1,48 @@
+#include "app/admin_services.h"
+
+#include "app/secrets.h"
+
+namespace postern::app {
+
+namespace {
+
+// Sign-in failures allowed per client address and per login within ten minutes (then 429).
+constexpr auth::FailureThrottleOptions kSignInThrottle{10, std::chrono::seconds(600), 10000};
+
+}  // namespace
+
+AdminServices::AdminServices(const ServerParts& parts)
+    : transport_(parts.transport),
+      accountStore_(parts.database, parts.clock),
+      sessionStore_(parts.database, parts.clock),
+      auditStore_(parts.database),
+      signInPerAddress_(parts.clock, kSignInThrottle),
+      signInPerLogin_(parts.clock, kSignInThrottle),
+      users_(parts.users, parts.hasher),
+      dkimKeys_(
+          parts.dkimKeys, [&cfg = parts.cfg] { return openVault(cfg, false); }, parts.clock),
+      routes_(
+          parts.routes, [&cfg = parts.cfg] { return openVault(cfg, false); },
+          !parts.cfg.relay.smarthosts.empty()),
+      queueControl_(parts.manager, parts.spool),
+      queue_(parts.spool, queueControl_, &parts.deliveryLog),
+      status_(parts.facts, parts.users, parts.dkimKeys, parts.routes, parts.spool, parts.deliveryLog,
+              parts.accepted, parts.clock),
+      testMessages_(parts.sessionConfig, parts.users, parts.senders, parts.intake, parts.signer, parts.clock),
+      accounts_(accountStore_, parts.hasher),
+      signIn_(accountStore_, parts.hasher, signInPerAddress_, signInPerLogin_),
+      sessions_(sessionStore_, parts.clock,
+                admin::AdminSessionOptions{parts.cfg.admin.sessionIdleTimeout,
+                                           parts.cfg.admin.sessionLifetime, std::chrono::seconds(60)}),
+      setupTokens_(accountStore_, parts.hasher, parts.clock),
+      audit_(auditStore_, parts.clock) {}
+
+web::ApiServices AdminServices::api() {
+  return web::ApiServices{
+      users_,       dkimKeys_, routes_,
+      queue_,       status_,   testMessages_,
+      accounts_,    signIn_,   sessions_,
+      setupTokens_, audit_,    [this](const std::string& route) { return transport_.check(route); }};
+}
+
+}  // namespace postern::app

@@ -1,0 +1,94 @@
+// app::AdminServices — the service layer of the running server, built once from the parts runServer()
+// already made (one database, one hasher, the spool, the queue manager, the route transport): the
+// lib/admin services the web API calls, and the web admin's own stores (accounts, sessions, setup token,
+// audit). Wiring only (STYLE.md §13): every rule is in lib/admin and lib/web.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "admin/admin_accounts.h"
+#include "admin/admin_sessions.h"
+#include "admin/admin_sign_in.h"
+#include "admin/audit.h"
+#include "admin/dkim_keys.h"
+#include "admin/queue.h"
+#include "admin/routes.h"
+#include "admin/setup_tokens.h"
+#include "admin/status.h"
+#include "admin/test_message.h"
+#include "admin/users.h"
+#include "auth/failure_throttle.h"
+#include "auth/password_hasher.h"
+#include "config/config.h"
+#include "core/rolling_count.h"
+#include "queue/manager.h"
+#include "relay/routed_transport.h"
+#include "smtp/ports.h"
+#include "store/admin_account_repository.h"
+#include "store/admin_session_repository.h"
+#include "store/audit_log_repository.h"
+#include "store/database.h"
+#include "store/delivery_log_repository.h"
+#include "store/dkim_key_repository.h"
+#include "store/route_repository.h"
+#include "store/user_repository.h"
+#include "web/api_services.h"
+
+namespace postern::app {
+
+// What runServer() has built; everything must outlive the AdminServices.
+struct ServerParts {
+  const config::Config& cfg;
+  const core::Clock& clock;
+  store::Database& database;
+  const auth::PasswordHasher& hasher;
+  store::UserRepository& users;
+  store::DkimKeyRepository& dkimKeys;
+  store::RouteRepository& routes;
+  store::DeliveryLogRepository& deliveryLog;
+  queue::Spool& spool;
+  queue::Manager& manager;
+  smtp::SessionConfig sessionConfig;
+  smtp::SenderDirectory& senders;
+  smtp::Spool& intake;
+  smtp::MessageSigner* signer;
+  relay::RoutedTransport& transport;
+  const core::RollingCount& accepted;
+  admin::StatusFacts facts;
+};
+
+class AdminServices {
+ public:
+  explicit AdminServices(const ServerParts& parts);
+  AdminServices(const AdminServices&) = delete;
+  AdminServices& operator=(const AdminServices&) = delete;
+
+  web::ApiServices api();
+  admin::AdminAccounts& accounts() { return accounts_; }
+  admin::SetupTokens& setupTokens() { return setupTokens_; }
+  admin::AdminSessions& sessions() { return sessions_; }
+  admin::Audit& audit() { return audit_; }
+
+ private:
+  relay::RoutedTransport& transport_;
+  store::AdminAccountRepository accountStore_;
+  store::AdminSessionRepository sessionStore_;
+  store::AuditLogRepository auditStore_;
+  auth::FailureThrottle signInPerAddress_;
+  auth::FailureThrottle signInPerLogin_;
+  admin::Users users_;
+  admin::DkimKeys dkimKeys_;
+  admin::Routes routes_;
+  admin::ManagerControl queueControl_;
+  admin::Queue queue_;
+  admin::Status status_;
+  admin::TestMessages testMessages_;
+  admin::AdminAccounts accounts_;
+  admin::AdminSignIn signIn_;
+  admin::AdminSessions sessions_;
+  admin::SetupTokens setupTokens_;
+  admin::Audit audit_;
+};
+
+}  // namespace postern::app
