@@ -10,6 +10,7 @@ RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
+COPY cmake cmake
 COPY app app
 COPY lib lib
 COPY db db
@@ -31,8 +32,11 @@ COPY --from=build /build/app/postern /usr/local/bin/postern
 COPY deploy/postern.conf /etc/postern/postern.conf.sample
 # Starts as root to bind 587/465, then runs as postern (the data directory is handed over at start).
 ENV POSTERN_USER=postern
+# The web admin listens on every address inside the container; publish it to the host only where wanted
+# (e.g. -p 127.0.0.1:8443:8443). admin.allowed_networks still decides who gets an answer.
+ENV POSTERN_ADMIN_LISTEN=0.0.0.0:8443
 VOLUME /var/lib/postern
-EXPOSE 587 465 2525
+EXPOSE 587 465 2525 8443
 # SIGTERM lets sessions finish within smtp.shutdown_grace; give docker stop more than that.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/postern"]
