@@ -7,6 +7,7 @@
 #include "store/migration_runner.h"
 #include "store/store_error.h"
 #include "support/fake_clock.h"
+#include "support/migrated_database.h"
 #include "support/temp_dir.h"
 
 using namespace postern::store;
@@ -15,15 +16,11 @@ using postern::test::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-struct Fixture {
-  TempDir dir;
-  Database db{dir.file("postern.db")};
-  FakeClock clock;
+struct Fixture : postern::test::MigratedDatabase {
   AdminAccountRepository accounts{db, clock};
   AdminSessionRepository sessions{db, clock};
 
   Fixture() {
-    MigrationRunner(db, clock).run();
     accounts.create("root", "h", AdminRole::Admin);
     accounts.create("ops", "h", AdminRole::Viewer);
   }

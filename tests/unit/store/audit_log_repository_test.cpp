@@ -7,6 +7,7 @@
 #include "store/migration_runner.h"
 #include "store/store_error.h"
 #include "support/fake_clock.h"
+#include "support/migrated_database.h"
 #include "support/temp_dir.h"
 
 using namespace postern::store;
@@ -15,13 +16,8 @@ using postern::test::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-struct Fixture {
-  TempDir dir;
-  Database db{dir.file("postern.db")};
-  FakeClock clock;
+struct Fixture : postern::test::MigratedDatabase {
   AuditLogRepository log{db};
-
-  Fixture() { MigrationRunner(db, clock).run(); }
 
   void add(const std::string& actor, const std::string& action, const std::string& object,
            std::size_t keep = 1000) {

@@ -9,6 +9,7 @@
 #include "store/store_error.h"
 #include "store/user_repository.h"
 #include "support/fake_clock.h"
+#include "support/migrated_database.h"
 #include "support/temp_dir.h"
 
 using namespace postern::store;
@@ -17,13 +18,8 @@ using postern::test::TempDir;
 using namespace std::chrono_literals;
 
 namespace {
-struct Fixture {
-  TempDir dir;
-  Database db{dir.file("postern.db")};
-  FakeClock clock;
+struct Fixture : postern::test::MigratedDatabase {
   UserRepository users{db, clock};
-
-  Fixture() { MigrationRunner(db, clock).run(); }
 
   long long patternRows() {
     auto c = db.acquire();
