@@ -44,8 +44,10 @@ WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerS
   }
   web::AdminServerOptions options;
   options.maxThreads = cfg.admin.maxThreads;
-  auto dispatcher = std::make_shared<const web::RequestDispatcher>(adminRoutes(assets, services, guard),
-                                                                   web::assetHandler(assets));
+  web::Router routes = adminRoutes(assets, services, guard);
+  for (const std::string& route : routes.describe()) log.debug("api route " + route);
+  auto dispatcher =
+      std::make_shared<const web::RequestDispatcher>(std::move(routes), web::assetHandler(assets));
   auto server = std::make_unique<web::AdminServer>(std::move(listeners), std::move(tlsContext),
                                                    web::NetworkList(cfg.admin.allowedNetworks),
                                                    std::move(dispatcher), options);

@@ -95,6 +95,17 @@ const std::string& PathParams::get(std::string_view name) const {
   throw std::logic_error("the route has no parameter {" + std::string(name) + "}");
 }
 
+std::vector<std::string> Router::describe() const {
+  std::vector<std::string> lines;
+  for (const Route& route : routes_) {
+    std::string path;
+    for (const Segment& segment : route.segments)
+      path += "/" + (segment.parameter ? "{" + segment.text + "}" : segment.text);
+    lines.push_back(std::string(methodName(route.method)) + " " + (path.empty() ? "/" : path));
+  }
+  return lines;
+}
+
 void Router::add(Method method, std::string_view pathTemplate, Handler handler) {
   if (pathTemplate.empty() || pathTemplate[0] != '/')
     throw std::logic_error("route template must start with '/': " + std::string(pathTemplate));

@@ -65,6 +65,9 @@ class Router {
   void add(Method method, std::string_view pathTemplate, Handler handler);
 
   RouteMatch match(Method method, std::string_view rawPath) const;
+  // Every route as "METHOD /template" in the order added (HEAD not listed: it follows GET): what the
+  // server answers, for the log and for the check that web/openapi.json describes exactly these.
+  std::vector<std::string> describe() const;
   // For a method token outside Method: the path's methods as 405, or 404.
   RouteMatch match(std::string_view methodToken, std::string_view rawPath) const;
 

@@ -40,6 +40,14 @@ BOOST_AUTO_TEST_CASE(a_literal_template_matches_its_path_only) {
   BOOST_TEST((router.match(Method::Get, "/api/v1/users/a/b").outcome == RouteMatch::Outcome::NotFound));
 }
 
+BOOST_AUTO_TEST_CASE(the_table_describes_itself_as_method_and_template_in_the_order_added) {
+  const std::vector<std::string> lines = apiRouter().describe();
+  BOOST_REQUIRE_EQUAL(lines.size(), 9u);
+  BOOST_TEST(lines[0] == "GET /api/v1/users");
+  BOOST_TEST(lines[5] == "DELETE /api/v1/users/{login}/addresses/{pattern}");
+  BOOST_TEST(lines[6] == "GET /api/v1/routes/presets");
+}
+
 BOOST_AUTO_TEST_CASE(parameters_are_named_and_percent_decoded) {
   const auto match =
       apiRouter().match(Method::Delete, "/api/v1/users/alice%40example.org/addresses/%40example.org");
