@@ -77,4 +77,11 @@ std::vector<AuditEntry> Audit::list(const AuditQuery& query) {
   return entries;
 }
 
+std::size_t Audit::count(const AuditQuery& query) {
+  store::AuditFilter filter;
+  filter.actor = query.actor;
+  filter.action = query.action;
+  return log_.count(filter);
+}
+
 }  // namespace postern::admin

@@ -63,6 +63,8 @@ class Audit {
 
   void record(AuditEntry entry);
   std::vector<AuditEntry> list(const AuditQuery& query);
+  // How many entries match the query's actor and action, whatever its offset and limit: a page's total.
+  std::size_t count(const AuditQuery& query);
 
  private:
   store::AuditLogRepository& log_;

@@ -1,6 +1,7 @@
 #include "admin/users.h"
 
 #include "core/error.h"
+#include "mail/allowed_senders.h"
 
 namespace postern::admin {
 
@@ -26,6 +27,15 @@ std::string Users::requireLogin(std::string_view login) {
   if (!normal)
     throw core::InvalidValue("login", "not an e-mail address: '" + std::string(login) +
                                           "' (a login is an address like alice@example.org)");
+  return *normal;
+}
+
+std::string Users::requirePattern(std::string_view pattern) {
+  auto normal = mail::AllowedSenders::normalisePattern(pattern);
+  if (!normal)
+    throw core::InvalidValue("pattern",
+                             "not a sender pattern: '" + std::string(pattern) +
+                                 "' (an address like alice@example.org or a domain like @example.org)");
   return *normal;
 }
 
@@ -72,8 +82,10 @@ std::optional<UserView> Users::find(std::string_view login) {
   return view(*record);
 }
 
-void Users::addAddress(std::string_view login, std::string_view pattern) {
-  users_.addSenderPattern(requireLogin(login), pattern);
+std::string Users::addAddress(std::string_view login, std::string_view pattern) {
+  const std::string normal = requirePattern(pattern);
+  users_.addSenderPattern(requireLogin(login), normal);
+  return normal;
 }
 
 void Users::removeAddress(std::string_view login, std::string_view pattern) {

@@ -46,6 +46,9 @@ class Users {
   static void checkPasswordPolicy(std::string_view password);
   // The stored form of a login; throws core::InvalidValue("login", …) when it is not an e-mail address.
   static std::string requireLogin(std::string_view login);
+  // The stored form of a sender pattern ("Alice@Example.ORG" → "alice@example.org", "@Example.org" →
+  // "@example.org"); throws core::InvalidValue("pattern", …) when it is neither an address nor "@domain".
+  static std::string requirePattern(std::string_view pattern);
 
   // The user with the login as its first sender address, both or neither.
   UserView add(std::string_view login, std::string_view password);
@@ -58,7 +61,8 @@ class Users {
   UserPage search(std::string_view contains, std::size_t offset, std::size_t limit);
   std::optional<UserView> find(std::string_view login);
 
-  void addAddress(std::string_view login, std::string_view pattern);
+  // Returns the pattern as stored (requirePattern).
+  std::string addAddress(std::string_view login, std::string_view pattern);
   void removeAddress(std::string_view login, std::string_view pattern);
   std::vector<std::string> addresses(std::string_view login);
 

@@ -9,6 +9,20 @@
 namespace postern::store {
 
 namespace {
+// " WHERE actor = :actor AND action = :action" with only the conditions asked for, so that SQLite can use
+// the (actor, id) or (action, id) index.
+std::string whereClause(const AuditFilter& filter) {
+  std::string where;
+  if (filter.actor) where += " actor = :actor";
+  if (filter.action) where += std::string(where.empty() ? "" : " AND") + " action = :action";
+  return where.empty() ? where : " WHERE" + where;
+}
+
+void bindFilter(Statement& query, const AuditFilter& filter) {
+  if (filter.actor) query.bindText(":actor", *filter.actor);
+  if (filter.action) query.bindText(":action", *filter.action);
+}
+
 std::int64_t clampToInt64(std::size_t n) {
   return n > static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max())
              ? std::numeric_limits<std::int64_t>::max()
@@ -39,18 +53,11 @@ std::int64_t AuditLogRepository::append(const AuditRecord& record, std::size_t k
 }
 
 std::vector<AuditRecord> AuditLogRepository::list(const AuditFilter& filter) {
-  // Only the conditions asked for, so that SQLite can use the (actor, id) or (action, id) index.
-  std::string sql = "SELECT id, at, actor, client_address, action, object, outcome FROM audit_log";
-  std::string where;
-  if (filter.actor) where += " actor = :actor";
-  if (filter.action) where += std::string(where.empty() ? "" : " AND") + " action = :action";
-  if (!where.empty()) sql += " WHERE" + where;
-  sql += " ORDER BY id DESC LIMIT :limit OFFSET :offset";
-
+  const std::string sql = "SELECT id, at, actor, client_address, action, object, outcome FROM audit_log" +
+                          whereClause(filter) + " ORDER BY id DESC LIMIT :limit OFFSET :offset";
   auto connection = database_.acquire();
   Statement query = connection->prepare(sql);
-  if (filter.actor) query.bindText(":actor", *filter.actor);
-  if (filter.action) query.bindText(":action", *filter.action);
+  bindFilter(query, filter);
   query.bindInt64(":limit", clampToInt64(filter.limit)).bindInt64(":offset", clampToInt64(filter.offset));
   std::vector<AuditRecord> records;
   while (query.step()) {
@@ -67,9 +74,10 @@ std::vector<AuditRecord> AuditLogRepository::list(const AuditFilter& filter) {
   return records;
 }
 
-std::size_t AuditLogRepository::count() {
+std::size_t AuditLogRepository::count(const AuditFilter& filter) {
   auto connection = database_.acquire();
-  Statement query = connection->prepare("SELECT count(*) FROM audit_log");
+  Statement query = connection->prepare("SELECT count(*) FROM audit_log" + whereClause(filter));
+  bindFilter(query, filter);
   query.step();
   return static_cast<std::size_t>(query.columnInt64(0));
 }

@@ -46,7 +46,8 @@ class AuditLogRepository {
   std::int64_t append(const AuditRecord& record, std::size_t keepAtMost);
   // Newest first (by id: two entries of the same second keep their order).
   std::vector<AuditRecord> list(const AuditFilter& filter);
-  std::size_t count();
+  // The rows matching the filter's actor and action (its offset and limit do not apply): a page's total.
+  std::size_t count(const AuditFilter& filter = {});
 
  private:
   Database& database_;

@@ -21,6 +21,10 @@ std::string outcomeOf(const std::exception_ptr& error) {
   return admin::Audit::failed(answer.code + (answer.status >= 500 ? "" : ": " + answer.message));
 }
 
+const std::string& actionOf(const RequestContext& context, const std::string& registered) {
+  return context.auditAction.empty() ? registered : context.auditAction;
+}
+
 }  // namespace
 
 std::string ApiGuard::sessionCookie(const RequestContext& context) {
@@ -100,10 +104,11 @@ Handler ApiGuard::guardedChange(std::string action, Handler handler, bool adminO
             throw forbidden("role viewer may look but not change anything");
           handler(context);
         } catch (...) {
-          record(context, principal.login, action, context.auditObject, outcomeOf(std::current_exception()));
+          record(context, principal.login, actionOf(context, action), context.auditObject,
+                 outcomeOf(std::current_exception()));
           throw;
         }
-        record(context, principal.login, action, context.auditObject, "ok");
+        record(context, principal.login, actionOf(context, action), context.auditObject, "ok");
       };
 }
 

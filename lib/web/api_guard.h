@@ -32,7 +32,8 @@ class ApiGuard {
 
   Handler read(Handler handler) const;
   Handler adminRead(Handler handler) const;
-  // action: the audit log's name for it ("user.add", "dkim.activate", ...).
+  // action: the audit log's name for it ("user.add", "dkim.activate", ...); a handler whose body decides
+  // the kind of change names it in context.auditAction instead.
   Handler change(std::string action, Handler handler) const;
   // A change to one's own session or account (signing out, one's own password): any role, with the same
   // CSRF, origin and audit rules.

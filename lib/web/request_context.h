@@ -45,6 +45,9 @@ struct RequestContext {
   PathParams params;                   // filled by the router
   std::optional<Principal> principal;  // set by web::ApiGuard for endpoints behind a sign-in
   std::string auditObject;             // what a change acted on, for the audit log (set by its handler)
+  // The audit action when the body decides it (PATCH {"enabled": false} is "user.disable"); empty: the one
+  // the route was registered with, which also names a change refused before its handler ran.
+  std::string auditAction;
 
   // A parameter of the matched template, decoded: param("login").
   const std::string& param(std::string_view name) const { return params.get(name); }

@@ -123,6 +123,16 @@ BOOST_FIXTURE_TEST_CASE(the_list_filters_by_actor_and_action_and_pages, Fixture)
   BOOST_TEST(objects(page) == (std::vector<std::string>{"3", "2"}));
 }
 
+BOOST_FIXTURE_TEST_CASE(the_count_is_of_every_matching_entry_not_of_the_page, Fixture) {
+  audit.record(entry("root", "user.add", "1"));
+  audit.record(entry("ops", "user.add", "2"));
+  audit.record(entry("root", "admin.login", "3"));
+  AuditQuery query;
+  query.action = "user.add";
+  query.limit = 1;
+  BOOST_TEST(audit.count(query) == 2u);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_page_holds_at_most_max_limit_entries, Fixture) {
   for (std::size_t i = 0; i <= Audit::kMaxLimit; ++i)
     audit.record(entry("root", "user.add", std::to_string(i)));

@@ -79,6 +79,21 @@ BOOST_FIXTURE_TEST_CASE(invalid_values_name_the_field_to_correct, Fixture) {
   BOOST_TEST(fieldOf([&] { admin.add("bob@example.org", "short"); }) == "password");
 }
 
+BOOST_FIXTURE_TEST_CASE(a_malformed_sender_pattern_is_refused_naming_the_pattern, Fixture) {
+  admin.add("bob@example.org", "battery staple");
+  try {
+    admin.addAddress("bob@example.org", "example.org");
+    BOOST_FAIL("a pattern without '@' was accepted");
+  } catch (const postern::core::InvalidValue& e) {
+    BOOST_TEST(e.field() == "pattern");
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(an_added_pattern_is_answered_in_its_stored_form, Fixture) {
+  admin.add("bob@example.org", "battery staple");
+  BOOST_TEST(admin.addAddress("bob@example.org", "@Sales.Example.ORG") == "@sales.example.org");
+}
+
 BOOST_FIXTURE_TEST_CASE(a_refused_user_leaves_neither_user_nor_address, Fixture) {
   BOOST_CHECK_THROW(admin.add("ALICE@example.org", "battery staple"), postern::core::AlreadyExists);
   BOOST_TEST(users.listSenderPatterns("alice@example.org").empty());  // alice's own (none) untouched

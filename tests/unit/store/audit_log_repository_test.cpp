@@ -93,6 +93,21 @@ BOOST_FIXTURE_TEST_CASE(filters_by_actor_and_action_and_pages, Fixture) {
   BOOST_TEST(objects(page) == (std::vector<std::string>{"4", "3"}));
 }
 
+BOOST_FIXTURE_TEST_CASE(the_count_of_a_filter_ignores_its_page, Fixture) {
+  add("root", "user.add", "1");
+  add("ops", "user.add", "2");
+  add("root", "admin.login", "3");
+  AuditFilter adds;
+  adds.action = "user.add";
+  adds.offset = 1;
+  adds.limit = 1;
+  BOOST_TEST(log.count(adds) == 2u);
+  AuditFilter rootAdds = adds;
+  rootAdds.actor = "root";
+  BOOST_TEST(log.count(rootAdds) == 1u);
+  BOOST_TEST(log.count() == 3u);
+}
+
 BOOST_FIXTURE_TEST_CASE(keeping_no_entry_is_refused, Fixture) {
   BOOST_CHECK_THROW(add("root", "user.add", "1", 0), InvalidValue);
 }
