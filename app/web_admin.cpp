@@ -3,7 +3,10 @@
 #include <Poco/Logger.h>
 
 #include "tls/server_context.h"
+#include "web/api_dkim.h"
+#include "web/api_routes.h"
 #include "web/api_session.h"
+#include "web/api_test_message.h"
 #include "web/request_dispatcher.h"
 
 namespace postern::app {
@@ -30,6 +33,9 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
   web::Router router;
   router.add(web::Method::Get, "/api/v1/openapi.json", web::assetAt(assets, "/openapi.json"));
   web::addSessionRoutes(router, services, guard);
+  web::addDkimRoutes(router, services, guard);
+  web::addRouteRoutes(router, services, guard);
+  web::addTestMessageRoutes(router, services, guard);
   return router;
 }
 
