@@ -108,8 +108,14 @@ void readChange(const JsonBody& body, admin::RouteChange& change) {
   change.hosts = body.optionalStringList("hosts");
   if (const auto tls = body.optionalString("tls")) change.tls = modes::requireTlsMode(*tls);
   if (const auto auth = body.optionalString("auth")) change.auth = modes::requireAuthMode(*auth);
-  if (const auto grant = body.optionalString("oauthGrant"); grant && !grant->empty())
-    change.oauthGrant = modes::requireGrant(*grant);
+  if (const auto grant = body.optionalString("oauthGrant"); grant && !grant->empty()) {
+    // lib/modes names the setting "grant"; the person at the browser filled in "oauthGrant".
+    const auto parsed = modes::parseGrant(*grant);
+    if (!parsed)
+      throw core::InvalidValue("oauthGrant",
+                               "oauthGrant must be \"client_credentials\" or \"refresh_token\"");
+    change.oauthGrant = *parsed;
+  }
   change.caFile = body.optionalString("caFile");
   change.username = body.optionalString("username");
   change.oauthTokenUrl = body.optionalString("oauthTokenUrl");
