@@ -149,7 +149,14 @@ void addDkimRoutes(Router& router, ApiServices& services, const ApiGuard& guard)
                const auto force = context.query("force");
                if (force && *force != "true" && *force != "false")
                  throw HttpError::badRequest("force must be true or false", "force");
-               services.dkimKeys.remove(domain, selector, force && *force == "true");
+               const bool forced = force && *force == "true";
+               // The contract answers 409 for an active key without force (the service calls it a bad
+               // value); the service still refuses should the key become active meanwhile.
+               if (!forced && services.dkimKeys.show(domain, selector).state == "active")
+                 throw core::Conflict("DKIM key " + domain + "/" + selector +
+                                      " is active: retire it (or activate its successor) first, or delete it "
+                                      "with force=true");
+               services.dkimKeys.remove(domain, selector, forced);
                context.sendNoContent();
              }));
 }
