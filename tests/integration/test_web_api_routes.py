@@ -204,7 +204,7 @@ class WebApiRoutes(RoutesApiCase):
 
     def test_hostile_text_comes_back_verbatim_as_json_strings(self):
         for name, text in (("xss", XSS), ("sql", SQL)):
-            route = self.add_route(name, senders=["@%s.test" % name], hosts=[self.closed()], tls="none",
+            route = self.add_route(name, senders=["@%s.test" % name], hosts=[self.closed()], tls="tls",
                                    auth="password", username=text, password="p-" + name)
             self.assertEqual(route["username"], text)
             shown = self.admin.get("/routes/" + name)
