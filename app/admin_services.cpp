@@ -19,10 +19,12 @@ AdminServices::AdminServices(const ServerParts& parts)
       signInPerAddress_(parts.clock, kSignInThrottle),
       signInPerLogin_(parts.clock, kSignInThrottle),
       users_(parts.users, parts.hasher),
+      // As the CLI's: the first secret sealed through the web admin makes the master key (0600), so an
+      // installation managed from the browser alone can store a DKIM key or a smarthost password.
       dkimKeys_(
-          parts.dkimKeys, [&cfg = parts.cfg] { return openVault(cfg, false); }, parts.clock),
+          parts.dkimKeys, [&cfg = parts.cfg] { return openVault(cfg, true); }, parts.clock),
       routes_(
-          parts.routes, [&cfg = parts.cfg] { return openVault(cfg, false); },
+          parts.routes, [&cfg = parts.cfg] { return openVault(cfg, true); },
           !parts.cfg.relay.smarthosts.empty()),
       queueControl_(parts.manager, parts.spool),
       queue_(parts.spool, queueControl_, &parts.deliveryLog),

@@ -4,7 +4,10 @@
 
 #include "tls/server_context.h"
 #include "web/api_admins.h"
+#include "web/api_dkim.h"
+#include "web/api_routes.h"
 #include "web/api_session.h"
+#include "web/api_test_message.h"
 #include "web/api_users.h"
 #include "web/request_dispatcher.h"
 
@@ -35,6 +38,9 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
   web::addUserRoutes(router, services, guard);
   web::addAdminRoutes(router, services, guard);
   web::addAuditRoutes(router, services, guard);
+  web::addDkimRoutes(router, services, guard);
+  web::addRouteRoutes(router, services, guard);
+  web::addTestMessageRoutes(router, services, guard);
   return router;
 }
 

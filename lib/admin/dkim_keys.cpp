@@ -1,5 +1,6 @@
 #include "admin/dkim_keys.h"
 
+#include "core/error.h"
 #include "dkim/keys.h"
 
 namespace postern::admin {
@@ -15,8 +16,12 @@ DkimKeyView DkimKeys::view(const store::DkimKeyRecord& record) {
   v.activatedAt = record.activatedAt;
   v.retiredAt = record.retiredAt;
   // From the public key as stored: no vault needed, and the sealed key is never read here.
-  if (const auto algorithm = dkim::keyAlgorithmFromName(record.algorithm))
+  v.dnsName = dkim::dnsRecordName(record.selector, record.domain);
+  if (!v.dnsName.empty() && v.dnsName.back() == '.') v.dnsName.pop_back();
+  if (const auto algorithm = dkim::keyAlgorithmFromName(record.algorithm)) {
+    v.dnsValue = dkim::dnsRecordValue(*algorithm, record.publicKey);
     v.dnsRecord = dkim::zoneFileRecord(record.selector, record.domain, *algorithm, record.publicKey);
+  }
   return v;
 }
 
@@ -36,6 +41,15 @@ std::vector<DkimKeyView> DkimKeys::list(std::optional<std::string_view> domain) 
   std::vector<DkimKeyView> views;
   for (const auto& record : admin_.list(domain)) views.push_back(view(record));
   return views;
+}
+
+DkimKeyView DkimKeys::show(std::string_view domain, std::string_view selector) {
+  const std::lock_guard lock(mutex_);
+  const auto wanted = store::DkimKeyRepository::normaliseSelector(selector);
+  if (wanted && store::DkimKeyRepository::normaliseDomain(domain))
+    for (const auto& record : admin_.list(domain))
+      if (record.selector == *wanted) return view(record);
+  throw core::NotFound("no DKIM key " + std::string(domain) + "/" + std::string(selector));
 }
 
 std::optional<std::string> DkimKeys::activate(std::string_view domain, std::string_view selector) {

@@ -33,7 +33,11 @@ struct DkimKeyView {
   std::chrono::system_clock::time_point createdAt;
   std::optional<std::chrono::system_clock::time_point> activatedAt;
   std::optional<std::chrono::system_clock::time_point> retiredAt;
-  // The zone-file line to publish (dkim::zoneFileRecord): `sel._domainkey.example.org. IN TXT "v=DKIM1; …"`.
+  // What to publish, three ways: the record's name without the final dot ("sel._domainkey.example.org"),
+  // its TXT value as one string, as a verifier reads it ("v=DKIM1; k=rsa; p=…"), and the zone-file line
+  // (dkim::zoneFileRecord): `sel._domainkey.example.org. IN TXT "v=DKIM1; …"`.
+  std::string dnsName;
+  std::string dnsValue;
   std::string dnsRecord;
 };
 
@@ -52,6 +56,8 @@ class DkimKeys {
   DkimKeyView import(std::string_view domain, std::string_view selector, std::string_view pem);
   // Ordered by domain, then creation time.
   std::vector<DkimKeyView> list(std::optional<std::string_view> domain = std::nullopt);
+  // The one key; core::NotFound when the domain has no key with that selector (or a name is malformed).
+  DkimKeyView show(std::string_view domain, std::string_view selector);
   // The selector of the key it retired (the previous active key of the same domain and algorithm).
   std::optional<std::string> activate(std::string_view domain, std::string_view selector);
   void retire(std::string_view domain, std::string_view selector);

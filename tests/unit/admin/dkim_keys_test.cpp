@@ -39,7 +39,7 @@ struct Fixture {
 
   // Every string a view carries, to look for sealed bytes in.
   static std::vector<std::string> strings(const DkimKeyView& v) {
-    return {v.domain, v.selector, v.algorithm, v.state, v.dnsRecord};
+    return {v.domain, v.selector, v.algorithm, v.state, v.dnsName, v.dnsValue, v.dnsRecord};
   }
   bool carriesSealedKey(const DkimKeyView& v) {
     const auto stored = keys.find(v.domain, v.selector);
@@ -73,6 +73,28 @@ BOOST_AUTO_TEST_CASE(a_view_carries_the_record_to_publish_and_never_the_sealed_k
   BOOST_TEST(listed[0].dnsRecord == generated.dnsRecord);
   BOOST_TEST(!carriesSealedKey(listed[0]));
   BOOST_TEST(service.dnsRecords("example.org") == std::vector<std::string>{generated.dnsRecord});
+}
+
+BOOST_AUTO_TEST_CASE(a_view_names_the_record_and_its_value_apart_as_a_dns_form_asks) {
+  const dkim::PrivateKey key = dkim::generateEd25519Key();
+  const auto v = service.import("Example.ORG", "Sel", dkim::privateKeyToPem(key.get()));
+  BOOST_TEST(v.dnsName == "sel._domainkey.example.org");
+  BOOST_TEST(v.dnsValue == dkim::dnsRecordValue(key.get()));
+  BOOST_TEST(v.dnsRecord == v.dnsName + ". IN TXT \"" + v.dnsValue + "\"");
+}
+
+BOOST_AUTO_TEST_CASE(show_finds_one_key_by_its_names_in_any_case) {
+  service.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "one");
+  service.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "two");
+  BOOST_TEST(service.show("EXAMPLE.org.", "TWO").selector == "two");
+}
+
+BOOST_AUTO_TEST_CASE(show_of_an_unknown_or_malformed_key_is_not_found) {
+  service.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "one");
+  BOOST_CHECK_THROW(service.show("example.org", "other"), core::NotFound);
+  BOOST_CHECK_THROW(service.show("example.net", "one"), core::NotFound);
+  BOOST_CHECK_THROW(service.show("not a domain", "one"), core::NotFound);
+  BOOST_CHECK_THROW(service.show("example.org", "x'; --"), core::NotFound);
 }
 
 BOOST_AUTO_TEST_CASE(an_imported_key_is_viewed_as_generated_ones) {
