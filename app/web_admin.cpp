@@ -3,7 +3,9 @@
 #include <Poco/Logger.h>
 
 #include "tls/server_context.h"
+#include "web/api_queue.h"
 #include "web/api_session.h"
+#include "web/api_status.h"
 #include "web/request_dispatcher.h"
 
 namespace postern::app {
@@ -30,6 +32,8 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
   web::Router router;
   router.add(web::Method::Get, "/api/v1/openapi.json", web::assetAt(assets, "/openapi.json"));
   web::addSessionRoutes(router, services, guard);
+  web::addQueueRoutes(router, services, guard);
+  web::addStatusRoutes(router, services, guard);
   return router;
 }
 
