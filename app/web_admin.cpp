@@ -5,8 +5,10 @@
 #include "tls/server_context.h"
 #include "web/api_admins.h"
 #include "web/api_dkim.h"
+#include "web/api_queue.h"
 #include "web/api_routes.h"
 #include "web/api_session.h"
+#include "web/api_status.h"
 #include "web/api_test_message.h"
 #include "web/api_users.h"
 #include "web/request_dispatcher.h"
@@ -41,6 +43,8 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
   web::addDkimRoutes(router, services, guard);
   web::addRouteRoutes(router, services, guard);
   web::addTestMessageRoutes(router, services, guard);
+  web::addQueueRoutes(router, services, guard);
+  web::addStatusRoutes(router, services, guard);
   return router;
 }
 

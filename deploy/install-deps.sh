@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Installs what Postern needs on Debian 12, as root. `--test` adds the test peers (swaks, Postfix's
-# smtp-sink, python3-aiosmtpd, dkimpy, Mail::DKIM, openssl, clang-format for the style check). Safe to run again.
+# smtp-sink, python3-aiosmtpd, dkimpy, Mail::DKIM, openssl, clang-format for the style check) and the browser
+# test's Chromium, fonts and playwright-core (npm, into tests/e2e/node_modules; never a downloaded browser).
+# Safe to run again.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsasl2-dev libsasl2-modules
           libargon2-dev libboost-test-dev openssl ca-certificates)
 if [[ ${1:-} == --test ]]; then
-  packages+=(swaks postfix python3 python3-aiosmtpd python3-dkim libmail-dkim-perl sqlite3 procps clang-format)
+  packages+=(swaks postfix python3 python3-aiosmtpd python3-dkim libmail-dkim-perl sqlite3 procps clang-format
+            chromium fonts-dejavu-core nodejs npm)
   # Installing postfix must neither prompt nor start a server on port 25.
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 fi
@@ -17,4 +20,10 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -q
   apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if [[ ${1:-} == --test ]]; then
+  e2e_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/e2e" && pwd)"
+  if [[ ! -f $e2e_dir/node_modules/playwright-core/package.json ]]; then
+    npm install --prefix "$e2e_dir" --no-save --no-audit --no-fund playwright-core
+  fi
 fi

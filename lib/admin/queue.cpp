@@ -166,4 +166,9 @@ std::vector<store::DeliveryLogRecord> Queue::deliveryLog(const std::string& id, 
   return records;
 }
 
+std::vector<store::DeliveryLogRecord> Queue::searchLog(const store::DeliveryLogQuery& query) const {
+  if (!deliveryLog_) throw core::Error::permanent("admin::Queue: no delivery log given");
+  return deliveryLog_->search(query);
+}
+
 }  // namespace postern::admin

@@ -141,6 +141,8 @@ class Queue {
   ControlOutcome remove(const std::string& id);
   // The newest `limit` attempts, oldest first; of one message, or of all when id is empty.
   std::vector<store::DeliveryLogRecord> deliveryLog(const std::string& id, std::size_t limit) const;
+  // A page of the log, newest first, filtered as the query says (the web API's paged search).
+  std::vector<store::DeliveryLogRecord> searchLog(const store::DeliveryLogQuery& query) const;
 
   static MessageView view(const queue::QueuedMessage& message);
 

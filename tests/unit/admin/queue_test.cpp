@@ -7,6 +7,8 @@
 #include "admin/queue.h"
 #include "core/error.h"
 #include "queue/queue_control.h"
+#include "store/migration_runner.h"
+#include "support/fake_clock.h"
 #include "unit/queue/spool_fixture.h"
 
 using namespace postern;
@@ -30,6 +32,12 @@ struct NoLog : queue::DeliveryLog {
   void record(const std::vector<queue::DeliveryLogEntry>&) override {}
   void purgeBefore(std::chrono::system_clock::time_point) override {}
 };
+
+store::DeliveryLogRecord attempt(std::chrono::system_clock::time_point at, const std::string& queueId,
+                                 const std::string& recipient, const std::string& outcome) {
+  return store::DeliveryLogRecord{0,         at,      queueId,        "alice@example.org",
+                                  recipient, outcome, "127.0.0.1:25", "250 ok"};
+}
 
 }  // namespace
 
@@ -135,6 +143,26 @@ BOOST_AUTO_TEST_CASE(a_page_reads_only_its_messages_in_arrival_order_and_counts_
   BOOST_TEST(queue.list(4, 10).messages.size() == 1u);
   BOOST_TEST(queue.list(9, 10).messages.empty());
   BOOST_TEST(queue.list(0, 0).messages.size() == 5u);
+}
+
+BOOST_AUTO_TEST_CASE(the_log_search_pages_one_messages_attempts_newest_first) {
+  test::FakeClock clock{testing::sampleEnvelope().arrival};
+  store::Database db{dir.file("postern.db")};
+  store::MigrationRunner(db, clock).run();
+  store::DeliveryLogRepository log{db};
+  const auto t0 = clock.now();
+  log.append({attempt(t0, "A1", "bob@example.net", "deferred")});
+  log.append({attempt(t0 + std::chrono::seconds(1), "B2", "carol@example.net", "delivered")});
+  log.append({attempt(t0 + std::chrono::seconds(2), "A1", "bob@example.net", "delivered")});
+  log.append({attempt(t0 + std::chrono::seconds(3), "A1", "dave@example.net", "failed")});
+  const admin::Queue withLog{spool, offline, &log};
+
+  const auto page = withLog.searchLog(store::DeliveryLogQuery{"A1", "BOB@", 0, 1});
+  BOOST_REQUIRE_EQUAL(page.size(), 1u);
+  BOOST_TEST(page[0].outcome == "delivered");
+  const auto next = withLog.searchLog(store::DeliveryLogQuery{"A1", "bob@", 1, 1});
+  BOOST_REQUIRE_EQUAL(next.size(), 1u);
+  BOOST_TEST(next[0].outcome == "deferred");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

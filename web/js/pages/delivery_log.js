@@ -74,7 +74,6 @@ function logTable(items, filters) {
       {label: 'Recipient', cell: (e) => el('span', {class: 'break'}, e.recipient)},
       {label: 'Outcome', cell: (e) => badge(...(OUTCOME_BADGE[e.outcome] || [e.outcome, 'neutral']))},
       {label: 'Smarthost', cell: (e) => e.remote || '—'},
-      {label: 'Route', cell: (e) => e.route || '—'},
       {label: 'Its answer', cell: (e) => (e.reply ? el('code', {class: 'reply'}, e.reply) : '—')},
     ],
   });
