@@ -5,9 +5,10 @@
 # targets; never fails on speed.
 #
 # Usage: tests/bench/web_admin_bench.sh BUILD_DIR [--users-path P] [--queue-path P] [--users N]
-#          [--messages N] [--rounds N] [--web-requests N] [--web-connections N]
+#          [--messages N] [--rounds N] [--web-requests N] [--web-connections N] [--web-rate R]
 # The paths default to the real endpoints; on a tree that lacks one, point it at another GET (e.g.
-# --users-path /api/v1/me) to exercise the rest of the bench.
+# --users-path /api/v1/me) to exercise the rest of the bench. During SMTP load the admin traffic is paced
+# at --web-rate requests/s (default 100, far above a browser polling its lists; 0: as fast as it goes).
 #
 # The 10,000 users are inserted straight into the users table with sqlite3, each with one sender address
 # and the same dummy PHC hash (which no password matches): `postern user add` would compute 10,000 Argon2id
@@ -15,7 +16,7 @@
 # (smtp_load), with no smarthost configured so that they stay queued.
 set -euo pipefail
 
-build=${1:?usage: web_admin_bench.sh BUILD_DIR [--users-path P] [--queue-path P] [--users N] [--messages N] [--rounds N] [--web-requests N] [--web-connections N]}
+build=${1:?usage: web_admin_bench.sh BUILD_DIR [--users-path P] [--queue-path P] [--users N] [--messages N] [--rounds N] [--web-requests N] [--web-connections N] [--web-rate R]}
 shift
 users_path='/api/v1/users?limit=50'
 queue_path='/api/v1/queue?limit=50'
@@ -24,6 +25,7 @@ fill_messages=10000
 rounds=5
 web_requests=2000
 web_connections=4
+web_rate=100
 while [ $# -gt 0 ]; do
   case $1 in
     --users-path) users_path=$2 ;;
@@ -33,6 +35,7 @@ while [ $# -gt 0 ]; do
     --rounds) rounds=$2 ;;
     --web-requests) web_requests=$2 ;;
     --web-connections) web_connections=$2 ;;
+    --web-rate) web_rate=$2 ;;
     *) echo "web_admin_bench: unknown option $1" >&2; exit 1 ;;
   esac
   shift 2
@@ -47,7 +50,7 @@ done
 
 work=$(mktemp -d /var/tmp/postern-web-bench.XXXXXX)
 data="$work/data"
-mkdir -p "$data"
+mkdir -m 0700 "$data"
 chmod 0755 "$work"
 server_pid=
 cleanup() {
@@ -124,9 +127,12 @@ SQL
 echo "users in the table: $(/usr/bin/sqlite3 "$data/postern.db" 'SELECT count(*) FROM users')"
 started=3
 start "127.0.0.1:$admin_port"
+# One login first: the credential cache then answers the fill's 20 concurrent logins, which would otherwise
+# exceed auth.max_concurrent_verifications (454).
+"$smtp_load" --port "$smtp_port" --connections 1 --messages 1 --size 4096 >/dev/null
 fill_connections=20
 "$smtp_load" --port "$smtp_port" --connections "$fill_connections" \
-  --messages $(((fill_messages + fill_connections - 1) / fill_connections)) --size 4096 | grep -E "accepted|errors"
+  --messages $(((fill_messages + fill_connections - 1) / fill_connections)) --size 4096 | grep -v -E "^(scenario|latency)"
 echo "queue: $("$postern" queue list | tail -1)"
 read -r rss pss < <(memory)
 printf 'server memory now: VmRSS %s, Pss %s\n' "$(mib "$rss")" "$(mib "$pss")"
@@ -167,7 +173,7 @@ for name in users queue; do
   [ $name = queue ] && path=$queue_path
   smtp_rounds >"$work/smtp-$name" &
   load_pid=$!
-  out=$(web "$path" --while-pid "$load_pid")
+  out=$(web "$path" --while-pid "$load_pid" --rate "$web_rate")
   wait "$load_pid"
   echo "-- GET $path during SMTP load"
   echo "$out"

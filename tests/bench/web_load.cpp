@@ -6,7 +6,8 @@
 // the requests that open a new one are timed and counted.
 //
 // With --while-pid PID it keeps sending until that process exits (so it covers exactly another load's
-// run) instead of stopping after --requests.
+// run) instead of stopping after --requests. With --rate R the connections together send R requests/s
+// (each on its own schedule, as a page polling its lists would) instead of one after another.
 //
 // It is a benchmark: it prints figures and never fails on speed (exit 1 only on usage or sign-in errors).
 // The server's self-signed certificate is not checked: the program measures, it does not trust.
@@ -49,6 +50,7 @@ struct Options {
   int requests = 1000;
   int connections = 4;
   int whilePid = 0;
+  double rate = 0;  // requests/s over all connections; 0: as fast as the answers come
 };
 
 std::string origin(const Options& o) { return "https://" + o.host + ":" + std::to_string(o.port); }
@@ -158,6 +160,8 @@ Options parse(int argc, char** argv) {
       o.connections = std::stoi(value());
     else if (a == "--while-pid")
       o.whilePid = std::stoi(value());
+    else if (a == "--rate")
+      o.rate = std::stod(value());
     else
       throw std::invalid_argument("unknown option " + a);
   }
@@ -176,7 +180,8 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     std::cerr << "web_load: " << e.what()
               << "\nusage: web_load [--host H] [--port P] [--login L] [--password-file F (else stdin)]\n"
-                 "                [--path /api/v1/...] [--requests N] [--connections C] [--while-pid PID]\n";
+                 "                [--path /api/v1/...] [--requests N] [--connections C] [--while-pid PID]\n"
+                 "                [--rate REQUESTS_PER_S]\n";
     return 1;
   }
   Poco::Net::Context::Params params;
@@ -218,10 +223,17 @@ int main(int argc, char** argv) {
 
   const auto start = Clock::now();
   std::vector<std::thread> threads;
-  for (auto& worker : workers) {
-    threads.emplace_back([&, w = worker.get()] {
+  const auto period = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(o.rate > 0 ? o.connections / o.rate : 0.0));
+  for (std::size_t c = 0; c < workers.size(); ++c) {
+    threads.emplace_back([&, w = workers[c].get(), c] {
       std::vector<double> mine;
+      auto next = start + period * static_cast<int>(c) / o.connections;
       while (more()) {
+        if (o.rate > 0) {
+          std::this_thread::sleep_until(next);
+          next += period;
+        }
         const auto sent = Clock::now();
         try {
           bool keptOpen = true;
@@ -248,8 +260,12 @@ int main(int argc, char** argv) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
 
   const auto count = latencies.size();
-  std::printf("scenario: GET %s, %d keep-alive HTTPS connections, one session\n", o.path.c_str(),
+  std::printf("scenario: GET %s, %d keep-alive HTTPS connections, one session, ", o.path.c_str(),
               o.connections);
+  if (o.rate > 0)
+    std::printf("paced at %.0f requests/s\n", o.rate);
+  else
+    std::printf("unpaced (each connection sends again as soon as it has its answer)\n");
   std::printf("requests: %zu in %.3f s = %.1f requests/s, %.1f KiB per answer\n", count, elapsed,
               elapsed > 0 ? static_cast<double>(count) / elapsed : 0.0,
               count > 0 ? static_cast<double>(bytes.load()) / static_cast<double>(count) / 1024.0 : 0.0);
