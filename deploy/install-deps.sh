@@ -8,7 +8,11 @@ packages=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev
           libargon2-dev libboost-test-dev openssl ca-certificates)
 if [[ ${1:-} == --test ]]; then
   packages+=(swaks postfix python3 python3-aiosmtpd python3-dkim libmail-dkim-perl sqlite3 procps clang-format
-            chromium fonts-dejavu-core nodejs npm)
+            chromium fonts-dejavu-core)
+  # Node.js for playwright-core: Debian's, unless one is installed already (another vendor's nodejs bundles
+  # npm, and Debian's npm package conflicts with it).
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
   # Installing postfix must neither prompt nor start a server on port 25.
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
 fi
