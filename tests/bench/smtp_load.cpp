@@ -25,6 +25,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench_stats.h"
 #include "core/text.h"
 
 namespace {
@@ -164,12 +165,7 @@ ProcSample sampleProcess(int pid) {
   return s;
 }
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(index, v.size() - 1)];
-}
+using postern::bench::percentile;
 
 Options parse(int argc, char** argv) {
   Options o;

@@ -35,6 +35,8 @@
 #include <thread>
 #include <vector>
 
+#include "bench_stats.h"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
@@ -129,12 +131,7 @@ class Worker {
   std::string body_;
 };
 
-double percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  const auto index = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  return v[std::min(index, v.size() - 1)];
-}
+using postern::bench::percentile;
 
 Options parse(int argc, char** argv) {
   Options o;
