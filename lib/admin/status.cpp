@@ -57,15 +57,17 @@ StatusView Status::now() {
     view.lastRelayError = lastFailed;
 
   view.hasUser = users_.countUsers() > 0;
-  view.hasActiveDkimKey = !keys_.activeKeys().empty();
+  const std::vector<store::DkimKeyRecord> activeKeys = keys_.activeKeys();  // read once, for both uses
+  view.hasActiveDkimKey = !activeKeys.empty();
   view.hasRoute = facts_.smarthostConfigured || !routes_.list().empty();
   view.deliveredOnce = lastDelivered.has_value();
-  addProblems(view, lastDelivered);
+  addProblems(view, now, lastDelivered, activeKeys);
   return view;
 }
 
-void Status::addProblems(StatusView& view, const std::optional<store::DeliveryLogRecord>& lastDelivered) {
-  const auto now = clock_.now();
+void Status::addProblems(StatusView& view, std::chrono::system_clock::time_point now,
+                         const std::optional<store::DeliveryLogRecord>& lastDelivered,
+                         const std::vector<store::DkimKeyRecord>& activeKeys) {
   if (const auto& error = view.lastRelayError; error && error->outcome == "deferred" &&
                                                now - error->at < 1h &&
                                                (!lastDelivered || lastDelivered->id < error->id)) {
@@ -85,7 +87,7 @@ void Status::addProblems(StatusView& view, const std::optional<store::DeliveryLo
   }
 
   std::set<std::string> signedDomains;
-  for (const auto& key : keys_.activeKeys()) signedDomains.insert(key.domain);
+  for (const auto& key : activeKeys) signedDomains.insert(key.domain);
   std::set<std::string> unsignedDomains;
   for (const std::string& pattern : users_.enabledSenderPatterns()) {
     const std::string domain = patternDomain(pattern);

@@ -85,7 +85,9 @@ class Status {
   static std::string patternDomain(const std::string& pattern);
 
  private:
-  void addProblems(StatusView& view, const std::optional<store::DeliveryLogRecord>& lastDelivered);
+  void addProblems(StatusView& view, std::chrono::system_clock::time_point now,
+                   const std::optional<store::DeliveryLogRecord>& lastDelivered,
+                   const std::vector<store::DkimKeyRecord>& activeKeys);
 
   const StatusFacts facts_;
   store::UserRepository& users_;
