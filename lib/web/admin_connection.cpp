@@ -241,6 +241,9 @@ void AdminConnection::serve(Poco::Net::SecureStreamSocket& tls) {
                            uri.substr(0, question),
                            question == std::string::npos ? std::string() : uri.substr(question + 1),
                            std::move(body),
+                           {},
+                           std::nullopt,
+                           {},
                            {}};
     state_->dispatcher->dispatch(context);
     const std::string line = logPrefix_ + "event=request method=" + core::logValue(request->getMethod()) +

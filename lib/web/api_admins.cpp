@@ -84,6 +84,18 @@ void addAdminRoutes(Router& router, ApiServices& services, const ApiGuard& guard
                context.auditObject = login;
                const JsonBody body = context.json();
                body.allowOnly({"role", "enabled", "password"});
+               // What is asked decides who may ask it, before any value is judged: a viewer's attempt at
+               // another account or at a role is 403 whatever the value (never a 422 that would tell it
+               // which values exist).
+               const bool ownPasswordOnly =
+                   login == context.principal->login && !body.has("role") && !body.has("enabled");
+               if (context.principal->role != "admin" && !ownPasswordOnly) {
+                 if (body.has("role"))
+                   context.auditAction = "admin.role";
+                 else if (!body.has("enabled"))
+                   context.auditAction = "admin.password";
+                 throw HttpError(403, "forbidden", "role viewer may change only its own password");
+               }
                const std::optional<std::string> roleText = body.optionalString("role");
                const std::optional<bool> enabled = body.optionalBool("enabled");
                const std::optional<std::string> password = body.optionalString("password");
@@ -103,11 +115,6 @@ void addAdminRoutes(Router& router, ApiServices& services, const ApiGuard& guard
                  steps.push_back({"admin.password", [&services, &login, &password, keep] {
                                     services.admins.setPassword(login, *password, keep);
                                   }});
-               }
-               const bool ownPasswordOnly = login == context.principal->login && !role && !enabled;
-               if (context.principal->role != "admin" && !ownPasswordOnly) {
-                 if (!steps.empty()) context.auditAction = steps.front().action;
-                 throw HttpError(403, "forbidden", "role viewer may change only its own password");
                }
                existingAccount(services, login);
                runAuditedSteps(context, guard, steps);

@@ -95,6 +95,8 @@ Handler ApiGuard::guardedChange(std::string action, Handler handler, bool adminO
   return
       [this, action = std::move(action), handler = std::move(handler), adminOnly](RequestContext& context) {
         const Principal principal = signedIn(context);
+        // A change refused before its handler ran still names what it was aimed at; handlers refine it.
+        context.auditObject = context.params.joined();
         try {
           requireSameOrigin(context);
           const std::string presented = context.request.get("X-CSRF-Token", "");

@@ -95,6 +95,15 @@ const std::string& PathParams::get(std::string_view name) const {
   throw std::logic_error("the route has no parameter {" + std::string(name) + "}");
 }
 
+std::string PathParams::joined() const {
+  std::string out;
+  for (const auto& [key, value] : values_) {
+    if (!out.empty()) out += '/';
+    out += value;
+  }
+  return out;
+}
+
 std::vector<std::string> Router::describe() const {
   std::vector<std::string> lines;
   for (const Route& route : routes_) {

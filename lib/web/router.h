@@ -44,6 +44,9 @@ class PathParams {
   // std::logic_error.
   const std::string& get(std::string_view name) const;
   bool empty() const { return values_.empty(); }
+  // The values in template order joined by '/' ("alice@example.org/@example.org"): what a request acts on,
+  // named before a handler has looked at it.
+  std::string joined() const;
 
  private:
   std::vector<std::pair<std::string, std::string>> values_;
