@@ -177,6 +177,7 @@ async function addAndCheckRoute(page) {
   check(
       text.includes('Every smarthost answered') && text.includes(FLOW.smarthost),
       `the route check did not pass: ${text}`);
+  await page.screenshot({path: join(outDir, 'route-check-desktop.png')});
 }
 
 // Returns the test message's queue ID once the page says it was delivered.
@@ -189,8 +190,9 @@ async function sendTestMessage(page) {
   await progress.getByRole('status').filter({hasText: 'Delivered.'}).waitFor({timeout: DELIVERY_TIMEOUT});
   const text = await progress.innerText();
   check(
-      text.includes(FLOW.recipient) && text.includes(`route office`),
-      `the test message's outcome does not name its recipient and route: ${text}`);
+      text.includes(FLOW.recipient) && text.includes(FLOW.smarthost),
+      `the test message's outcome does not name its recipient and the route's smarthost: ${text}`);
+  await page.screenshot({path: join(outDir, 'test-message-delivered-desktop.png')});
   return (await progress.locator('code').first().innerText()).trim();
 }
 
