@@ -1,21 +1,33 @@
-"""The web admin in Debian's Chromium (web_admin_browser.mjs, playwright-core): the built server with its
-admin on a free loopback port and an administrator made with `postern admin add`, some mail in the queue
-and the delivery log (the smarthost a closed port), then every page signed in at 1280x800 and 390x844.
-Skipped, saying why, when chromium, node or playwright-core (deploy/install-deps.sh --test) is missing.
+"""The web admin in Debian's Chromium (web_admin_browser.mjs, playwright-core) against the built server with
+its admin on a free loopback port and an administrator made with `postern admin add`.
+
+The browser first goes through what an office administrator does: adds a user and a sender address, creates a
+DKIM key, copies its DNS record and activates it, adds a route to a smarthost (FakeSmarthost) and checks it,
+sends a test message and sees it delivered, finds a message the smarthost could not take (it was stopped) in
+the queue and the delivery log, retries and deletes it, and signs out. This side checks what the smarthost
+received (DKIM-signed for the domain, verified against the record the browser copied) and what the server
+kept. Then every page opens signed in at 1280x800 and 390x844, with some mail from another user waiting in the
+queue (its smarthost, the configuration's, is a closed port). Skipped, saying why, when chromium, node or
+playwright-core (deploy/install-deps.sh --test) is missing.
 
 Screenshots go to POSTERN_SCREENSHOT_DIR (ctest: the build directory); with POSTERN_UPDATE_SCREENSHOTS=1
 the desktop ones are also copied to docs/screenshots/."""
 
 import glob
+import json
 import os
+import re
 import shutil
 import smtplib
 import ssl
 import subprocess
+import threading
 import unittest
 
-from postern_harness import LOOPBACK, ServerTestCase, make_message
-from smarthost import free_port, wait_until
+import dkim
+
+from postern_harness import LOOPBACK, ServerTestCase, make_message, parse_header_fields
+from smarthost import FakeSmarthost, free_port, wait_until
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -23,8 +35,13 @@ CHROMIUM = os.environ.get("POSTERN_CHROMIUM", "/usr/bin/chromium")
 NODE = os.environ.get("POSTERN_NODE", "/usr/bin/node")
 PLAYWRIGHT = os.environ.get("POSTERN_PLAYWRIGHT", os.path.join(HERE, "node_modules", "playwright-core"))
 SCREENSHOTS = os.environ.get("POSTERN_SCREENSHOT_DIR", os.path.join(REPO, "build", "screenshots"))
+BROWSER_TIMEOUT = 300
 ADMIN = ("admin", "correct horse battery staple")
-ALICE = ("alice@example.org", "alice-password-1")
+ALICE = ("alice@example.com", "alice-password-1")  # mail from example.com takes the configuration's smarthost
+# What the administrator sets up in the browser.
+FLOW = {"user": "frontdesk@example.org", "password": "front-desk-password-7", "sender": "scanner@example.org",
+        "domain": "example.org", "selector": "office1", "recipient": "bob@example.net"}
+QUEUED_RE = re.compile(r"queued as ([0-9A-Z]+)")
 
 
 def missing_tools():
@@ -36,7 +53,7 @@ def missing_tools():
 
 @unittest.skipIf(missing_tools(), "browser test needs %s (deploy/install-deps.sh --test)" % ", ".join(missing_tools()))
 class WebAdminInABrowser(ServerTestCase):
-    users = {ALICE[0]: (ALICE[1], ["@example.org"])}
+    users = {ALICE[0]: (ALICE[1], ["@example.com"])}
     settings = {"admin.listen": LOOPBACK + ":0", "relay.smarthost": "%s:%d" % (LOOPBACK, free_port()),
                 "relay.tls": "none", "queue.retry_schedule": "1h", "queue.delay_warning": "0"}
 
@@ -45,32 +62,110 @@ class WebAdminInABrowser(ServerTestCase):
         super().setUpClass()
         try:
             cls.server.cli("admin", "add", ADMIN[0], "--role", "admin", stdin=ADMIN[1] + "\n")
+            cls.smarthost = FakeSmarthost().start()
         except BaseException:
             super().tearDownClass()
             raise
 
-    def send(self, subject):
+    @classmethod
+    def tearDownClass(cls):
+        cls.smarthost.stop()
+        super().tearDownClass()
+
+    def submit(self, login, password, sender, subject):
+        """Sends one message through the submission port; returns its queue ID."""
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
         with smtplib.SMTP(LOOPBACK, self.server.port("submission"), timeout=30) as client:
             client.starttls(context=context)
-            client.login(*ALICE)
-            client.sendmail(ALICE[0], ["bob@example.net"], make_message("Alice <%s>" % ALICE[0], subject=subject))
+            client.login(login, password)
+            client.mail(sender)
+            client.rcpt(FLOW["recipient"])
+            code, reply = client.data(make_message(sender, to=FLOW["recipient"], subject=subject))
+        self.assertEqual(code, 250, reply)
+        return QUEUED_RE.search(reply.decode()).group(1)
 
-    def test_every_page_opens_signed_in_without_errors_at_desktop_and_phone_size(self):
-        self.send("Quarterly report")
-        self.send("<img src=x onerror=alert(1)>")
+    def deferred_attempts(self, queue_id):
+        log = self.server.cli("queue", "log", queue_id).stdout.decode()
+        return [line for line in log.splitlines() if queue_id in line and " deferred " in line]
+
+    # ---- the browser's questions
+
+    def on_test_message_delivered(self, event):
+        """The test message reached the smarthost signed for the domain with the key whose record the
+        browser copied; then the smarthost goes down and the new user's next message waits in the queue."""
+        (message,) = self.smarthost.wait_for(1)
+        self.assertEqual(message.rcpt_tos, [FLOW["recipient"]])
+        self.assertIn(event["queueId"].encode(), message.data)
+        (signature,) = [v for n, v in parse_header_fields(message.data) if n.lower() == "dkim-signature"]
+        tags = dict(t.strip().split("=", 1) for t in re.sub(r"\s+", "", signature).split(";") if "=" in t)
+        self.assertEqual((tags["d"], tags["s"]), (FLOW["domain"], FLOW["selector"]))
+        name = "%s._domainkey.%s" % (FLOW["selector"], FLOW["domain"])
+
+        def dns(query, timeout=5):
+            return event["dkimRecord"].encode() if query.decode().rstrip(".").lower() == name else None
+
+        self.assertTrue(dkim.DKIM(message.data).verify(dnsfunc=dns), "the DKIM signature does not verify")
+
+        self.smarthost.stop()
+        queue_id = self.submit(FLOW["user"], FLOW["password"], FLOW["sender"], "Scan while the smarthost is down")
+        wait_until(lambda: self.deferred_attempts(queue_id), what="a deferred attempt of %s" % queue_id)
+        self.held_id = queue_id
+        return {"queueId": queue_id}
+
+    def drive_browser(self, env):
+        """Runs the browser script, answering its "@@ {json}" lines; returns (exit status, its output)."""
+        handlers = {"test-message-delivered": self.on_test_message_delivered}
+        browser = subprocess.Popen([NODE, os.path.join(HERE, "web_admin_browser.mjs")], env=env,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        watchdog = threading.Timer(BROWSER_TIMEOUT, browser.kill)
+        watchdog.start()
+        output = []
+        try:
+            for raw in browser.stdout:
+                line = raw.decode(errors="replace").rstrip("\n")
+                if not line.startswith("@@ "):
+                    output.append(line)
+                    continue
+                event = json.loads(line[3:])
+                output.append("(wrapper: %s)" % event["event"])
+                try:
+                    answer = handlers[event["event"]](event)
+                except BaseException:
+                    browser.kill()
+                    print("\n".join(output))
+                    raise
+                browser.stdin.write((json.dumps(answer) + "\n").encode())
+                browser.stdin.flush()
+            browser.wait()
+        finally:
+            watchdog.cancel()
+            if browser.poll() is None:
+                browser.kill()
+                browser.wait()
+            browser.stdout.close()
+            browser.stdin.close()
+        return browser.returncode, "\n".join(output)
+
+    def test_an_office_admin_sets_up_postern_in_the_browser_and_every_page_opens_without_errors(self):
+        self.submit(*ALICE, ALICE[0], "Quarterly report")
+        self.submit(*ALICE, ALICE[0], "<img src=x onerror=alert(1)>")
         wait_until(lambda: "refused" in self.server.cli("queue", "log").stdout.decode().lower(),
                    what="a refused attempt in the delivery log")
+        self.held_id = None
         env = dict(os.environ, POSTERN_ADMIN_URL="https://%s:%d/" % (LOOPBACK, self.server.admin_port),
                    POSTERN_ADMIN_LOGIN=ADMIN[0], POSTERN_ADMIN_PASSWORD=ADMIN[1],
+                   POSTERN_FLOW=json.dumps(dict(FLOW, smarthost=self.smarthost.address)),
                    POSTERN_SCREENSHOT_DIR=SCREENSHOTS, POSTERN_CHROMIUM=CHROMIUM, POSTERN_PLAYWRIGHT=PLAYWRIGHT)
-        run = subprocess.run([NODE, os.path.join(HERE, "web_admin_browser.mjs")], env=env, capture_output=True,
-                             timeout=300)
-        output = run.stdout.decode() + run.stderr.decode()
+        status, output = self.drive_browser(env)
         print(output)
-        self.assertEqual(run.returncode, 0, output)
+        self.assertEqual(status, 0, output)
+        self.assertIsNotNone(self.held_id, "the browser never reported the test message delivered")
+        # The retry from the browser made a second attempt; Delete took the message out of the queue.
+        self.assertEqual(len(self.deferred_attempts(self.held_id)), 2, self.server.cli("queue", "log").stdout)
+        self.assertNotEqual(self.server.cli("queue", "show", self.held_id, check=False).returncode, 0)
+        self.assertEqual(len(self.smarthost.received()), 1)
         if os.environ.get("POSTERN_UPDATE_SCREENSHOTS") == "1":
             target = os.path.join(REPO, "docs", "screenshots")
             os.makedirs(target, exist_ok=True)

@@ -1,29 +1,51 @@
 // The web admin in a real browser: Debian's Chromium driven by playwright-core (never a downloaded
-// browser) against the built server the Python wrapper started. Signs in, opens every page at a desktop
-// and a phone size, and fails on a page error, a CSP violation or a console error other than the
-// browser's own note about an API answer of 4xx (which pages show as messages on purpose). Saves a
-// screenshot of every page into POSTERN_SCREENSHOT_DIR.
+// browser) against the built server the Python wrapper (test_web_admin_browser.py) started.
+//
+// First the whole flow of an office administrator, at desktop size: sign in; add a user with a typed
+// password and a sender address; create a DKIM key, copy its DNS record (read back from the clipboard)
+// and activate the key; add a route to the wrapper's smarthost and press Check; send a test message and
+// watch it arrive; find a message the smarthost could not take in the queue and in the delivery log,
+// retry it and delete it; sign out. Then every page at a desktop and a phone size, with the data the flow
+// left behind, each saved as a screenshot into POSTERN_SCREENSHOT_DIR.
+//
+// Fails on a page error, a CSP violation, a script dialog (markup from data ran) or a console error other
+// than the browser's own note about an API answer of 4xx (which pages show as messages on purpose).
+//
+// The wrapper and this script talk in lines: this script writes "@@ {json}" to standard output when the
+// wrapper has to act (check what the smarthost received, stop it, submit mail) and reads the wrapper's
+// JSON answer as one line from standard input.
 //
 // Environment: POSTERN_ADMIN_URL (https://127.0.0.1:PORT/), POSTERN_ADMIN_LOGIN, POSTERN_ADMIN_PASSWORD,
+// POSTERN_FLOW (JSON: user, password, sender, domain, selector, smarthost, recipient),
 // POSTERN_SCREENSHOT_DIR, POSTERN_CHROMIUM (default /usr/bin/chromium), POSTERN_PLAYWRIGHT (the
-// playwright-core directory). Exit status 0 when every page was clean.
+// playwright-core directory). Exit status 0 when the flow went through and every page was clean.
 import {mkdirSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {join} from 'node:path';
+import {createInterface} from 'node:readline';
 
 const require = createRequire(import.meta.url);
-const {chromium} = require(process.env.POSTERN_PLAYWRIGHT || 'playwright-core');
+const {chromium, request: apiRequest} = require(process.env.POSTERN_PLAYWRIGHT || 'playwright-core');
 
 const baseUrl = process.env.POSTERN_ADMIN_URL;
 const outDir = process.env.POSTERN_SCREENSHOT_DIR;
+const FLOW = JSON.parse(process.env.POSTERN_FLOW || '{}');
 const PAGES = [
-  ['dashboard', '#/'], ['users', '#/users'], ['dkim', '#/dkim'], ['routes', '#/routes'],
-  ['test-message', '#/test'], ['queue', '#/queue'], ['log', '#/log'], ['audit', '#/audit'],
+  ['dashboard', '#/'],
+  ['users', '#/users'],
+  ['dkim', '#/dkim'],
+  ['routes', '#/routes'],
+  ['test-message', '#/test'],
+  ['queue', '#/queue'],
+  ['log', '#/log'],
+  ['audit', '#/audit'],
   ['admins', '#/admins'],
 ];
 const VIEWPORTS = [['desktop', {width: 1280, height: 800}], ['phone', {width: 390, height: 844}]];
 // Chromium logs every fetch answered 4xx as a console error; the pages expect some (a 404 they explain).
 const API_4XX = /Failed to load resource: the server responded with a status of 4\d\d/;
+// Delivery and the test message's follow-up poll every few seconds; an ASan build on two cores is slow.
+const DELIVERY_TIMEOUT = 90000;
 
 const problems = [];
 
@@ -37,7 +59,8 @@ function watch(page, where) {
       problems.push(`${where()}: console error: ${text}`);
     }
   });
-  // Client text such as a Subject of <img src=x onerror=alert(1)> must never run.
+  // Client text such as a Subject of <img src=x onerror=alert(1)> must never run. The UI's own
+  // confirmations are <dialog> elements, never script dialogs.
   page.on('dialog', async (dialog) => {
     problems.push(`${where()}: a dialog opened (markup from data ran): ${dialog.message()}`);
     await dialog.dismiss();
@@ -46,6 +69,19 @@ function watch(page, where) {
     if (new URL(request.url()).origin === new URL(baseUrl).origin)
       problems.push(`${where()}: request failed: ${request.url()} ${request.failure()?.errorText}`);
   });
+}
+
+// The wrapper's side of a step: one event out, one JSON line back.
+const wrapperLines = createInterface({input: process.stdin})[Symbol.asyncIterator]();
+async function askWrapper(event) {
+  console.log(`@@ ${JSON.stringify(event)}`);
+  const {value, done} = await wrapperLines.next();
+  if (done) throw new Error(`the wrapper closed its side before answering ${event.event}`);
+  return JSON.parse(value);
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
 }
 
 async function signIn(page) {
@@ -64,6 +100,215 @@ async function settle(page) {
   await page.waitForLoadState('networkidle');
 }
 
+async function open(page, hash) {
+  await page.goto(new URL(hash, baseUrl).href);
+  await settle(page);
+}
+
+// The form holding the button that submits it.
+function formWith(page, submitLabel) {
+  return page.locator('form').filter({has: page.getByRole('button', {name: submitLabel, exact: true})});
+}
+
+function confirmInDialog(page, label) {
+  return page.getByRole('dialog').getByRole('button', {name: label, exact: true}).click();
+}
+
+async function addUser(page) {
+  await open(page, '#/users');
+  await page.locator('summary', {hasText: 'Add a user'}).click();
+  const add = formWith(page, 'Add user');
+  await add.getByLabel('E-mail address').fill(FLOW.user);
+  await add.getByLabel('Type a password').check();
+  await add.getByLabel('Password', {exact: true}).fill(FLOW.password);
+  await add.getByRole('button', {name: 'Add user'}).click();
+  await page.getByRole('status').filter({hasText: `User ${FLOW.user} added.`}).waitFor();
+  await page.getByRole('link', {name: 'Open the new user'}).click();
+  await settle(page);
+  await page.getByLabel('Address or @domain').fill(FLOW.sender);
+  await page.getByRole('button', {name: 'Allow', exact: true}).click();
+  await page.getByRole('button', {name: `Remove ${FLOW.sender}`}).waitFor();
+}
+
+// Returns the DNS record's value as the clipboard holds it after "Copy value".
+async function createAndActivateKey(page) {
+  await open(page, '#/dkim');
+  const create = formWith(page, 'Create key');
+  await create.getByLabel('Domain').fill(FLOW.domain);
+  await create.getByLabel('Selector').fill(FLOW.selector);
+  await create.getByRole('button', {name: 'Create key'}).click();
+  const key = page.getByRole('article').filter({hasText: `Selector ${FLOW.selector}`});
+  await key.filter({hasText: 'Not yet active'}).waitFor();
+
+  await key.getByRole('button', {name: 'Copy value'}).click();
+  await key.getByRole('button', {name: 'Copied'}).waitFor();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  const shown = await key.locator('.dns-row').filter({hasText: 'Copy value'}).locator('code').innerText();
+  check(
+      /^v=DKIM1; k=rsa; p=[A-Za-z0-9+/]+=*$/.test(copied),
+      `the clipboard holds ${JSON.stringify(copied)}, not a DKIM TXT record`);
+  check(copied === shown.trim(), 'the clipboard differs from the DNS record value on the page');
+
+  await key.getByRole('button', {name: 'Activate', exact: true}).click();
+  await confirmInDialog(page, 'Activate');
+  await key.filter({hasText: 'Active: signing'}).waitFor();
+  await page.getByRole('status').filter({hasText: `Key ${FLOW.selector} is now active.`}).waitFor();
+  return copied;
+}
+
+async function addAndCheckRoute(page) {
+  await open(page, '#/routes');
+  await page.getByRole('link', {name: 'Add a route'}).click();
+  await settle(page);
+  await page.getByLabel('Route name').fill('office');
+  await page.getByLabel('Senders').fill(`@${FLOW.domain}`);
+  await page.getByLabel('Smarthosts').fill(FLOW.smarthost);
+  await page.getByLabel('Encryption').selectOption('none');
+  await page.getByLabel('Sign-in method').selectOption('none');
+  await page.getByRole('button', {name: 'Add route'}).click();
+  await page.waitForURL(/#\/routes\?saved=office$/);
+  await settle(page);
+  const route =
+      page.getByRole('article').filter({has: page.getByRole('heading', {name: 'office', exact: true})});
+  await route.getByRole('button', {name: 'Check', exact: true}).click();
+  const result = route.locator('.check-result');
+  await result.waitFor({timeout: DELIVERY_TIMEOUT});
+  const text = await result.innerText();
+  check(
+      text.includes('Every smarthost answered') && text.includes(FLOW.smarthost),
+      `the route check did not pass: ${text}`);
+  await page.screenshot({path: join(outDir, 'route-check-desktop.png')});
+}
+
+// Returns the test message's queue ID once the page says it was delivered.
+async function sendTestMessage(page) {
+  await open(page, '#/test');
+  await page.getByLabel('From', {exact: true}).fill(FLOW.sender);
+  await page.getByLabel('To', {exact: true}).fill(FLOW.recipient);
+  await page.getByRole('button', {name: 'Send test message'}).click();
+  const progress = page.locator('section.follow');
+  await progress.getByRole('status').filter({hasText: 'Delivered.'}).waitFor({timeout: DELIVERY_TIMEOUT});
+  const text = await progress.innerText();
+  check(
+      text.includes(FLOW.recipient) && text.includes(FLOW.smarthost),
+      `the test message's outcome does not name its recipient and the route's smarthost: ${text}`);
+  await page.screenshot({path: join(outDir, 'test-message-delivered-desktop.png')});
+  return (await progress.locator('code').first().innerText()).trim();
+}
+
+// The outcome badges of the delivery log's rows for one message, as the log page shows them now.
+function logOutcomes(page, queueId) {
+  return page.locator('table tbody tr').filter({hasText: queueId}).locator('.badge').allInnerTexts();
+}
+
+// Presses the log's Filter button until it shows `count` attempts: the retry happens in the queue
+// manager's own time.
+async function waitForLoggedAttempts(page, queueId, count) {
+  const deadline = Date.now() + DELIVERY_TIMEOUT;
+  for (;;) {
+    await formWith(page, 'Filter').getByRole('button', {name: 'Filter'}).click();
+    await settle(page);
+    const outcomes = await logOutcomes(page, queueId);
+    if (outcomes.length >= count) return outcomes;
+    check(
+        Date.now() < deadline,
+        `the delivery log shows ${outcomes.length} attempt(s) of ${queueId}, not ${count}`);
+    await page.waitForTimeout(250);  // between two looks at the log, not a wait for an outcome
+  }
+}
+
+// Navigation here goes through the pages' own links, as an administrator's would: a new page load would
+// cut off requests still finishing.
+async function retryAndDeleteHeldMessage(page, queueId) {
+  await page.locator('#nav').getByRole('link', {name: 'Queue'}).click();
+  await settle(page);
+  const details = page.getByRole('link', {name: `Details of message ${queueId}`});
+  const row = page.locator('table tbody tr').filter({has: details});
+  const listed = await row.innerText();
+  check(
+      listed.includes(FLOW.sender) && listed.includes('Waiting'), `the queue lists ${queueId} as: ${listed}`);
+
+  await page.locator('#nav').getByRole('link', {name: 'Delivery log'}).click();
+  await settle(page);
+  await formWith(page, 'Filter').getByLabel('Queue ID').fill(queueId);
+  const outcomes = await waitForLoggedAttempts(page, queueId, 1);
+  check(
+      outcomes.length === 1 && outcomes[0] === 'Deferred',
+      `the delivery log shows ${queueId} as ${JSON.stringify(outcomes)}, not one deferred attempt`);
+
+  await page.locator('#nav').getByRole('link', {name: 'Queue'}).click();
+  await settle(page);
+  await details.click();
+  await settle(page);
+  await page.getByRole('button', {name: 'Retry now'}).click();
+  await page.getByText('Postern is trying this message again now.').waitFor();
+  await page.getByRole('link', {name: 'Delivery attempts of this message'}).click();
+  await settle(page);
+  const after = await waitForLoggedAttempts(page, queueId, 2);
+  check(
+      after.length === 2 && after.every((o) => o === 'Deferred'),
+      `the retried message's attempts: ${JSON.stringify(after)}`);
+
+  await page.goBack();
+  await settle(page);
+  await page.getByRole('button', {name: 'Delete', exact: true}).click();
+  await confirmInDialog(page, 'Delete message');
+  await page.waitForURL(/#\/queue$/);
+  await settle(page);
+  check((await details.count()) === 0, `${queueId} is still listed in the queue after Delete`);
+}
+
+async function signOutAndCheck(context, page) {
+  const cookies = await context.cookies(baseUrl);
+  await page.getByRole('button', {name: 'Sign out'}).click();
+  await page.getByRole('heading', {name: 'Sign in', level: 1}).waitFor();
+  await page.locator('input[name=login]').waitFor();
+  check(await page.locator('#nav').isHidden(), 'the navigation is still shown after signing out');
+  const me = new URL('/api/v1/me', baseUrl).href;
+  const fromBrowser = await context.request.get(me);
+  check(fromBrowser.status() === 401, `/api/v1/me answered ${fromBrowser.status()} after signing out`);
+  // The session is ended on the server, not only forgotten by the browser.
+  const oldSession = await apiRequest.newContext({
+    ignoreHTTPSErrors: true,
+    extraHTTPHeaders: {Cookie: cookies.map((c) => `${c.name}=${c.value}`).join('; ')},
+  });
+  try {
+    const answer = await oldSession.get(me);
+    check(
+        answer.status() === 401, `/api/v1/me answered ${answer.status()} to the signed-out session's cookie`);
+  } finally {
+    await oldSession.dispose();
+  }
+}
+
+async function officeAdminFlow(browser) {
+  const context = await browser.newContext({viewport: VIEWPORTS[0][1], ignoreHTTPSErrors: true});
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: new URL(baseUrl).origin});
+  const page = await context.newPage();
+  let current = 'flow: sign in';
+  watch(page, () => current);
+  const step = async (name, work) => {
+    current = `flow: ${name}`;
+    const value = await work();
+    console.log(`ok ${current}`);
+    return value;
+  };
+  try {
+    await step('sign in', () => signIn(page));
+    await step('add a user and a sender address', () => addUser(page));
+    const record = await step('create, copy and activate a DKIM key', () => createAndActivateKey(page));
+    await step('add a route and check it', () => addAndCheckRoute(page));
+    const testId = await step('send a test message', () => sendTestMessage(page));
+    const {queueId} = await step(
+        'the smarthost received it; mail held while it is down',
+        () => askWrapper({event: 'test-message-delivered', queueId: testId, dkimRecord: record}));
+    await step('retry and delete the held message', () => retryAndDeleteHeldMessage(page, queueId));
+    await step('sign out', () => signOutAndCheck(context, page));
+  } finally {
+    await context.close();
+  }
+}
+
 // The detail of the newest queued message (the one whose Subject is markup: shown as text, never run).
 async function openFirstMessage(page, size, setCurrent) {
   const details = page.locator('a[href^="#/queue/"]').last();
@@ -75,13 +320,7 @@ async function openFirstMessage(page, size, setCurrent) {
   console.log(`ok ${size} message`);
 }
 
-const browser = await chromium.launch({
-  executablePath: process.env.POSTERN_CHROMIUM || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-try {
-  mkdirSync(outDir, {recursive: true});
+async function pageTour(browser) {
   for (const [size, viewport] of VIEWPORTS) {
     const context = await browser.newContext({viewport, ignoreHTTPSErrors: true});
     const page = await context.newPage();
@@ -90,8 +329,7 @@ try {
     await signIn(page);
     for (const [name, hash] of PAGES) {
       current = `${size} ${name}`;
-      await page.goto(new URL(hash, baseUrl).href);
-      await settle(page);
+      await open(page, hash);
       // An endpoint a page shows as an error (e.g. one this build lacks) is reported, not failed: the
       // page handled it.
       for (const text of await page.locator('.alert.error').allInnerTexts())
@@ -102,10 +340,28 @@ try {
     }
     await context.close();
   }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.POSTERN_CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'
+  ],
+});
+let failure = null;
+try {
+  mkdirSync(outDir, {recursive: true});
+  await officeAdminFlow(browser);
+  await pageTour(browser);
+} catch (error) {
+  failure = error;
 } finally {
   await browser.close();
 }
+if (failure) problems.unshift(`stopped: ${failure.stack || failure}`);
 if (problems.length) {
   console.error(problems.join('\n'));
   process.exit(1);
 }
+process.exit(0);

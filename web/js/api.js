@@ -73,12 +73,13 @@ export async function request(method, url, body, options = {}) {
   if (response.status === 204) return null;
   let data = null;
   const type = response.headers.get('Content-Type') || '';
-  if (type.includes('application/json')) {
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
+  try {
+    // Read to the end even when it is not JSON (a 202's empty body): Chromium aborts a response body
+    // nobody reads.
+    const text = await response.text();
+    data = type.includes('application/json') && text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
   }
   if (response.ok) return data ?? {};
   const error = data && data.error ? data.error : {};
