@@ -40,6 +40,7 @@ const PAGES = [
   ['log', '#/log'],
   ['audit', '#/audit'],
   ['admins', '#/admins'],
+  ['account', '#/account'],
 ];
 const VIEWPORTS = [['desktop', {width: 1280, height: 800}], ['phone', {width: 390, height: 844}]];
 // Chromium logs every fetch answered 4xx as a console error; the pages expect some (a 404 they explain).
@@ -258,6 +259,22 @@ async function retryAndDeleteHeldMessage(page, queueId) {
   check((await details.count()) === 0, `${queueId} is still listed in the queue after Delete`);
 }
 
+// Through the name in the top bar, as an administrator finds it. The password is set to the one it was, so
+// the page tour after the flow signs in as before.
+async function changeOwnPassword(page) {
+  await page.locator('#whoami').getByRole('link', {name: process.env.POSTERN_ADMIN_LOGIN}).click();
+  await settle(page);
+  const change = formWith(page, 'Change my password');
+  await change.getByLabel('New password', {exact: true}).fill(process.env.POSTERN_ADMIN_PASSWORD);
+  await change.getByLabel('New password again').fill(process.env.POSTERN_ADMIN_PASSWORD + 'x');
+  await change.getByRole('button', {name: 'Change my password'}).click();
+  await change.getByText('The two passwords differ.').waitFor();
+  await change.getByLabel('New password again').fill(process.env.POSTERN_ADMIN_PASSWORD);
+  await change.getByRole('button', {name: 'Change my password'}).click();
+  await page.getByRole('status').filter({hasText: 'Password changed.'}).first().waitFor();
+  check(await page.locator('#nav').isVisible(), 'the session that changed its password was signed out');
+}
+
 async function signOutAndCheck(context, page) {
   const cookies = await context.cookies(baseUrl);
   await page.getByRole('button', {name: 'Sign out'}).click();
@@ -303,6 +320,7 @@ async function officeAdminFlow(browser) {
         'the smarthost received it; mail held while it is down',
         () => askWrapper({event: 'test-message-delivered', queueId: testId, dkimRecord: record}));
     await step('retry and delete the held message', () => retryAndDeleteHeldMessage(page, queueId));
+    await step('change the own password', () => changeOwnPassword(page));
     await step('sign out', () => signOutAndCheck(context, page));
   } finally {
     await context.close();

@@ -4,6 +4,7 @@
 
 import * as api from './api.js';
 import {announce, append, clear, el} from './dom.js';
+import * as account from './pages/account.js';
 import * as admins from './pages/admins.js';
 import * as audit from './pages/audit.js';
 import * as dashboard from './pages/dashboard.js';
@@ -29,6 +30,7 @@ const PAGES = {
   log: {nav: 'log', list: deliveryLog},
   audit: {nav: 'audit', list: audit},
   admins: {nav: 'admins', list: admins, adminOnly: true},
+  account: {nav: 'account', list: account},
 };
 
 const state = {
