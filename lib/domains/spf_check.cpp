@@ -35,7 +35,7 @@ class SpfWalk {
       if (term.name == "all" && topLevel && (term.qualifier == '+' || term.qualifier == '?')) {
         warnOnce(
             Finding::SpfAllowsEveryone,
-            "The SPF record ends with " + term.canonical() + (term.qualifier == '+' ? " (+all)" : "") +
+            "The SPF record ends with " + std::string(1, term.qualifier) + "all" +
                 ", which tells receivers that any server in the world may send your mail; end it with -all "
                 "or ~all instead.");
       } else if (term.name == "include") {
