@@ -42,17 +42,14 @@ bool isIpv4(const std::string& host) {
 }
 
 std::uint16_t parsePort(std::string_view text, std::string_view item) {
+  const auto refuse = [&] {
+    return core::InvalidValue("dns.resolvers", "not a port number in \"" + std::string(item) + "\"");
+  };
+  if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string_view::npos)
+    throw refuse();
   unsigned value = 0;
-  if (text.empty() || text.size() > 5) value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') {
-      value = 0;
-      break;
-    }
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (text.empty() || value == 0 || value > 65535)
-    throw core::InvalidValue("dns.resolvers", "not a port number in \"" + std::string(item) + "\"");
+  for (char c : text) value = value * 10 + static_cast<unsigned>(c - '0');
+  if (value == 0 || value > 65535) throw refuse();
   return static_cast<std::uint16_t>(value);
 }
 
@@ -164,10 +161,13 @@ std::vector<AresResolver::Reply> AresResolver::ask(const std::string& name, cons
   ares_channel raw = nullptr;
   int status = ares_init_options(&raw, &options, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
   Channel channel(raw);
-  if (status != ARES_SUCCESS)
-    throw core::Error::temporary(std::string("cannot set up DNS lookups: ") + ares_strerror(status));
-  if (!serversCsv_.empty() && (status = ares_set_servers_ports_csv(channel.get(), serversCsv_.c_str())))
-    throw core::Error::temporary(std::string("cannot use the DNS servers: ") + ares_strerror(status));
+  if (status == ARES_SUCCESS && !serversCsv_.empty())
+    status = ares_set_servers_ports_csv(channel.get(), serversCsv_.c_str());
+  if (status != ARES_SUCCESS) {
+    // A channel that cannot be set up (no memory, no usable resolver) is a failed lookup like any other.
+    for (auto& r : replies) r = Reply{true, status, {}};
+    return replies;
+  }
 
   // c-ares doubles the timeout on each later round; our own deadline keeps the total to what the settings
   // promise: one timeout per try per server.

@@ -42,13 +42,13 @@ std::string abbreviated(const std::string& key) {
 
 }  // namespace
 
-DnsRecord dkimRecord(const DkimKeyRecord& key) {
+DnsRecord dkimRecord(const DkimPublicKey& key) {
   std::string name = dkim::dnsRecordName(key.selector, key.domain);
   name.pop_back();  // dnsRecordName ends with the root's dot; a DNS provider's form does not want it
   return DnsRecord{name, dkim::dnsRecordValue(key.algorithm, key.publicKey)};
 }
 
-Verdict checkDkim(const DkimKeyRecord& key, dns::Resolver& resolver) {
+Verdict checkDkim(const DkimPublicKey& key, dns::Resolver& resolver) {
   const DnsRecord expected = dkimRecord(key);
   const auto answer = resolver.txt(expected.name);
   if (answer.failed()) return lookupFailed("DKIM", answer);

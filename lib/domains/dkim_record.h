@@ -15,7 +15,7 @@
 namespace postern::domains {
 
 // A key as the record needs it: the p= value is public, so this works without the master key.
-struct DkimKeyRecord {
+struct DkimPublicKey {
   std::string domain;
   std::string selector;
   dkim::KeyAlgorithm algorithm = dkim::KeyAlgorithm::Rsa;
@@ -23,12 +23,12 @@ struct DkimKeyRecord {
 };
 
 // "sel._domainkey.example.org" and "v=DKIM1; k=rsa; p=…"; strings() gives the 255-octet parts.
-DnsRecord dkimRecord(const DkimKeyRecord& key);
+DnsRecord dkimRecord(const DkimPublicKey& key);
 
 // Matches when exactly one TXT record is published at the key's name and it carries this key (k= and p=,
 // compared as a verifier reads them: tags in any order, white space ignored, RFC 6376 §3.2, §3.6.1).
 // Differs names what differs (another key, a revoked key, another algorithm, quotes typed into the value,
 // several records); Missing when the name has no TXT record; LookupFailed with the resolver's reason.
-Verdict checkDkim(const DkimKeyRecord& key, dns::Resolver& resolver);
+Verdict checkDkim(const DkimPublicKey& key, dns::Resolver& resolver);
 
 }  // namespace postern::domains

@@ -4,7 +4,8 @@
 // Also domains::DnsRecord, a record to publish.
 //
 // Owns: the vocabulary of verdicts and warnings shared by the DKIM, SPF, DMARC, MTA-STS and TLS-RPT checks.
-// Must not know: how answers are obtained (dns::Resolver), HTTP, printing. Thread-safety: plain values.
+// Must not know: how answers are obtained (it reads dns answers, never asks), HTTP, printing.
+// Thread-safety: plain values.
 #pragma once
 
 #include <string>

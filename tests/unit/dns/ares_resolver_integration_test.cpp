@@ -1,109 +1,35 @@
 // dns::AresResolver against a real DNS server: Debian's dnsmasq on loopback, authoritative for ".test",
 // plus a UDP socket that never answers. Registered as integration.dns_resolver (it starts a process).
 #define BOOST_TEST_MODULE dns_resolver
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <boost/test/unit_test.hpp>
 #include <chrono>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "dns/ares_resolver.h"
-
-extern char** environ;
+#include "unit/dns/dnsmasq_server.h"
 
 using namespace postern;
 using dns::LookupStatus;
+using test::SilentDnsServer;
 
 namespace {
 
-// A loopback UDP socket bound to a free port; it reads nothing, so queries sent to it go unanswered.
-struct SilentServer {
-  int fd = socket(AF_INET, SOCK_DGRAM, 0);
-  std::uint16_t port = 0;
-  SilentServer() {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-      throw std::runtime_error("cannot bind a UDP socket on loopback");
-    port = ntohs(a.sin_port);
-  }
-  ~SilentServer() { close(fd); }
-};
-
 const std::string kLongText = "v=DKIM1; k=rsa; p=" + std::string(300, 'A');
 
-struct Dnsmasq {
-  pid_t pid = -1;
-  std::uint16_t port = 0;
-
-  Dnsmasq() {
-    {
-      SilentServer probe;  // a port free for UDP; dnsmasq takes the same number for TCP
-      port = probe.port;
-    }
-    std::vector<std::string> args = {"dnsmasq",
-                                     "--no-daemon",
-                                     "--no-resolv",
-                                     "--no-hosts",
-                                     "--conf-file=/dev/null",
-                                     "--pid-file",
-                                     "--port=" + std::to_string(port),
-                                     "--listen-address=127.0.0.1",
-                                     "--bind-interfaces",
-                                     "--local=/test/",
-                                     "--txt-record=one.test,v=spf1 -all",
-                                     "--txt-record=long.test," + kLongText,
-                                     "--txt-record=strings.test,v=spf1 ,-all",
-                                     "--txt-record=two.test,first",
-                                     "--txt-record=two.test,second",
-                                     "--mx-host=mx.test,mail.test,10",
-                                     "--host-record=mail.test,192.0.2.25,2001:db8::25"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    if (posix_spawnp(&pid, "dnsmasq", nullptr, nullptr, argv.data(), environ) != 0)
-      throw std::runtime_error("cannot start dnsmasq (apt-get install dnsmasq-base)");
-    waitUntilListening();
-  }
-  ~Dnsmasq() {
-    kill(pid, SIGTERM);
-    waitpid(pid, nullptr, 0);
-  }
-
-  void waitUntilListening() const {
-    // Readiness, not timing: poll the TCP port until dnsmasq accepts, for at most five seconds.
-    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (std::chrono::steady_clock::now() < until) {
-      const int fd = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in a{};
-      a.sin_family = AF_INET;
-      a.sin_port = htons(port);
-      a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      const bool up = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-      close(fd);
-      if (up) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    throw std::runtime_error("dnsmasq did not start listening");
-  }
-};
-
-Dnsmasq* server = nullptr;
+test::Dnsmasq* server = nullptr;
 
 struct GlobalServer {
-  GlobalServer() { server = new Dnsmasq(); }
+  GlobalServer() {
+    server = new test::Dnsmasq(
+        {{"one.test", "v=spf1 -all"},
+         {"long.test", kLongText},
+         {"strings.test", "v=spf1 ,-all"},
+         {"two.test", "first"},
+         {"two.test", "second"}},
+        {"--mx-host=mx.test,mail.test,10", "--host-record=mail.test,192.0.2.25,2001:db8::25"});
+  }
   ~GlobalServer() { delete server; }
 };
 BOOST_TEST_GLOBAL_FIXTURE(GlobalServer);
@@ -116,10 +42,9 @@ dns::AresResolver resolverFor(const std::string& servers) {
   return dns::AresResolver(settings);
 }
 
-dns::AresResolver resolver() { return resolverFor("127.0.0.1:" + std::to_string(server->port)); }
+dns::AresResolver resolver() { return resolverFor(server->address()); }
 
 }  // namespace
-
 BOOST_AUTO_TEST_CASE(a_published_record_is_found_with_its_text) {
   const auto answer = resolver().txt("one.test");
   BOOST_REQUIRE(answer.status == LookupStatus::Found);
@@ -177,9 +102,9 @@ BOOST_AUTO_TEST_CASE(a_refused_query_is_a_failed_lookup_that_says_so) {
 }
 
 BOOST_AUTO_TEST_CASE(a_server_that_never_answers_fails_with_a_timeout_within_the_bound) {
-  SilentServer silent;
+  SilentDnsServer silent;
   const auto started = std::chrono::steady_clock::now();
-  const auto answer = resolverFor("127.0.0.1:" + std::to_string(silent.port)).txt("one.test");
+  const auto answer = resolverFor(silent.address()).txt("one.test");
   const auto took = std::chrono::steady_clock::now() - started;
   BOOST_REQUIRE(answer.failed());
   BOOST_TEST((answer.failure == dns::FailureKind::Timeout));
@@ -188,10 +113,8 @@ BOOST_AUTO_TEST_CASE(a_server_that_never_answers_fails_with_a_timeout_within_the
 }
 
 BOOST_AUTO_TEST_CASE(a_silent_first_server_gives_way_to_the_next) {
-  SilentServer silent;
-  const auto answer =
-      resolverFor("127.0.0.1:" + std::to_string(silent.port) + ",127.0.0.1:" + std::to_string(server->port))
-          .txt("one.test");
+  SilentDnsServer silent;
+  const auto answer = resolverFor(silent.address() + "," + server->address()).txt("one.test");
   BOOST_REQUIRE(answer.found());
   BOOST_TEST(answer.records[0].text() == "v=spf1 -all");
 }

@@ -19,7 +19,7 @@ const std::string& rsaPublicKey() {
   return key;
 }
 
-domains::DkimKeyRecord rsaKey() { return {"example.org", "s2026", dkim::KeyAlgorithm::Rsa, rsaPublicKey()}; }
+domains::DkimPublicKey rsaKey() { return {"example.org", "s2026", dkim::KeyAlgorithm::Rsa, rsaPublicKey()}; }
 
 const std::string kName = "s2026._domainkey.example.org";
 
