@@ -7,6 +7,7 @@
 FROM debian:12 AS build
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsasl2-dev libargon2-dev \
+      libc-ares-dev \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -24,7 +25,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DPOSTERN_TESTS=OFF \
 FROM debian:12-slim
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       libpoconetssl80 libpocoutil80 libpoconet80 libpococrypto80 libpocofoundation80 libpocojson80 \
-      libsqlite3-0 libssl3 libsasl2-2 libsasl2-modules libargon2-1 \
+      libsqlite3-0 libssl3 libsasl2-2 libsasl2-modules libargon2-1 libc-ares2 \
       ca-certificates \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --home-dir /var/lib/postern --no-create-home --shell /usr/sbin/nologin postern

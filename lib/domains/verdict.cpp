@@ -1,0 +1,44 @@
+#include "domains/verdict.h"
+
+#include "core/text.h"
+#include "dkim/keys.h"
+
+namespace postern::domains {
+
+bool Verdict::has(Finding f) const {
+  for (const auto& w : warnings)
+    if (w.finding == f) return true;
+  return false;
+}
+
+void Verdict::warn(Finding f, std::string text) { warnings.push_back(Warning{f, std::move(text)}); }
+
+std::vector<std::string> DnsRecord::strings() const { return dkim::splitTxtStrings(value); }
+
+Verdict lookupFailed(const std::string& what, const dns::TxtAnswer& answer) {
+  Verdict v;
+  v.status = Status::LookupFailed;
+  v.advice = "The " + what + " record could not be checked because " +
+             (answer.reason.empty() ? dns::describe(answer.failure) : answer.reason) +
+             "; check the DNS resolvers in Postern's settings or try again later.";
+  return v;
+}
+
+std::vector<std::string> recordsStartingWith(const dns::TxtAnswer& answer, const std::string& versionTag) {
+  std::vector<std::string> found;
+  for (const auto& record : answer.records) {
+    const std::string text = record.text();
+    if (!core::istartsWithAscii(text, versionTag)) continue;
+    if (text.size() == versionTag.size() || text[versionTag.size()] == ' ' || text[versionTag.size()] == ';')
+      found.push_back(text);
+  }
+  return found;
+}
+
+std::string normalisedName(const std::string& name) {
+  std::string n = core::toLowerAscii(name);
+  while (!n.empty() && n.back() == '.') n.pop_back();
+  return n;
+}
+
+}  // namespace postern::domains
