@@ -81,6 +81,7 @@ class AdminServices {
   admin::DkimKeys dkimKeys_;
   admin::Routes routes_;
   admin::ManagerControl queueControl_;
+  admin::ManagerIndex queueIndex_;
   admin::Queue queue_;
   admin::Status status_;
   admin::TestMessages testMessages_;

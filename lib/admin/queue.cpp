@@ -1,6 +1,7 @@
 #include "admin/queue.h"
 
 #include <algorithm>
+#include <iterator>
 #include <thread>
 
 #include "core/error.h"
@@ -113,14 +114,23 @@ MessageView Queue::view(const queue::QueuedMessage& m) {
 
 QueueListing Queue::list() const { return list(0, 0); }
 
+queue::QueuedIds Queue::queuedIds(std::size_t offset, std::size_t limit) const {
+  if (index_) return index_->queued(offset, limit);
+  std::vector<std::string> ids = spool_.list();  // sorted: IDs sort by arrival
+  queue::QueuedIds page;
+  page.total = ids.size();
+  const std::size_t first = std::min(offset, ids.size());
+  const std::size_t last = limit == 0 ? ids.size() : first + std::min(limit, ids.size() - first);
+  page.ids.assign(std::make_move_iterator(ids.begin() + static_cast<std::ptrdiff_t>(first)),
+                  std::make_move_iterator(ids.begin() + static_cast<std::ptrdiff_t>(last)));
+  return page;
+}
+
 QueueListing Queue::list(std::size_t offset, std::size_t limit) const {
   QueueListing listing;
-  const std::vector<std::string> ids = spool_.list();  // sorted: IDs sort by arrival
-  listing.total = ids.size();
-  const std::size_t first = std::min(offset, ids.size());
-  const std::size_t last = limit == 0 ? ids.size() : std::min(ids.size(), first + limit);
-  for (std::size_t i = first; i < last; ++i) {
-    const std::string& id = ids[i];
+  const queue::QueuedIds page = queuedIds(offset, limit);
+  listing.total = page.total;
+  for (const std::string& id : page.ids) {
     try {
       const auto m = spool_.load(id);
       if (!m) continue;  // delivered or deleted meanwhile

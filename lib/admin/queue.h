@@ -8,6 +8,10 @@
 // deleted under a delivery in progress; with no server running, the spool directly (OfflineControl, used
 // only while holding the server's lock).
 //
+// Which messages there are, and their order, comes from a QueueIndex: inside the server the queue
+// manager's schedule (ManagerIndex, no directory listing, so a page costs the same with 10 or 10,000
+// messages queued); without one, the spool directory's listing.
+//
 // Views carry what an administrator reads; the text in them is as stored (clients chose much of it):
 // whoever prints it escapes it (core::printable).
 // Errors: core::NotFound ("no message ID in the queue"), core::Error for I/O.
@@ -125,15 +129,37 @@ class OfflineControl final : public QueueControl {
   queue::Spool& spool_;
 };
 
+// The queued IDs in arrival order, one page at a time (limit 0: all from offset), with the total.
+// Thread-safe.
+class QueueIndex {
+ public:
+  virtual ~QueueIndex() = default;
+  virtual queue::QueuedIds queued(std::size_t offset, std::size_t limit) const = 0;
+};
+
+// Inside the server: the manager's schedule, which holds every message from its commit until it leaves.
+class ManagerIndex final : public QueueIndex {
+ public:
+  explicit ManagerIndex(const queue::Manager& manager) : manager_(manager) {}
+  queue::QueuedIds queued(std::size_t offset, std::size_t limit) const override {
+    return manager_.queued(offset, limit);
+  }
+
+ private:
+  const queue::Manager& manager_;
+};
+
 class Queue {
  public:
-  // deliveryLog may be null when the caller needs no log (the spool alone answers list and show).
-  Queue(const queue::Spool& spool, QueueControl& control, store::DeliveryLogRepository* deliveryLog = nullptr)
-      : spool_(spool), control_(control), deliveryLog_(deliveryLog) {}
+  // deliveryLog may be null when the caller needs no log (the spool alone answers list and show). index
+  // may be null: the spool directory is listed instead (the CLI, with or without a server running).
+  Queue(const queue::Spool& spool, QueueControl& control, store::DeliveryLogRepository* deliveryLog = nullptr,
+        const QueueIndex* index = nullptr)
+      : spool_(spool), control_(control), deliveryLog_(deliveryLog), index_(index) {}
 
   QueueListing list() const;
-  // One page in arrival order: only the page's envelopes are read (the queue directory's listing gives
-  // the order and the total), so a page costs the same with 10 or 10,000 messages queued. limit 0: all.
+  // One page in arrival order: only the page's envelopes are read. With an index the order and the total
+  // come from it; without, from the queue directory's listing (which grows with the queue). limit 0: all.
   QueueListing list(std::size_t offset, std::size_t limit) const;
   std::optional<MessageDetail> show(const std::string& id) const;
   // Throw core::NotFound for an unknown ID (retry with an empty ID means every message).
@@ -148,10 +174,12 @@ class Queue {
 
  private:
   void requireMessage(const std::string& id) const;
+  queue::QueuedIds queuedIds(std::size_t offset, std::size_t limit) const;
 
   const queue::Spool& spool_;
   QueueControl& control_;
   store::DeliveryLogRepository* deliveryLog_;
+  const QueueIndex* index_;
 };
 
 }  // namespace postern::admin

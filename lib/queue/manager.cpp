@@ -79,6 +79,7 @@ void Manager::schedule(const std::string& id, TimePoint due) {
   }
   due_.insert({due, id});
   scheduled_[id] = due;
+  unreadable_.erase(id);
 }
 
 std::string Manager::takeDue(TimePoint now) {
@@ -118,6 +119,8 @@ void Manager::loadSchedule() {
       ++loaded;
     } catch (const std::exception& e) {
       logger_.error(id + ": cannot read its envelope (" + e.what() + "); left for start-up recovery");
+      std::lock_guard lock(mutex_);
+      unreadable_.insert(id);
     }
   }
   logger_.information("queue: " + std::to_string(loaded) + " messages scheduled");
@@ -200,6 +203,7 @@ bool Manager::remove(const std::string& id) {
       due_.erase({it->second, id});
       scheduled_.erase(it);
     }
+    unreadable_.erase(id);
   }
   const bool removed = spool_.remove(id);
   if (removed) logger_.notice(id + ": removed by the administrator");
@@ -209,6 +213,34 @@ bool Manager::remove(const std::string& id) {
 QueueCounts Manager::counts() const {
   std::lock_guard lock(mutex_);
   return QueueCounts{scheduled_.size(), inFlight_.size()};
+}
+
+QueuedIds Manager::queued(std::size_t offset, std::size_t limit) const {
+  std::lock_guard lock(mutex_);
+  // An ID is in exactly one of the three sets (takeDue and finished move it between scheduled_ and
+  // inFlight_; schedule() takes it out of unreadable_), so a three-way merge of sorted keys is the order.
+  QueuedIds page;
+  page.total = scheduled_.size() + inFlight_.size() + unreadable_.size();
+  auto s = scheduled_.begin();
+  auto f = inFlight_.begin();
+  auto u = unreadable_.begin();
+  const std::size_t first = std::min(offset, page.total);
+  const std::size_t last = limit == 0 ? page.total : first + std::min(limit, page.total - first);
+  page.ids.reserve(last - first);
+  for (std::size_t i = 0; i < last; ++i) {
+    const std::string* next = nullptr;
+    if (s != scheduled_.end()) next = &s->first;
+    if (f != inFlight_.end() && (!next || *f < *next)) next = &*f;
+    if (u != unreadable_.end() && (!next || *u < *next)) next = &*u;
+    if (i >= first) page.ids.push_back(*next);
+    if (s != scheduled_.end() && next == &s->first)
+      ++s;
+    else if (f != inFlight_.end() && next == &*f)
+      ++f;
+    else
+      ++u;
+  }
+  return page;
 }
 
 // ---- threads

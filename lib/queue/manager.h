@@ -95,6 +95,12 @@ struct QueueCounts {
   std::size_t inFlight = 0;
 };
 
+// One page of the queued IDs in arrival order, and how many there are in all.
+struct QueuedIds {
+  std::size_t total = 0;
+  std::vector<std::string> ids;
+};
+
 class Manager {
  public:
   Manager(Spool& spool, Transport& transport, DeliveryLog& log, ManagerOptions options,
@@ -133,6 +139,11 @@ class Manager {
   void pollControlRequests();
 
   QueueCounts counts() const;
+  // The IDs the manager holds (scheduled, in an attempt, or left unreadable by loadSchedule()), in
+  // arrival order, without touching the spool directory: the web admin's queue list. A committed message
+  // is here before its client hears 250 (the spool sink enqueues it inside commit), and a notification
+  // before the attempt that made it ends. limit 0: all from offset. Costs O(offset + limit) under the lock.
+  QueuedIds queued(std::size_t offset, std::size_t limit) const;
 
  private:
   using TimePoint = std::chrono::system_clock::time_point;
@@ -179,6 +190,9 @@ class Manager {
   std::set<std::pair<TimePoint, std::string>> due_;  // (next attempt, id)
   std::map<std::string, TimePoint> scheduled_;       // id → its entry in due_
   std::set<std::string> inFlight_;
+  // Envelopes loadSchedule() could not read: never attempted, but still in the spool, so still listed
+  // (as unreadable) until retry() or remove() takes them up.
+  std::set<std::string> unreadable_;
   std::set<std::string> removeWhenDone_;
   bool stopping_ = false;
   std::vector<std::thread> threads_;

@@ -1,7 +1,6 @@
 #include "store/user_repository.h"
 
 #include <algorithm>
-#include <map>
 
 #include "core/text.h"
 #include "mail/address.h"
@@ -180,31 +179,30 @@ UserRepository::Page UserRepository::searchUsers(std::string_view contains, std:
                                                  std::size_t limit) {
   const std::string needle = core::toLowerAscii(contains);
   const std::int64_t sqlLimit = limit == 0 ? -1 : static_cast<std::int64_t>(limit);
+  // Logins are stored lower-case; instr() keeps % and _ ordinary characters. Without a filter there is no
+  // WHERE at all: instr() on every row made the count of an unfiltered list ten times dearer.
+  const std::string where = needle.empty() ? "" : "WHERE instr(login, ?1) > 0 ";
   auto connection = database_.acquire();
-  // Logins are stored lower-case; instr() keeps % and _ ordinary characters.
   Page page;
-  Statement count = connection->prepare("SELECT count(*) FROM users WHERE instr(login, ?1) > 0");
-  count.bindText(1, needle);
+  Statement count = connection->prepare("SELECT count(*) FROM users " + where);
+  if (!needle.empty()) count.bindText(1, needle);
   count.step();
   page.total = static_cast<std::size_t>(count.columnInt64(0));
-  Statement query = connection->prepare(std::string(kUserColumns) +
-                                        "WHERE instr(login, ?1) > 0 ORDER BY login LIMIT ?2 OFFSET ?3");
-  query.bindText(1, needle).bindInt64(2, sqlLimit).bindInt64(3, static_cast<std::int64_t>(offset));
-  std::map<std::int64_t, std::size_t> index;
+  // The page and its patterns in one pass (the page's rows are found once, not again for the patterns).
+  Statement query = connection->prepare(
+      "SELECT u.id, u.login, u.password_hash, u.enabled, u.created_at, u.updated_at, s.pattern FROM "
+      "(SELECT id, login, password_hash, enabled, created_at, updated_at FROM users " +
+      where +
+      "ORDER BY login LIMIT ?2 OFFSET ?3) u "
+      "LEFT JOIN sender_addresses s ON s.user_id = u.id ORDER BY u.login, s.pattern");
+  if (!needle.empty()) query.bindText(1, needle);
+  query.bindInt64(2, sqlLimit).bindInt64(3, static_cast<std::int64_t>(offset));
   while (query.step()) {
-    page.users.push_back(readUser(query));
-    index[page.users.back().id] = page.users.size() - 1;
-  }
-  page.patterns.resize(page.users.size());
-  if (page.users.empty()) return page;
-  Statement patterns = connection->prepare(
-      "SELECT user_id, pattern FROM sender_addresses WHERE user_id IN "
-      "(SELECT id FROM users WHERE instr(login, ?1) > 0 ORDER BY login LIMIT ?2 OFFSET ?3) "
-      "ORDER BY user_id, pattern");
-  patterns.bindText(1, needle).bindInt64(2, sqlLimit).bindInt64(3, static_cast<std::int64_t>(offset));
-  while (patterns.step()) {
-    const auto it = index.find(patterns.columnInt64(0));
-    if (it != index.end()) page.patterns[it->second].push_back(patterns.columnText(1));
+    if (page.users.empty() || page.users.back().id != query.columnInt64(0)) {
+      page.users.push_back(readUser(query));
+      page.patterns.emplace_back();
+    }
+    if (!query.columnIsNull(6)) page.patterns.back().push_back(query.columnText(6));
   }
   return page;
 }

@@ -10,15 +10,17 @@ namespace postern::web {
 
 namespace {
 
-Poco::JSON::Object userJson(const admin::UserView& user) {
-  Poco::JSON::Array addresses;
-  for (const auto& pattern : user.addresses) addresses.add(pattern);
-  Poco::JSON::Object json(Poco::JSON_PRESERVE_KEY_ORDER);
-  json.set("login", user.login);
-  json.set("enabled", user.enabled);
-  json.set("createdAt", isoTime(user.createdAt));
-  json.set("updatedAt", isoTime(user.updatedAt));
-  json.set("addresses", addresses);
+// A shared pointer: an object held by value is copied whole into the page's array and again into the
+// answer.
+Poco::JSON::Object::Ptr userJson(const admin::UserView& user) {
+  Poco::JSON::Array::Ptr addresses = new Poco::JSON::Array;
+  for (const auto& pattern : user.addresses) addresses->add(pattern);
+  Poco::JSON::Object::Ptr json = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+  json->set("login", user.login);
+  json->set("enabled", user.enabled);
+  json->set("createdAt", isoTime(user.createdAt));
+  json->set("updatedAt", isoTime(user.updatedAt));
+  json->set("addresses", addresses);
   return json;
 }
 
@@ -70,11 +72,11 @@ void addUserRoutes(Router& router, ApiServices& services, const ApiGuard& guard)
     const std::string password = body.requiredString("password");
     const admin::UserView user = services.users.add(login, password);
     context.auditObject = user.login;
-    context.sendJson(201, userJson(user));
+    context.sendJson(201, *userJson(user));
   }));
 
   router.add(Method::Get, "/api/v1/users/{login}", guard.read([&services](RequestContext& context) {
-    context.sendJson(200, userJson(existingUser(services, pathLogin(context))));
+    context.sendJson(200, *userJson(existingUser(services, pathLogin(context))));
   }));
 
   router.add(Method::Patch, "/api/v1/users/{login}",
@@ -95,7 +97,7 @@ void addUserRoutes(Router& router, ApiServices& services, const ApiGuard& guard)
                if (password)
                  steps.push_back({"user.password", [&] { services.users.setPassword(login, *password); }});
                runAuditedSteps(context, guard, steps);
-               context.sendJson(200, userJson(existingUser(services, login)));
+               context.sendJson(200, *userJson(existingUser(services, login)));
              }));
 
   router.add(Method::Delete, "/api/v1/users/{login}",

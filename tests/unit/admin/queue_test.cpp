@@ -145,6 +145,46 @@ BOOST_AUTO_TEST_CASE(a_page_reads_only_its_messages_in_arrival_order_and_counts_
   BOOST_TEST(queue.list(0, 0).messages.size() == 5u);
 }
 
+BOOST_AUTO_TEST_CASE(with_an_index_the_order_and_the_total_come_from_it_not_from_the_directory) {
+  const std::vector<std::string> ids{commitMessage("Subject: 0\r\n\r\nx\r\n"),
+                                     commitMessage("Subject: 1\r\n\r\nx\r\n"),
+                                     commitMessage("Subject: 2\r\n\r\nx\r\n")};
+  struct TwoOfThree final : admin::QueueIndex {  // a message the index knows of, the directory no longer
+    std::vector<std::string> ids;
+    queue::QueuedIds queued(std::size_t offset, std::size_t limit) const override {
+      BOOST_TEST(offset == 1u);
+      BOOST_TEST(limit == 2u);
+      return {7, ids};
+    }
+  } index;
+  index.ids = {ids[2], "0000000000000AA", ids[0]};
+  const admin::Queue indexed{spool, offline, nullptr, &index};
+  const auto page = indexed.list(1, 2);
+  BOOST_TEST(page.total == 7u);
+  BOOST_REQUIRE_EQUAL(page.messages.size(), 2u);
+  BOOST_TEST(page.messages[0].id == ids[2]);
+  BOOST_TEST(page.messages[1].id == ids[0]);
+}
+
+BOOST_AUTO_TEST_CASE(inside_the_server_a_page_comes_from_the_managers_schedule) {
+  const std::vector<std::string> ids{commitMessage("Subject: 0\r\n\r\nx\r\n"),
+                                     commitMessage("Subject: 1\r\n\r\nx\r\n")};
+  NowhereTransport transport;
+  NoLog log;
+  queue::Manager manager(spool, transport, log, queue::ManagerOptions{});
+  manager.loadSchedule();
+  const std::string late = commitMessage("Subject: 2\r\n\r\nx\r\n");
+  manager.enqueue(late);
+  admin::ManagerControl control(manager, spool);
+  admin::ManagerIndex index(manager);
+  const admin::Queue inside(spool, control, nullptr, &index);
+  const auto page = inside.list(1, 5);
+  BOOST_TEST(page.total == 3u);
+  BOOST_REQUIRE_EQUAL(page.messages.size(), 2u);
+  BOOST_TEST(page.messages[0].id == ids[1]);
+  BOOST_TEST(page.messages[1].id == late);
+}
+
 BOOST_AUTO_TEST_CASE(the_log_search_pages_one_messages_attempts_newest_first) {
   test::FakeClock clock{testing::sampleEnvelope().arrival};
   store::Database db{dir.file("postern.db")};

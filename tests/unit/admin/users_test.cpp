@@ -168,4 +168,17 @@ BOOST_FIXTURE_TEST_CASE(a_search_pages_the_matching_users_with_their_addresses_a
   BOOST_TEST(admin.search("zoe", 5, 50).total == 1u);
 }
 
+BOOST_FIXTURE_TEST_CASE(an_unfiltered_page_counts_every_user_and_keeps_those_without_addresses, Fixture) {
+  users.createUser("bert@example.org", "$argon2id$x", {"bert@example.org", "@bert.example.net"});
+  users.createUser("carl@example.org", "$argon2id$x");
+  users.createUser("dora@example.org", "$argon2id$x", {"dora@example.org"});
+  const auto page = admin.search("", 1, 2);  // the fixture's alice@example.org comes first
+  BOOST_TEST(page.total == 4u);
+  BOOST_REQUIRE_EQUAL(page.users.size(), 2u);
+  BOOST_TEST(page.users[0].login == "bert@example.org");
+  BOOST_TEST(page.users[0].addresses.size() == 2u);
+  BOOST_TEST(page.users[1].login == "carl@example.org");
+  BOOST_TEST(page.users[1].addresses.empty());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
