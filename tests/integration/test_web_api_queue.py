@@ -204,8 +204,9 @@ class QueueWhileTheSmarthostIsDown(QueueCase):
         self.assertError(viewer.post("/queue/%s/retry" % queue_id), 403, "forbidden")
         self.assertError(viewer.post("/queue/retry"), 403, "forbidden")
         self.assertEqual(self.api().get("/queue/" + queue_id).status, 200)
-        # Refused before the handler ran: the row names who and what kind of change, not the message.
-        self.assertIn(("viewer", "queue.delete", "", "denied"), self.audit("queue.delete"))
+        # Refused before the handler ran: the row still names who, what kind of change, and the message the
+        # path named.
+        self.assertIn(("viewer", "queue.delete", queue_id, "denied"), self.audit("queue.delete"))
         self.assertIn(("viewer", "queue.retry_all", "", "denied"), self.audit("queue.retry_all"))
 
     def test_a_change_without_the_csrf_token_is_403_and_changes_nothing(self):
