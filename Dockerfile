@@ -3,7 +3,8 @@
 #   docker run -d --name postern -p 587:587 -p 465:465 -v postern-data:/var/lib/postern postern
 #   docker exec -it postern postern user add alice@example.org
 # Settings come from environment variables (POSTERN_<KEY>, see deploy/postern.conf) or a mounted file
-# named by POSTERN_CONFIG.
+# named by POSTERN_CONFIG. Secrets can come from files (container secrets): POSTERN_RELAY_PASSWORD_FILE,
+# POSTERN_SECRETS_MASTER_KEY_FILE, POSTERN_ADMIN_PASSWORD_FILE. deploy/compose.yaml puts it all together.
 FROM debian:12 AS build
 RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
       build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsasl2-dev libargon2-dev \
@@ -37,7 +38,12 @@ ENV POSTERN_USER=postern
 # (e.g. -p 127.0.0.1:8443:8443). admin.allowed_networks still decides who gets an answer.
 ENV POSTERN_ADMIN_LISTEN=0.0.0.0:8443
 VOLUME /var/lib/postern
-EXPOSE 587 465 2525 8443
+# 2525 (listen.alternate) is off unless set; publish it yourself when you turn it on.
+EXPOSE 587 465 8443
+# `postern healthcheck` reads the same environment as the server and asks its admin listener's /healthz on
+# loopback (or, with admin.listen empty, wants a 220 from 587). It runs as root, as docker exec does: it
+# reads only the configuration, never the data directory.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=20s CMD ["postern", "healthcheck"]
 # SIGTERM lets sessions finish within smtp.shutdown_grace; give docker stop more than that.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["/usr/local/bin/postern"]

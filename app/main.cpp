@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/cli.h"
+#include "app/healthcheck.h"
 #include "app/privileges.h"
 #include "app/server.h"
 #include "config/config.h"
@@ -24,6 +25,11 @@ Commands:
   serve                          Run the server (the default command).
   check-config                   Validate the configuration and print the effective settings.
   print-sample-config            Print the commented sample configuration with every default.
+  healthcheck                    Ask the server running on this machine whether it is healthy: GET
+                                 /healthz on the first admin.listen address (0.0.0.0 is asked at
+                                 127.0.0.1, [::] at ::1; the certificate is not verified). With
+                                 admin.listen empty: the SMTP submission port must answer 220.
+                                 Exit 0 when healthy, 1 otherwise, with one line saying why.
   fix-permissions                As root: give every root-owned file of the data directory to the
                                  service user (after files were copied or edited there as root).
   user add LOGIN                 Create a user (LOGIN is an e-mail address). The password is read from
@@ -141,6 +147,13 @@ int main(int argc, char** argv) {
       return app::kExitUsage;
     }
     return app::runServer(cfg);
+  }
+  if (command == "healthcheck") {
+    if (!commandArgs.empty()) {
+      std::cerr << "postern: healthcheck takes no arguments\n";
+      return app::kExitUsage;
+    }
+    return app::runHealthcheck(cfg);
   }
   if (command == "fix-permissions") {
     if (!commandArgs.empty()) {

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <csignal>
 
+#include "admin/health.h"
 #include "app/adapters.h"
 #include "app/admin_bootstrap.h"
 #include "app/admin_services.h"
@@ -99,6 +100,20 @@ tls::ServerPolicy selfSignedTlsPolicy(const config::Config& cfg, const std::stri
   policy.certificateFile = generated.certificateFile;
   policy.privateKeyFile = generated.privateKeyFile;
   return policy;
+}
+
+// What a new installation still lacks, as a few log lines with the command or page that does it; nothing once
+// there is a user and somewhere to send mail.
+void logNextSteps(const admin::StatusView& status, const std::vector<std::string>& adminUrls,
+                  Poco::Logger& log) {
+  if (status.hasUser && status.hasRoute) return;
+  if (!status.hasUser)
+    log.warning("next step: add a user who may send (postern user add LOGIN, or Users in the admin UI)");
+  if (!status.hasRoute)
+    log.warning(
+        "next step: set a smarthost (relay.smarthost) or add a route (postern route add, or Routes in the "
+        "admin UI); until then accepted mail waits in the queue");
+  if (!adminUrls.empty()) log.warning("next step: the admin UI is at " + adminUrls.front());
 }
 
 }  // namespace
@@ -269,6 +284,15 @@ int runServer(const config::Config& cfg) {
     serverOptions.shutdownGrace = cfg.smtp.shutdownGrace;
     serverOptions.loginTimeout = cfg.smtp.loginTimeout;
 
+    // /healthz asks the listening sockets themselves (shared with the server, which keeps them open until
+    // stop()), the database and the spool.
+    std::vector<admin::ServerHealthProbes::Listener> probedListeners;
+    for (const auto& listener : bound)
+      probedListeners.push_back({listener.socket.address().toString(), listener.socket.impl()->sockfd()});
+    admin::ServerHealthProbes healthProbes(std::move(probedListeners), database,
+                                           {spool.layout().tmp.string(), spool.layout().queue.string()});
+    admin::Health health(healthProbes);
+
     // The ports were bound as root above; connections are accepted only from here on.
     net::SmtpServer server(std::move(bound), serverOptions, std::move(environment), tlsContext);
     server.start();
@@ -276,14 +300,16 @@ int runServer(const config::Config& cfg) {
     // The web admin starts after SMTP and stops before it. Without a certificate of its own it uses the
     // SMTP listeners' context.
     const web::AssetTable webAssets(web::embeddedAssets());
-    const WebAdmin webAdmin = startWebAdmin(
-        cfg, std::move(webListeners), webTlsContext ? webTlsContext : tlsContext, webAssets, api, guard);
+    const WebAdmin webAdmin =
+        startWebAdmin(cfg, std::move(webListeners), webTlsContext ? webTlsContext : tlsContext, webAssets,
+                      api, guard, health);
     if (firstAdmin == AdminBootstrap::NoPassword && !webAdmin.urls.empty()) {
       // No account and no POSTERN_ADMIN_PASSWORD: whoever reads this log may create the first one.
       log.warning("no web admin account yet: within an hour, open " + webAdmin.urls.front() +
                   "#/setup?token=" + adminServices.setupTokens().issue() +
                   " to create it (or run: postern admin add LOGIN)");
     }
+    logNextSteps(api.status.now(), webAdmin.urls, log);
     log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
 
     int signal = 0;

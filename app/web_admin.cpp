@@ -5,6 +5,7 @@
 #include "tls/server_context.h"
 #include "web/api_admins.h"
 #include "web/api_dkim.h"
+#include "web/api_health.h"
 #include "web/api_queue.h"
 #include "web/api_routes.h"
 #include "web/api_session.h"
@@ -32,9 +33,10 @@ Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg) {
   return tls::makeServerContext(policy);
 }
 
-web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services,
-                        const web::ApiGuard& guard) {
+web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services, const web::ApiGuard& guard,
+                        admin::Health& health) {
   web::Router router;
+  web::addHealthRoutes(router, health);
   router.add(web::Method::Get, "/api/v1/openapi.json", web::assetAt(assets, "/openapi.json"));
   web::addSessionRoutes(router, services, guard);
   web::addUserRoutes(router, services, guard);
@@ -50,7 +52,7 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
 
 WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
                        Poco::Net::Context::Ptr tlsContext, const web::AssetTable& assets,
-                       web::ApiServices& services, const web::ApiGuard& guard) {
+                       web::ApiServices& services, const web::ApiGuard& guard, admin::Health& health) {
   Poco::Logger& log = Poco::Logger::get("web");
   WebAdmin admin;
   if (listeners.empty()) {
@@ -59,7 +61,7 @@ WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerS
   }
   web::AdminServerOptions options;
   options.maxThreads = cfg.admin.maxThreads;
-  web::Router routes = adminRoutes(assets, services, guard);
+  web::Router routes = adminRoutes(assets, services, guard, health);
   for (const std::string& route : routes.describe()) log.debug("api route " + route);
   auto dispatcher =
       std::make_shared<const web::RequestDispatcher>(std::move(routes), web::assetHandler(assets));

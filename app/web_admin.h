@@ -12,6 +12,7 @@
 #include <memory>
 #include <vector>
 
+#include "admin/health.h"
 #include "config/config.h"
 #include "web/admin_server.h"
 #include "web/api_guard.h"
@@ -26,9 +27,9 @@ std::vector<Poco::Net::ServerSocket> bindAdminListeners(const config::Config& cf
 // The context of admin.tls.certificate; null when it is empty (the SMTP listeners' context serves then).
 Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg);
 
-// The API's route table: every endpoint of /api/v1 (web/openapi.json describes them).
-web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services,
-                        const web::ApiGuard& guard);
+// The API's route table: every endpoint of /api/v1, and /healthz (web/openapi.json describes them).
+web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services, const web::ApiGuard& guard,
+                        admin::Health& health);
 
 struct WebAdmin {
   std::unique_ptr<web::AdminServer> server;  // null when admin.listen is empty
@@ -36,9 +37,9 @@ struct WebAdmin {
 };
 
 // Builds and starts the admin server on the bound listeners and logs where the UI is. The assets, services
-// and guard must outlive the server.
+// guard and health must outlive the server.
 WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
                        Poco::Net::Context::Ptr tlsContext, const web::AssetTable& assets,
-                       web::ApiServices& services, const web::ApiGuard& guard);
+                       web::ApiServices& services, const web::ApiGuard& guard, admin::Health& health);
 
 }  // namespace postern::app

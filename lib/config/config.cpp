@@ -4,6 +4,7 @@
 #include <Poco/Exception.h>
 #include <Poco/Util/PropertyFileConfiguration.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -32,6 +33,34 @@ const KeyDef* findKey(const std::string& name) {
   for (const auto& def : keyTable())
     if (def.name == name) return &def;
   return nullptr;
+}
+
+// The value of a secret from the file that POSTERN_<KEY>_FILE names: container secrets arrive as files
+// (compose and Kubernetes mount them), and a value in a file stays out of `docker inspect` and /proc/PID/
+// environ. One trailing newline ("\n" or "\r\n", an editor's last line) is not part of the secret.
+std::optional<std::string> readSecretFile(const std::string& path, std::string& error) {
+  std::error_code ignored;
+  if (std::filesystem::is_directory(path, ignored)) {
+    error = "is a directory";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot be read";
+    return std::nullopt;
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) {
+    error = "cannot be read";
+    return std::nullopt;
+  }
+  std::string value = content.str();
+  if (!value.empty() && value.back() == '\n') {
+    value.pop_back();
+    if (!value.empty() && value.back() == '\r') value.pop_back();
+  }
+  return value;
 }
 
 // Cross-key rules that a single key's parser cannot see.
@@ -161,9 +190,27 @@ LoadResult load(const std::string& path, const std::map<std::string, std::string
   // Environment variables override the file. Unknown POSTERN_* names are errors too, so a typo in a
   // container definition does not silently fall back to a default.
   std::set<std::string> known;
+  for (const auto& def : keyTable()) known.insert(environmentName(def.name));
   for (const auto& def : keyTable()) {
-    known.insert(environmentName(def.name));
     const auto it = env.find(environmentName(def.name));
+    // A secret may come from a file instead: POSTERN_<KEY>_FILE. Where that name is a setting of its own
+    // (secrets.master_key_file), the setting already means that and keeps its meaning.
+    const std::string fileVariable = environmentName(def.name) + "_FILE";
+    const auto file = def.secret && !known.count(fileVariable) ? env.find(fileVariable) : env.end();
+    if (file != env.end()) {
+      known.insert(fileVariable);
+      if (it != env.end()) {
+        result.errors.push_back("environment " + fileVariable + ": " + it->first +
+                                " is set too; set one of them");
+        continue;
+      }
+      std::string error;
+      if (const auto value = readSecretFile(file->second, error))
+        apply(def.name, *value, "environment " + fileVariable + " (" + file->second + ")");
+      else
+        result.errors.push_back("environment " + fileVariable + ": " + file->second + " " + error);
+      continue;
+    }
     if (it != env.end()) apply(def.name, it->second, "environment " + it->first);
   }
   // Read elsewhere: the configuration file's name, and the first administrator's password (a one-time

@@ -1,6 +1,7 @@
 // config::Config — Postern's whole configuration as one immutable value, loaded once at start-up from an
 // optional properties file (Poco::Util::PropertyFileConfiguration syntax: "key = value", '#' comments)
-// and environment variables (POSTERN_<KEY> with '.' → '_', upper case; they override the file).
+// and environment variables (POSTERN_<KEY> with '.' → '_', upper case; they override the file). A secret
+// key may instead be read from the file that POSTERN_<KEY>_FILE names (container secrets).
 //
 // Owns: every key's name, default, comment and validation (config/keys.cpp is the single table), the
 // commented sample (deploy/postern.conf is generated from it and a test keeps them equal), and the
@@ -146,7 +147,9 @@ struct LoadResult {
   bool ok() const { return errors.empty(); }
 };
 
-// Reads the file (when path is non-empty; a missing file is an error) then the environment.
+// Reads the file (when path is non-empty; a missing file is an error) then the environment. For a key
+// marked secret, POSTERN_<KEY>_FILE names a file holding its value (one trailing newline dropped); setting
+// both that and POSTERN_<KEY>, or naming a file that cannot be read, is an error.
 // env is the process environment as name → value (pass environmentMap() in production).
 LoadResult load(const std::string& path, const std::map<std::string, std::string>& env);
 

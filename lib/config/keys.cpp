@@ -386,7 +386,8 @@ const std::vector<KeyDef>& keyTable() {
       text(
           "relay.password",
           "Password for AUTH at the smarthost (PLAIN or LOGIN, only over TLS). Prefer the environment\n"
-          "variable POSTERN_RELAY_PASSWORD to writing it here.",
+          "variable POSTERN_RELAY_PASSWORD, or POSTERN_RELAY_PASSWORD_FILE naming a file that holds it (a\n"
+          "container secret), to writing it here.",
           [](Config& c) -> std::string& { return c.relay.password; }, printableText, true),
       number<std::size_t>(
           "relay.max_connections",

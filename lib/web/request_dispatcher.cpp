@@ -12,7 +12,10 @@ namespace postern::web {
 
 namespace {
 
-bool isApiPath(std::string_view path) { return path == "/api" || path.substr(0, 5) == "/api/"; }
+// The router's paths: the API, and /healthz (outside it so that health checks need no API knowledge).
+bool isApiPath(std::string_view path) {
+  return path == "/api" || path.substr(0, 5) == "/api/" || path == "/healthz";
+}
 
 // Back to a bare answer: the fields a handler set before it failed (a cookie, an ETag, a content type)
 // must not travel with the error.

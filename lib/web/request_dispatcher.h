@@ -1,6 +1,6 @@
 // web::RequestDispatcher — one request in, one answer out: the security header fields first (on every
-// answer, errors included), then the API's router for "/api" and below or the page handler (the UI's
-// files) for every other path, and every failure through errorAnswer() (json_response.h).
+// answer, errors included), then the API's router for "/api" and below (and /healthz) or the page handler
+// (the UI's files) for every other path, and every failure through errorAnswer() (json_response.h).
 //
 // Owns: the split between the API and the pages, 404 / 405 (with Allow) / 400 for a path the router cannot
 // use, and the rule that an answer that has failed carries no header field a handler had set before it

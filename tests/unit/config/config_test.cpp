@@ -251,3 +251,67 @@ BOOST_AUTO_TEST_CASE(admin_keys_report_their_errors_together) {
   BOOST_TEST(mentions(r, "admin.session.lifetime"));
   BOOST_TEST(mentions(r, "admin.tls.certificate must be empty or an absolute path"));
 }
+
+BOOST_AUTO_TEST_CASE(a_secret_is_read_from_the_file_its_file_variable_names) {
+  TempFile secret("s3cret\n");
+  const auto r =
+      load("", {{"POSTERN_RELAY_USERNAME", "relay"}, {"POSTERN_RELAY_PASSWORD_FILE", secret.path}});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(r.config.relay.password == "s3cret");
+}
+
+BOOST_AUTO_TEST_CASE(only_one_trailing_newline_of_a_secret_file_is_dropped) {
+  TempFile crlf("key\r\n");
+  TempFile twoLines("key\n\n");
+  BOOST_TEST(load("", {{"POSTERN_RELAY_USERNAME", "u"}, {"POSTERN_RELAY_PASSWORD_FILE", crlf.path}})
+                 .config.relay.password == "key");
+  // The second newline stays part of the value, which a password may not contain.
+  const auto kept =
+      load("", {{"POSTERN_RELAY_USERNAME", "u"}, {"POSTERN_RELAY_PASSWORD_FILE", twoLines.path}});
+  BOOST_TEST(!kept.ok());
+  BOOST_TEST(mentions(kept, "relay.password"));
+}
+
+BOOST_AUTO_TEST_CASE(a_secret_set_both_directly_and_through_a_file_is_an_error) {
+  TempFile secret("s3cret\n");
+  const auto r = load("", {{"POSTERN_RELAY_USERNAME", "relay"},
+                           {"POSTERN_RELAY_PASSWORD", "other"},
+                           {"POSTERN_RELAY_PASSWORD_FILE", secret.path}});
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(mentions(r, "POSTERN_RELAY_PASSWORD_FILE"));
+}
+
+BOOST_AUTO_TEST_CASE(an_unreadable_secret_file_is_an_error_naming_the_variable) {
+  const auto missing = load("", {{"POSTERN_RELAY_USERNAME", "relay"},
+                                 {"POSTERN_RELAY_PASSWORD_FILE", "/nonexistent/postern-secret"}});
+  BOOST_TEST(!missing.ok());
+  BOOST_TEST(mentions(missing, "POSTERN_RELAY_PASSWORD_FILE: /nonexistent/postern-secret cannot be read"));
+  const auto directory =
+      load("", {{"POSTERN_RELAY_USERNAME", "relay"}, {"POSTERN_RELAY_PASSWORD_FILE", "/tmp"}});
+  BOOST_TEST(mentions(directory, "POSTERN_RELAY_PASSWORD_FILE: /tmp is a directory"));
+}
+
+BOOST_AUTO_TEST_CASE(a_file_variable_is_unknown_for_a_setting_that_is_not_secret) {
+  TempFile value("mail.example.org\n");
+  const auto r = load("", {{"POSTERN_HOSTNAME_FILE", value.path}});
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(mentions(r, "environment POSTERN_HOSTNAME_FILE: unknown setting"));
+}
+
+BOOST_AUTO_TEST_CASE(the_master_key_file_variable_keeps_naming_the_key_file_setting) {
+  // POSTERN_SECRETS_MASTER_KEY_FILE is secrets.master_key_file's own variable: the server reads the key
+  // from that path itself, so the value is the path, not the file's content.
+  TempFile key("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
+  const auto r = load("", {{"POSTERN_SECRETS_MASTER_KEY_FILE", key.path}});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(r.config.secrets.masterKeyFile == key.path);
+  BOOST_TEST(r.config.secrets.masterKey.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_secret_read_from_a_file_is_masked_in_the_printout) {
+  TempFile secret("s3cret\n");
+  const auto r =
+      load("", {{"POSTERN_RELAY_USERNAME", "relay"}, {"POSTERN_RELAY_PASSWORD_FILE", secret.path}});
+  BOOST_TEST(describe(r.config).find("s3cret") == std::string::npos);
+  BOOST_TEST(describe(r.config).find("relay.password = ********") != std::string::npos);
+}
