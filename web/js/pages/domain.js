@@ -47,9 +47,11 @@ export async function render(ctx) {
 function showDomain(ctx, domain) {
   const records = el('div');
   const summary = el('div');
-  const update = (fresh) => {
+  // The check button is drawn anew with the summary; focus goes back to it so a keyboard stays in place.
+  const update = (fresh, refocus = false) => {
     clear(summary).append(summaryCard(ctx, fresh, update));
     clear(records).append(...recordCards(ctx, fresh));
+    if (refocus) summary.querySelector('button')?.focus();
   };
   update(domain);
   return [
@@ -72,7 +74,7 @@ function summaryCard(ctx, domain, update) {
     if (!ok) return;
     const problems = countProblems(value);
     announce(`Checked: ${problems === 0 ? 'no problems' : `${problems} problems`}.`);
-    update(value);
+    update(value, true);
   });
   return el(
       'section', {class: 'card'}, facts([

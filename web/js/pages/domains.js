@@ -99,6 +99,11 @@ function checkButton(summary, reload) {
     const problems = countProblems(value);
     announce(`${summary.domain} checked: ${problems === 0 ? 'no problems' : `${problems} problems`}.`);
     await reload();
+    // The list is drawn anew; the keyboard goes on from the same domain's button.
+    const label = button.getAttribute('aria-label');
+    [...document.querySelectorAll('#main button')]
+        .find((b) => b.getAttribute('aria-label') === label)
+        ?.focus();
   });
   return el('div', {}, button, feedback);
 }
