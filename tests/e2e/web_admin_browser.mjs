@@ -34,6 +34,8 @@ const PAGES = [
   ['dashboard', '#/'],
   ['users', '#/users'],
   ['dkim', '#/dkim'],
+  ['domains', '#/domains'],
+  ['domain', '#/domains/example.org'],
   ['routes', '#/routes'],
   ['test-message', '#/test'],
   ['queue', '#/queue'],

@@ -10,6 +10,8 @@ import * as audit from './pages/audit.js';
 import * as dashboard from './pages/dashboard.js';
 import * as deliveryLog from './pages/delivery_log.js';
 import * as dkim from './pages/dkim.js';
+import * as domain from './pages/domain.js';
+import * as domains from './pages/domains.js';
 import * as message from './pages/message.js';
 import * as queue from './pages/queue.js';
 import * as routeForm from './pages/route_form.js';
@@ -24,6 +26,7 @@ const PAGES = {
   '': {nav: 'dashboard', list: dashboard},
   users: {nav: 'users', list: users, item: userDetail},
   dkim: {nav: 'dkim', list: dkim},
+  domains: {nav: 'domains', list: domains, item: domain},
   routes: {nav: 'routes', list: routes, item: routeForm},
   test: {nav: 'test', list: testMessage},
   queue: {nav: 'queue', list: queue, item: message},

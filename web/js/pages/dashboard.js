@@ -96,8 +96,9 @@ function problemLink(problem) {
     target = {
       relay_failing: '#/routes',
       deferred_over_an_hour: '#/queue',
-      domain_without_dkim: '#/dkim'
-    }[problem.kind] ||
+      domain_without_dkim: '#/dkim',
+      dns_record: '#/domains'
+    }[problem.kind || problem.code] ||
         '';
   }
   return target ? appLink(target, 'Go there to fix it', 'button secondary small') : null;

@@ -3,9 +3,9 @@
 
 import * as api from '../api.js';
 import {path} from '../api.js';
-import {alertBox, announce, badge, clear, confirmDialog, copyButton, el, facts, timeEl} from '../dom.js';
-import {act, field, form} from '../forms.js';
-import {loadInto, pageHeader, viewerNote} from '../page.js';
+import {alertBox, announce, badge, clear, confirmDialog, copyButton, el, facts, timeEl, uniqueId} from '../dom.js';
+import {act, errorAlert, field, form} from '../forms.js';
+import {appLink, loadInto, pageHeader, viewerNote} from '../page.js';
 
 const STATE_BADGE = {
   pending: ['Not yet active', 'warn'],
@@ -184,6 +184,7 @@ function keyBlock(ctx, key, reload, notice) {
         key.retiredAt ? ['Retired', timeEl(key.retiredAt)] : null,
       ]),
       el('p', {class: 'next-step'}, nextStep(key)), dnsRecord(key),
+      el('p', {}, appLink(`#/domains/${encodeURIComponent(key.domain)}`, `DNS check of ${key.domain}`)),
       ctx.canChange ? keyActions(key, reload, feedback, notice) : null, feedback);
 }
 
@@ -213,6 +214,50 @@ function dnsRecord(key) {
          el('pre', {class: 'zone'}, key.dnsRecord), copyButton(key.dnsRecord, 'Copy line')));
 }
 
+// Activation is gated by DNS: the server looks the key's record up and answers 409 with the check's advice
+// unless it matches. DNS caches and split views can make a published record look missing from here, so the
+// administrator may confirm that it is published and activate anyway.
+async function activateKey(target, force) {
+  const {key, base, button, feedback, notice, reload} = target;
+  button.disabled = true;
+  clear(feedback);
+  try {
+    const value = await api.patch(base, force ? {state: 'active', force: true} : {state: 'active'});
+    announce(`Key ${key.selector} is active.`);
+    clear(notice);
+    notice.append(alertBox(
+        'ok', `Key ${key.selector} is now active.`,
+        value && value.retiredSelector ?
+            ` The previous key ${value.retiredSelector} was retired: keep its DNS record a few days, then ` +
+                'delete it.' :
+            ''));
+    await reload();
+  } catch (err) {
+    if (err && err.sessionLost) return;
+    feedback.append(err && err.status === 409 && !force ? forceOffer(target, err) : errorAlert(err));
+  } finally {
+    if (button.isConnected) button.disabled = false;
+  }
+}
+
+function forceOffer(target, err) {
+  const id = uniqueId('force');
+  const box = el('input', {type: 'checkbox', id});
+  const again = el('button', {type: 'button', class: 'button', disabled: true}, 'Activate anyway');
+  box.addEventListener('change', () => {
+    again.disabled = !box.checked;
+  });
+  again.addEventListener('click', () => activateKey({...target, button: again}, true));
+  return alertBox(
+      'warn', el('p', {}, el('strong', {}, 'Not activated. '), err.message),
+      el('p', {},
+         'Receivers reject signatures they cannot check against DNS. If you know the record is published ' +
+             '(Postern\'s DNS servers may still remember an older answer), you can activate the key anyway.'),
+      el('div', {class: 'checkbox'}, box,
+         el('label', {'for': id}, 'The record is published; activate anyway')),
+      el('div', {class: 'actions'}, again));
+}
+
 function keyActions(key, reload, feedback, notice) {
   const buttons = [];
   const base = path`/dkim/${key.domain}/${key.selector}`;
@@ -224,23 +269,13 @@ function keyActions(key, reload, feedback, notice) {
         message: [
           'Only activate once the DNS record is published and visible: ' +
               'receivers reject signatures they cannot ' +
-              'check against DNS.',
+              'check against DNS. Postern looks the record up first.',
           'The currently active key of the same type will be retired.'
         ],
         confirmLabel: 'Activate'
       });
       if (!sure) return;
-      const {ok, value} = await act(
-          activate, feedback, () => api.patch(base, {state: 'active'}), `Key ${key.selector} is active.`);
-      if (!ok) return;
-      clear(notice);
-      notice.append(alertBox(
-          'ok', `Key ${key.selector} is now active.`,
-          value && value.retiredSelector ?
-              ` The previous key ${
-                  value.retiredSelector} was retired: keep its DNS record a few days, then delete it.` :
-              ''));
-      await reload();
+      await activateKey({key, base, button: activate, feedback, notice, reload}, false);
     });
     buttons.push(activate);
   }

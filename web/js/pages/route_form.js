@@ -165,6 +165,15 @@ function routeForm(ctx, presets, route) {
     }
   }
   add({label: 'Scope', name: 'oauthScope', value: r.oauthScope || '', optional: true});
+  add({
+    label: 'SPF mechanism',
+    name: 'spf',
+    value: r.spf || '',
+    optional: true,
+    placeholder: 'include:_spf.example.net',
+    hint: 'What your smarthost provider asks you to add to your SPF record, such as ' +
+        'include:_spf.example.net. Leave empty for Microsoft 365 and Google: Postern knows theirs.'
+  });
 
   let override = false;
   const overrideButton = el(
@@ -226,7 +235,7 @@ function routeForm(ctx, presets, route) {
     }
     for (const n
              of ['tls', 'auth', 'caFile', 'username', 'oauthGrant', 'oauthTokenUrl', 'oauthClientId',
-                 'oauthScope']) {
+                 'oauthScope', 'spf']) {
       if (!visible(n) || out[n] !== undefined) continue;
       const value = f[n].input.value.trim();
       if (adding ? value !== '' : touched.has(n) && value !== (r[n] || '')) out[n] = value;
@@ -254,6 +263,7 @@ function routeForm(ctx, presets, route) {
     group(
         'Sign-in at the smarthost', f.auth, f.username, f.password, f.oauthGrant, f.oauthTokenUrl,
         f.oauthClientId, f.oauthClientSecret, f.oauthRefreshToken, f.oauthScope),
+    group('DNS', f.spf),
   ];
   if (!ctx.canChange) return el('form', {class: 'form card'}, fields.filter(Boolean));
   const routeFormNode = form({

@@ -83,6 +83,7 @@ function routeCard(ctx, route, reload) {
     ['Encryption', TLS_TEXT[route.tls] || route.tls],
     ['Sign-in', AUTH_TEXT[route.auth] || route.auth],
   ];
+  if (route.spf) rows.push(['SPF mechanism', el('code', {class: 'break'}, route.spf)]);
   if (route.auth !== 'none') rows.push(['User name', route.username]);
   if (route.auth === 'password') rows.push(['Password', secretState(route.hasPassword)]);
   if (route.auth === 'xoauth2' || route.auth === 'oauthbearer') {
