@@ -1,6 +1,8 @@
 #include "app/admin_services.h"
 
 #include "app/secrets.h"
+#include "core/text.h"
+#include "dns/ares_resolver.h"
 
 namespace postern::app {
 
@@ -10,6 +12,14 @@ namespace {
 constexpr auth::FailureThrottleOptions kSignInThrottle{10, std::chrono::seconds(600), 10000};
 
 }  // namespace
+
+std::unique_ptr<dns::Resolver> makeResolver(const config::Config& cfg) {
+  dns::ResolverSettings settings;
+  if (!core::trim(cfg.dns.resolvers).empty()) settings.servers = dns::parseServerList(cfg.dns.resolvers);
+  settings.timeout = cfg.dns.timeout;
+  settings.tries = cfg.dns.tries;
+  return std::make_unique<dns::AresResolver>(std::move(settings));
+}
 
 AdminServices::AdminServices(const ServerParts& parts)
     : transport_(parts.transport),

@@ -22,6 +22,7 @@
 #include "auth/password_hasher.h"
 #include "config/config.h"
 #include "core/rolling_count.h"
+#include "dns/resolver.h"
 #include "queue/manager.h"
 #include "relay/routed_transport.h"
 #include "smtp/ports.h"
@@ -36,6 +37,9 @@
 #include "web/api_services.h"
 
 namespace postern::app {
+
+// The DNS resolver of the domain record checks, from dns.*. Throws core::InvalidValue("dns.resolvers", …).
+std::unique_ptr<dns::Resolver> makeResolver(const config::Config& cfg);
 
 // What runServer() has built; everything must outlive the AdminServices.
 struct ServerParts {
