@@ -33,6 +33,9 @@ AdminServices::AdminServices(const ServerParts& parts)
       // installation managed from the browser alone can store a DKIM key or a smarthost password.
       dkimKeys_(
           parts.dkimKeys, [&cfg = parts.cfg] { return openVault(cfg, true); }, parts.clock),
+      domainStore_(parts.database, parts.clock),
+      resolver_(makeResolver(parts.cfg)),
+      domains_(domainStore_, parts.dkimKeys, parts.routes, *resolver_, parts.clock),
       routes_(
           parts.routes, [&cfg = parts.cfg] { return openVault(cfg, true); },
           !parts.cfg.relay.smarthosts.empty()),
@@ -54,7 +57,8 @@ web::ApiServices AdminServices::api() {
       users_,       dkimKeys_, routes_,
       queue_,       status_,   testMessages_,
       accounts_,    signIn_,   sessions_,
-      setupTokens_, audit_,    [this](const std::string& route) { return transport_.check(route); }};
+      setupTokens_, audit_,    [this](const std::string& route) { return transport_.check(route); },
+      domains_};
 }
 
 }  // namespace postern::app

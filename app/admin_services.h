@@ -12,6 +12,7 @@
 #include "admin/admin_sign_in.h"
 #include "admin/audit.h"
 #include "admin/dkim_keys.h"
+#include "admin/domains.h"
 #include "admin/queue.h"
 #include "admin/routes.h"
 #include "admin/setup_tokens.h"
@@ -32,6 +33,7 @@
 #include "store/database.h"
 #include "store/delivery_log_repository.h"
 #include "store/dkim_key_repository.h"
+#include "store/domain_repository.h"
 #include "store/route_repository.h"
 #include "store/user_repository.h"
 #include "web/api_services.h"
@@ -73,6 +75,7 @@ class AdminServices {
   admin::SetupTokens& setupTokens() { return setupTokens_; }
   admin::AdminSessions& sessions() { return sessions_; }
   admin::Audit& audit() { return audit_; }
+  admin::Domains& domains() { return domains_; }
 
  private:
   relay::RoutedTransport& transport_;
@@ -83,6 +86,9 @@ class AdminServices {
   auth::FailureThrottle signInPerLogin_;
   admin::Users users_;
   admin::DkimKeys dkimKeys_;
+  store::DomainRepository domainStore_;
+  std::unique_ptr<dns::Resolver> resolver_;
+  admin::Domains domains_;
   admin::Routes routes_;
   admin::ManagerControl queueControl_;
   admin::Queue queue_;

@@ -109,7 +109,8 @@ class WebApiDkim(WebApiCase):
         self.assertEqual(list(second.json), VIEW_KEYS + ["retiredSelector"])
         self.assertEqual(second.json["retiredSelector"], "old")
         self.assertEqual(self.admin.get("/dkim/rot.test/old").json["state"], "retired")
-        self.assertEqual(self.audit("dkim.activate")[-1], (ADMIN, "dkim.activate", "rot.test/new", "ok"))
+        self.assertEqual(self.audit("dkim.activate.forced")[-1],
+                         (ADMIN, "dkim.activate.forced", "rot.test/new", "ok"))
 
     def test_retiring_a_key_answers_it_retired(self):
         self.generate("ret.test", algorithm="ed25519", selector="r1")
