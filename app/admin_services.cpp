@@ -1,6 +1,8 @@
 #include "app/admin_services.h"
 
 #include "app/secrets.h"
+#include "core/text.h"
+#include "dns/ares_resolver.h"
 
 namespace postern::app {
 
@@ -10,6 +12,14 @@ namespace {
 constexpr auth::FailureThrottleOptions kSignInThrottle{10, std::chrono::seconds(600), 10000};
 
 }  // namespace
+
+std::unique_ptr<dns::Resolver> makeResolver(const config::Config& cfg) {
+  dns::ResolverSettings settings;
+  if (!core::trim(cfg.dns.resolvers).empty()) settings.servers = dns::parseServerList(cfg.dns.resolvers);
+  settings.timeout = cfg.dns.timeout;
+  settings.tries = cfg.dns.tries;
+  return std::make_unique<dns::AresResolver>(std::move(settings));
+}
 
 AdminServices::AdminServices(const ServerParts& parts)
     : transport_(parts.transport),
@@ -23,6 +33,9 @@ AdminServices::AdminServices(const ServerParts& parts)
       // installation managed from the browser alone can store a DKIM key or a smarthost password.
       dkimKeys_(
           parts.dkimKeys, [&cfg = parts.cfg] { return openVault(cfg, true); }, parts.clock),
+      domainStore_(parts.database, parts.clock),
+      resolver_(makeResolver(parts.cfg)),
+      domains_(domainStore_, parts.dkimKeys, parts.routes, *resolver_, parts.clock),
       routes_(
           parts.routes, [&cfg = parts.cfg] { return openVault(cfg, true); },
           !parts.cfg.relay.smarthosts.empty()),
@@ -45,7 +58,8 @@ web::ApiServices AdminServices::api() {
       users_,       dkimKeys_, routes_,
       queue_,       status_,   testMessages_,
       accounts_,    signIn_,   sessions_,
-      setupTokens_, audit_,    [this](const std::string& route) { return transport_.check(route); }};
+      setupTokens_, audit_,    [this](const std::string& route) { return transport_.check(route); },
+      domains_};
 }
 
 }  // namespace postern::app

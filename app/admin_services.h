@@ -12,6 +12,7 @@
 #include "admin/admin_sign_in.h"
 #include "admin/audit.h"
 #include "admin/dkim_keys.h"
+#include "admin/domains.h"
 #include "admin/queue.h"
 #include "admin/routes.h"
 #include "admin/setup_tokens.h"
@@ -22,6 +23,7 @@
 #include "auth/password_hasher.h"
 #include "config/config.h"
 #include "core/rolling_count.h"
+#include "dns/resolver.h"
 #include "queue/manager.h"
 #include "relay/routed_transport.h"
 #include "smtp/ports.h"
@@ -31,11 +33,15 @@
 #include "store/database.h"
 #include "store/delivery_log_repository.h"
 #include "store/dkim_key_repository.h"
+#include "store/domain_repository.h"
 #include "store/route_repository.h"
 #include "store/user_repository.h"
 #include "web/api_services.h"
 
 namespace postern::app {
+
+// The DNS resolver of the domain record checks, from dns.*. Throws core::InvalidValue("dns.resolvers", …).
+std::unique_ptr<dns::Resolver> makeResolver(const config::Config& cfg);
 
 // What runServer() has built; everything must outlive the AdminServices.
 struct ServerParts {
@@ -69,6 +75,7 @@ class AdminServices {
   admin::SetupTokens& setupTokens() { return setupTokens_; }
   admin::AdminSessions& sessions() { return sessions_; }
   admin::Audit& audit() { return audit_; }
+  admin::Domains& domains() { return domains_; }
 
  private:
   relay::RoutedTransport& transport_;
@@ -79,6 +86,9 @@ class AdminServices {
   auth::FailureThrottle signInPerLogin_;
   admin::Users users_;
   admin::DkimKeys dkimKeys_;
+  store::DomainRepository domainStore_;
+  std::unique_ptr<dns::Resolver> resolver_;
+  admin::Domains domains_;
   admin::Routes routes_;
   admin::ManagerControl queueControl_;
   admin::ManagerIndex queueIndex_;

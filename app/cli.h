@@ -26,6 +26,7 @@ int runQueueCommand(const config::Config& config, const std::vector<std::string>
 int runDkimCommand(const config::Config& config, const std::vector<std::string>& args);
 // `postern admin ...`: the web admin's accounts (app/cli_admin.cpp).
 int runAdminCommand(const config::Config& config, const std::vector<std::string>& args);
+int runDomainCommand(const config::Config& config, const std::vector<std::string>& args);
 
 // The Argon2id parameters for new password hashes, as configured (server and CLI hash alike).
 inline auth::Argon2Params argon2Params(const config::Config& cfg) {

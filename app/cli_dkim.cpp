@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "admin/dkim_keys.h"
+#include "admin/domains.h"
+#include "app/admin_services.h"
 #include "app/cli.h"
 #include "app/cli_support.h"
 #include "app/secrets.h"
@@ -15,6 +17,8 @@
 #include "dkim/keys.h"
 #include "fs/file_io.h"
 #include "store/dkim_key_repository.h"
+#include "store/domain_repository.h"
+#include "store/route_repository.h"
 
 namespace postern::app {
 
@@ -24,7 +28,7 @@ constexpr const char* kDkimUsage =
     "usage: postern dkim generate DOMAIN [--selector S] [--algorithm rsa|ed25519] [--bits 2048|3072|4096]\n"
     "       postern dkim import DOMAIN SELECTOR FILE.pem\n"
     "       postern dkim list [DOMAIN]\n"
-    "       postern dkim activate DOMAIN SELECTOR\n"
+    "       postern dkim activate DOMAIN SELECTOR [--force]\n"
     "       postern dkim retire DOMAIN SELECTOR\n"
     "       postern dkim delete DOMAIN SELECTOR [--force]\n"
     "       postern dkim dns DOMAIN [SELECTOR]\n";
@@ -106,13 +110,21 @@ int run(const config::Config& cfg, const std::vector<std::string>& args) {
   if (verb == "activate" || verb == "retire" || verb == "delete") {
     const auto p = parseOptions(
         args, 1, {},
-        verb == "delete" ? std::vector<std::string_view>{"force"} : std::vector<std::string_view>{});
+        verb == "retire" ? std::vector<std::string_view>{} : std::vector<std::string_view>{"force"});
     if (p.positional.size() != 2) throw UsageError("");
     const std::string& domain = p.positional[0];
     const std::string& selector = p.positional[1];
     Store s(cfg);
     if (verb == "activate") {
-      const auto previous = s.admin.activate(domain, selector);
+      // The key's record must be published first (a signature no receiver can verify is worse than none).
+      const auto resolver = makeResolver(cfg);
+      store::DomainRepository domainStore(s.database);
+      store::RouteRepository routes(s.database);
+      admin::Domains domains(domainStore, s.keys, routes, *resolver);
+      const auto previous = s.admin.activateIfPublished(
+          domain, selector,
+          [&](std::string_view d, std::string_view sel) { return domains.checkDkimKey(d, sel); },
+          p.has("force"));
       std::cout << "activated " << printable(domain) << " " << printable(selector);
       if (previous)
         std::cout << " (retired " << printable(*previous)

@@ -59,8 +59,10 @@ Commands:
   dkim import DOMAIN SELECTOR FILE.pem
                                  Store an existing private key (PEM) as a pending key.
   dkim list [DOMAIN]             List DKIM keys with their state (pending, active, retired).
-  dkim activate DOMAIN SELECTOR  Sign with this key; the domain's active key of the same algorithm
-                                 is retired.
+  dkim activate DOMAIN SELECTOR [--force]
+                                 Sign with this key; the domain's active key of the same algorithm
+                                 is retired. Its TXT record must be published first (checked
+                                 through dns.resolvers) unless --force.
   dkim retire DOMAIN SELECTOR    Stop signing with this key.
   dkim delete DOMAIN SELECTOR [--force]
                                  Delete a key (an active one only with --force).
@@ -73,6 +75,9 @@ Commands:
   admin role LOGIN admin|viewer  Change an account's role. The last enabled admin cannot be disabled,
                                  demoted or deleted.
   admin list                     List web admin accounts with role, state and last login.
+  domain list | domain show DOMAIN | domain check [DOMAIN] | domain add DOMAIN | domain remove DOMAIN
+                                 The mail domains, the DNS records each should publish, and their
+                                 live check (through dns.resolvers).
 
 Options:
   --config FILE    Configuration file (default: $POSTERN_CONFIG, else none: built-in defaults).
@@ -176,6 +181,7 @@ int main(int argc, char** argv) {
   if (command == "queue") return app::runQueueCommand(cfg, commandArgs);
   if (command == "route") return app::runRouteCommand(cfg, commandArgs);
   if (command == "admin") return app::runAdminCommand(cfg, commandArgs);
+  if (command == "domain") return app::runDomainCommand(cfg, commandArgs);
   std::cerr << "postern: unknown command '" << command << "' (see postern --help)\n";
   return app::kExitUsage;
 }

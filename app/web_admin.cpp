@@ -5,6 +5,7 @@
 #include "tls/server_context.h"
 #include "web/api_admins.h"
 #include "web/api_dkim.h"
+#include "web/api_domains.h"
 #include "web/api_health.h"
 #include "web/api_queue.h"
 #include "web/api_routes.h"
@@ -43,6 +44,7 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
   web::addAdminRoutes(router, services, guard);
   web::addAuditRoutes(router, services, guard);
   web::addDkimRoutes(router, services, guard);
+  web::addDomainRoutes(router, services, guard);
   web::addRouteRoutes(router, services, guard);
   web::addTestMessageRoutes(router, services, guard);
   web::addQueueRoutes(router, services, guard);

@@ -73,4 +73,14 @@ std::vector<std::string> DkimKeys::dnsRecords(std::string_view domain,
   return admin_.dnsRecords(domain, selector);
 }
 
+std::optional<std::string> DkimKeys::activateIfPublished(std::string_view domain, std::string_view selector,
+                                                         const RecordCheck& checkRecord, bool force) {
+  if (!force) {
+    show(domain, selector);  // an unknown key is NotFound before any lookup
+    const domains::Verdict verdict = checkRecord(domain, selector);
+    if (verdict.status != domains::Status::Matches) throw core::Conflict(verdict.advice);
+  }
+  return activate(domain, selector);
+}
+
 }  // namespace postern::admin

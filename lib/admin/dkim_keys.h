@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 
 #include "core/clock.h"
 #include "dkim/key_admin.h"
+#include "domains/verdict.h"
 #include "store/dkim_key_repository.h"
 
 namespace postern::admin {
@@ -60,6 +62,12 @@ class DkimKeys {
   DkimKeyView show(std::string_view domain, std::string_view selector);
   // The selector of the key it retired (the previous active key of the same domain and algorithm).
   std::optional<std::string> activate(std::string_view domain, std::string_view selector);
+  // The DNS gate (a key activated before its record is visible signs mail no receiver can verify): unless
+  // force, checkRecord(domain, selector) must say the published record matches, else core::Conflict with
+  // the check's advice; then as activate().
+  using RecordCheck = std::function<domains::Verdict(std::string_view domain, std::string_view selector)>;
+  std::optional<std::string> activateIfPublished(std::string_view domain, std::string_view selector,
+                                                 const RecordCheck& checkRecord, bool force);
   void retire(std::string_view domain, std::string_view selector);
   // An active key only with force. Returns the removed key, whose TXT record can then leave DNS.
   DkimKeyView remove(std::string_view domain, std::string_view selector, bool force);

@@ -131,6 +131,14 @@ struct Config {
     std::chrono::seconds sessionLifetime{std::chrono::hours(12)};
   } admin;
 
+  // The DNS lookups of the domain records' checks (never made on the SMTP path).
+  struct Dns {
+    std::string resolvers;  // comma-separated HOST[:PORT] (dns::parseServerList); empty: /etc/resolv.conf
+    std::chrono::seconds timeout{3};  // per try
+    int tries = 2;
+    std::chrono::seconds checkInterval{std::chrono::hours(6)};  // 0: no background check
+  } dns;
+
   // Derived paths inside dataDir.
   std::string databasePath() const { return dataDir + "/postern.db"; }
   std::string spoolDir() const { return dataDir + "/spool"; }

@@ -508,6 +508,29 @@ const std::vector<KeyDef>& keyTable() {
           "admin.session.lifetime", "A web admin sign-in ends this long after it began, however busy.",
           [](Config& c) -> std::chrono::seconds& { return c.admin.sessionLifetime; }, minutes(5),
           hours(24 * 30)),
+      text(
+          "dns.resolvers",
+          "DNS servers the domain record checks ask, comma-separated HOST[:PORT] (IPv6 as [ADDRESS]:PORT).\n"
+          "Empty: the system's (/etc/resolv.conf). Mail delivery never waits for these lookups.",
+          [](Config& c) -> std::string& { return c.dns.resolvers; },
+          [](const std::string& v) -> std::optional<std::string> {
+            if (core::trim(v).empty()) return std::nullopt;
+            for (const auto& item : core::splitList(v))
+              if (core::trim(item).empty() || item.find_first_of(" \t") != std::string::npos)
+                return "must be comma-separated HOST[:PORT] addresses";
+            return std::nullopt;
+          }),
+      span(
+          "dns.timeout", "Time allowed for each DNS try of a record check, per server.",
+          [](Config& c) -> std::chrono::seconds& { return c.dns.timeout; }, seconds(1), seconds(60)),
+      number<int>(
+          "dns.tries", "Rounds over the DNS servers before a record's lookup counts as failed.",
+          [](Config& c) -> int& { return c.dns.tries; }, 1, 5),
+      span(
+          "dns.check_interval",
+          "How often the server checks every domain's DNS records in the background (the first check a\n"
+          "minute after start). 0: only on demand (web admin, `postern domain check`).",
+          [](Config& c) -> std::chrono::seconds& { return c.dns.checkInterval; }, seconds(0), hours(24 * 7)),
   };
   return table;
 }

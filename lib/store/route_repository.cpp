@@ -12,7 +12,8 @@ namespace {
 
 constexpr const char* kColumns =
     "id, name, hosts, tls, ca_file, auth, username, password, oauth_grant, oauth_token_url, oauth_client_id, "
-    "oauth_client_secret, oauth_scope, oauth_refresh_token, max_connections, version, created_at, updated_at";
+    "oauth_client_secret, oauth_scope, oauth_refresh_token, max_connections, version, created_at, "
+    "updated_at, spf";
 
 // A mode column's text through its one spelling; text Postern does not know is kept in r.unknownModes, with
 // the setting it belongs to, and the caller keeps the field's default rather than guessing.
@@ -45,6 +46,7 @@ RouteRecord readRow(const Statement& row) {
   r.version = row.columnInt64(15);
   r.createdAt = fromUnix(row.columnInt64(16));
   r.updatedAt = fromUnix(row.columnInt64(17));
+  r.spf = row.columnText(18);
   return r;
 }
 
@@ -185,6 +187,16 @@ bool RouteRepository::storeRefreshToken(std::string_view name, std::string_view 
       .bindInt64(3, now())
       .run();
   return connection->changes() > 0;
+}
+
+void RouteRepository::storeSpf(std::string_view name, std::string_view spf) {
+  auto connection = database_.acquire();
+  connection->prepare("UPDATE relay_routes SET spf = ?2, updated_at = ?3 WHERE name = ?1")
+      .bindText(1, name)
+      .bindText(2, spf)
+      .bindInt64(3, now())
+      .run();
+  if (connection->changes() == 0) throw NotFound("no route " + std::string(name));
 }
 
 std::int64_t RouteRepository::generation() {

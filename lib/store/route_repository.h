@@ -52,6 +52,9 @@ struct RouteRecord {
   std::string oauthScope;
   std::string sealedRefreshToken;
   int maxConnections = 4;
+  // What the route's smarthost needs in its senders' SPF records ("include:_spf.example.net"); written
+  // only by storeSpf(), so that add() and update() from the route settings leave it as it is.
+  std::string spf;
   std::int64_t version = 0;  // raised by every settings change
   std::chrono::system_clock::time_point createdAt;
   std::chrono::system_clock::time_point updatedAt;
@@ -79,6 +82,8 @@ class RouteRepository {
   // The token endpoint rotated the refresh token: store the new one without raising the version (the
   // route's settings did not change). false when the route is gone.
   bool storeRefreshToken(std::string_view name, std::string_view sealedRefreshToken);
+  // The route's SPF mechanisms (checked by the caller). Throws NotFound.
+  void storeSpf(std::string_view name, std::string_view spf);
 
   // Raised by every change (triggers), cheap to read: the server compares it before each delivery.
   std::int64_t generation();

@@ -108,7 +108,17 @@ void addDkimRoutes(Router& router, ApiServices& services, const ApiGuard& guard)
     const std::string& domain = context.param("domain");
     const std::string& selector = context.param("selector");
     context.auditObject = domain + "/" + selector;
-    const std::optional<std::string> retired = services.dkimKeys.activate(domain, selector);
+    const bool force = context.json().optionalBool("force").value_or(false);
+    if (force) context.auditAction = "dkim.activate.forced";
+    std::optional<std::string> retired;
+    try {
+      retired = services.dkimKeys.activateIfPublished(
+          domain, selector,
+          [&services](std::string_view d, std::string_view s) { return services.domains.checkDkimKey(d, s); },
+          force);
+    } catch (const core::Conflict& e) {
+      throw HttpError(409, "conflict", e.what(), "state");
+    }
     Poco::JSON::Object answer = keyJson(services.dkimKeys.show(domain, selector));
     if (retired) answer.set("retiredSelector", *retired);
     context.sendJson(200, answer);
@@ -132,7 +142,7 @@ void addDkimRoutes(Router& router, ApiServices& services, const ApiGuard& guard)
                std::optional<std::string> state;
                try {
                  const JsonBody body = context.json();
-                 body.allowOnly({"state"});
+                 body.allowOnly({"state", "force"});
                  state = body.optionalString("state");
                } catch (const std::exception&) {
                }

@@ -15,6 +15,7 @@
 #include "admin/admin_sign_in.h"
 #include "admin/audit.h"
 #include "admin/dkim_keys.h"
+#include "admin/domains.h"
 #include "admin/queue.h"
 #include "admin/routes.h"
 #include "admin/setup_tokens.h"
@@ -39,6 +40,7 @@ struct ApiServices {
   admin::Audit& audit;
   // The smarthosts of a route in force, checked without sending mail; nullopt for no such route.
   std::function<std::optional<std::vector<relay::SmarthostCheck>>(const std::string& route)> checkRoute;
+  admin::Domains& domains;
 };
 
 }  // namespace postern::web

@@ -143,6 +143,13 @@ std::vector<std::string> JsonBody::requiredStringList(std::string_view field) co
   throw missing(field);
 }
 
+std::optional<JsonBody> JsonBody::optionalObject(std::string_view field) const {
+  if (!has(field)) return std::nullopt;
+  const auto value = object_->get(std::string(field));
+  if (value.type() != typeid(Poco::JSON::Object::Ptr)) throw wrongType(field, "an object");
+  return JsonBody(value.extract<Poco::JSON::Object::Ptr>());
+}
+
 void JsonBody::allowOnly(std::initializer_list<std::string_view> fields) const {
   std::vector<std::string> names;
   object_->getNames(names);

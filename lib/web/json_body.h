@@ -39,6 +39,9 @@ class JsonBody {
   std::vector<std::string> requiredStringList(std::string_view field) const;
   std::optional<std::vector<std::string>> optionalStringList(std::string_view field) const;
 
+  // A nested object (field errors inside it name only the inner field); nullopt when absent or null.
+  std::optional<JsonBody> optionalObject(std::string_view field) const;
+
   // Refuses (400 bad_request naming it) the first field not in the list: a misspelt optional field must not
   // be ignored silently.
   void allowOnly(std::initializer_list<std::string_view> fields) const;

@@ -120,7 +120,7 @@ class DkimCase(ServerTestCase):
         selector = re.search(r" selector (\S+) \(pending\)", out).group(1)
         cls.zone.add_output(cls.server.cli("dkim", "dns", domain, selector).stdout.decode())
         if activate:
-            cls.server.cli("dkim", "activate", domain, selector)
+            cls.server.cli("dkim", "activate", domain, selector, "--force")
         return selector
 
     # -- mail
@@ -239,7 +239,7 @@ class DkimSigningTest(DkimCase):
         second = self.generate("rotate.test", "rsa", selector="two", activate=False)
         # Pending: published, not yet signing.
         self.assertEqual([t["s"] for t in signature_tags(self.queued("ops@rotate.test"))], [first])
-        self.server.cli("dkim", "activate", "rotate.test", second)
+        self.server.cli("dkim", "activate", "rotate.test", second, "--force")
         message = self.queued("ops@rotate.test")
         self.assertEqual([t["s"] for t in signature_tags(message)], [second])
         self.assertTrue(self.dkimpy(message, 0))
@@ -289,7 +289,7 @@ class DkimWrongMasterKeyTest(unittest.TestCase):
             # The keys are sealed with the master key in the configuration...
             out = server.cli("dkim", "generate", "example.org", "--algorithm", "ed25519").stdout.decode()
             selector = re.search(r" selector (\S+) \(pending\)", out).group(1)
-            server.cli("dkim", "activate", "example.org", selector)
+            server.cli("dkim", "activate", "example.org", selector, "--force")
             # ...then the configuration gets another one.
             with open(server.config_path) as f:
                 text = f.read()

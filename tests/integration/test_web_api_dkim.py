@@ -99,21 +99,22 @@ class WebApiDkim(WebApiCase):
 
     def test_activating_retires_the_previous_key_of_the_algorithm_and_names_it(self):
         self.generate("rot.test", algorithm="ed25519", selector="old")
-        first = self.admin.patch("/dkim/rot.test/old", {"state": "active"})
+        first = self.admin.patch("/dkim/rot.test/old", {"state": "active", "force": True})
         self.assertEqual(first.status, 200, repr(first))
         self.assertEqual(first.json["state"], "active")
         self.assertRegex(first.json["activatedAt"], ISO)
         self.assertNotIn("retiredSelector", first.json)
         self.generate("rot.test", algorithm="ed25519", selector="new")
-        second = self.admin.patch("/dkim/rot.test/new", {"state": "active"})
+        second = self.admin.patch("/dkim/rot.test/new", {"state": "active", "force": True})
         self.assertEqual(list(second.json), VIEW_KEYS + ["retiredSelector"])
         self.assertEqual(second.json["retiredSelector"], "old")
         self.assertEqual(self.admin.get("/dkim/rot.test/old").json["state"], "retired")
-        self.assertEqual(self.audit("dkim.activate")[-1], (ADMIN, "dkim.activate", "rot.test/new", "ok"))
+        self.assertEqual(self.audit("dkim.activate.forced")[-1],
+                         (ADMIN, "dkim.activate.forced", "rot.test/new", "ok"))
 
     def test_retiring_a_key_answers_it_retired(self):
         self.generate("ret.test", algorithm="ed25519", selector="r1")
-        self.admin.patch("/dkim/ret.test/r1", {"state": "active"})
+        self.admin.patch("/dkim/ret.test/r1", {"state": "active", "force": True})
         response = self.admin.patch("/dkim/ret.test/r1", {"state": "retired"})
         self.assertEqual(response.status, 200, repr(response))
         self.assertEqual(response.json["state"], "retired")
@@ -122,7 +123,7 @@ class WebApiDkim(WebApiCase):
 
     def test_an_active_key_is_deleted_only_with_force(self):
         self.generate("del.test", algorithm="ed25519", selector="d1")
-        self.admin.patch("/dkim/del.test/d1", {"state": "active"})
+        self.admin.patch("/dkim/del.test/d1", {"state": "active", "force": True})
         self.assertError(self.admin.delete("/dkim/del.test/d1"), 409)
         self.assertEqual(self.admin.get("/dkim/del.test/d1").status, 200)
         response = self.admin.delete("/dkim/del.test/d1?force=true")
@@ -144,7 +145,7 @@ class WebApiDkim(WebApiCase):
         viewer = self.api("viewer")
         self.assertEqual(viewer.get("/dkim/view.test/v1").status, 200)
         self.assertError(viewer.post("/dkim/view.test", {"algorithm": "ed25519"}), 403, "forbidden")
-        self.assertError(viewer.patch("/dkim/view.test/v1", {"state": "active"}), 403, "forbidden")
+        self.assertError(viewer.patch("/dkim/view.test/v1", {"state": "active", "force": True}), 403, "forbidden")
         self.assertError(viewer.delete("/dkim/view.test/v1?force=true"), 403, "forbidden")
         self.assertEqual(self.admin.get("/dkim/view.test/v1").json["state"], "pending")
         self.assertIn(("viewer", "denied"), [(row[0], row[3]) for row in self.audit("dkim.generate")])
@@ -173,7 +174,7 @@ class WebApiDkim(WebApiCase):
 
     def test_unknown_keys_are_404(self):
         self.assertError(self.admin.get("/dkim/none.test/nosuch"), 404, "not_found")
-        self.assertError(self.admin.patch("/dkim/none.test/nosuch", {"state": "active"}), 404, "not_found")
+        self.assertError(self.admin.patch("/dkim/none.test/nosuch", {"state": "active", "force": True}), 404, "not_found")
         self.assertError(self.admin.patch("/dkim/none.test/nosuch", {"state": "retired"}), 404, "not_found")
         self.assertError(self.admin.delete("/dkim/none.test/nosuch?force=true"), 404, "not_found")
 
@@ -201,7 +202,7 @@ class WebApiDkim(WebApiCase):
     # -- end to end
     def test_a_key_generated_and_activated_through_the_api_signs_the_next_message(self):
         key = self.generate("signed.test", algorithm="ed25519", selector="api")
-        self.assertEqual(self.admin.patch("/dkim/signed.test/api", {"state": "active"}).status, 200)
+        self.assertEqual(self.admin.patch("/dkim/signed.test/api", {"state": "active", "force": True}).status, 200)
         client = self.session(*ALICE)
         reply = client.send_message("ops@signed.test", ["bob@example.net"], make_message("ops@signed.test"))
         self.assertReply(reply, 250)

@@ -152,4 +152,32 @@ BOOST_AUTO_TEST_CASE(concurrent_generations_are_serialised_and_get_distinct_defa
   BOOST_TEST(service.list().size() == selectors.size());
 }
 
+BOOST_AUTO_TEST_CASE(a_key_whose_record_is_not_published_is_not_activated) {
+  service.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "s1");
+  const auto missing = [](std::string_view, std::string_view) {
+    postern::domains::Verdict v;
+    v.status = postern::domains::Status::Missing;
+    v.advice = "Publish the record first.";
+    return v;
+  };
+  BOOST_CHECK_EXCEPTION(
+      service.activateIfPublished("example.org", "s1", missing, false), postern::core::Conflict,
+      [](const postern::core::Conflict& e) { return std::string(e.what()) == "Publish the record first."; });
+  BOOST_TEST(service.show("example.org", "s1").state == "pending");
+}
+
+BOOST_AUTO_TEST_CASE(a_forced_activation_skips_the_record_check) {
+  service.generate("example.org", KeyAlgorithm::Ed25519, std::nullopt, "s1");
+  bool asked = false;
+  service.activateIfPublished(
+      "example.org", "s1",
+      [&](std::string_view, std::string_view) {
+        asked = true;
+        return postern::domains::Verdict{};
+      },
+      true);
+  BOOST_TEST(!asked);
+  BOOST_TEST(service.show("example.org", "s1").state == "active");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -315,3 +315,24 @@ BOOST_AUTO_TEST_CASE(a_secret_read_from_a_file_is_masked_in_the_printout) {
   BOOST_TEST(describe(r.config).find("s3cret") == std::string::npos);
   BOOST_TEST(describe(r.config).find("relay.password = ********") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(dns_checks_use_the_system_resolvers_every_six_hours_by_default) {
+  const auto r = load("", {});
+  BOOST_TEST_REQUIRE(r.ok());
+  BOOST_TEST(r.config.dns.resolvers.empty());
+  BOOST_TEST(r.config.dns.timeout.count() == 3);
+  BOOST_TEST(r.config.dns.tries == 2);
+  BOOST_TEST(r.config.dns.checkInterval.count() == 6 * 3600);
+}
+
+BOOST_AUTO_TEST_CASE(a_dns_check_interval_of_0_turns_the_background_check_off) {
+  const auto r = load("", {{"POSTERN_DNS_CHECK_INTERVAL", "0"}, {"POSTERN_DNS_RESOLVERS", "127.0.0.1:5353"}});
+  BOOST_TEST_REQUIRE(r.ok());
+  BOOST_TEST(r.config.dns.checkInterval.count() == 0);
+  BOOST_TEST(r.config.dns.resolvers == "127.0.0.1:5353");
+}
+
+BOOST_AUTO_TEST_CASE(dns_tries_outside_1_to_5_are_named_with_their_key) {
+  const auto r = load("", {{"POSTERN_DNS_TRIES", "9"}});
+  BOOST_TEST(mentions(r, "dns.tries"));
+}
