@@ -78,7 +78,10 @@ std::optional<std::string> DkimKeys::activateIfPublished(std::string_view domain
   if (!force) {
     show(domain, selector);  // an unknown key is NotFound before any lookup
     const domains::Verdict verdict = checkRecord(domain, selector);
-    if (verdict.status != domains::Status::Matches) throw core::Conflict(verdict.advice);
+    if (verdict.status != domains::Status::Matches)
+      throw core::Conflict(std::string(selector) + "._domainkey." + std::string(domain) +
+                           " is not published as this key's record, so the key stays pending. " +
+                           verdict.advice);
   }
   return activate(domain, selector);
 }

@@ -101,13 +101,23 @@ class DkimCliTest(unittest.TestCase):
         _, strings = txt_value(self.out("dns", "example.org", "imported").strip())
         self.assertEqual(base64.b64decode(strings[0].split("p=", 1)[1]), der[-32:])
 
+    def test_activation_waits_for_the_published_record_unless_forced(self):
+        # The harness's resolver is a loopback port where nothing answers: the record cannot be seen.
+        self.out("generate", "example.org", "--selector", "unseen")
+        r = self.cli("activate", "example.org", "unseen", check=False)
+        self.assertEqual(r.returncode, 1, r)
+        self.assertIn(b"unseen._domainkey.example.org", r.stderr)
+        self.assertIn(("example.org", "unseen", "rsa-2048", "pending"), self.listing())
+        self.assertIn("activated example.org unseen", self.out("activate", "example.org", "unseen", "--force"))
+
+    # Rotation itself, with the DNS check forced past (test_activation_waits_… covers the check).
     def test_rotation_activate_retire_delete(self):
         self.out("generate", "example.org", "--selector", "old")
         self.out("generate", "example.org", "--selector", "ed", "--algorithm", "ed25519")
-        self.assertEqual(self.out("activate", "example.org", "old").strip(), "activated example.org old")
-        self.out("activate", "example.org", "ed")
+        self.assertEqual(self.out("activate", "example.org", "old", "--force").strip(), "activated example.org old")
+        self.out("activate", "example.org", "ed", "--force")
         self.out("generate", "example.org", "--selector", "new")
-        out = self.out("activate", "example.org", "new")
+        out = self.out("activate", "example.org", "new", "--force")
         self.assertIn("activated example.org new (retired old", out)
         self.assertEqual(sorted(self.listing()), [
             ("example.org", "ed", "ed25519", "active"),
@@ -126,7 +136,7 @@ class DkimCliTest(unittest.TestCase):
         self.assertIn("deleted example.org old", self.out("delete", "example.org", "old"))
         self.assertIn("deleted example.org new", self.out("delete", "example.org", "new", "--force"))
         self.assertEqual(self.listing(), [("example.org", "ed", "ed25519", "retired")])
-        r = self.cli("activate", "example.org", "gone", check=False)
+        r = self.cli("activate", "example.org", "gone", "--force", check=False)
         self.assertEqual(r.returncode, 1)
         self.assertIn(b"no DKIM key example.org/gone", r.stderr)
         self.assertEqual(self.cli("dns", "example.net", check=False).returncode, 1)
@@ -147,7 +157,7 @@ class DkimCliTest(unittest.TestCase):
         os.rename(master, master + ".moved")
         with open(master, "w") as f:
             f.write(base64.b64encode(os.urandom(32)).decode() + "\n")
-        r = self.cli("activate", "example.org", MONTH + "e", check=False)
+        r = self.cli("activate", "example.org", MONTH + "e", "--force", check=False)
         self.assertEqual(r.returncode, 1)
         self.assertIn(b"master key", r.stderr)
 

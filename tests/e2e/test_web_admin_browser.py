@@ -2,13 +2,14 @@
 its admin on a free loopback port and an administrator made with `postern admin add`.
 
 The browser first goes through what an office administrator does: adds a user and a sender address, creates a
-DKIM key, copies its DNS record and activates it, adds a route to a smarthost (FakeSmarthost) and checks it,
+DKIM key, copies its DNS record, which this side then publishes (dnsmasq on loopback is the office's DNS),
+and activates it (the activation's DNS check finds the record), adds a route to a smarthost (FakeSmarthost) and checks it,
 sends a test message and sees it delivered, finds a message the smarthost could not take (it was stopped) in
 the queue and the delivery log, retries and deletes it, and signs out. This side checks what the smarthost
 received (DKIM-signed for the domain, verified against the record the browser copied) and what the server
 kept. Then every page opens signed in at 1280x800 and 390x844, with some mail from another user waiting in the
-queue (its smarthost, the configuration's, is a closed port). Skipped, saying why, when chromium, node or
-playwright-core (deploy/install-deps.sh --test) is missing.
+queue (its smarthost, the configuration's, is a closed port). Skipped, saying why, when chromium, node,
+playwright-core, dnsmasq or dig (deploy/install-deps.sh --test) is missing.
 
 Screenshots go to POSTERN_SCREENSHOT_DIR (ctest: the build directory); with POSTERN_UPDATE_SCREENSHOTS=1
 the desktop ones are also copied to docs/screenshots/."""
@@ -19,6 +20,7 @@ import os
 import re
 import shutil
 import smtplib
+import socket
 import ssl
 import subprocess
 import threading
@@ -44,8 +46,23 @@ FLOW = {"user": "frontdesk@example.org", "password": "front-desk-password-7", "s
 QUEUED_RE = re.compile(r"queued as ([0-9A-Z]+)")
 
 
+DNSMASQ = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
+DIG = shutil.which("dig") or "/usr/bin/dig"
+
+
+def free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind((LOOPBACK, 0))
+        return s.getsockname()[1]
+
+
+# The office's DNS, as far as the flow needs it: dnsmasq serves the DKIM record once the administrator has
+# "published" it (after copying it from the page), so that activation passes its DNS check for real.
+DNS_PORT = free_udp_port()
+
+
 def missing_tools():
-    missing = [path for path in (CHROMIUM, NODE) if not os.access(path, os.X_OK)]
+    missing = [path for path in (CHROMIUM, NODE, DNSMASQ, DIG) if not os.access(path, os.X_OK)]
     if not os.path.isfile(os.path.join(PLAYWRIGHT, "package.json")):
         missing.append(PLAYWRIGHT)
     return missing
@@ -55,7 +72,9 @@ def missing_tools():
 class WebAdminInABrowser(ServerTestCase):
     users = {ALICE[0]: (ALICE[1], ["@example.com"])}
     settings = {"admin.listen": LOOPBACK + ":0", "relay.smarthost": "%s:%d" % (LOOPBACK, free_port()),
-                "relay.tls": "none", "queue.retry_schedule": "1h", "queue.delay_warning": "0"}
+                "relay.tls": "none", "queue.retry_schedule": "1h", "queue.delay_warning": "0",
+                "dns.resolvers": "%s:%d" % (LOOPBACK, DNS_PORT)}
+    dns_server = None
 
     @classmethod
     def setUpClass(cls):
@@ -70,6 +89,9 @@ class WebAdminInABrowser(ServerTestCase):
     @classmethod
     def tearDownClass(cls):
         cls.smarthost.stop()
+        if cls.dns_server:
+            cls.dns_server.terminate()
+            cls.dns_server.wait()
         super().tearDownClass()
 
     def submit(self, login, password, sender, subject):
@@ -91,6 +113,21 @@ class WebAdminInABrowser(ServerTestCase):
         return [line for line in log.splitlines() if queue_id in line and " deferred " in line]
 
     # ---- the browser's questions
+
+    def on_dkim_record_copied(self, event):
+        """The administrator publishes the copied record: dnsmasq serves it (and answers for nothing else
+        of the domain) before the browser goes on to Activate."""
+        name = "%s._domainkey.%s" % (FLOW["selector"], FLOW["domain"])
+        self.assertEqual(event["name"], name)
+        type(self).dns_server = subprocess.Popen(
+            [DNSMASQ, "--no-daemon", "--no-resolv", "--no-hosts", "--conf-file=/dev/null", "--pid-file",
+             "--port=%d" % DNS_PORT, "--listen-address=" + LOOPBACK, "--bind-interfaces",
+             "--local=/%s/" % FLOW["domain"], "--txt-record=%s,%s" % (name, event["value"])],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        dig = [DIG, "+short", "+time=1", "+tries=1", "-p", str(DNS_PORT), "@" + LOOPBACK, "TXT", name]
+        wait_until(lambda: "DKIM1" in subprocess.run(dig, capture_output=True).stdout.decode(), timeout=20,
+                   what="dnsmasq serving " + name)
+        return {}
 
     def on_test_message_delivered(self, event):
         """The test message reached the smarthost signed for the domain with the key whose record the
@@ -116,7 +153,8 @@ class WebAdminInABrowser(ServerTestCase):
 
     def drive_browser(self, env):
         """Runs the browser script, answering its "@@ {json}" lines; returns (exit status, its output)."""
-        handlers = {"test-message-delivered": self.on_test_message_delivered}
+        handlers = {"dkim-record-copied": self.on_dkim_record_copied,
+                    "test-message-delivered": self.on_test_message_delivered}
         browser = subprocess.Popen([NODE, os.path.join(HERE, "web_admin_browser.mjs")], env=env,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         watchdog = threading.Timer(BROWSER_TIMEOUT, browser.kill)

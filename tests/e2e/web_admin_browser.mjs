@@ -151,12 +151,30 @@ async function createAndActivateKey(page) {
       /^v=DKIM1; k=rsa; p=[A-Za-z0-9+/]+=*$/.test(copied),
       `the clipboard holds ${JSON.stringify(copied)}, not a DKIM TXT record`);
   check(copied === shown.trim(), 'the clipboard differs from the DNS record value on the page');
+  // Published in the office's DNS (the wrapper's dnsmasq): activation checks that it is there.
+  await askWrapper(
+      {event: 'dkim-record-copied', name: `${FLOW.selector}._domainkey.${FLOW.domain}`, value: copied});
 
   await key.getByRole('button', {name: 'Activate', exact: true}).click();
   await confirmInDialog(page, 'Activate');
   await key.filter({hasText: 'Active: signing'}).waitFor();
   await page.getByRole('status').filter({hasText: `Key ${FLOW.selector} is now active.`}).waitFor();
   return copied;
+}
+
+// The domain's page from the key's own link: Check now finds the key's record published (the wrapper's
+// DNS serves it) and SPF and DMARC missing (it serves nothing else), each with its verdict.
+async function checkDomainRecords(page) {
+  await open(page, '#/dkim');
+  await page.getByRole('link', {name: `DNS check of ${FLOW.domain}`}).first().click();
+  await page.waitForURL((url) => url.hash === `#/domains/${FLOW.domain}`);
+  await settle(page);
+  await page.getByRole('button', {name: 'Check now'}).click();
+  const dkimCard = page.locator('article.kind-dkim').filter({hasText: FLOW.selector});
+  await dkimCard.filter({hasText: 'Published correctly'}).waitFor({timeout: DELIVERY_TIMEOUT});
+  await page.locator('article.kind-spf').filter({hasText: 'Missing'}).waitFor();
+  await page.locator('article.kind-dmarc').filter({hasText: 'Missing'}).waitFor();
+  await page.screenshot({path: join(outDir, 'domain-checked-desktop.png')});
 }
 
 async function addAndCheckRoute(page) {
@@ -317,6 +335,7 @@ async function officeAdminFlow(browser) {
     await step('add a user and a sender address', () => addUser(page));
     const record = await step('create, copy and activate a DKIM key', () => createAndActivateKey(page));
     await step('add a route and check it', () => addAndCheckRoute(page));
+    await step('check the domain\'s DNS records', () => checkDomainRecords(page));
     const testId = await step('send a test message', () => sendTestMessage(page));
     const {queueId} = await step(
         'the smarthost received it; mail held while it is down',

@@ -76,6 +76,13 @@ DEFAULT_SETTINGS = {
     # The web admin's default, 127.0.0.1:8443, is one fixed port: servers running side by side would fight
     # over it. A test that wants the admin sets admin.listen (127.0.0.1:0) and reads server.admin_port.
     "admin.listen": "",
+    # Tests never ask a resolver beyond this machine: lookups go to loopback port 9, where nothing answers
+    # (a test that needs DNS starts its own server and sets dns.resolvers), and the background DNS check is
+    # off unless a test turns it on.
+    "dns.resolvers": LOOPBACK + ":9",
+    "dns.timeout": "1s",
+    "dns.tries": "1",
+    "dns.check_interval": "0",
 }
 
 

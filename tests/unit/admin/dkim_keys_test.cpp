@@ -162,7 +162,12 @@ BOOST_AUTO_TEST_CASE(a_key_whose_record_is_not_published_is_not_activated) {
   };
   BOOST_CHECK_EXCEPTION(
       service.activateIfPublished("example.org", "s1", missing, false), postern::core::Conflict,
-      [](const postern::core::Conflict& e) { return std::string(e.what()) == "Publish the record first."; });
+      [](const postern::core::Conflict& e) {
+        // It names the record to publish, and the check's advice.
+        return std::string(e.what()) ==
+               "s1._domainkey.example.org is not published as this key's record, so the key stays pending. "
+               "Publish the record first.";
+      });
   BOOST_TEST(service.show("example.org", "s1").state == "pending");
 }
 

@@ -100,7 +100,7 @@ function recordCard(record) {
   const check = record.check || {status: 'unchecked'};
   const [label, kind] = STATUS_BADGE[check.status] || [check.status, 'neutral'];
   return el(
-      'article', {class: ['card', 'record', `record-${kind}`]},
+      'article', {class: ['card', 'record', `record-${kind}`, `kind-${record.kind}`]},
       el('h3', {class: 'record-title'}, kindTitle(record), ' ', badge(label, kind)),
       el('p', {class: 'intro'}, record.why), kindFacts(record), dnsBox(record), verdict(check));
 }
