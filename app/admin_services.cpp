@@ -43,7 +43,7 @@ AdminServices::AdminServices(const ServerParts& parts)
       queueIndex_(parts.manager),
       queue_(parts.spool, queueControl_, &parts.deliveryLog, &queueIndex_),
       status_(parts.facts, parts.users, parts.dkimKeys, parts.routes, parts.spool, parts.deliveryLog,
-              parts.accepted, parts.clock),
+              parts.accepted, &domains_, parts.clock),
       testMessages_(parts.sessionConfig, parts.users, parts.senders, parts.intake, parts.signer, parts.clock),
       accounts_(accountStore_, parts.hasher),
       signIn_(accountStore_, parts.hasher, signInPerAddress_, signInPerLogin_),

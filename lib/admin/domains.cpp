@@ -496,7 +496,7 @@ std::vector<FailingDomain> Domains::failing() {
   for (const auto& c : domains_.allChecks()) {
     if (c.status == "matches" || !names.count(c.domain)) continue;
     if (out.empty() || out.back().domain != c.domain) out.push_back({c.domain, {}});
-    out.back().records.push_back(c.kind + " " + c.name + ": " + c.status);
+    out.back().records.push_back({c.kind, c.name, c.status});
   }
   return out;
 }

@@ -110,10 +110,17 @@ struct DomainChange {
   std::optional<MtaStsSettings> mtaSts;
 };
 
+// A record whose last check did not match, as stored.
+struct FailingRecord {
+  std::string kind;    // recordKindName()
+  std::string name;    // "_dmarc.example.org"
+  std::string status;  // statusName(): "differs", "missing", "lookup_failed"...
+};
+
 // A domain with records that failed their last check, for the dashboard.
 struct FailingDomain {
   std::string domain;
-  std::vector<std::string> records;  // "dmarc _dmarc.example.org: differs"
+  std::vector<FailingRecord> records;
 };
 
 class Domains {
