@@ -469,9 +469,13 @@ DomainView Domains::check(std::string_view domain) {
   return build(*k, true);
 }
 
-std::size_t Domains::checkAll() {
+std::size_t Domains::checkAll(const std::function<bool()>& stopping) {
   std::size_t notChecked = 0;
   for (const auto& k : known()) {
+    if (stopping && stopping()) {
+      ++notChecked;
+      continue;
+    }
     try {
       domains_.storeChecks(k.domain, runChecks(k));
     } catch (const core::Error&) {
