@@ -1,5 +1,7 @@
 #include "app/admin_services.h"
 
+#include <Poco/Logger.h>
+
 #include "app/secrets.h"
 #include "core/text.h"
 #include "dns/ares_resolver.h"
@@ -43,7 +45,7 @@ AdminServices::AdminServices(const ServerParts& parts)
       queueIndex_(parts.manager),
       queue_(parts.spool, queueControl_, &parts.deliveryLog, &queueIndex_),
       status_(parts.facts, parts.users, parts.dkimKeys, parts.routes, parts.spool, parts.deliveryLog,
-              parts.accepted, parts.clock),
+              parts.accepted, &domains_, parts.clock),
       testMessages_(parts.sessionConfig, parts.users, parts.senders, parts.intake, parts.signer, parts.clock),
       accounts_(accountStore_, parts.hasher),
       signIn_(accountStore_, parts.hasher, signInPerAddress_, signInPerLogin_),
@@ -60,6 +62,42 @@ web::ApiServices AdminServices::api() {
       accounts_,    signIn_,   sessions_,
       setupTokens_, audit_,    [this](const std::string& route) { return transport_.check(route); },
       domains_};
+}
+
+DomainCheckThread::DomainCheckThread(admin::Domains& domains, std::chrono::seconds interval,
+                                     const core::Clock& clock)
+    : checker_(domains, interval, clock) {
+  if (checker_.enabled()) thread_ = std::thread([this] { run(); });
+}
+
+void DomainCheckThread::stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void DomainCheckThread::run() {
+  Poco::Logger& log = Poco::Logger::get("domains");
+  const auto stopping = [this] {
+    const std::lock_guard lock(mutex_);
+    return stopping_;
+  };
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      // The schedule is the checker's (by its clock); the wait only sleeps until then or until stop().
+      if (wake_.wait_for(lock, *checker_.untilDue(), [this] { return stopping_; })) return;
+    }
+    try {
+      if (const auto notChecked = checker_.runDue(stopping); notChecked && *notChecked > 0 && !stopping())
+        log.warning("event=domain-check-incomplete domains_not_checked=" + std::to_string(*notChecked));
+    } catch (const std::exception& e) {
+      log.error(std::string("event=domain-check-failed error=") + core::logValue(e.what()));
+    }
+  }
 }
 
 }  // namespace postern::app

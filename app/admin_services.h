@@ -4,14 +4,18 @@
 // audit). Wiring only (STYLE.md §13): every rule is in lib/admin and lib/web.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "admin/admin_accounts.h"
 #include "admin/admin_sessions.h"
 #include "admin/admin_sign_in.h"
 #include "admin/audit.h"
 #include "admin/dkim_keys.h"
+#include "admin/domain_checker.h"
 #include "admin/domains.h"
 #include "admin/queue.h"
 #include "admin/routes.h"
@@ -100,6 +104,28 @@ class AdminServices {
   admin::AdminSessions sessions_;
   admin::SetupTokens setupTokens_;
   admin::Audit audit_;
+};
+
+// The server's background check of the domains' DNS records: a thread that waits for
+// admin::DomainChecker's schedule and runs it, logging what failed. It runs beside SMTP, never on its
+// path; stop() (and the destructor) wakes it at once and waits only for a domain's check in progress.
+class DomainCheckThread {
+ public:
+  DomainCheckThread(admin::Domains& domains, std::chrono::seconds interval, const core::Clock& clock);
+  ~DomainCheckThread() { stop(); }
+  DomainCheckThread(const DomainCheckThread&) = delete;
+  DomainCheckThread& operator=(const DomainCheckThread&) = delete;
+
+  void stop();
+
+ private:
+  void run();
+
+  admin::DomainChecker checker_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // under mutex_
+  std::thread thread_;     // not started when the check is off
 };
 
 }  // namespace postern::app

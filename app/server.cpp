@@ -310,6 +310,9 @@ int runServer(const config::Config& cfg) {
                   " to create it (or run: postern admin add LOGIN)");
     }
     logNextSteps(api.status.now(), webAdmin.urls, log);
+    // The domains' DNS records, checked in the background so the dashboard's dns_record problems stay
+    // current without anyone pressing "check"; dns.check_interval 0 leaves it off.
+    DomainCheckThread domainChecks(adminServices.domains(), cfg.dns.checkInterval, clock);
     log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
 
     int signal = 0;
@@ -320,6 +323,7 @@ int runServer(const config::Config& cfg) {
     // One deadline for everything: SMTP transactions and delivery attempts in progress finish meanwhile
     // (their outcome is recorded); no new attempt starts; the rest stays queued for the next start.
     const auto deadline = std::chrono::steady_clock::now() + cfg.smtp.shutdownGrace;
+    domainChecks.stop();
     if (webAdmin.server) webAdmin.server->stop();
     manager.requestStop();
     server.stop();

@@ -469,9 +469,13 @@ DomainView Domains::check(std::string_view domain) {
   return build(*k, true);
 }
 
-std::size_t Domains::checkAll() {
+std::size_t Domains::checkAll(const std::function<bool()>& stopping) {
   std::size_t notChecked = 0;
   for (const auto& k : known()) {
+    if (stopping && stopping()) {
+      ++notChecked;
+      continue;
+    }
     try {
       domains_.storeChecks(k.domain, runChecks(k));
     } catch (const core::Error&) {
@@ -496,7 +500,7 @@ std::vector<FailingDomain> Domains::failing() {
   for (const auto& c : domains_.allChecks()) {
     if (c.status == "matches" || !names.count(c.domain)) continue;
     if (out.empty() || out.back().domain != c.domain) out.push_back({c.domain, {}});
-    out.back().records.push_back(c.kind + " " + c.name + ": " + c.status);
+    out.back().records.push_back({c.kind, c.name, c.status});
   }
   return out;
 }

@@ -23,6 +23,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -110,10 +111,17 @@ struct DomainChange {
   std::optional<MtaStsSettings> mtaSts;
 };
 
+// A record whose last check did not match, as stored.
+struct FailingRecord {
+  std::string kind;    // recordKindName()
+  std::string name;    // "_dmarc.example.org"
+  std::string status;  // statusName(): "differs", "missing", "lookup_failed"...
+};
+
 // A domain with records that failed their last check, for the dashboard.
 struct FailingDomain {
   std::string domain;
-  std::vector<std::string> records;  // "dmarc _dmarc.example.org: differs"
+  std::vector<FailingRecord> records;
 };
 
 class Domains {
@@ -136,8 +144,9 @@ class Domains {
   // Checks every record now and stores the results. core::NotFound for an unknown domain.
   DomainView check(std::string_view domain);
   // Checks every known domain; a domain whose check fails to store is skipped (and reported by the
-  // returned count of domains not checked).
-  std::size_t checkAll();
+  // returned count of domains not checked). Once stopping() says so (the server is shutting down), the
+  // domains not yet checked are left and counted as not checked.
+  std::size_t checkAll(const std::function<bool()>& stopping = {});
   // The DKIM record of one stored key, checked now (the DKIM activation gate). core::NotFound when there
   // is no such key.
   domains::Verdict checkDkimKey(std::string_view domain, std::string_view selector);

@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "core/text.h"
+#include "domains/spf_record.h"
 #include "oauth/presets.h"
 #include "relay/route_table.h"
 #include "relay/routed_transport.h"
@@ -51,6 +52,30 @@ void requireUnknownModesReplaced(const store::RouteRecord& record, const RouteCh
 
 }  // namespace
 
+std::string Routes::normaliseSpf(std::string_view text) {
+  std::string out;
+  for (const auto& term : domains::parseSpfTerms("v=spf1 " + std::string(text))) {
+    const bool allowed =
+        !term.modifier && (term.name == "include" || term.name == "ip4" || term.name == "ip6");
+    if (!allowed)
+      throw core::InvalidValue(
+          "spf", "\"" + term.canonical() + "\" is not allowed: give include:, ip4: or ip6: mechanisms only");
+    out += (out.empty() ? "" : " ") + term.canonical();
+  }
+  // The mechanisms' arguments are checked as the domain's record will be built from them.
+  if (!out.empty())
+    domains::buildSpfRecord("example.org", {}, core::splitList(out, ' '), domains::SpfAll::Fail);
+  return out;
+}
+
+RouteView Routes::storeSpf(const store::RouteRecord& written, const std::optional<std::string>& spf) {
+  if (!spf || *spf == written.spf) return view(written);
+  routes_.storeSpf(written.name, *spf);
+  const auto stored = admin_.find(written.name);
+  if (!stored) throw core::NotFound("no route " + written.name);
+  return view(*stored);
+}
+
 void Routes::apply(const RouteChange& change, routing::RouteSettings& s, bool adding) {
   if (change.preset) applyPreset(change, s);
   if (change.senders && !change.senders->empty()) s.senders = *change.senders;
@@ -89,6 +114,7 @@ RouteView Routes::view(const store::RouteRecord& r) {
   v.hasRefreshToken = !r.sealedRefreshToken.empty();
   v.maxConnections = r.maxConnections;
   v.version = r.version;
+  v.spf = r.spf;
   v.createdAt = r.createdAt;
   v.updatedAt = r.updatedAt;
   v.unknownModes = r.unknownModes;
@@ -99,11 +125,13 @@ RouteView Routes::add(std::string_view name, const RouteChange& change) {
   routing::RouteSettings settings;
   settings.name = std::string(name);
   apply(change, settings, true);
+  const auto spf = change.spf ? std::optional(normaliseSpf(*change.spf)) : std::nullopt;
   const std::lock_guard lock(mutex_);
-  return view(admin_.add(settings));
+  return storeSpf(admin_.add(settings), spf);
 }
 
 RouteView Routes::set(std::string_view name, const RouteChange& change) {
+  const auto spf = change.spf ? std::optional(normaliseSpf(*change.spf)) : std::nullopt;
   const std::lock_guard lock(mutex_);  // read, change and store as one step
   const auto record = admin_.find(name);
   if (!record) throw core::NotFound("no route " + std::string(name));
@@ -111,7 +139,7 @@ RouteView Routes::set(std::string_view name, const RouteChange& change) {
   settings.name = std::string(name);
   apply(change, settings, false);
   requireUnknownModesReplaced(*record, change, settings);
-  return view(admin_.update(settings));
+  return storeSpf(admin_.update(settings), spf);
 }
 
 void Routes::remove(std::string_view name) {

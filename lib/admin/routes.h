@@ -9,9 +9,14 @@
 // Modes travel typed (modes/route_modes.h): the CLI and the web API parse their text once, at their edge,
 // with modes::requireTlsMode / requireAuthMode / requireGrant, which refuse an unknown spelling with
 // core::InvalidValue naming the field ("tls", "auth", "grant").
+// A route's "spf" is what its smarthost needs in its senders' SPF records (admin::Domains builds the record
+// from it): include:/ip4:/ip6: mechanisms only, since anything else (a, mx, exists) would be evaluated at
+// the sender's domain, not the smarthost's. It is stored by store::RouteRepository::storeSpf right after
+// the route's settings: the repository keeps the two writes apart, so the value is checked before either.
 // Views (RouteView) say whether a password, client secret or refresh token is stored, never the sealed
 // bytes. Text in them is as stored: whoever prints it escapes it (core::printable).
-// Errors: core::InvalidValue naming the setting ("preset" for an unknown preset; "tls", "auth" or "grant"
+// Errors: core::InvalidValue naming the setting ("preset" for an unknown preset; "spf" for a mechanism
+// that is not include:, ip4: or ip6:; "tls", "auth" or "grant"
 // for a stored mode Postern does not know that a change leaves in place), core::NotFound ("no route
 // NAME"), core::AlreadyExists, core::Error (permanent) for a preset's missing tenant or refused grant,
 // vault::VaultError when a secret cannot be sealed, store::DatabaseError (temporary).
@@ -50,6 +55,7 @@ struct RouteView {
   bool hasRefreshToken = false;
   int maxConnections = 4;
   std::int64_t version = 0;  // raised by every change
+  std::string spf;           // "include:_spf.example.net ip4:192.0.2.10"; "" when none
   std::chrono::system_clock::time_point createdAt;
   std::chrono::system_clock::time_point updatedAt;
   // Stored modes Postern does not know: the typed setting above is then a default, not what is stored,
@@ -69,6 +75,7 @@ struct RouteChange {
   std::optional<modes::Grant> oauthGrant;  // also chooses a preset's grant
   std::optional<std::string> caFile, username, oauthTokenUrl, oauthClientId, oauthScope;
   std::optional<int> maxConnections;
+  std::optional<std::string> spf;  // space-separated mechanisms; "" removes them
   std::optional<std::string> password, oauthClientSecret, oauthRefreshToken;
 };
 
@@ -76,7 +83,7 @@ class Routes {
  public:
   // smarthostConfigured: relay.* names a smarthost, which is then the default route "config".
   Routes(store::RouteRepository& routes, routing::RouteAdmin::VaultOpener openVault, bool smarthostConfigured)
-      : admin_(routes, std::move(openVault)), smarthostConfigured_(smarthostConfigured) {}
+      : routes_(routes), admin_(routes, std::move(openVault)), smarthostConfigured_(smarthostConfigured) {}
 
   RouteView add(std::string_view name, const RouteChange& change);
   // core::NotFound for an unknown route; core::InvalidValue naming the setting when the stored route has a
@@ -95,9 +102,16 @@ class Routes {
   // core::InvalidValue("preset", …) for an unknown preset name.
   static void apply(const RouteChange& change, routing::RouteSettings& settings, bool adding);
   static RouteView view(const store::RouteRecord& record);
+  // The route's SPF mechanisms as stored: split on white space, joined by one space. Throws
+  // core::InvalidValue("spf", …) for a term that is not a well-formed include:, ip4: or ip6: mechanism.
+  static std::string normaliseSpf(std::string_view text);
 
  private:
+  // Stores the spf of the route just written (under mutex_) and answers the route as stored.
+  RouteView storeSpf(const store::RouteRecord& written, const std::optional<std::string>& spf);
+
   std::mutex mutex_;  // held by every public call; none of them calls another
+  store::RouteRepository& routes_;
   routing::RouteAdmin admin_;
   const bool smarthostConfigured_;
 };

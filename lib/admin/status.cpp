@@ -65,6 +65,34 @@ StatusView Status::now() {
   return view;
 }
 
+StatusProblem Status::dnsRecordProblem(const FailingDomain& failing) {
+  const auto kindWords = [](const std::string& kind) -> std::string {
+    if (kind == "dkim") return "DKIM";
+    if (kind == "spf") return "SPF";
+    if (kind == "dmarc") return "DMARC";
+    if (kind == "mta-sts") return "MTA-STS";
+    if (kind == "tls-rpt") return "TLS-RPT";
+    return kind;
+  };
+  const auto statusWords = [](const std::string& status) -> std::string {
+    if (status == "missing") return "is not published";
+    if (status == "differs") return "differs from what it should be";
+    if (status == "lookup_failed") return "could not be looked up";
+    if (status == "unchecked") return "has not been checked";
+    return "failed its check (" + status + ")";
+  };
+  std::string records;
+  for (std::size_t i = 0; i < failing.records.size(); ++i) {
+    const auto& r = failing.records[i];
+    records += i == 0 ? "" : i + 1 == failing.records.size() ? " and " : ", ";
+    records += "the " + kindWords(r.kind) + " record at " + r.name + " " + statusWords(r.status);
+  }
+  return StatusProblem{"dns_record",
+                       "The DNS of " + failing.domain + " needs attention: " + records +
+                           ". Publish the records as the domain's page shows them, then check again.",
+                       "#/domains/" + failing.domain};
+}
+
 void Status::addProblems(StatusView& view, std::chrono::system_clock::time_point now,
                          const std::optional<store::DeliveryLogRecord>& lastDelivered,
                          const std::vector<store::DkimKeyRecord>& activeKeys) {
@@ -101,6 +129,9 @@ void Status::addProblems(StatusView& view, std::chrono::system_clock::time_point
             "publish its DNS record, then activate it.",
         "#/dkim"});
   }
+
+  if (domains_)
+    for (const auto& failing : domains_->failing()) view.problems.push_back(dnsRecordProblem(failing));
 
   if (const auto& cert = view.facts.certificate) {
     if (cert->notAfter <= now) {

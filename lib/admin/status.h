@@ -8,7 +8,10 @@
 // - deferred_over_an_hour: the oldest queued message arrived more than an hour ago;
 // - domain_without_dkim: an enabled user may send as a domain that has no active DKIM key (receivers
 //   then see unsigned mail, and DMARC fails unless SPF aligns);
-// - certificate_self_signed / certificate_expiring (within 14 days) / certificate_expired.
+// - certificate_self_signed / certificate_expiring (within 14 days) / certificate_expired;
+// - dns_record: one per domain with a record whose last stored check did not match (Domains::failing());
+//   the check itself runs elsewhere (on demand, or the server's background check), never here: the
+//   dashboard must not wait on DNS.
 // Traffic: accepted comes from an in-memory count (since start, at most 24 h); delivered, deferred and
 // bounced (failed or expired) are recipients' attempts from the delivery log.
 // Must not know: HTTP, printing. Thread-safety: thread-safe (each source is).
@@ -20,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/domains.h"
 #include "core/clock.h"
 #include "core/rolling_count.h"
 #include "queue/spool.h"
@@ -49,7 +53,8 @@ struct StatusFacts {
 struct StatusProblem {
   std::string kind;     // see the contract above
   std::string message;  // a sentence for the administrator, saying what to do
-  std::string link;     // the UI page that fixes it: "#/routes", "#/queue", "#/dkim", "#/status"
+  std::string link;     // the UI page that fixes it: "#/routes", "#/queue", "#/dkim", "#/status",
+                        // "#/domains/example.org"
 };
 
 struct StatusView {
@@ -66,9 +71,11 @@ struct StatusView {
 
 class Status {
  public:
+  // domains: whose stored checks give the dns_record problems; nullptr leaves them out.
   Status(StatusFacts facts, store::UserRepository& users, store::DkimKeyRepository& keys,
          store::RouteRepository& routes, const queue::Spool& spool, store::DeliveryLogRepository& log,
-         const core::RollingCount& accepted, const core::Clock& clock = core::SystemClock::instance())
+         const core::RollingCount& accepted, Domains* domains,
+         const core::Clock& clock = core::SystemClock::instance())
       : facts_(std::move(facts)),
         users_(users),
         keys_(keys),
@@ -76,6 +83,7 @@ class Status {
         spool_(spool),
         log_(log),
         accepted_(accepted),
+        domains_(domains),
         clock_(clock) {}
 
   StatusView now();
@@ -83,6 +91,8 @@ class Status {
   // The domain part of a sender pattern ("@example.org" or "alice@example.org" → "example.org"), lower
   // case; "" when there is none.
   static std::string patternDomain(const std::string& pattern);
+  // The dns_record problem of one domain, its records named in plain words.
+  static StatusProblem dnsRecordProblem(const FailingDomain& failing);
 
  private:
   void addProblems(StatusView& view, std::chrono::system_clock::time_point now,
@@ -96,6 +106,7 @@ class Status {
   const queue::Spool& spool_;
   store::DeliveryLogRepository& log_;
   const core::RollingCount& accepted_;
+  Domains* const domains_;
   const core::Clock& clock_;
 };
 

@@ -47,6 +47,7 @@ Poco::JSON::Object routeJson(const admin::RouteView& route) {
   out.set("hasClientSecret", route.hasClientSecret);
   out.set("hasRefreshToken", route.hasRefreshToken);
   out.set("maxConnections", route.maxConnections);
+  out.set("spf", route.spf);
   out.set("version", route.version);
   out.set("createdAt", isoTime(route.createdAt));
   out.set("updatedAt", isoTime(route.updatedAt));
@@ -126,6 +127,7 @@ void readChange(const JsonBody& body, admin::RouteChange& change) {
       throw core::InvalidValue("maxConnections", "maxConnections must be between 1 and 1000");
     change.maxConnections = static_cast<int>(*connections);
   }
+  change.spf = body.optionalString("spf");
   change.password = body.optionalString("password");
   change.oauthClientSecret = body.optionalString("oauthClientSecret");
   change.oauthRefreshToken = body.optionalString("oauthRefreshToken");
@@ -180,7 +182,7 @@ void addRouteRoutes(Router& router, ApiServices& services, const ApiGuard& guard
     const JsonBody body = context.json();
     body.allowOnly({"name", "preset", "tenant", "senders", "hosts", "tls", "caFile", "auth", "username",
                     "password", "oauthGrant", "oauthTokenUrl", "oauthClientId", "oauthClientSecret",
-                    "oauthRefreshToken", "oauthScope", "maxConnections"});
+                    "oauthRefreshToken", "oauthScope", "maxConnections", "spf"});
     const std::string name = body.requiredString("name");
     context.auditObject = name;
     WipedChange wiped;
@@ -192,18 +194,19 @@ void addRouteRoutes(Router& router, ApiServices& services, const ApiGuard& guard
     context.sendJson(200, routeJson(requireRoute(services, context.param("name"))));
   }));
 
-  router.add(Method::Patch, "/api/v1/routes/{name}",
-             guard.change("route.change", [&services](RequestContext& context) {
-               const std::string& name = context.param("name");
-               context.auditObject = name;
-               const JsonBody body = context.json();
-               body.allowOnly({"preset", "tenant", "senders", "hosts", "tls", "caFile", "auth", "username",
-                               "password", "oauthGrant", "oauthTokenUrl", "oauthClientId",
-                               "oauthClientSecret", "oauthRefreshToken", "oauthScope", "maxConnections"});
-               WipedChange wiped;
-               readChange(body, wiped.change);
-               context.sendJson(200, routeJson(services.routes.set(name, wiped.change)));
-             }));
+  router.add(
+      Method::Patch, "/api/v1/routes/{name}",
+      guard.change("route.change", [&services](RequestContext& context) {
+        const std::string& name = context.param("name");
+        context.auditObject = name;
+        const JsonBody body = context.json();
+        body.allowOnly({"preset", "tenant", "senders", "hosts", "tls", "caFile", "auth", "username",
+                        "password", "oauthGrant", "oauthTokenUrl", "oauthClientId", "oauthClientSecret",
+                        "oauthRefreshToken", "oauthScope", "maxConnections", "spf"});
+        WipedChange wiped;
+        readChange(body, wiped.change);
+        context.sendJson(200, routeJson(services.routes.set(name, wiped.change)));
+      }));
 
   router.add(Method::Delete, "/api/v1/routes/{name}",
              guard.change("route.delete", [&services](RequestContext& context) {

@@ -72,6 +72,17 @@ class WebApiDomains(WebApiCase):
         self.assertEqual(dmarc["check"]["status"], "matches")
         self.assertIn("dmarc_policy_none", [w["finding"] for w in dmarc["check"]["warnings"]])
 
+    def test_a_domain_whose_check_failed_is_a_dns_record_problem_on_the_status(self):
+        self.admin.post("/domains", {"domain": "unpublished.test"})
+        before = [p for p in self.admin.get("/status").json["problems"] if p["kind"] == "dns_record"]
+        self.assertNotIn("#/domains/unpublished.test", [p["link"] for p in before])
+        self.assertEqual(self.admin.post("/domains/unpublished.test/check").status, 200)
+        after = [p for p in self.admin.get("/status").json["problems"]
+                 if p["kind"] == "dns_record" and p["link"] == "#/domains/unpublished.test"]
+        self.assertEqual(len(after), 1, repr(after))
+        self.assertIn("the SPF record at unpublished.test", after[0]["message"])
+        self.assertIn("the DMARC record at _dmarc.unpublished.test", after[0]["message"])
+
     def test_an_unpublished_key_is_activated_only_when_forced(self):
         self.admin.post("/dkim/gate.test", {"algorithm": "ed25519", "selector": "s1"})
         refused = self.admin.patch("/dkim/gate.test/s1", {"state": "active"})

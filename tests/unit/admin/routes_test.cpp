@@ -120,6 +120,31 @@ BOOST_AUTO_TEST_CASE(a_change_keeps_what_it_does_not_name_and_the_stored_secrets
                         [](const core::NotFound& e) { return std::string(e.what()) == "no route nosuch"; });
 }
 
+BOOST_AUTO_TEST_CASE(a_routes_spf_is_stored_normalised_and_kept_by_a_change_that_does_not_name_it) {
+  auto c = password({"@example.org"});
+  c.spf = "  include:_spf.Example.NET   ip4:192.0.2.10 ";
+  BOOST_TEST(service.add("office", c).spf == "include:_spf.example.net ip4:192.0.2.10");
+  RouteChange other;
+  other.maxConnections = 2;
+  BOOST_TEST(service.set("office", other).spf == "include:_spf.example.net ip4:192.0.2.10");
+  RouteChange cleared;
+  cleared.spf = "";
+  BOOST_TEST(service.set("office", cleared).spf == "");
+  BOOST_TEST(service.show("office")->spf == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_routes_spf_takes_only_include_ip4_and_ip6_mechanisms) {
+  for (const char* bad : {"a", "mx:example.org", "exists:example.org", "-all", "redirect=example.org",
+                          "ip4:not-an-address", "ip6:192.0.2.1", "include:", "-ip4:192.0.2.10"}) {
+    auto c = password({"@example.org"});
+    c.spf = bad;
+    BOOST_CHECK_EXCEPTION(service.add("office", c), core::InvalidValue,
+                          [](const core::InvalidValue& e) { return e.field() == "spf"; });
+  }
+  BOOST_TEST(service.list().empty());  // refused before the route was stored
+  BOOST_TEST(Routes::normaliseSpf("ip6:2001:db8::/32") == "ip6:2001:db8::/32");
+}
+
 BOOST_AUTO_TEST_CASE(auth_none_drops_the_username) {
   service.add("office", password({"@example.org"}));
   RouteChange c;

@@ -8,6 +8,7 @@
 #include "store/migration_runner.h"
 #include "support/fake_clock.h"
 #include "support/temp_dir.h"
+#include "unit/domains/fake_resolver.h"
 #include "unit/queue/spool_fixture.h"
 
 using namespace postern;
@@ -25,6 +26,9 @@ struct StatusFixture : testing::SpoolFixture {
   store::RouteRepository routes{db, clock};
   store::DeliveryLogRepository log{db};
   core::RollingCount accepted{clock};
+  store::DomainRepository domainStore{db, clock};
+  test::FakeResolver dns;
+  admin::Domains domains{domainStore, keys, routes, dns, clock};
   admin::StatusFacts facts;
 
   StatusFixture() {
@@ -35,7 +39,11 @@ struct StatusFixture : testing::SpoolFixture {
   }
 
   admin::StatusView status() {
-    return admin::Status(facts, users, keys, routes, spool, log, accepted, clock).now();
+    return admin::Status(facts, users, keys, routes, spool, log, accepted, nullptr, clock).now();
+  }
+
+  admin::StatusView statusWithDomains() {
+    return admin::Status(facts, users, keys, routes, spool, log, accepted, &domains, clock).now();
   }
 
   void logAttempt(const std::string& outcome, std::chrono::system_clock::time_point at,
@@ -159,6 +167,38 @@ BOOST_AUTO_TEST_CASE(a_self_signed_or_expiring_certificate_is_a_problem) {
   BOOST_TEST(!hasProblem(view, "certificate_self_signed"));
   facts.certificate = tls::CertificateInfo{"relay.example.org", clock.now() + 24h * 90, false};
   BOOST_TEST(status().problems.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_domain_whose_last_check_failed_is_one_dns_record_problem_naming_its_records) {
+  domains.add("example.org");
+  domains.check("example.org");  // nothing is published: SPF and DMARC are missing
+  const auto view = statusWithDomains();
+  const auto problems = std::count_if(view.problems.begin(), view.problems.end(),
+                                      [](const admin::StatusProblem& p) { return p.kind == "dns_record"; });
+  BOOST_TEST(problems == 1);
+  const auto& p = *std::find_if(view.problems.begin(), view.problems.end(),
+                                [](const admin::StatusProblem& p) { return p.kind == "dns_record"; });
+  BOOST_TEST(p.link == "#/domains/example.org");
+  BOOST_TEST(p.message.find("example.org") != std::string::npos);
+  BOOST_TEST(p.message.find("the SPF record at example.org is not published") != std::string::npos);
+  BOOST_TEST(p.message.find("the DMARC record at _dmarc.example.org is not published") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_domain_never_checked_is_no_dns_record_problem) {
+  domains.add("example.org");
+  BOOST_TEST(!hasProblem(statusWithDomains(), "dns_record"));
+}
+
+BOOST_AUTO_TEST_CASE(the_dns_record_problem_joins_the_records_in_plain_words) {
+  const auto p = admin::Status::dnsRecordProblem({"example.org",
+                                                  {{"dkim", "s1._domainkey.example.org", "differs"},
+                                                   {"spf", "example.org", "lookup_failed"},
+                                                   {"mta-sts", "_mta-sts.example.org", "missing"}}});
+  BOOST_TEST(p.message ==
+             "The DNS of example.org needs attention: the DKIM record at s1._domainkey.example.org differs "
+             "from what it should be, the SPF record at example.org could not be looked up and the MTA-STS "
+             "record at _mta-sts.example.org is not published. Publish the records as the domain's page "
+             "shows them, then check again.");
 }
 
 BOOST_AUTO_TEST_CASE(the_domain_of_a_pattern_is_after_its_last_at_sign) {
