@@ -58,8 +58,16 @@ struct MtaStsSettings {
   std::vector<std::string> tlsRptRua;  // "mailto:tls-reports@example.org"
 };
 
+// The DMARC policy wanted for a new domain: quarantine, not none. p=none only collects reports while forged
+// mail is still delivered; the domain page says what each policy does and lets the admin choose.
+inline domains::DmarcSettings defaultDmarcSettings() {
+  domains::DmarcSettings settings;
+  settings.policy = domains::DmarcPolicy::Quarantine;
+  return settings;
+}
+
 struct DomainSettings {
-  domains::DmarcSettings dmarc{domains::DmarcPolicy::Quarantine};
+  domains::DmarcSettings dmarc = defaultDmarcSettings();
   SpfSettings spf;
   MtaStsSettings mtaSts;
 };

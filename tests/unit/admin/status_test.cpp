@@ -176,12 +176,13 @@ BOOST_AUTO_TEST_CASE(a_domain_whose_last_check_failed_is_one_dns_record_problem_
   const auto problems = std::count_if(view.problems.begin(), view.problems.end(),
                                       [](const admin::StatusProblem& p) { return p.kind == "dns_record"; });
   BOOST_TEST(problems == 1);
-  const auto& p = *std::find_if(view.problems.begin(), view.problems.end(),
-                                [](const admin::StatusProblem& p) { return p.kind == "dns_record"; });
-  BOOST_TEST(p.link == "#/domains/example.org");
-  BOOST_TEST(p.message.find("example.org") != std::string::npos);
-  BOOST_TEST(p.message.find("the SPF record at example.org is not published") != std::string::npos);
-  BOOST_TEST(p.message.find("the DMARC record at _dmarc.example.org is not published") != std::string::npos);
+  const auto& dns = *std::find_if(view.problems.begin(), view.problems.end(),
+                                  [](const admin::StatusProblem& p) { return p.kind == "dns_record"; });
+  BOOST_TEST(dns.link == "#/domains/example.org");
+  BOOST_TEST(dns.message.find("example.org") != std::string::npos);
+  BOOST_TEST(dns.message.find("the SPF record at example.org is not published") != std::string::npos);
+  BOOST_TEST(dns.message.find("the DMARC record at _dmarc.example.org is not published") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_domain_never_checked_is_no_dns_record_problem) {
