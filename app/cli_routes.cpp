@@ -45,6 +45,9 @@ options:
   --client-secret-stdin   read the OAuth client secret from standard input
   --refresh-token-stdin   read the OAuth refresh token from standard input
   --max-connections N     connections kept open to the smarthost (default 4)
+  --spf MECHANISMS        what the smarthost's provider asks senders to add to SPF, space-separated
+                          include:/ip4:/ip6: (e.g. "include:_spf.example.net"); "" removes it; the
+                          microsoft365 and google presets need none
 Secrets asked with *-stdin are read one line each, in the order password, client secret, refresh token.
 )";
 
@@ -64,7 +67,7 @@ std::optional<admin::RouteChange> changeOf(const std::vector<std::string>& args)
   try {
     line = parseOptions(args, 2,
                         {"sender", "smarthost", "tls", "ca-file", "auth", "username", "preset", "tenant",
-                         "grant", "token-url", "client-id", "scope", "max-connections"},
+                         "grant", "token-url", "client-id", "scope", "max-connections", "spf"},
                         {"password-stdin", "client-secret-stdin", "refresh-token-stdin"});
     if (!line.positional.empty())
       throw UsageError("unknown or incomplete option '" + line.positional.front() + "'");
@@ -86,6 +89,7 @@ std::optional<admin::RouteChange> changeOf(const std::vector<std::string>& args)
   c.oauthTokenUrl = line.value("token-url");
   c.oauthClientId = line.value("client-id");
   c.oauthScope = line.value("scope");
+  c.spf = line.value("spf");
   if (const auto max = line.value("max-connections")) {
     try {
       c.maxConnections = std::stoi(*max);
@@ -127,6 +131,7 @@ void printRoute(const admin::RouteView& r, bool full) {
             << "tls:             " << tls << (r.caFile.empty() ? "" : " (CA " + printable(r.caFile) + ")")
             << "\n"
             << "auth:            " << auth << "\n";
+  if (!r.spf.empty()) std::cout << "spf:             " << printable(r.spf) << "\n";
   if (r.auth == modes::AuthMechanism::Password)
     std::cout << "password:        " << (r.hasPassword ? "(stored, encrypted)" : "(none)") << "\n";
   if (modes::isOAuth(r.auth)) {
@@ -197,8 +202,12 @@ int runRouteCommand(const config::Config& cfg, const std::vector<std::string>& a
     printRoute(verb == "add" ? s.admin.add(args[1], *change) : s.admin.set(args[1], *change), true);
     return kExitOk;
   } catch (const core::InvalidValue& e) {
-    // An unknown --preset is a usage error, as when the CLI applied presets itself.
-    std::cerr << "postern: " << printable(e.what()) << "\n";
+    // An unknown --preset is a usage error, as when the CLI applied presets itself. The field is the
+    // option's name (preset, smarthost, spf...), said first so that the message points at what to fix.
+    const std::string what = e.what();
+    const bool named = e.field().empty() || what.compare(0, e.field().size(), e.field()) == 0;
+    const std::string option = named ? "" : "--" + e.field() + ": ";
+    std::cerr << "postern: " << printable(option + what) << "\n";
     return e.field() == "preset" ? kExitUsage : kExitFailure;
   } catch (const std::exception& e) {
     std::cerr << "postern: " << printable(e.what()) << "\n";

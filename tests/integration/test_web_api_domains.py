@@ -90,6 +90,22 @@ class WebApiDomains(WebApiCase):
         forced = self.admin.patch("/dkim/gate.test/s1", {"state": "active", "force": True})
         self.assertEqual(forced.json["state"], "active")
 
+    def test_a_routes_spf_set_from_the_cli_goes_into_the_domains_record(self):
+        self.server.cli("route", "add", "spfcli", "--sender", "@spfcli.test", "--smarthost", "127.0.0.1:2525",
+                        "--spf", "include:_spf.provider.test ip4:192.0.2.7")
+        spf = [r for r in self.admin.get("/domains/spfcli.test").json["records"] if r["kind"] == "spf"][0]
+        self.assertIn("include:_spf.provider.test ip4:192.0.2.7", spf["value"])
+        self.assertIn("spf:             include:_spf.provider.test ip4:192.0.2.7",
+                      self.server.cli("route", "show", "spfcli").stdout.decode())
+        refused = self.server.cli("route", "set", "spfcli", "--spf", "a:mail.provider.test", check=False)
+        self.assertNotEqual(refused.returncode, 0)
+        self.assertIn("spf", refused.stderr.decode())
+        self.server.cli("route", "set", "spfcli", "--spf", "")
+        spf = [r for r in self.admin.get("/domains/spfcli.test").json["records"] if r["kind"] == "spf"][0]
+        self.assertNotIn("provider.test", spf["value"])
+        self.assertNotIn("spf:", self.server.cli("route", "show", "spfcli").stdout.decode())
+        self.server.cli("route", "remove", "spfcli")
+
     def test_the_cli_shows_and_checks_a_domain(self):
         self.server.cli("domain", "add", "cli.test")
         out = self.server.cli("domain", "check", "cli.test")
