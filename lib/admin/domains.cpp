@@ -214,6 +214,8 @@ std::string findingName(domains::Finding f) {
       return "spf_too_many_lookups";
     case F::SpfTooManyVoidLookups:
       return "spf_too_many_void_lookups";
+    case F::SpfTooManyMxHosts:
+      return "spf_too_many_mx_hosts";
     case F::SpfIncludeLoop:
       return "spf_include_loop";
     case F::SpfBrokenInclude:

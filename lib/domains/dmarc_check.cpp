@@ -65,6 +65,42 @@ void warnAboutReports(Verdict& v, const std::string& domain, const DmarcSettings
   }
 }
 
+// RFC 7489 §6.6.3: without a record of its own, a subdomain is covered by its organisational domain's
+// record (its sp=, else its p=). The organisational domain is found by the DNS tree walk of DMARCbis (the
+// nearest parent with a record, at most kMaxWalk names, the top-level domain excluded) rather than the
+// Public Suffix List, which Postern does not carry; for example.co.uk-style names the walk also asks the
+// public suffix itself, where nothing is published in practice.
+void noteInheritedPolicy(Verdict& v, const std::string& domain, dns::Resolver& resolver) {
+  constexpr int kMaxWalk = 7;
+  std::string parent = normalisedName(domain);
+  for (int asked = 0; asked < kMaxWalk; ++asked) {
+    const auto dot = parent.find('.');
+    if (dot == std::string::npos) return;
+    parent = parent.substr(dot + 1);
+    if (parent.find('.') == std::string::npos) return;  // a top-level domain publishes no policy for others
+    const auto answer = resolver.txt("_dmarc." + parent);
+    if (answer.failed()) return;  // the verdict stays "missing": nothing more is known
+    const auto records = recordsStartingWith(answer, "v=DMARC1");
+    if (records.empty()) continue;
+    const auto parsed = records.size() == 1 ? parseDmarcRecord(records.front()) : DmarcParse{};
+    if (!parsed.settings) return;  // several or unreadable: the parent's own check says so
+    const DmarcPolicy applied = parsed.settings->subdomainPolicy.value_or(parsed.settings->policy);
+    const std::string policy(dmarcPolicyName(applied));
+    v.difference = "no record at _dmarc." + normalisedName(domain) + "; the record of " + parent +
+                   " applies (p=" + policy + (parsed.settings->subdomainPolicy ? ", from its sp=)" : ")");
+    v.advice = "No DMARC record is published for " + domain + " itself, so the record of " + parent +
+               " applies to its mail (policy " + policy +
+               "); publish the record shown here to give it the policy chosen here.";
+    if (applied == DmarcPolicy::None)
+      v.warn(
+          Finding::DmarcPolicyNone,
+          "The policy that applies to " + domain + " (from " + parent +
+              ") is none, which only collects reports: forged mail in its name is still delivered; publish "
+              "the record shown here.");
+    return;
+  }
+}
+
 }  // namespace
 
 std::string reportAuthorisationName(const std::string& domain, const std::string& reportDomain) {
@@ -74,22 +110,17 @@ std::string reportAuthorisationName(const std::string& domain, const std::string
 Verdict checkDmarc(const std::string& domain, const DmarcSettings& wanted,
                    const std::vector<std::string>& signingDomains, dns::Resolver& resolver) {
   const auto name = "_dmarc." + normalisedName(domain);
-  const auto answer = resolver.txt(name);
-  if (answer.failed()) return lookupFailed("DMARC", answer);
-  Verdict v;
-  v.published = recordsStartingWith(answer, "v=DMARC1");
-  if (v.published.empty()) {
-    v.status = Status::Missing;
-    v.advice = "No DMARC record is published for " + domain +
-               ", so receivers have no instructions for forged mail; add the TXT record shown here.";
-    return v;
-  }
-  if (v.published.size() > 1) {
-    v.status = Status::Differs;
-    v.difference = std::to_string(v.published.size()) + " DMARC records are published";
-    v.advice = "There are " + std::to_string(v.published.size()) + " DMARC records at " + name +
-               ", so receivers ignore them all; keep only the record shown here.";
-    v.warn(Finding::DmarcSeveralRecords, v.advice);
+  FirstLook look = lookAtSingleRecord(
+      resolver.txt(name),
+      SingleRecordRule{
+          "DMARC", "v=DMARC1", Finding::DmarcSeveralRecords,
+          "No DMARC record is published for " + domain +
+              ", so receivers have no instructions for forged mail; add the TXT record shown here.",
+          "There are several DMARC records at " + name +
+              ", so receivers ignore them all; keep only the record shown here."});
+  Verdict& v = look.verdict;
+  if (look.decided) {
+    if (v.status == Status::Missing) noteInheritedPolicy(v, domain, resolver);
     return v;
   }
   const auto parsed = parseDmarcRecord(v.published.front());

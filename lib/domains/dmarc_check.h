@@ -3,9 +3,10 @@
 // the policy to no mail at all), no rua, rua at another domain that has not agreed to receive the reports
 // (§7.1), and strict DKIM alignment that the keys signing the domain's mail would fail (§3.1.1).
 //
-// Simplification: "another domain" for rua compares names (the same domain, a parent or a child is the
-// same), not organisational domains through the Public Suffix List; the check for the organisational
-// domain's record when a subdomain has none (§6.6.3) is not made.
+// A domain without a record of its own is still "missing", but the verdict says which parent's record
+// covers its mail and with what policy (§6.6.3), found by walking up the DNS tree (DMARCbis) rather than
+// through the Public Suffix List. Simplification: "another domain" for rua compares names (the same
+// domain, a parent or a child is the same), not organisational domains.
 // Must not know: storage, HTTP, DKIM keys (callers pass the d= domains that sign). Thread-safety: a pure
 // function of its arguments; the resolver's own rules apply.
 #pragma once

@@ -98,25 +98,16 @@ DnsRecord tlsRptRecord(const std::string& domain, const std::vector<std::string>
 Verdict checkMtaSts(const std::string& domain, const MtaStsPolicy& policy, dns::Resolver& resolver) {
   const auto expected = mtaStsRecord(domain, policy);
   const auto answer = resolver.txt(expected.name);
-  if (answer.failed()) return lookupFailed("MTA-STS", answer);
-  Verdict v;
-  v.published = recordsStartingWith(answer, "v=STSv1");
-  if (v.published.empty()) {
-    v.status = Status::Missing;
-    v.advice =
-        "No MTA-STS record is published at " + expected.name +
-        ", so senders do not know to require encryption to your mail servers; add the TXT record shown "
-        "here.";
-    return v;
-  }
+  FirstLook look = lookAtSingleRecord(
+      answer, SingleRecordRule{"MTA-STS", "v=STSv1", Finding::StsSeveralRecords,
+                               "No MTA-STS record is published at " + expected.name +
+                                   ", so senders do not know to require encryption to your mail servers; add "
+                                   "the TXT record shown here.",
+                               "There are several MTA-STS records at " + expected.name +
+                                   ", so senders ignore the policy; keep only the record shown here."});
+  Verdict& v = look.verdict;
+  if (look.decided) return v;
   v.status = Status::Differs;
-  if (v.published.size() > 1) {
-    v.difference = std::to_string(v.published.size()) + " MTA-STS records are published";
-    v.advice = "There are several MTA-STS records at " + expected.name +
-               ", so senders ignore the policy; keep only the record shown here.";
-    v.warn(Finding::StsSeveralRecords, v.advice);
-    return v;
-  }
   const auto id = tagValue(v.published.front(), "id");
   const auto wanted = mtaStsPolicyId(policy);
   if (id == wanted) {
@@ -135,23 +126,16 @@ Verdict checkTlsRpt(const std::string& domain, const std::vector<std::string>& r
                     dns::Resolver& resolver) {
   const auto expected = tlsRptRecord(domain, reportUris);
   const auto answer = resolver.txt(expected.name);
-  if (answer.failed()) return lookupFailed("TLS reporting", answer);
-  Verdict v;
-  v.published = recordsStartingWith(answer, "v=TLSRPTv1");
-  if (v.published.empty()) {
-    v.status = Status::Missing;
-    v.advice = "No TLS reporting record is published at " + expected.name +
-               ", so nobody hears when senders fail to reach you securely; add the TXT record shown here.";
-    return v;
-  }
+  FirstLook look = lookAtSingleRecord(
+      answer, SingleRecordRule{"TLS reporting", "v=TLSRPTv1", Finding::TlsRptSeveralRecords,
+                               "No TLS reporting record is published at " + expected.name +
+                                   ", so nobody hears when senders fail to reach you securely; add the TXT "
+                                   "record shown here.",
+                               "There are several TLS reporting records at " + expected.name +
+                                   ", so senders send no reports; keep only the record shown here."});
+  Verdict& v = look.verdict;
+  if (look.decided) return v;
   v.status = Status::Differs;
-  if (v.published.size() > 1) {
-    v.difference = std::to_string(v.published.size()) + " TLS reporting records are published";
-    v.advice = "There are several TLS reporting records at " + expected.name +
-               ", so senders send no reports; keep only the record shown here.";
-    v.warn(Finding::TlsRptSeveralRecords, v.advice);
-    return v;
-  }
   const auto published = core::splitList(tagValue(v.published.front(), "rua"), ',');
   if (published == reportUris) {
     v.status = Status::Matches;

@@ -95,10 +95,18 @@ class SpfWalk {
   void lookUpForVoid(const SpfTerm& term, const std::string& domain) {
     const auto target = targetOf(term, domain);
     if (target.find('%') != std::string::npos || result_.lookups > kSpfLookupLimit) return;
-    const bool isMx = term.name == "mx";
-    const auto status = isMx ? resolver_.mx(target).status : resolver_.addresses(target).status;
-    if (status == dns::LookupStatus::NoSuchName || status == dns::LookupStatus::NoRecords)
-      ++result_.voidLookups;
+    if (term.name == "mx") {
+      const auto answer = resolver_.mx(target);
+      if (answer.empty()) ++result_.voidLookups;
+      if (answer.records.size() > kSpfMxHostLimit)
+        warnOnce(
+            Finding::SpfTooManyMxHosts,
+            "The SPF mx of " + target + " names " + std::to_string(answer.records.size()) +
+                " mail servers, more than the ten receivers will look up, so SPF fails for all your mail; "
+                "list the servers that send mail as ip4:/ip6: addresses instead.");
+      return;
+    }
+    if (resolver_.addresses(target).empty()) ++result_.voidLookups;
   }
 
   void warnOnce(Finding f, std::string advice) {
@@ -138,27 +146,17 @@ SpfVerdict checkSpf(const std::string& domain, const DnsRecord& expected,
                     const std::vector<SpfContribution>& required, dns::Resolver& resolver) {
   SpfVerdict result;
   Verdict& v = result.verdict;
-  const auto answer = resolver.txt(normalisedName(domain));
-  if (answer.failed()) {
-    v = lookupFailed("SPF", answer);
-    return result;
-  }
-  v.published = recordsStartingWith(answer, "v=spf1");
-  if (v.published.empty()) {
-    v.status = Status::Missing;
-    v.advice = "No SPF record is published for " + domain +
-               ", so receivers cannot tell your servers from forgers; add the TXT record shown here.";
-    return result;
-  }
-  if (v.published.size() > 1) {
-    v.status = Status::Differs;
-    v.difference = std::to_string(v.published.size()) + " SPF records are published";
-    v.advice = "There are " + std::to_string(v.published.size()) + " SPF records for " + domain +
-               ", which makes receivers treat SPF as broken; merge them into the one record shown here.";
-    v.warn(Finding::SpfSeveralRecords, v.advice);
-    return result;
-  }
-
+  FirstLook look = lookAtSingleRecord(
+      resolver.txt(normalisedName(domain)),
+      SingleRecordRule{
+          "SPF", "v=spf1", Finding::SpfSeveralRecords,
+          "No SPF record is published for " + domain +
+              ", so receivers cannot tell your servers from forgers; add the TXT record shown here.",
+          "There are several SPF records for " + domain +
+              ", which makes receivers treat SPF as broken; merge them into the one record shown "
+              "here."});
+  v = std::move(look.verdict);
+  if (look.decided) return result;
   SpfWalk walk(resolver, result);
   walk.walk(normalisedName(domain), parseSpfTerms(v.published.front()), true);
   if (result.lookups > kSpfLookupLimit)

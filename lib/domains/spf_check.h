@@ -22,6 +22,8 @@ namespace postern::domains {
 // RFC 7208 §4.6.4: more than ten DNS-querying terms, or more than two void lookups, is a permanent error.
 constexpr int kSpfLookupLimit = 10;
 constexpr int kSpfVoidLookupLimit = 2;
+// An mx mechanism may lead to the addresses of at most ten MX hosts (RFC 7208 §4.6.4).
+constexpr std::size_t kSpfMxHostLimit = 10;
 
 struct SpfVerdict {
   Verdict verdict;

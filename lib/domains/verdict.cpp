@@ -24,6 +24,25 @@ Verdict lookupFailed(const std::string& what, const dns::TxtAnswer& answer) {
   return v;
 }
 
+FirstLook lookAtSingleRecord(const dns::TxtAnswer& answer, const SingleRecordRule& rule) {
+  if (answer.failed()) return FirstLook{lookupFailed(rule.label, answer), true};
+  FirstLook look;
+  Verdict& v = look.verdict;
+  v.published = recordsStartingWith(answer, rule.versionTag);
+  if (v.published.empty()) {
+    v.status = Status::Missing;
+    v.advice = rule.missingAdvice;
+    look.decided = true;
+  } else if (v.published.size() > 1) {
+    v.status = Status::Differs;
+    v.difference = std::to_string(v.published.size()) + " " + rule.label + " records are published";
+    v.advice = rule.severalAdvice;
+    v.warn(rule.several, v.advice);
+    look.decided = true;
+  }
+  return look;
+}
+
 std::vector<std::string> recordsStartingWith(const dns::TxtAnswer& answer, const std::string& versionTag) {
   std::vector<std::string> found;
   for (const auto& record : answer.records) {

@@ -29,6 +29,7 @@ enum class Finding {
   SpfUsesPtr,             // ptr: "SHOULD NOT be used" (RFC 7208 §5.5)
   SpfTooManyLookups,      // more than ten DNS-querying terms (RFC 7208 §4.6.4)
   SpfTooManyVoidLookups,  // more than two lookups with no answer (RFC 7208 §4.6.4)
+  SpfTooManyMxHosts,      // an mx mechanism whose domain has more than ten MX hosts (RFC 7208 §4.6.4)
   SpfIncludeLoop,         // an include or redirect leads back to a record already being read
   SpfBrokenInclude,       // an include or redirect names a domain with no SPF record (RFC 7208 §5.2, §6.1)
   SpfLookupFailed,        // a record in the chain could not be looked up: the count is incomplete
@@ -74,6 +75,25 @@ struct DnsRecord {
 
 // The verdict for a lookup that failed, with the resolver's reason in the sentence.
 Verdict lookupFailed(const std::string& what, const dns::TxtAnswer& answer);
+
+// A record of which exactly one may be published at its name (SPF, DMARC, MTA-STS, TLS-RPT): its version
+// tag, what it is called in sentences, and what to tell the administrator when none or several are found.
+struct SingleRecordRule {
+  std::string label;  // "DMARC": "The DMARC record could not be checked", "2 DMARC records are published"
+  std::string versionTag;  // "v=DMARC1"
+  Finding several;         // the warning for several records
+  std::string missingAdvice;
+  std::string severalAdvice;
+};
+
+// The start every check of such a record shares. decided: the lookup failed (LookupFailed), nothing is
+// published (Missing) or several records are (Differs, warned with rule.several), and the verdict is final;
+// otherwise exactly one record is published (verdict.published.front()) and the check goes on with it.
+struct FirstLook {
+  Verdict verdict;
+  bool decided = false;
+};
+FirstLook lookAtSingleRecord(const dns::TxtAnswer& answer, const SingleRecordRule& rule);
 
 // The TXT records at a name whose text starts with the given version tag ("v=spf1", "v=DMARC1"), compared
 // without regard to case and followed by the end, a space or ';' (RFC 7208 §4.5, RFC 7489 §6.4).

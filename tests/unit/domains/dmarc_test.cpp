@@ -108,6 +108,36 @@ BOOST_AUTO_TEST_CASE(no_dmarc_record_is_missing) {
   BOOST_TEST((check(dns).status == Status::Missing));
 }
 
+BOOST_AUTO_TEST_CASE(a_subdomain_without_a_record_is_missing_but_says_which_parent_policy_applies) {
+  test::FakeResolver dns;
+  dns.publish("_dmarc.example.org", "v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc@example.org");
+  const auto v = domains::checkDmarc("mail.office.example.org", wanted(), kSigners, dns);
+  BOOST_TEST((v.status == Status::Missing));
+  BOOST_TEST(v.difference ==
+             "no record at _dmarc.mail.office.example.org; the record of example.org applies "
+             "(p=quarantine, from its sp=)");
+  BOOST_TEST(v.warnings.empty());
+  // The walk: the name itself, then each parent up to the first record; never the top-level domain.
+  BOOST_TEST(dns.asked == (std::vector<std::string>{"_dmarc.mail.office.example.org",
+                                                    "_dmarc.office.example.org", "_dmarc.example.org"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_parent_policy_of_none_is_warned_about_for_the_subdomain) {
+  test::FakeResolver dns;
+  dns.publish("_dmarc.example.org", "v=DMARC1; p=none; rua=mailto:dmarc@example.org");
+  const auto v = domains::checkDmarc("sub.example.org", wanted(), kSigners, dns);
+  BOOST_TEST((v.status == Status::Missing));
+  BOOST_TEST(v.has(Finding::DmarcPolicyNone));
+}
+
+BOOST_AUTO_TEST_CASE(a_domain_with_no_record_anywhere_up_the_tree_is_plainly_missing) {
+  test::FakeResolver dns;
+  const auto v = domains::checkDmarc("sub.example.org", wanted(), kSigners, dns);
+  BOOST_TEST((v.status == Status::Missing));
+  BOOST_TEST(v.difference.empty());
+  BOOST_TEST(dns.asked == (std::vector<std::string>{"_dmarc.sub.example.org", "_dmarc.example.org"}));
+}
+
 BOOST_AUTO_TEST_CASE(two_dmarc_records_apply_no_policy) {
   test::FakeResolver dns;
   dns.publish("_dmarc.example.org", "v=DMARC1; p=reject; rua=mailto:dmarc@example.org");

@@ -27,6 +27,9 @@ class FakeResolver final : public dns::Resolver {
   void publishAddress(const std::string& name, const std::string& address) {
     addresses_[name].push_back(address);
   }
+  void publishMx(const std::string& name, const std::string& host, int preference = 10) {
+    mx_[name].push_back(dns::MxRecord{preference, host});
+  }
   void fail(const std::string& name, dns::FailureKind kind) { failures_[name] = kind; }
   void failEverything(dns::FailureKind kind) { failAll_ = kind; }
 
@@ -40,6 +43,7 @@ class FakeResolver final : public dns::Resolver {
   dns::MxAnswer mx(const std::string& name) override {
     asked.push_back("MX " + name);
     if (const auto f = failure(name)) return dns::MxAnswer::failedWith(*f, dns::describe(*f));
+    if (const auto it = mx_.find(name); it != mx_.end()) return dns::MxAnswer::of(it->second);
     return txt_.count(name) || addresses_.count(name) ? dns::MxAnswer::noRecords()
                                                       : dns::MxAnswer::noSuchName();
   }
@@ -63,6 +67,7 @@ class FakeResolver final : public dns::Resolver {
 
   std::map<std::string, std::vector<dns::TxtRecord>> txt_;
   std::map<std::string, std::vector<std::string>> addresses_;
+  std::map<std::string, std::vector<dns::MxRecord>> mx_;
   std::map<std::string, dns::FailureKind> failures_;
   std::optional<dns::FailureKind> failAll_;
 };

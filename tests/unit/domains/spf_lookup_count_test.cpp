@@ -58,6 +58,27 @@ BOOST_AUTO_TEST_CASE(a_and_mx_and_exists_count_as_lookups_in_every_included_reco
   BOOST_TEST(r.lookups == 6);
 }
 
+BOOST_AUTO_TEST_CASE(an_mx_with_more_than_ten_hosts_makes_spf_fail) {
+  test::FakeResolver dns;
+  dns.publish("example.org", "v=spf1 mx mx:few.example -all");
+  for (int i = 1; i <= 11; ++i) dns.publishMx("example.org", "mx" + std::to_string(i) + ".example.org");
+  for (int i = 1; i <= 10; ++i) dns.publishMx("few.example", "mx" + std::to_string(i) + ".few.example");
+  const auto r = domains::checkSpf("example.org", kExpected, {}, dns);
+  BOOST_TEST(r.lookups == 2);
+  BOOST_TEST_REQUIRE(r.verdict.has(Finding::SpfTooManyMxHosts));
+  BOOST_TEST(r.verdict.warnings.size() == 1u);
+  BOOST_TEST(r.verdict.warnings[0].advice.find("mx of example.org names 11") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_mx_with_ten_hosts_is_within_the_limit) {
+  test::FakeResolver dns;
+  dns.publish("example.org", "v=spf1 mx -all");
+  for (int i = 1; i <= 10; ++i) dns.publishMx("example.org", "mx" + std::to_string(i) + ".example.org");
+  const auto r = domains::checkSpf("example.org", kExpected, {}, dns);
+  BOOST_TEST(!r.verdict.has(Finding::SpfTooManyMxHosts));
+  BOOST_TEST(r.voidLookups == 0);
+}
+
 BOOST_AUTO_TEST_CASE(a_redirect_is_counted_and_followed) {
   test::FakeResolver dns;
   dns.publish("example.org", "v=spf1 redirect=_spf.example.net");
