@@ -1,5 +1,6 @@
 #include "web/api_client_config.h"
 
+#include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPResponse.h>
 
@@ -124,7 +125,38 @@ void addClientConfigRoutes(Router& router, admin::ClientSetup& setup) {
   });
 }
 
+namespace {
+
+// {"submissionHost", "implicitTlsPort", "startTlsPort", "incoming": {"protocol", "host", "port", "security"}
+// or null, "displayName"}; an absent port is null.
+Poco::JSON::Object settingsJson(const clientconfig::ClientSettings& s) {
+  Poco::JSON::Object json(Poco::JSON_PRESERVE_KEY_ORDER);
+  const auto port = [](const std::optional<std::uint16_t>& p) {
+    return p ? Poco::Dynamic::Var(*p) : Poco::Dynamic::Var();
+  };
+  json.set("submissionHost", s.submissionHost);
+  json.set("implicitTlsPort", port(s.implicitTls));
+  json.set("startTlsPort", port(s.startTls));
+  if (s.incoming) {
+    Poco::JSON::Object::Ptr in = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
+    in->set("protocol", s.incoming->protocol == clientconfig::IncomingProtocol::Imap ? "imap" : "pop3");
+    in->set("host", s.incoming->host);
+    in->set("port", s.incoming->port);
+    in->set("security", s.incoming->security == clientconfig::Security::ImplicitTls ? "ssl" : "starttls");
+    json.set("incoming", in);
+  } else {
+    json.set("incoming", Poco::Dynamic::Var());
+  }
+  json.set("displayName", s.displayName);
+  return json;
+}
+
+}  // namespace
+
 void addClientProfileAdminRoute(Router& router, admin::ClientSetup& setup, const ApiGuard& guard) {
+  router.add(Method::Get, "/api/v1/client-settings", guard.read([&setup](RequestContext& context) {
+    context.sendJson(200, settingsJson(setup.settings()));
+  }));
   router.add(Method::Get, "/api/v1/users/{login}/profile.mobileconfig",
              guard.read([&setup](RequestContext& context) {
                const std::string& login = context.param("login");

@@ -10,7 +10,7 @@
 //   WWW-Authenticate and one text whatever the reason; a throttled client is 429 with Retry-After and no
 //   password checked; the store failing is 503. The password is never logged.
 // Admin API: GET /api/v1/users/{login}/profile.mobileconfig (an administrator's session, as every user
-// endpoint; web/openapi.json).
+// endpoint) and GET /api/v1/client-settings, what the user page shows to type by hand (web/openapi.json).
 //
 // Owns: the content types (XML, application/x-apple-aspen-config with a Content-Disposition file name),
 // Cache-Control: no-store on every document (a profile is personal; the others follow the settings), and
@@ -29,7 +29,7 @@ inline constexpr const char* kProfileRealm = "Basic realm=\"Postern mail profile
 
 // The public listener's routes for the client documents.
 void addClientConfigRoutes(Router& router, admin::ClientSetup& setup);
-// The admin API's download of a user's profile.
+// The admin API's download of a user's profile, and the settings the documents offer.
 void addClientProfileAdminRoute(Router& router, admin::ClientSetup& setup, const ApiGuard& guard);
 
 }  // namespace postern::web

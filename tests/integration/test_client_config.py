@@ -1,7 +1,8 @@
 """The mail client documents against the real binary over HTTPS: the Apple profile an administrator
 downloads for a user (GET /api/v1/users/{login}/profile.mobileconfig) read with Python's plistlib and checked
 field by field against the configured host and the ports the server actually listens on; 404 for no such
-user, 401 without a session, and 409 when clients.incoming is not set."""
+user, 401 without a session, and 409 when clients.incoming is not set; the settings the user page shows
+(GET /api/v1/client-settings)."""
 
 import plistlib
 import unittest
@@ -65,6 +66,17 @@ class AdminProfileDownloadTest(WebApiCase):
         second = plistlib.loads(self.download("alice@example.org").body)
         self.assertEqual(first["PayloadUUID"], second["PayloadUUID"])
         self.assertEqual(first["PayloadContent"][0]["PayloadUUID"], second["PayloadContent"][0]["PayloadUUID"])
+
+    def test_the_user_page_reads_the_settings_to_type_by_hand(self):
+        response = self.api().get("/client-settings")
+        self.assertEqual(response.status, 200, repr(response))
+        self.assertEqual(response.json, {
+            "submissionHost": SUBMISSION_HOST,
+            "implicitTlsPort": self.server.port("submissions"),
+            "startTlsPort": self.server.port("submission"),
+            "incoming": {"protocol": "imap", "host": "imap.provider.example", "port": 993, "security": "ssl"},
+            "displayName": "Example <Office> & Co",
+        })
 
     def test_no_such_user_is_404_and_no_session_is_401(self):
         self.assertError(self.download("nobody@example.org"), 404, "not_found")
