@@ -89,6 +89,17 @@ BOOST_AUTO_TEST_CASE(autoconfig_answers_for_an_address_at_a_known_domain_on_both
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_domain_known_only_from_a_sender_pattern_gets_documents_too) {
+  Site site;
+  FakeExchange before("GET", "/mail/config-v1.1.xml?emailaddress=scan%40office.example");
+  site.run(before);
+  BOOST_TEST(before.response.status() == 404);
+  site.users.addSenderPattern("alice@example.org", "@office.example");
+  FakeExchange after("GET", "/mail/config-v1.1.xml?emailaddress=scan%40office.example");
+  site.run(after);
+  BOOST_TEST(after.response.status() == 200);
+}
+
 BOOST_AUTO_TEST_CASE(autoconfig_without_an_address_answers_for_the_autoconfig_host_domain) {
   Site site;
   FakeExchange e("GET", "/mail/config-v1.1.xml");
