@@ -19,6 +19,7 @@
 #include "app/delivery.h"
 #include "app/dkim_signer.h"
 #include "app/privileges.h"
+#include "app/public_site.h"
 #include "app/relay_options.h"
 #include "app/secrets.h"
 #include "app/server.h"
@@ -144,6 +145,9 @@ int runServer(const config::Config& cfg) {
     // The web admin likewise: its own key (when it has one) and its ports, as root.
     Poco::Net::Context::Ptr webTlsContext = adminTlsContext(cfg);
     std::vector<Poco::Net::ServerSocket> webListeners = bindAdminListeners(cfg);
+    // And the public site (MTA-STS policies), typically on 443.
+    Poco::Net::Context::Ptr publicContext = publicTlsContext(cfg);
+    std::vector<Poco::Net::ServerSocket> publicListeners = bindPublicListeners(cfg);
     dropPrivileges(prepared.account);
     if (prepared.account)
       log.information("running as user " + prepared.account->name);
@@ -256,6 +260,8 @@ int runServer(const config::Config& cfg) {
           admin::ListenerView{net::kindName(listener.spec.kind), listener.socket.address().toString()});
     for (const auto& listener : webListeners)
       facts.listeners.push_back(admin::ListenerView{"admin", listener.address().toString()});
+    for (const auto& listener : publicListeners)
+      facts.listeners.push_back(admin::ListenerView{"public", listener.address().toString()});
     facts.certificate = tls::readCertificateInfo(certificateFile);
     facts.smarthostConfigured = !cfg.relay.smarthosts.empty();
     std::vector<std::pair<net::ListenerKind, std::uint16_t>> boundPorts;
@@ -331,6 +337,8 @@ int runServer(const config::Config& cfg) {
                   "#/setup?token=" + adminServices.setupTokens().issue() +
                   " to create it (or run: postern admin add LOGIN)");
     }
+    const PublicSite publicSite = startPublicSite(cfg, std::move(publicListeners),
+                                                  publicContext ? publicContext : tlsContext, api.domains);
     logNextSteps(api.status.now(), webAdmin.urls, log);
     // The domains' DNS records, checked in the background so the dashboard's dns_record problems stay
     // current without anyone pressing "check"; dns.check_interval 0 leaves it off.
@@ -346,6 +354,7 @@ int runServer(const config::Config& cfg) {
     // (their outcome is recorded); no new attempt starts; the rest stays queued for the next start.
     const auto deadline = std::chrono::steady_clock::now() + cfg.smtp.shutdownGrace;
     domainChecks.stop();
+    if (publicSite.server) publicSite.server->stop();
     if (webAdmin.server) webAdmin.server->stop();
     manager.requestStop();
     server.stop();

@@ -163,6 +163,12 @@ store::RecordCheckRecord toCheck(const RecordView& record, const domains::Verdic
   return c;
 }
 
+MtaStsPolicyView policyView(const std::string& domain, const domains::MtaStsPolicy& policy) {
+  const std::string host = domains::mtaStsPolicyHost(domain);
+  return MtaStsPolicyView{host, "https://" + host + "/.well-known/mta-sts.txt",
+                          domains::mtaStsPolicyText(policy), domains::mtaStsPolicyId(policy)};
+}
+
 }  // namespace
 
 std::string_view recordKindName(RecordKind kind) {
@@ -342,10 +348,7 @@ DomainView Domains::build(const Known& k, bool withChecks) {
     add(RecordKind::MtaSts, domains::mtaStsRecord(k.domain, s.mtaSts.policy));
     if (!s.mtaSts.tlsRptRua.empty())
       add(RecordKind::TlsRpt, domains::tlsRptRecord(k.domain, s.mtaSts.tlsRptRua));
-    const std::string host = domains::mtaStsPolicyHost(k.domain);
-    v.mtaStsPolicy = MtaStsPolicyView{host, "https://" + host + "/.well-known/mta-sts.txt",
-                                      domains::mtaStsPolicyText(s.mtaSts.policy),
-                                      domains::mtaStsPolicyId(s.mtaSts.policy)};
+    v.mtaStsPolicy = policyView(k.domain, s.mtaSts.policy);
   }
   if (!withChecks) return v;
   for (const auto& c : domains_.checks(k.domain)) {
@@ -414,6 +417,18 @@ std::vector<DomainSummary> Domains::list() {
     out.push_back(std::move(s));
   }
   return out;
+}
+
+std::optional<MtaStsPolicyView> Domains::policyForHost(std::string_view host) {
+  constexpr std::string_view kPrefix = "mta-sts.";
+  if (host.substr(0, kPrefix.size()) != kPrefix) return std::nullopt;
+  const auto name = store::DkimKeyRepository::normaliseDomain(host.substr(kPrefix.size()));
+  if (!name || *name != host.substr(kPrefix.size())) return std::nullopt;
+  const auto record = domains_.find(*name);
+  if (!record) return std::nullopt;
+  const DomainSettings settings = fromRecord(*record);
+  if (settings.mtaSts.policy.mode == domains::StsMode::None || !findKnown(*name)) return std::nullopt;
+  return policyView(*name, settings.mtaSts.policy);
 }
 
 std::optional<DomainView> Domains::show(std::string_view domain) {

@@ -160,6 +160,11 @@ class Domains {
   domains::Verdict checkDkimKey(std::string_view domain, std::string_view selector);
   // From the stored checks of the known domains.
   std::vector<FailingDomain> failing();
+  // The MTA-STS policy that https://mta-sts.DOMAIN/.well-known/mta-sts.txt serves: host is the name the
+  // client asked for (lower case, no port, no final dot); nullopt unless it is mta-sts.DOMAIN of a known
+  // domain whose policy mode is not none. Any other host costs one settings lookup, never a listing of the
+  // known domains (the public listener takes requests from anyone).
+  std::optional<MtaStsPolicyView> policyForHost(std::string_view host);
 
  private:
   struct Known;

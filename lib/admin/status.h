@@ -36,7 +36,7 @@
 namespace postern::admin {
 
 struct ListenerView {
-  std::string kind;  // submission | submissions | alternate | admin
+  std::string kind;  // submission | submissions | alternate | admin | public
   std::string address;
 };
 

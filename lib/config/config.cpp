@@ -69,6 +69,8 @@ void validateTogether(const Config& c, std::vector<std::string>& errors) {
     errors.push_back("tls.certificate and tls.private_key: set both or neither");
   if (c.admin.tls.certificate.empty() != c.admin.tls.privateKey.empty())
     errors.push_back("admin.tls.certificate and admin.tls.private_key: set both or neither");
+  if (c.publicSite.tls.certificate.empty() != c.publicSite.tls.privateKey.empty())
+    errors.push_back("public.tls.certificate and public.tls.private_key: set both or neither");
   if (c.admin.sessionIdleTimeout > c.admin.sessionLifetime)
     errors.push_back("admin.session.idle_timeout must not be longer than admin.session.lifetime");
   if (c.auth.argon2MemoryKiB < 8 * c.auth.argon2Parallelism)

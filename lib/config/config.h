@@ -145,6 +145,17 @@ struct Config {
     std::chrono::seconds sessionLifetime{std::chrono::hours(12)};
   } admin;
 
+  // The public HTTPS listener: documents the internet must fetch (the MTA-STS policy, by Host), never the
+  // admin UI, its API, /healthz or /metrics.
+  struct Public {
+    std::vector<ListenAddress> listen;  // empty: no public listener
+    struct Tls {
+      std::string certificate;  // empty (with privateKey): the SMTP listeners' certificate and key
+      std::string privateKey;
+    } tls;
+    std::size_t maxThreads = 4;
+  } publicSite;
+
   // The DNS lookups of the domain records' checks (never made on the SMTP path).
   struct Dns {
     std::string resolvers;  // comma-separated HOST[:PORT] (dns::parseServerList); empty: /etc/resolv.conf

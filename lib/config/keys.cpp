@@ -575,6 +575,23 @@ const std::vector<KeyDef>& keyTable() {
           "admin.session.lifetime", "A web admin sign-in ends this long after it began, however busy.",
           [](Config& c) -> std::chrono::seconds& { return c.admin.sessionLifetime; }, minutes(5),
           hours(24 * 30)),
+      listeners(
+          "public.listen",
+          "Listeners of the public HTTPS site, HOST:PORT as for listen.submission (e.g. 0.0.0.0:443); empty\n"
+          "turns it off. It serves only documents other servers and mail clients fetch: the MTA-STS policy\n"
+          "at https://mta-sts.DOMAIN/.well-known/mta-sts.txt. Never the admin UI, its API or /healthz.",
+          [](Config& c) -> std::vector<ListenAddress>& { return c.publicSite.listen; }),
+      text(
+          "public.tls.certificate",
+          "PEM certificate chain of the public listener; it must be valid for the names clients ask for\n"
+          "(mta-sts.DOMAIN of each domain with an MTA-STS policy). Empty: the SMTP listeners' certificate.",
+          [](Config& c) -> std::string& { return c.publicSite.tls.certificate; }, optionalPath),
+      text(
+          "public.tls.private_key", "PEM private key of public.tls.certificate. Empty together with it.",
+          [](Config& c) -> std::string& { return c.publicSite.tls.privateKey; }, optionalPath),
+      number<std::size_t>(
+          "public.max_threads", "Public listener connections served at once; more wait in a short queue.",
+          [](Config& c) -> std::size_t& { return c.publicSite.maxThreads; }, 1, 64),
       text(
           "dns.resolvers",
           "DNS servers the domain record checks ask, comma-separated HOST[:PORT] (IPv6 as [ADDRESS]:PORT).\n"

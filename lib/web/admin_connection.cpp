@@ -100,7 +100,8 @@ AdminConnection::AdminConnection(const Poco::Net::StreamSocket& socket,
     client = clientAddress_.toString();
   } catch (const Poco::Exception&) {
   }
-  logPrefix_ = "conn=" + std::to_string(id_) + " client=" + core::logValue(client) + " ";
+  if (state_->options.site != "admin") logPrefix_ = "site=" + state_->options.site + " ";
+  logPrefix_ += "conn=" + std::to_string(id_) + " client=" + core::logValue(client) + " ";
 }
 
 AdminConnection::~AdminConnection() { state_->leave(); }

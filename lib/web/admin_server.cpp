@@ -14,7 +14,8 @@ constexpr int kThreadStackBytes = 1024 * 1024;
 constexpr auto kWatchdogPeriod = std::chrono::milliseconds(250);
 }  // namespace
 
-Poco::Net::ServerSocket bindAdminListener(const std::string& host, std::uint16_t port) {
+Poco::Net::ServerSocket bindAdminListener(const std::string& host, std::uint16_t port,
+                                          const std::string& setting) {
   Poco::Net::ServerSocket socket;
   try {
     // SO_REUSEADDR for a quick restart, not SO_REUSEPORT: a second server on the port must fail here.
@@ -23,8 +24,8 @@ Poco::Net::ServerSocket bindAdminListener(const std::string& host, std::uint16_t
   } catch (const Poco::Exception& e) {
     std::string hint;
     if (port < 1024 && ::geteuid() != 0) hint = "; ports below 1024 need root or CAP_NET_BIND_SERVICE";
-    throw Poco::IOException("cannot listen on " + host + ":" + std::to_string(port) +
-                            " (admin.listen): " + e.displayText() + hint);
+    throw Poco::IOException("cannot listen on " + host + ":" + std::to_string(port) + " (" + setting +
+                            "): " + e.displayText() + hint);
   }
   return socket;
 }

@@ -1,5 +1,6 @@
 // web::AdminServer — the HTTPS listener of the web admin: Poco's HTTP machinery over TLS on a bounded
-// pool of its own, answering through one RequestDispatcher.
+// pool of its own, answering through one RequestDispatcher. The public site (public.listen) runs on a
+// second instance with its own dispatcher and every network allowed: the server knows no route.
 //
 // Owns: the listening sockets (bound early: bindAdminListener), the TLS handshake (TLS 1.2 or newer, the
 // forward-secret suites of tls::makeServerContext), the client-network check at accept (clients outside
@@ -40,11 +41,13 @@ struct AdminServerOptions {
   int maxRequestsPerConnection = 100;
   std::size_t maxBodyBytes = 1024 * 1024;
   std::chrono::seconds shutdownGrace{5};
+  std::string site = "admin";  // in log lines other than the admin's ("site=public conn=...")
 };
 
 // Binds and listens on host:port (as root, before privileges are dropped; served only once start() runs).
-// Throws Poco::IOException naming admin.listen when the port cannot be bound.
-Poco::Net::ServerSocket bindAdminListener(const std::string& host, std::uint16_t port);
+// Throws Poco::IOException naming the setting (admin.listen) when the port cannot be bound.
+Poco::Net::ServerSocket bindAdminListener(const std::string& host, std::uint16_t port,
+                                          const std::string& setting = "admin.listen");
 
 class AdminServer {
  public:

@@ -30,7 +30,7 @@ void resetForError(Poco::Net::HTTPServerResponse& response, CachePolicy cache) {
 }  // namespace
 
 void RequestDispatcher::route(RequestContext& context) const {
-  if (!isApiPath(context.path)) {
+  if (pages_ && !isApiPath(context.path)) {
     pages_(context);
     return;
   }

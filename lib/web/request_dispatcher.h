@@ -1,6 +1,8 @@
 // web::RequestDispatcher — one request in, one answer out: the security header fields first (on every
 // answer, errors included), then the API's router for "/api" and below (and /healthz) or the page handler
-// (the UI's files) for every other path, and every failure through errorAnswer() (json_response.h).
+// (the UI's files) for every other path, and every failure through errorAnswer() (json_response.h). A
+// dispatcher built without a page handler (the public site's) sends every path to its router, so a path
+// it does not list is a 404 there, whatever the admin site would have served.
 //
 // Owns: the split between the API and the pages, 404 / 405 (with Allow) / 400 for a path the router cannot
 // use, and the rule that an answer that has failed carries no header field a handler had set before it
@@ -18,6 +20,8 @@ namespace postern::web {
 class RequestDispatcher {
  public:
   RequestDispatcher(Router api, Handler pages) : api_(std::move(api)), pages_(std::move(pages)) {}
+  // Every path through the router.
+  explicit RequestDispatcher(Router everyPath) : api_(std::move(everyPath)) {}
 
   // Never throws for a failure of the handler: the client gets its error answer. Throws only what writing
   // to the client throws (the connection is then gone).

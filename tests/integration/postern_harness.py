@@ -48,6 +48,7 @@ CLI_TIMEOUT = 120
 LISTENER_KINDS = ("submission", "submissions", "alternate")
 LISTENING_RE = re.compile(r"smtp: listening on (\S+):(\d+) \((submission|submissions|alternate)\)")
 ADMIN_UI_RE = re.compile(r"web: admin UI at https://(\S+):(\d+)/")
+PUBLIC_SITE_RE = re.compile(r"web: public site \(MTA-STS policies\) at https://(\S+):(\d+)/")
 QUEUED_RE = re.compile(r"^Ok: queued as ([0-9A-Z]+)$")
 # queue/queue_id.h: 15 characters of Crockford base32 (no I, L, O, U).
 QUEUE_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{15}$")
@@ -154,6 +155,7 @@ class PosternServer:
         self.ports = {}       # kind -> port of the first listener of that kind on 127.0.0.1
         self.listeners = []   # (host, port, kind) as logged, in order
         self.admin_ports = []  # the web admin's ports as logged ("admin UI at https://HOST:PORT/"), in order
+        self.public_ports = []  # the public site's (public.listen), likewise
         self._log_file = None
         self._signalled = False
 
@@ -199,6 +201,7 @@ class PosternServer:
         expected = sum(len([e for e in self.settings.get("listen." + kind, "").split(",") if e.strip()])
                        for kind in LISTENER_KINDS)
         expected_admin = len([e for e in self.settings.get("admin.listen", "").split(",") if e.strip()])
+        expected_public = len([e for e in self.settings.get("public.listen", "").split(",") if e.strip()])
         self._signalled = False
         log_offset = len(self.log_text())  # a restart appends to the same log
         self._log_file = open(self.log_path, "ab")
@@ -210,9 +213,12 @@ class PosternServer:
             log = self.log_text()[log_offset:]
             listeners = [(host.strip("[]"), int(port), kind) for host, port, kind in LISTENING_RE.findall(log)]
             admin_ports = [int(port) for _, port in ADMIN_UI_RE.findall(log)]
-            if len(listeners) >= expected and len(admin_ports) >= expected_admin:
+            public_ports = [int(port) for _, port in PUBLIC_SITE_RE.findall(log)]
+            if (len(listeners) >= expected and len(admin_ports) >= expected_admin
+                    and len(public_ports) >= expected_public):
                 self.listeners = listeners
                 self.admin_ports = admin_ports
+                self.public_ports = public_ports
                 self.ports = {}
                 for host, port, kind in listeners:
                     if host == LOOPBACK:

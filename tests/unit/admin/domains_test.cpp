@@ -115,6 +115,34 @@ BOOST_AUTO_TEST_CASE(mta_sts_records_appear_only_when_the_mode_is_not_none) {
   BOOST_TEST(record(v, admin::RecordKind::TlsRpt).name == "_smtp._tls.example.org");
 }
 
+BOOST_AUTO_TEST_CASE(the_policy_is_served_for_mta_sts_dot_domain_only_while_its_mode_is_not_none) {
+  domains.add("example.org");
+  BOOST_TEST(!domains.policyForHost("mta-sts.example.org").has_value());  // mode none
+  admin::MtaStsSettings sts;
+  sts.policy.mode = postern::domains::StsMode::Enforce;
+  sts.policy.mx = {"mx.example.org"};
+  const auto v = domains.change("example.org", DomainChange{std::nullopt, std::nullopt, sts});
+  const auto policy = domains.policyForHost("mta-sts.example.org");
+  BOOST_TEST_REQUIRE(policy.has_value());
+  BOOST_TEST(policy->text == v.mtaStsPolicy->text);
+  BOOST_TEST(policy->text.find("mode: enforce\r\n") != std::string::npos);
+  BOOST_TEST(policy->id == v.mtaStsPolicy->id);
+  for (const char* host : {"example.org", "www.example.org", "mta-sts.example.net", "mta-sts.", "mta-sts",
+                           "mta-sts.mta-sts.example.org", "x.mta-sts.example.org"})
+    BOOST_TEST(!domains.policyForHost(host).has_value(), host);
+}
+
+BOOST_AUTO_TEST_CASE(the_policy_of_a_domain_no_longer_known_is_not_served) {
+  domains.add("example.org");
+  admin::MtaStsSettings sts;
+  sts.policy.mode = postern::domains::StsMode::Testing;
+  sts.policy.mx = {"mx.example.org"};
+  domains.change("example.org", DomainChange{std::nullopt, std::nullopt, sts});
+  BOOST_TEST(domains.policyForHost("mta-sts.example.org").has_value());
+  domains.remove("example.org");
+  BOOST_TEST(!domains.policyForHost("mta-sts.example.org").has_value());
+}
+
 BOOST_AUTO_TEST_CASE(a_dmarc_report_address_that_is_no_mailto_uri_is_refused_as_dmarc_rua) {
   domains.add("example.org");
   postern::domains::DmarcSettings dmarc;

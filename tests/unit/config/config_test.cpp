@@ -120,7 +120,7 @@ BOOST_AUTO_TEST_CASE(sample_file_documents_every_key_and_matches_deploy_copy) {
   std::stringstream shipped;
   shipped << in.rdbuf();
   BOOST_TEST(shipped.str() == sample,
-             "deploy/postern.conf is stale: regenerate with postern --print-sample-config");
+             "deploy/postern.conf is stale: regenerate with postern print-sample-config");
   // Uncommenting the whole sample must give a valid configuration equal to the defaults.
   std::string uncommented;
   std::istringstream lines(sample);
@@ -232,6 +232,22 @@ BOOST_AUTO_TEST_CASE(admin_certificate_and_key_go_together) {
   const auto r = load("", {{"POSTERN_ADMIN_TLS_PRIVATE_KEY", "/etc/ssl/admin.key"}});
   BOOST_TEST(r.errors.size() == 1u);
   BOOST_TEST(mentions(r, "admin.tls.certificate and admin.tls.private_key"));
+}
+
+BOOST_AUTO_TEST_CASE(the_public_listener_is_off_unless_configured) {
+  const auto r = load("", {});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(r.config.publicSite.listen.empty());
+  const auto on = load("", {{"POSTERN_PUBLIC_LISTEN", "0.0.0.0:443, [::]:443"}});
+  BOOST_TEST_REQUIRE(on.ok());
+  BOOST_TEST(on.config.publicSite.listen.size() == 2u);
+  BOOST_TEST(on.config.publicSite.listen[0].port == 443);
+}
+
+BOOST_AUTO_TEST_CASE(public_certificate_and_key_go_together) {
+  const auto r = load("", {{"POSTERN_PUBLIC_TLS_CERTIFICATE", "/etc/ssl/public.pem"}});
+  BOOST_TEST(r.errors.size() == 1u);
+  BOOST_TEST(mentions(r, "public.tls.certificate and public.tls.private_key"));
 }
 
 BOOST_AUTO_TEST_CASE(an_admin_session_cannot_idle_longer_than_it_lives) {

@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "fake_exchange.h"
 #include "web/http_error.h"
+#include "web/public_documents.h"
 #include "web/request_dispatcher.h"
 #include "web/security_headers.h"
 #include "web/static_assets.h"
@@ -216,6 +217,60 @@ BOOST_AUTO_TEST_CASE(without_an_openapi_document_its_address_is_404) {
   FakeExchange exchange("GET", "/api/v1/openapi.json");
   dispatcher.dispatch(exchange.context);
   BOOST_TEST(exchange.response.status() == 404);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(public_site)
+
+// The public listener's dispatcher: no page handler, so the router decides every path.
+struct PublicSite {
+  web::RequestDispatcher dispatcher{router()};
+
+  static web::Router router() {
+    web::Router r;
+    r.add(web::Method::Get, "/.well-known/mta-sts.txt", [](web::RequestContext& c) {
+      c.response.setContentType("text/plain");
+      c.response.sendBuffer("version: STSv1\r\n", 16);
+    });
+    return r;
+  }
+};
+
+BOOST_AUTO_TEST_CASE(a_dispatcher_without_pages_serves_only_its_routes) {
+  PublicSite site;
+  FakeExchange policy("GET", "/.well-known/mta-sts.txt");
+  site.dispatcher.dispatch(policy.context);
+  BOOST_TEST(policy.response.status() == 200);
+  checkSecurityFields(policy.response, "no-cache");
+  for (const char* path : {"/", "/index.html", "/api/v1/users", "/api/v1/session", "/healthz", "/metrics",
+                           "/.well-known/mta-sts.txt/", "/.well-known/MTA-STS.txt"}) {
+    FakeExchange other("GET", path);
+    site.dispatcher.dispatch(other.context);
+    BOOST_TEST(other.response.status() == 404, path);
+  }
+  FakeExchange post("POST", "/.well-known/mta-sts.txt");
+  site.dispatcher.dispatch(post.context);
+  BOOST_TEST(post.response.status() == 405);
+}
+
+BOOST_AUTO_TEST_CASE(the_host_name_ignores_case_port_and_a_final_dot) {
+  auto host = [](const char* value) {
+    Poco::Net::HTTPRequest request("GET", "/");
+    if (value) request.set("Host", value);
+    return web::requestHostName(request).value_or("(none)");
+  };
+  BOOST_TEST(host("MTA-STS.Example.org") == "mta-sts.example.org");
+  BOOST_TEST(host("mta-sts.example.org:443") == "mta-sts.example.org");
+  BOOST_TEST(host("mta-sts.example.org.") == "mta-sts.example.org");
+  BOOST_TEST(host(nullptr) == "(none)");
+  BOOST_TEST(host("") == "(none)");
+  BOOST_TEST(host("192.0.2.1") == "(none)");
+  BOOST_TEST(host("[2001:db8::1]:443") == "(none)");
+  BOOST_TEST(host("mta-sts.example.org:x") == "(none)");
+  BOOST_TEST(host("mta-sts.example.org:443:443") == "(none)");
+  BOOST_TEST(host("mta sts.example.org") == "(none)");
+  BOOST_TEST(host("mta-sts.example.org/evil") == "(none)");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

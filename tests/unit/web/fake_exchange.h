@@ -71,13 +71,17 @@ class FakeRequest final : public Poco::Net::HTTPServerRequest {
 struct FakeExchange {
   FakeExchange(const std::string& method, const std::string& uri, const std::string& body = {},
                const std::string& contentType = {})
-      : request(method, uri, body, response), context{request,
-                                                      response,
-                                                      Poco::Net::IPAddress("127.0.0.1"),
-                                                      uri.substr(0, uri.find('?')),
-                                                      query(uri),
-                                                      body,
-                                                      {}} {
+      : request(method, uri, body, response),
+        context{request,
+                response,
+                Poco::Net::IPAddress("127.0.0.1"),
+                uri.substr(0, uri.find('?')),
+                query(uri),
+                body,
+                {},
+                std::nullopt,
+                {},
+                {}} {
     if (!contentType.empty()) request.setContentType(contentType);
   }
 
