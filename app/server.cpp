@@ -337,8 +337,9 @@ int runServer(const config::Config& cfg) {
                   "#/setup?token=" + adminServices.setupTokens().issue() +
                   " to create it (or run: postern admin add LOGIN)");
     }
-    const PublicSite publicSite = startPublicSite(cfg, std::move(publicListeners),
-                                                  publicContext ? publicContext : tlsContext, api.domains);
+    const PublicSite publicSite =
+        startPublicSite(cfg, std::move(publicListeners), publicContext ? publicContext : tlsContext,
+                        api.domains, adminServices.clientSetup());
     logNextSteps(api.status.now(), webAdmin.urls, log);
     // The domains' DNS records, checked in the background so the dashboard's dns_record problems stay
     // current without anyone pressing "check"; dns.check_interval 0 leaves it off.

@@ -13,6 +13,7 @@
 #include "core/secret.h"
 #include "core/text.h"
 #include "web/http_error.h"
+#include "web/public_documents.h"
 
 namespace postern::web {
 
@@ -31,14 +32,12 @@ void sendProfile(RequestContext& context, const std::string& login, const std::s
   sendDocument(context, clientconfig::kAppleProfileContentType, document);
 }
 
-// The domain of an autoconfig.DOMAIN Host header (port and letter case dropped); empty for any other host.
+// The domain of an autoconfig.DOMAIN Host header (web::requestHostName: port, final dot and letter case
+// dropped); empty for any other host.
 std::string autoconfigHostDomain(const RequestContext& context) {
-  if (!context.request.has("Host")) return {};
-  std::string host = core::toLowerAscii(context.request.getHost());
-  if (const auto colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos)
-    host.erase(colon);
+  const auto host = requestHostName(context.request);
   constexpr std::string_view prefix = "autoconfig.";
-  return host.compare(0, prefix.size(), prefix) == 0 ? host.substr(prefix.size()) : std::string();
+  return host && host->compare(0, prefix.size(), prefix) == 0 ? host->substr(prefix.size()) : std::string();
 }
 
 HttpError unauthorized() {
