@@ -53,15 +53,37 @@ AdminServices::AdminServices(const ServerParts& parts)
                 admin::AdminSessionOptions{parts.cfg.admin.sessionIdleTimeout,
                                            parts.cfg.admin.sessionLifetime, std::chrono::seconds(60)}),
       setupTokens_(accountStore_, parts.hasher, parts.clock),
-      audit_(auditStore_, parts.clock) {}
+      audit_(auditStore_, parts.clock),
+      clientSetup_(parts.clientSettings, domainStore_, parts.users, parts.verifier, parts.authThrottle,
+                   parts.clientKey) {}
+
+clientconfig::ClientSettings clientSettings(
+    const config::Config& cfg, const std::string& hostname,
+    const std::vector<std::pair<net::ListenerKind, std::uint16_t>>& ports) {
+  clientconfig::ClientSettings settings;
+  settings.submissionHost = cfg.clients.submissionHost.empty() ? hostname : cfg.clients.submissionHost;
+  for (const auto& [kind, port] : ports) {
+    if (kind == net::ListenerKind::Submissions && !settings.implicitTls) settings.implicitTls = port;
+    if (kind == net::ListenerKind::Submission && !settings.startTls) settings.startTls = port;
+  }
+  const auto& in = cfg.clients.incoming;
+  if (in.protocol != config::Config::IncomingProtocol::None)
+    settings.incoming = clientconfig::IncomingServer{
+        in.protocol == config::Config::IncomingProtocol::Imap ? clientconfig::IncomingProtocol::Imap
+                                                              : clientconfig::IncomingProtocol::Pop3,
+        in.host, in.port,
+        in.implicitTls ? clientconfig::Security::ImplicitTls : clientconfig::Security::StartTls};
+  settings.displayName = cfg.clients.displayName;
+  return settings;
+}
 
 web::ApiServices AdminServices::api() {
   return web::ApiServices{
-      users_,       dkimKeys_, routes_,
-      queue_,       status_,   testMessages_,
-      accounts_,    signIn_,   sessions_,
-      setupTokens_, audit_,    [this](const std::string& route) { return transport_.check(route); },
-      domains_};
+      users_,       dkimKeys_,   routes_,
+      queue_,       status_,     testMessages_,
+      accounts_,    signIn_,     sessions_,
+      setupTokens_, audit_,      [this](const std::string& route) { return transport_.check(route); },
+      domains_,     clientSetup_};
 }
 
 DomainCheckThread::DomainCheckThread(admin::Domains& domains, std::chrono::seconds interval,

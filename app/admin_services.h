@@ -14,6 +14,7 @@
 #include "admin/admin_sessions.h"
 #include "admin/admin_sign_in.h"
 #include "admin/audit.h"
+#include "admin/client_setup.h"
 #include "admin/dkim_keys.h"
 #include "admin/domain_checker.h"
 #include "admin/domains.h"
@@ -23,11 +24,14 @@
 #include "admin/status.h"
 #include "admin/test_message.h"
 #include "admin/users.h"
+#include "auth/credential_verifier.h"
 #include "auth/failure_throttle.h"
 #include "auth/password_hasher.h"
+#include "clientconfig/client_settings.h"
 #include "config/config.h"
 #include "core/rolling_count.h"
 #include "dns/resolver.h"
+#include "net/smtp_server.h"
 #include "queue/manager.h"
 #include "relay/routed_transport.h"
 #include "smtp/ports.h"
@@ -66,7 +70,20 @@ struct ServerParts {
   relay::RoutedTransport& transport;
   const core::RollingCount& accepted;
   admin::StatusFacts facts;
+  // The mail client documents: their settings, and SMTP AUTH's verifier and throttle (with its client key),
+  // which a user's own profile download shares.
+  clientconfig::ClientSettings clientSettings;
+  auth::CredentialVerifier& verifier;
+  auth::FailureThrottle& authThrottle;
+  admin::ClientSetup::ClientKey clientKey;
 };
+
+// What the client documents offer, from clients.* and the SMTP listeners actually bound: the first
+// "submissions" listener's port as implicit TLS, the first "submission" listener's as STARTTLS ("alternate"
+// listeners are a fallback, never advertised).
+clientconfig::ClientSettings clientSettings(
+    const config::Config& cfg, const std::string& hostname,
+    const std::vector<std::pair<net::ListenerKind, std::uint16_t>>& ports);
 
 class AdminServices {
  public:
@@ -80,6 +97,7 @@ class AdminServices {
   admin::AdminSessions& sessions() { return sessions_; }
   admin::Audit& audit() { return audit_; }
   admin::Domains& domains() { return domains_; }
+  admin::ClientSetup& clientSetup() { return clientSetup_; }
 
  private:
   relay::RoutedTransport& transport_;
@@ -104,6 +122,7 @@ class AdminServices {
   admin::AdminSessions sessions_;
   admin::SetupTokens setupTokens_;
   admin::Audit audit_;
+  admin::ClientSetup clientSetup_;
 };
 
 // The server's background check of the domains' DNS records: a thread that waits for

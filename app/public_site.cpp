@@ -4,6 +4,7 @@
 
 #include "core/ip_network.h"
 #include "tls/server_context.h"
+#include "web/api_client_config.h"
 #include "web/public_documents.h"
 #include "web/request_dispatcher.h"
 
@@ -26,21 +27,23 @@ Poco::Net::Context::Ptr publicTlsContext(const config::Config& cfg) {
   return tls::makeServerContext(policy);
 }
 
-web::Router publicRoutes(admin::Domains& domains) {
+web::Router publicRoutes(admin::Domains& domains, admin::ClientSetup& clientSetup) {
   web::Router router;
   web::addMtaStsPolicyRoute(router, domains);
+  web::addClientConfigRoutes(router, clientSetup);
   return router;
 }
 
 PublicSite startPublicSite(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
-                           Poco::Net::Context::Ptr tlsContext, admin::Domains& domains) {
+                           Poco::Net::Context::Ptr tlsContext, admin::Domains& domains,
+                           admin::ClientSetup& clientSetup) {
   PublicSite site;
   if (listeners.empty()) return site;
   Poco::Logger& log = Poco::Logger::get("web");
   web::AdminServerOptions options;
   options.maxThreads = cfg.publicSite.maxThreads;
   options.site = "public";
-  auto dispatcher = std::make_shared<const web::RequestDispatcher>(publicRoutes(domains));
+  auto dispatcher = std::make_shared<const web::RequestDispatcher>(publicRoutes(domains, clientSetup));
   // Anyone may fetch a public document: the network check of the admin listener does not apply.
   const std::vector<core::IpNetwork> everyone{*core::IpNetwork::parse("0.0.0.0/0"),
                                               *core::IpNetwork::parse("::/0")};

@@ -1,7 +1,8 @@
 // The public site's wiring: its listeners (bound by the caller while still root), its TLS context, and
 // the table of its routes. It serves only documents that the internet must be able to fetch (the MTA-STS
-// policy by Host); every other path, the admin UI's and API's included, is a 404 there, because its
-// dispatcher has no page handler and its router lists nothing else. Rules live in lib/web and lib/admin.
+// policy by Host; the mail client documents: autoconfig, Autodiscover, a user's Apple profile); every
+// other path, the admin UI's and API's included, is a 404 there, because its dispatcher has no page
+// handler and its router lists nothing else. Rules live in lib/web and lib/admin.
 //
 // Adding a public document: one line in publicRoutes() (app/public_site.cpp) with a handler from lib/web.
 #pragma once
@@ -13,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "admin/client_setup.h"
 #include "admin/domains.h"
 #include "config/config.h"
 #include "web/admin_server.h"
@@ -27,7 +29,7 @@ std::vector<Poco::Net::ServerSocket> bindPublicListeners(const config::Config& c
 Poco::Net::Context::Ptr publicTlsContext(const config::Config& cfg);
 
 // Everything the public listener serves.
-web::Router publicRoutes(admin::Domains& domains);
+web::Router publicRoutes(admin::Domains& domains, admin::ClientSetup& clientSetup);
 
 struct PublicSite {
   std::unique_ptr<web::AdminServer> server;  // null when public.listen is empty
@@ -36,6 +38,7 @@ struct PublicSite {
 
 // Builds and starts the public site on the bound listeners; the services must outlive it.
 PublicSite startPublicSite(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
-                           Poco::Net::Context::Ptr tlsContext, admin::Domains& domains);
+                           Poco::Net::Context::Ptr tlsContext, admin::Domains& domains,
+                           admin::ClientSetup& clientSetup);
 
 }  // namespace postern::app

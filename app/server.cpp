@@ -264,9 +264,31 @@ int runServer(const config::Config& cfg) {
       facts.listeners.push_back(admin::ListenerView{"public", listener.address().toString()});
     facts.certificate = tls::readCertificateInfo(certificateFile);
     facts.smarthostConfigured = !cfg.relay.smarthosts.empty();
-    AdminServices adminServices(ServerParts{
-        cfg, clock, database, hasher, users, dkimKeys, routeRepository, deliveryLogRepository, spool, manager,
-        sessionConfig(cfg, hostname), senders, sink, &dkimSigner, routedTransport, accepted, facts});
+    std::vector<std::pair<net::ListenerKind, std::uint16_t>> boundPorts;
+    for (const auto& listener : bound)
+      boundPorts.emplace_back(listener.spec.kind, listener.socket.address().port());
+    AdminServices adminServices(
+        ServerParts{cfg,
+                    clock,
+                    database,
+                    hasher,
+                    users,
+                    dkimKeys,
+                    routeRepository,
+                    deliveryLogRepository,
+                    spool,
+                    manager,
+                    sessionConfig(cfg, hostname),
+                    senders,
+                    sink,
+                    &dkimSigner,
+                    routedTransport,
+                    accepted,
+                    facts,
+                    clientSettings(cfg, hostname, boundPorts),
+                    verifier,
+                    throttle,
+                    [](const std::string& address) { return net::clientGroup(address); }});
     web::ApiServices api = adminServices.api();
     const web::ApiGuard guard(adminServices.sessions(), adminServices.audit());
     const AdminBootstrap firstAdmin =
@@ -315,8 +337,9 @@ int runServer(const config::Config& cfg) {
                   "#/setup?token=" + adminServices.setupTokens().issue() +
                   " to create it (or run: postern admin add LOGIN)");
     }
-    const PublicSite publicSite = startPublicSite(cfg, std::move(publicListeners),
-                                                  publicContext ? publicContext : tlsContext, api.domains);
+    const PublicSite publicSite =
+        startPublicSite(cfg, std::move(publicListeners), publicContext ? publicContext : tlsContext,
+                        api.domains, adminServices.clientSetup());
     logNextSteps(api.status.now(), webAdmin.urls, log);
     // The domains' DNS records, checked in the background so the dashboard's dns_record problems stay
     // current without anyone pressing "check"; dns.check_interval 0 leaves it off.

@@ -4,6 +4,7 @@
 
 #include "tls/server_context.h"
 #include "web/api_admins.h"
+#include "web/api_client_config.h"
 #include "web/api_dkim.h"
 #include "web/api_domains.h"
 #include "web/api_health.h"
@@ -41,6 +42,7 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
   router.add(web::Method::Get, "/api/v1/openapi.json", web::assetAt(assets, "/openapi.json"));
   web::addSessionRoutes(router, services, guard);
   web::addUserRoutes(router, services, guard);
+  web::addClientProfileAdminRoute(router, services.clientSetup, guard);
   web::addAdminRoutes(router, services, guard);
   web::addAuditRoutes(router, services, guard);
   web::addDkimRoutes(router, services, guard);

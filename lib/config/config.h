@@ -111,6 +111,20 @@ struct Config {
     std::string canonicalization = "relaxed/relaxed";  // header/body: relaxed or simple each
   } dkim;
 
+  // What the documents mail clients configure themselves from (Thunderbird autoconfig, Outlook
+  // Autodiscover, Apple profiles) tell them. The submission ports come from the listeners.
+  enum class IncomingProtocol { None, Imap, Pop3 };
+  struct Clients {
+    std::string submissionHost;  // empty: hostname
+    struct Incoming {
+      IncomingProtocol protocol = IncomingProtocol::None;  // None: the documents offer sending only
+      std::string host;
+      std::uint16_t port = 0;
+      bool implicitTls = true;  // false: STARTTLS
+    } incoming;
+    std::string displayName;  // empty: the mail domain
+  } clients;
+
   // The master key that encrypts secrets at rest (DKIM keys, smarthost credentials).
   struct Secrets {
     std::string masterKeyFile;  // empty: <dataDir>/master.key
@@ -179,6 +193,11 @@ std::string describe(const Config& config);
 
 // The commented sample configuration (deploy/postern.conf), built from the key table.
 std::string sampleFile();
+
+// clients.incoming: "imap:HOST:PORT:ssl|starttls", "pop3:HOST:PORT:ssl|starttls"; "" is none. The error text
+// (without the key's name) when malformed.
+std::optional<std::string> parseIncomingServer(const std::string& text, Config::Clients::Incoming& out);
+std::string formatIncomingServer(const Config::Clients::Incoming& incoming);
 
 // "HOST:PORT" or "[IPv6]:PORT"; nullopt when malformed.
 std::optional<ListenAddress> parseListenAddress(const std::string& text);

@@ -221,6 +221,53 @@ std::optional<ListenAddress> parseListenAddress(const std::string& text) {
   return a;
 }
 
+std::optional<std::string> parseIncomingServer(const std::string& text, Config::Clients::Incoming& out) {
+  const std::string v(core::trim(text));
+  if (v.empty()) {
+    out = Config::Clients::Incoming{};
+    return std::nullopt;
+  }
+  const char* form = "must be empty or PROTOCOL:HOST:PORT:SECURITY, e.g. imap:imap.example.net:993:ssl";
+  std::vector<std::string> parts;
+  for (std::size_t from = 0;;) {
+    const auto colon = v.find(':', from);
+    parts.push_back(v.substr(from, colon == std::string::npos ? std::string::npos : colon - from));
+    if (colon == std::string::npos) break;
+    from = colon + 1;
+  }
+  if (parts.size() != 4) return std::string(form);
+  Config::Clients::Incoming in;
+  const std::string protocol = core::toLowerAscii(parts[0]);
+  if (protocol == "imap")
+    in.protocol = Config::IncomingProtocol::Imap;
+  else if (protocol == "pop3")
+    in.protocol = Config::IncomingProtocol::Pop3;
+  else
+    return std::string("protocol must be imap or pop3 (") + form + ")";
+  if (parts[1].empty() || hostnameText(parts[1])) return std::string("must name a host (") + form + ")";
+  in.host = core::toLowerAscii(parts[1]);
+  const auto port = parseUnsigned<unsigned>(parts[2]);
+  if (!port || *port == 0 || *port > 65535) return std::string("port must be from 1 to 65535 (") + form + ")";
+  in.port = static_cast<std::uint16_t>(*port);
+  const std::string security = core::toLowerAscii(parts[3]);
+  if (security == "ssl" || security == "tls")
+    in.implicitTls = true;
+  else if (security == "starttls")
+    in.implicitTls = false;
+  else
+    return std::string(
+               "security must be ssl or starttls: the documents never offer a password without TLS (") +
+           form + ")";
+  out = in;
+  return std::nullopt;
+}
+
+std::string formatIncomingServer(const Config::Clients::Incoming& in) {
+  if (in.protocol == Config::IncomingProtocol::None) return "";
+  return std::string(in.protocol == Config::IncomingProtocol::Imap ? "imap" : "pop3") + ":" + in.host + ":" +
+         std::to_string(in.port) + ":" + (in.implicitTls ? "ssl" : "starttls");
+}
+
 const std::vector<KeyDef>& keyTable() {
   using namespace std::chrono;
   static const std::vector<KeyDef> table = {
@@ -462,6 +509,26 @@ const std::vector<KeyDef>& keyTable() {
             for (const char* ok : {"relaxed/relaxed", "relaxed/simple", "simple/relaxed", "simple/simple"})
               if (v == ok) return std::nullopt;
             return "must be relaxed/relaxed, relaxed/simple, simple/relaxed or simple/simple";
+          }),
+      text(
+          "clients.submission_host",
+          "Host name the mail client documents (Thunderbird autoconfig, Outlook Autodiscover, Apple\n"
+          "profiles) tell clients to send through; it must match the certificate. Empty: hostname.",
+          [](Config& c) -> std::string& { return c.clients.submissionHost; }, hostnameText),
+      KeyDef{"clients.incoming",
+             "The office's incoming mail server (its mailbox provider's IMAP or POP3), so that the client\n"
+             "documents set up a whole account: imap:HOST:993:ssl, pop3:HOST:995:ssl (or :starttls).\n"
+             "Empty: the documents offer sending only (Apple profiles then cannot be made).",
+             false,
+             [](Config& c, const std::string& v) { return parseIncomingServer(v, c.clients.incoming); },
+             [](const Config& c) { return formatIncomingServer(c.clients.incoming); }},
+      text(
+          "clients.display_name", "Account name the client documents show. Empty: the mail domain.",
+          [](Config& c) -> std::string& { return c.clients.displayName; },
+          [](const std::string& v) -> std::optional<std::string> {
+            if (auto error = printableText(v)) return error;
+            if (v.size() > 200) return "must be at most 200 characters";
+            return std::nullopt;
           }),
       text(
           "secrets.master_key_file",

@@ -14,6 +14,7 @@
 #include "admin/admin_sessions.h"
 #include "admin/admin_sign_in.h"
 #include "admin/audit.h"
+#include "admin/client_setup.h"
 #include "admin/dkim_keys.h"
 #include "admin/domains.h"
 #include "admin/queue.h"
@@ -41,6 +42,7 @@ struct ApiServices {
   // The smarthosts of a route in force, checked without sending mail; nullopt for no such route.
   std::function<std::optional<std::vector<relay::SmarthostCheck>>(const std::string& route)> checkRoute;
   admin::Domains& domains;
+  admin::ClientSetup& clientSetup;  // the mail client documents (the admin API's profile download)
 };
 
 }  // namespace postern::web

@@ -352,3 +352,41 @@ BOOST_AUTO_TEST_CASE(dns_tries_outside_1_to_5_are_named_with_their_key) {
   const auto r = load("", {{"POSTERN_DNS_TRIES", "9"}});
   BOOST_TEST(mentions(r, "dns.tries"));
 }
+
+BOOST_AUTO_TEST_CASE(the_client_documents_offer_no_incoming_server_unless_one_is_set) {
+  const auto r = load("", {});
+  BOOST_TEST_REQUIRE(r.ok());
+  BOOST_TEST((r.config.clients.incoming.protocol == Config::IncomingProtocol::None));
+  BOOST_TEST(describe(r.config).find("clients.incoming = \n") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_incoming_server_is_protocol_host_port_and_tls) {
+  const auto r = load("", {{"POSTERN_CLIENTS_INCOMING", "IMAP:Imap.Provider.example:993:ssl"},
+                           {"POSTERN_CLIENTS_SUBMISSION_HOST", "mail.example.org"}});
+  BOOST_TEST_REQUIRE(r.ok());
+  BOOST_TEST((r.config.clients.incoming.protocol == Config::IncomingProtocol::Imap));
+  BOOST_TEST(r.config.clients.incoming.host == "imap.provider.example");
+  BOOST_TEST(r.config.clients.incoming.port == 993);
+  BOOST_TEST(r.config.clients.incoming.implicitTls);
+  BOOST_TEST(describe(r.config).find("clients.incoming = imap:imap.provider.example:993:ssl") !=
+             std::string::npos);
+  const auto pop = load("", {{"POSTERN_CLIENTS_INCOMING", "pop3:pop.provider.example:110:starttls"}});
+  BOOST_TEST_REQUIRE(pop.ok());
+  BOOST_TEST((pop.config.clients.incoming.protocol == Config::IncomingProtocol::Pop3));
+  BOOST_TEST(!pop.config.clients.incoming.implicitTls);
+}
+
+BOOST_AUTO_TEST_CASE(a_malformed_or_plaintext_incoming_server_is_named_with_its_key) {
+  for (const char* bad :
+       {"imap:host:993", "smtp:host:25:ssl", "imap::993:ssl", "imap:host:0:ssl", "imap:host:70000:ssl",
+        "imap:host:143:none", "imap:ho st:993:ssl", "imap:host:993:ssl:x"}) {
+    const auto r = load("", {{"POSTERN_CLIENTS_INCOMING", bad}});
+    BOOST_TEST(mentions(r, "clients.incoming"), bad);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(client_host_and_display_name_are_checked) {
+  BOOST_TEST(
+      mentions(load("", {{"POSTERN_CLIENTS_SUBMISSION_HOST", "mail example"}}), "clients.submission_host"));
+  BOOST_TEST(mentions(load("", {{"POSTERN_CLIENTS_DISPLAY_NAME", "a\x01"}}), "clients.display_name"));
+}

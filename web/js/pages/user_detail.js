@@ -1,4 +1,5 @@
-// One mail user: enable or disable, set a new password, the sender addresses it may use, delete.
+// One mail user: enable or disable, set a new password, the sender addresses it may use, how to set up its
+// mail client (the settings to type by hand and its Apple profile), delete.
 
 import * as api from '../api.js';
 import {path} from '../api.js';
@@ -12,12 +13,13 @@ export async function render(ctx) {
   ctx.add(pageHeader(ctx, 'User'), el('p', {class: 'back'}, el('a', {href: '#/users'}, '← All users')));
   const region = el('div');
   ctx.add(region);
-  const reload = () =>
-      loadInto(region, () => api.get(path`/users/${login}`), (user) => show(ctx, user, reload));
+  const reload = () => loadInto(
+      region, () => Promise.all([api.get(path`/users/${login}`), api.get('/client-settings')]),
+      ([user, settings]) => show(ctx, user, settings, reload));
   await reload();
 }
 
-function show(ctx, user, reload) {
+function show(ctx, user, settings, reload) {
   ctx.heading.textContent = user.login;
   ctx.heading.classList.add('break');
   document.title = `${user.login} — Postern`;
@@ -25,6 +27,7 @@ function show(ctx, user, reload) {
     viewerNote(ctx, 'change this user'),
     stateCard(ctx, user, reload),
     addressesCard(ctx, user, reload),
+    clientCard(user, settings),
     ctx.canChange ? passwordCard(user) : null,
     ctx.canChange ? deleteCard(user) : null,
   ];
@@ -105,6 +108,47 @@ function addressesCard(ctx, user, reload) {
              '@example.org, to allow every address of that domain (for example for a shared scanner).'),
       items.length ? list : el('p', {class: 'empty'}, 'No sender addresses: this user cannot send any mail.'),
       feedback, ctx.canChange ? addForm : null);
+}
+
+// How to set up this user's mail client: the values to type by hand, and the Apple profile, which an
+// administrator's session may download for any user.
+function clientCard(user, settings) {
+  const incoming = settings.incoming;
+  const sending = [];
+  if (settings.implicitTlsPort) sending.push(`${settings.implicitTlsPort} with SSL/TLS`);
+  if (settings.startTlsPort) sending.push(`${settings.startTlsPort} with STARTTLS`);
+  const rows = [
+    ['Outgoing server (SMTP)', el('span', {class: 'break'}, settings.submissionHost)],
+    ['Port and security', sending.length ? sending.join(', or ') : 'No submission port is listening'],
+    ['Authentication', 'Normal password (over TLS only)'],
+    ['User name', el('span', {class: 'break'}, user.login)],
+    ['Password', 'The one set for this user here'],
+    incoming ?
+        ['Incoming server (' + incoming.protocol.toUpperCase() + ')',
+         el('span', {class: 'break'},
+            `${incoming.host}, port ${incoming.port}, ${incoming.security === 'ssl' ? 'SSL/TLS' : 'STARTTLS'}`)] :
+        ['Incoming server', 'Not configured (clients.incoming): use the mailbox provider\'s settings'],
+  ];
+  const profile = incoming ?
+      el('p', {},
+         el('a', {
+           class: 'button secondary',
+           href: '/api/v1' + path`/users/${user.login}/profile.mobileconfig`,
+           download: ''
+         },
+            'Download Apple profile'),
+         el('span', {class: 'hint'},
+            ' For Mail on iPhone, iPad and Mac. It holds no password: the device asks for it while ' +
+                'installing. The user can also download it at /profile.mobileconfig on Postern\'s public ' +
+                'address with their own login and password.')) :
+      el('p', {class: 'hint'},
+         'Apple profiles need the incoming server: set clients.incoming in the configuration.');
+  return el(
+      'section', {class: 'card'}, el('h2', {}, 'How to set up this user\'s mail client'),
+      el('p', {},
+         'Thunderbird and Outlook find these settings themselves from the address when the autoconfig and ' +
+             'autodiscover DNS names point at Postern (see the README). Otherwise type them by hand:'),
+      facts(rows), profile);
 }
 
 function passwordCard(user) {
