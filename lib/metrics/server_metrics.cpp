@@ -36,6 +36,11 @@ const std::vector<std::string>& results() {
   return values;
 }
 
+const std::vector<std::string>& signInResults() {
+  static const std::vector<std::string> values{"success", "failure", "throttled"};
+  return values;
+}
+
 }  // namespace labels
 
 namespace {
@@ -98,7 +103,8 @@ ServerMetrics::ServerMetrics(const std::string& version)
                                               "OAuth access token requests to a token endpoint, by result.",
                                               "result", labels::results())),
       adminLogins(registry.labelledCounter("postern_admin_logins_total",
-                                           "Sign-ins to the web admin, by result.", "result",
-                                           labels::results())) {}
+                                           "Sign-ins to the web admin, by result (throttled: refused "
+                                           "unchecked after too many failures).",
+                                           "result", labels::signInResults())) {}
 
 }  // namespace postern::metrics

@@ -23,6 +23,7 @@ const std::vector<std::string>& refusalReasons();    // sender_not_owned, header
 const std::vector<std::string>& dkimAlgorithms();    // rsa-sha256, ed25519-sha256
 const std::vector<std::string>& deliveryOutcomes();  // delivered, deferred, failed, expired
 const std::vector<std::string>& results();           // success, failure
+const std::vector<std::string>& signInResults();     // success, failure, throttled
 }  // namespace labels
 
 struct ServerMetrics {
