@@ -66,6 +66,7 @@ struct ServerParts {
   relay::RoutedTransport& transport;
   const core::RollingCount& accepted;
   admin::StatusFacts facts;
+  admin::SignInEvents* signInEvents = nullptr;  // metrics
 };
 
 class AdminServices {
