@@ -1,6 +1,6 @@
 """GET /metrics on the admin listener: the Prometheus text format, counters that move with what really
 happened (a message sent over STARTTLS with AUTH, a failed AUTH, a refused sender, a delivery to the
-smarthost, a failed TLS handshake), admin.metrics_token as a bearer token that is required when set and never
+smarthost, a failed TLS handshake, DKIM signatures by algorithm), admin.metrics_token as a bearer token that is required when set and never
 logged, and deploy/prometheus-alerts.yml naming only metrics a real scrape has."""
 
 import http.client
@@ -189,6 +189,23 @@ class MetricsTest(ServerTestCase):
         self.smarthost.rcpt_replies["carol@example.net"] = ["250 2.1.5 Ok"]
         wait_until(lambda: value(self.samples(), "postern_queue_messages") == 0, what="the queue emptied")
         self.assertEqual(value(self.samples(), "postern_queue_oldest_message_age_seconds"), 0)
+
+    def test_dkim_signatures_are_counted_by_algorithm(self):
+        for algorithm in ("ed25519", "rsa"):
+            out = self.server.cli("dkim", "generate", "example.org", "--algorithm", algorithm).stdout.decode()
+            selector = re.search(r" selector (\S+) \(pending\)", out).group(1)
+            self.server.cli("dkim", "activate", "example.org", selector, "--force")
+        before = self.samples()
+        client = self.session(*ALICE)
+        self.assertReply(client.send_message(ALICE[0], ["dave@example.net"],
+                                             make_message("Alice <%s>" % ALICE[0], subject="signed")), 250)
+        client.cmd("QUIT")
+        after = self.samples()
+        for algorithm in ("ed25519-sha256", "rsa-sha256"):
+            labels = '{algorithm="%s"}' % algorithm
+            self.assertEqual(value(after, "postern_dkim_signatures_total", labels)
+                             - value(before, "postern_dkim_signatures_total", labels), 1, algorithm)
+        self.assertEqual(value(after, "postern_dkim_failures_total"), 0)
 
     def test_the_alert_rules_name_only_metrics_postern_exports(self):
         import yaml  # python3-yaml (deploy/install-deps.sh --test)
