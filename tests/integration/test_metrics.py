@@ -1,7 +1,8 @@
 """GET /metrics on the admin listener: the Prometheus text format, counters that move with what really
 happened (a message sent over STARTTLS with AUTH, a failed AUTH, a refused sender, a delivery to the
-smarthost, a failed TLS handshake, DKIM signatures by algorithm), admin.metrics_token as a bearer token that is required when set and never
-logged, and deploy/prometheus-alerts.yml naming only metrics a real scrape has."""
+smarthost, a failed TLS handshake, DKIM signatures by algorithm), admin.metrics_token as a bearer token that
+is required when set and never logged, and deploy/prometheus-alerts.yml naming only metrics a real scrape
+has."""
 
 import http.client
 import os
