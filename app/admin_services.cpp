@@ -48,7 +48,7 @@ AdminServices::AdminServices(const ServerParts& parts)
               parts.accepted, &domains_, parts.clock),
       testMessages_(parts.sessionConfig, parts.users, parts.senders, parts.intake, parts.signer, parts.clock),
       accounts_(accountStore_, parts.hasher),
-      signIn_(accountStore_, parts.hasher, signInPerAddress_, signInPerLogin_),
+      signIn_(accountStore_, parts.hasher, signInPerAddress_, signInPerLogin_, parts.signInEvents),
       sessions_(sessionStore_, parts.clock,
                 admin::AdminSessionOptions{parts.cfg.admin.sessionIdleTimeout,
                                            parts.cfg.admin.sessionLifetime, std::chrono::seconds(60)}),

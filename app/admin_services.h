@@ -76,6 +76,7 @@ struct ServerParts {
   auth::CredentialVerifier& verifier;
   auth::FailureThrottle& authThrottle;
   admin::ClientSetup::ClientKey clientKey;
+  admin::SignInEvents* signInEvents = nullptr;  // metrics
 };
 
 // What the client documents offer, from clients.* and the SMTP listeners actually bound: the first

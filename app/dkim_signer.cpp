@@ -35,6 +35,7 @@ class DkimMessageSignature final : public smtp::MessageSignature {
       case dkim::SigningResult::Status::Signed: {
         outcome.status = smtp::SigningOutcome::Status::Signed;
         outcome.fields = result.fields;
+        outcome.algorithms = result.algorithms;
         outcome.detail = "d=" + result.signingDomain + " s=";
         for (std::size_t i = 0; i < result.selectors.size(); ++i)
           outcome.detail += (i ? "," : "") + result.selectors[i];

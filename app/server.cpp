@@ -18,6 +18,7 @@
 #include "app/cli_support.h"
 #include "app/delivery.h"
 #include "app/dkim_signer.h"
+#include "app/metrics_ports.h"
 #include "app/privileges.h"
 #include "app/public_site.h"
 #include "app/relay_options.h"
@@ -204,6 +205,10 @@ int runServer(const config::Config& cfg) {
     auth::SenderPolicy senderPolicy(users);
     SenderDirectory senders(senderPolicy);
 
+    // Metrics (GET /metrics on the admin listener): every module reports through its own port.
+    metrics::ServerMetrics serverMetrics(POSTERN_VERSION);
+    MetricsPorts metricsPorts(serverMetrics);
+
     // Delivery: the queue manager's workers hand messages to the route of their sender (the route table
     // and relay.*), each route with its own pool of smarthost connections. Route changes apply without a
     // restart. With no route at all the queue is held: no attempts, no expiry, no bounces.
@@ -211,9 +216,14 @@ int runServer(const config::Config& cfg) {
       log.warning("relay.tls = none: mail leaves for relay.smarthost unencrypted");
     store::RouteRepository routeRepository(database, clock);
     routing::RouteAdmin routeAdmin(routeRepository, [&cfg] { return openVault(cfg, false); });
-    routing::StoredRoutes storedRoutes(routeAdmin, routeRepository, baseRelayOptions(cfg, hostname),
-                                       std::make_shared<oauth::TokenEndpointClient>(), clock);
-    relay::RoutedTransport routedTransport(storedRoutes, routedTransportOptions(cfg, hostname));
+    relay::RelayOptions routeBase = baseRelayOptions(cfg, hostname);
+    routeBase.events = &metricsPorts;
+    routing::StoredRoutes storedRoutes(routeAdmin, routeRepository, routeBase,
+                                       std::make_shared<CountingTokenEndpointClient>(serverMetrics), clock);
+    relay::RoutedTransportOptions transportOptions = routedTransportOptions(cfg, hostname);
+    transportOptions.base.events = &metricsPorts;
+    if (transportOptions.smarthost) transportOptions.smarthost->events = &metricsPorts;
+    relay::RoutedTransport routedTransport(storedRoutes, transportOptions);
     RoutedDelivery transport(routedTransport);
     if (const auto names = transport.routeNames(); names.empty()) {
       log.warning(
@@ -225,7 +235,8 @@ int runServer(const config::Config& cfg) {
       log.information("relay routes: " + list);
     }
     store::DeliveryLogRepository deliveryLogRepository(database);
-    StoredDeliveryLog deliveryLog(deliveryLogRepository);
+    StoredDeliveryLog storedDeliveryLog(deliveryLogRepository);
+    CountingDeliveryLog deliveryLog(storedDeliveryLog, serverMetrics);
     queue::Manager manager(spool, transport, deliveryLog, managerOptions(cfg, hostname), clock);
     manager.loadSchedule();
     core::RollingCount accepted(clock);  // the dashboard's "accepted in the last 24 hours"
@@ -263,6 +274,12 @@ int runServer(const config::Config& cfg) {
     for (const auto& listener : publicListeners)
       facts.listeners.push_back(admin::ListenerView{"public", listener.address().toString()});
     facts.certificate = tls::readCertificateInfo(certificateFile);
+    registerScrapeGauges(serverMetrics,
+                         ScrapeSources{&manager, &clock, certificateFile,
+                                       webListeners.empty()                ? std::string()
+                                       : cfg.admin.tls.certificate.empty() ? certificateFile
+                                                                           : cfg.admin.tls.certificate,
+                                       facts.startedAt});
     facts.smarthostConfigured = !cfg.relay.smarthosts.empty();
     std::vector<std::pair<net::ListenerKind, std::uint16_t>> boundPorts;
     for (const auto& listener : bound)
@@ -288,7 +305,8 @@ int runServer(const config::Config& cfg) {
                     clientSettings(cfg, hostname, boundPorts),
                     verifier,
                     throttle,
-                    [](const std::string& address) { return net::clientGroup(address); }});
+                    [](const std::string& address) { return net::clientGroup(address); },
+                    &metricsPorts});
     web::ApiServices api = adminServices.api();
     const web::ApiGuard guard(adminServices.sessions(), adminServices.audit());
     const AdminBootstrap firstAdmin =
@@ -296,6 +314,8 @@ int runServer(const config::Config& cfg) {
 
     net::SessionEnvironment environment;
     environment.signer = &dkimSigner;
+    environment.sessionEvents = &metricsPorts;
+    environment.connectionEvents = &metricsPorts;
     environment.sessionConfig = sessionConfig(cfg, hostname);
     environment.senders = &senders;
     environment.spool = &sink;
@@ -330,7 +350,7 @@ int runServer(const config::Config& cfg) {
     const web::AssetTable webAssets(web::embeddedAssets());
     const WebAdmin webAdmin =
         startWebAdmin(cfg, std::move(webListeners), webTlsContext ? webTlsContext : tlsContext, webAssets,
-                      api, guard, health);
+                      api, guard, health, serverMetrics.registry);
     if (firstAdmin == AdminBootstrap::NoPassword && !webAdmin.urls.empty()) {
       // No account and no POSTERN_ADMIN_PASSWORD: whoever reads this log may create the first one.
       log.warning("no web admin account yet: within an hour, open " + webAdmin.urls.front() +

@@ -8,6 +8,7 @@
 #include "web/api_dkim.h"
 #include "web/api_domains.h"
 #include "web/api_health.h"
+#include "web/api_metrics.h"
 #include "web/api_queue.h"
 #include "web/api_routes.h"
 #include "web/api_session.h"
@@ -36,9 +37,11 @@ Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg) {
 }
 
 web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services, const web::ApiGuard& guard,
-                        admin::Health& health) {
+                        admin::Health& health, const metrics::Registry& metrics,
+                        const std::string& metricsToken) {
   web::Router router;
   web::addHealthRoutes(router, health);
+  web::addMetricsRoutes(router, metrics, core::SecretString(std::string(metricsToken)));
   router.add(web::Method::Get, "/api/v1/openapi.json", web::assetAt(assets, "/openapi.json"));
   web::addSessionRoutes(router, services, guard);
   web::addUserRoutes(router, services, guard);
@@ -56,7 +59,8 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
 
 WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
                        Poco::Net::Context::Ptr tlsContext, const web::AssetTable& assets,
-                       web::ApiServices& services, const web::ApiGuard& guard, admin::Health& health) {
+                       web::ApiServices& services, const web::ApiGuard& guard, admin::Health& health,
+                       const metrics::Registry& metrics) {
   Poco::Logger& log = Poco::Logger::get("web");
   WebAdmin admin;
   if (listeners.empty()) {
@@ -65,7 +69,7 @@ WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerS
   }
   web::AdminServerOptions options;
   options.maxThreads = cfg.admin.maxThreads;
-  web::Router routes = adminRoutes(assets, services, guard, health);
+  web::Router routes = adminRoutes(assets, services, guard, health, metrics, cfg.admin.metricsToken);
   for (const std::string& route : routes.describe()) log.debug("api route " + route);
   auto dispatcher =
       std::make_shared<const web::RequestDispatcher>(std::move(routes), web::assetHandler(assets));

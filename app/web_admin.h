@@ -14,6 +14,7 @@
 
 #include "admin/health.h"
 #include "config/config.h"
+#include "metrics/registry.h"
 #include "web/admin_server.h"
 #include "web/api_guard.h"
 #include "web/api_services.h"
@@ -27,9 +28,11 @@ std::vector<Poco::Net::ServerSocket> bindAdminListeners(const config::Config& cf
 // The context of admin.tls.certificate; null when it is empty (the SMTP listeners' context serves then).
 Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg);
 
-// The API's route table: every endpoint of /api/v1, and /healthz (web/openapi.json describes them).
+// The API's route table: every endpoint of /api/v1, /healthz and /metrics (web/openapi.json describes
+// them). metricsToken: admin.metrics_token.
 web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services, const web::ApiGuard& guard,
-                        admin::Health& health);
+                        admin::Health& health, const metrics::Registry& metrics,
+                        const std::string& metricsToken);
 
 struct WebAdmin {
   std::unique_ptr<web::AdminServer> server;  // null when admin.listen is empty
@@ -37,9 +40,10 @@ struct WebAdmin {
 };
 
 // Builds and starts the admin server on the bound listeners and logs where the UI is. The assets, services
-// guard and health must outlive the server.
+// guard, health and metrics must outlive the server.
 WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
                        Poco::Net::Context::Ptr tlsContext, const web::AssetTable& assets,
-                       web::ApiServices& services, const web::ApiGuard& guard, admin::Health& health);
+                       web::ApiServices& services, const web::ApiGuard& guard, admin::Health& health,
+                       const metrics::Registry& metrics);
 
 }  // namespace postern::app

@@ -15,11 +15,13 @@ std::string makeDummyHash(const auth::PasswordHasher& hasher) { return hasher.ha
 }  // namespace
 
 AdminSignIn::AdminSignIn(store::AdminAccountRepository& accounts, const auth::PasswordHasher& hasher,
-                         auth::FailureThrottle& perAddress, auth::FailureThrottle& perLogin)
+                         auth::FailureThrottle& perAddress, auth::FailureThrottle& perLogin,
+                         SignInEvents* events)
     : accounts_(accounts),
       hasher_(hasher),
       perAddress_(perAddress),
       perLogin_(perLogin),
+      events_(events),
       dummyHash_(makeDummyHash(hasher)) {}
 
 void AdminSignIn::spendComparableTime(std::string_view password) const {
@@ -32,6 +34,13 @@ void AdminSignIn::spendComparableTime(std::string_view password) const {
 
 SignInResult AdminSignIn::signIn(std::string_view login, std::string_view password,
                                  std::string_view clientAddress) {
+  SignInResult result = attempt(login, password, clientAddress);
+  if (events_) events_->signInEnded(result.status);
+  return result;
+}
+
+SignInResult AdminSignIn::attempt(std::string_view login, std::string_view password,
+                                  std::string_view clientAddress) {
   const auto normal = store::AdminAccountRepository::normaliseLogin(login);
   // A login that cannot exist is throttled under the text as typed (bounded, so a long one costs no memory).
   const std::string loginKey =

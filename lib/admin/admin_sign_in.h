@@ -36,21 +36,32 @@ struct SignInResult {
   std::optional<AdminView> account;  // with Ok: as stored after the sign-in (last login now)
 };
 
+// What sign-ins report for the server's metrics (README "Metrics"): each answer, never the login.
+// Thread-safe; must not throw.
+class SignInEvents {
+ public:
+  virtual ~SignInEvents() = default;
+  virtual void signInEnded(SignInResult::Status status) = 0;
+};
+
 class AdminSignIn {
  public:
-  // Computes the dummy hash with the hasher's parameters (one Argon2 run).
+  // Computes the dummy hash with the hasher's parameters (one Argon2 run). events: none counts nothing.
   AdminSignIn(store::AdminAccountRepository& accounts, const auth::PasswordHasher& hasher,
-              auth::FailureThrottle& perAddress, auth::FailureThrottle& perLogin);
+              auth::FailureThrottle& perAddress, auth::FailureThrottle& perLogin,
+              SignInEvents* events = nullptr);
 
   SignInResult signIn(std::string_view login, std::string_view password, std::string_view clientAddress);
 
  private:
+  SignInResult attempt(std::string_view login, std::string_view password, std::string_view clientAddress);
   void spendComparableTime(std::string_view password) const;
 
   store::AdminAccountRepository& accounts_;
   const auth::PasswordHasher& hasher_;
   auth::FailureThrottle& perAddress_;
   auth::FailureThrottle& perLogin_;
+  SignInEvents* events_;
   const std::string dummyHash_;
 };
 

@@ -143,6 +143,9 @@ struct Config {
     std::size_t maxThreads = 8;
     std::chrono::seconds sessionIdleTimeout{std::chrono::minutes(30)};
     std::chrono::seconds sessionLifetime{std::chrono::hours(12)};
+    // Empty: GET /metrics answers every client admitted by allowedNetworks. Set: only a request with
+    // "Authorization: Bearer <token>" (README "Metrics"). Secret.
+    std::string metricsToken;
   } admin;
 
   // The public HTTPS listener: documents the internet must fetch (the MTA-STS policy, by Host), never the

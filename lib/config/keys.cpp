@@ -593,6 +593,25 @@ const std::vector<KeyDef>& keyTable() {
           "public.max_threads", "Public listener connections served at once; more wait in a short queue.",
           [](Config& c) -> std::size_t& { return c.publicSite.maxThreads; }, 1, 64),
       text(
+          "admin.metrics_token",
+          "Bearer token that GET /metrics on the admin listener requires (Prometheus' authorization\n"
+          "credentials); at least 16 characters of A-Z a-z 0-9 - . _ ~ + /. Empty: any client that\n"
+          "admin.allowed_networks admits may read the metrics. For containers set\n"
+          "POSTERN_ADMIN_METRICS_TOKEN_FILE to a file holding it.",
+          [](Config& c) -> std::string& { return c.admin.metricsToken; },
+          [](const std::string& v) -> std::optional<std::string> {
+            if (v.empty()) return std::nullopt;
+            // RFC 6750 §2.1 b64token, without the trailing '=' padding (no token Postern tells anyone to
+            // generate has any).
+            if (v.size() < 16) return "must be at least 16 characters (or empty)";
+            for (const char ch : v)
+              if (!std::isalnum(static_cast<unsigned char>(ch)) &&
+                  std::string_view("-._~+/").find(ch) == std::string_view::npos)
+                return "may hold only A-Z a-z 0-9 - . _ ~ + /";
+            return std::nullopt;
+          },
+          true),
+      text(
           "dns.resolvers",
           "DNS servers the domain record checks ask, comma-separated HOST[:PORT] (IPv6 as [ADDRESS]:PORT).\n"
           "Empty: the system's (/etc/resolv.conf). Mail delivery never waits for these lookups.",

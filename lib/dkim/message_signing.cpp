@@ -109,7 +109,10 @@ SigningResult signForDomain(const KeyRing& ring, std::string_view fromDomain, st
     result.error = e.what();
     return result;
   }
-  for (const auto& signer : entry->signers) result.selectors.push_back(signer->selector());
+  for (const auto& signer : entry->signers) {
+    result.selectors.push_back(signer->selector());
+    result.algorithms.emplace_back(signatureAlgorithmName(signer->algorithm()));
+  }
   result.status = SigningResult::Status::Signed;
   return result;
 }

@@ -83,10 +83,11 @@ class MessageHasher {
 struct SigningResult {
   enum class Status { Signed, NoKey, Failed };
   Status status = Status::NoKey;
-  std::string fields;                  // Signed: the DKIM-Signature fields, each ending in CRLF
-  std::string signingDomain;           // Signed or Failed: d=
-  std::vector<std::string> selectors;  // Signed: s= of each signature, in order
-  std::string error;                   // Failed: why (for the log; never key material)
+  std::string fields;                   // Signed: the DKIM-Signature fields, each ending in CRLF
+  std::string signingDomain;            // Signed or Failed: d=
+  std::vector<std::string> selectors;   // Signed: s= of each signature, in order
+  std::vector<std::string> algorithms;  // Signed: a= of each signature, in order ("rsa-sha256", ...)
+  std::string error;                    // Failed: why (for the log; never key material)
 };
 
 // Signs for the header From domain: the ring's entry for it or its nearest parent (KeyRing::find); NoKey

@@ -81,11 +81,14 @@ void SmtpConnection::run() {
 void SmtpConnection::serve() {
   socket_.setNoDelay(true);
   socket_.setSendTimeout(toTimespan(std::chrono::seconds(60)));
+  ConnectionEvents* events = state_->environment.connectionEvents;
   if (const std::string why = state_->admit(clientGroup_); !why.empty()) {
+    if (events) events->refused(kind_);
     refuse(why);
     return;
   }
   admitted_ = true;
+  if (events) events->connected(kind_);
   logger_.information(logPrefix_ + "event=connect");
 
   // The session answers 421 at the login deadline itself; the watchdog is the backstop for a connection
@@ -99,9 +102,10 @@ void SmtpConnection::serve() {
   info.implicitTls = kind_ == ListenerKind::Submissions;
   if (tls_) info.tls = *tls_;
   auto authenticator = env.makeAuthenticator(clientAddress_);
-  smtp::Session session(
-      env.sessionConfig, info,
-      smtp::SessionServices{*authenticator, *env.senders, *env.spool, *env.clock, env.signer}, *this);
+  smtp::Session session(env.sessionConfig, info,
+                        smtp::SessionServices{*authenticator, *env.senders, *env.spool, *env.clock,
+                                              env.signer, env.sessionEvents},
+                        *this);
   if (tls_) authenticator->tlsEstablished(tls_->bits);
   session_ = &session;
   struct Forget {
@@ -151,8 +155,10 @@ bool SmtpConnection::handshake() {
         id_, loginDeadline_ + kWatchdogMargin);  // handshakes happen before AUTH (RFC 3207, RFC 8314)
   } catch (const Poco::Exception& e) {
     log(smtp::LogLevel::Info, "tls-failed", "detail=" + core::logValue(e.displayText()));
+    if (auto* events = state_->environment.connectionEvents) events->tlsHandshake(kind_, false);
     return false;
   }
+  if (auto* events = state_->environment.connectionEvents) events->tlsHandshake(kind_, true);
   const auto negotiated = tls::lastHandshake();
   tls_ = std::make_unique<smtp::TlsInfo>();
   if (negotiated) {

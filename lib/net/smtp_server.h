@@ -67,13 +67,26 @@ struct ServerOptions {
   std::chrono::seconds loginTimeout{120};
 };
 
+// What the connections report for the server's metrics (README "Metrics"). Optional; shared by all
+// connections; thread-safe; must not throw.
+class ConnectionEvents {
+ public:
+  virtual ~ConnectionEvents() = default;
+  virtual void connected(ListenerKind kind) = 0;  // admitted under the connection caps
+  virtual void refused(ListenerKind kind) = 0;    // over smtp.max_connections(_per_ip), or shutting down
+  // A TLS handshake ended (implicit TLS at connect, or after STARTTLS).
+  virtual void tlsHandshake(ListenerKind kind, bool succeeded) = 0;
+};
+
 // What each connection needs to build its session. Shared objects must be thread-safe (smtp/ports.h).
 struct SessionEnvironment {
   smtp::SessionConfig sessionConfig;
   smtp::SenderDirectory* senders = nullptr;
   smtp::Spool* spool = nullptr;
   const core::Clock* clock = nullptr;
-  smtp::MessageSigner* signer = nullptr;  // DKIM; none: mail is queued unsigned
+  smtp::MessageSigner* signer = nullptr;         // DKIM; none: mail is queued unsigned
+  smtp::SessionEvents* sessionEvents = nullptr;  // metrics; none: nothing is counted
+  ConnectionEvents* connectionEvents = nullptr;  // metrics; none: nothing is counted
   // A fresh authenticator for a connection from clientAddress.
   std::function<std::unique_ptr<smtp::Authenticator>(const std::string& clientAddress)> makeAuthenticator;
 };

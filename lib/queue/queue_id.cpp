@@ -44,4 +44,13 @@ bool isValidQueueId(std::string_view id) {
          });
 }
 
+std::optional<std::chrono::system_clock::time_point> arrivalOf(std::string_view id) {
+  if (!isValidQueueId(id)) return std::nullopt;
+  std::uint64_t micros = 0;
+  for (std::size_t i = 0; i < kTimeDigits; ++i) micros = (micros << 5) | kAlphabet.find(id[i]);
+  return std::chrono::system_clock::time_point(
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::microseconds(static_cast<std::int64_t>(micros))));
+}
+
 }  // namespace postern::queue

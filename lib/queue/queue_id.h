@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -37,5 +38,9 @@ class QueueIdGenerator {
 
 // Exactly the shape next() produces.
 bool isValidQueueId(std::string_view id);
+
+// The arrival time an ID carries (to the microsecond); nullopt when id is not a valid queue ID. For the
+// age of the oldest queued message without reading its envelope.
+std::optional<std::chrono::system_clock::time_point> arrivalOf(std::string_view id);
 
 }  // namespace postern::queue

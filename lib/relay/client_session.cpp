@@ -182,9 +182,12 @@ void ClientSession::writeSecret(std::string_view line, Deadline deadline) {
 
 ServerReply ClientSession::readReply(std::string_view phase, Deadline deadline) {
   ReplyAssembler assembler;
+  const auto waitingSince = std::chrono::steady_clock::now();
   try {
     for (;;) {
       if (auto reply = assembler.feed(transport_.readLine(deadline, kMaxReplyLineLength))) {
+        if (settings_.events)
+          settings_.events->replyReceived(std::chrono::steady_clock::now() - waitingSince);
         logger_.debug("smarthost=" + name_ + " < " + redact(reply->oneLine()));
         // RFC 5321 §3.8: 421 means the server is closing the connection, whatever command it answered.
         if (reply->code == 421) {

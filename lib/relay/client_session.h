@@ -49,6 +49,7 @@ struct SessionSettings {
   std::chrono::milliseconds commandTimeout{120000};
   std::chrono::milliseconds dataTimeout{600000};
   std::chrono::milliseconds quitTimeout{5000};
+  RelayEvents* events = nullptr;  // RelayOptions::events
 };
 
 struct TransactionResult {

@@ -97,6 +97,7 @@ SessionSettings settingsFrom(const RelayOptions& options) {
   s.connectTimeout = options.connectTimeout;
   s.commandTimeout = options.commandTimeout;
   s.dataTimeout = options.dataTimeout;
+  s.events = options.events;
   return s;
 }
 

@@ -64,6 +64,15 @@ struct AuthOptions {
   std::function<void(const std::string& rejectedToken)> tokenRejectedFor;
 };
 
+// What the outbound client reports for the server's metrics (README "Metrics"). Thread-safe; must not throw.
+class RelayEvents {
+ public:
+  virtual ~RelayEvents() = default;
+  // A complete reply of a smarthost (greeting included) arrived this long after the client began waiting
+  // for it.
+  virtual void replyReceived(std::chrono::duration<double> waited) = 0;
+};
+
 struct RelayOptions {
   std::vector<Endpoint> smarthosts;  // tried in order; empty: every delivery is Deferred
   TlsMode tls = TlsMode::StartTls;
@@ -80,6 +89,7 @@ struct RelayOptions {
   // How long deliver() waits for one of the maxConnections to free up before it gives up with
   // DeliveryReport::busy (nothing sent). Bounded, so that a saturated smarthost never holds a thread.
   std::chrono::milliseconds connectionWait{std::chrono::minutes(10)};
+  RelayEvents* events = nullptr;  // metrics; none: nothing is counted
 };
 
 struct OutboundMessage {

@@ -100,7 +100,8 @@ struct SigningOutcome {
     Failed,  // a key could not be used or signing failed: 451 4.3.0, never an unsigned send
   };
   Status status = Status::NoKey;
-  std::string fields;  // "DKIM-Signature: ...\r\n" (one or more), with Signed
+  std::string fields;                   // "DKIM-Signature: ...\r\n" (one or more), with Signed
+  std::vector<std::string> algorithms;  // a= of each signature, with Signed ("rsa-sha256", "ed25519-sha256")
   std::string detail;  // for the log: "d=example.org s=202611e,202611r", or the reason; never key material
 };
 
@@ -121,6 +122,34 @@ class MessageSigner {
  public:
   virtual ~MessageSigner() = default;
   virtual std::unique_ptr<MessageSignature> begin() = 0;
+};
+
+// ---- What the session reports for the server's metrics (README "Metrics"). Optional; shared by all
+// sessions; thread-safe; must not throw. Nothing a client chose (a login, an address) is passed on.
+// Why a mail transaction was refused, at MAIL or at the end of DATA: what the session already tells apart.
+enum class Refusal {
+  SenderNotOwned,  // MAIL FROM an address the login may not use (553 5.7.1)
+  HeaderFrom,      // From, Sender, Resent-* not owned, or From/Sender more than once (550 5.7.1)
+  TooLarge,        // message or header section over the limit (552 5.3.4)
+  Malformed,       // bare CR or LF, an overlong line, a broken header section (550 5.5.2 / 5.6.0)
+  NoDkimKey,       // dkim.missing_key = reject and no key for the From domain (550 5.7.1)
+  Storage,         // the spool is below its free-space reserve or full (452 4.3.1)
+  LocalError,      // the spool, the user store or DKIM signing failed (451 4.3.0)
+};
+// "sender_not_owned", "header_from", "too_large", "malformed", "no_dkim_key", "storage", "local_error".
+const char* refusalName(Refusal reason);
+
+class SessionEvents {
+ public:
+  virtual ~SessionEvents() = default;
+  enum class Auth { Success, Failure, Error };  // 235; 535 (credentials); 454 (the user store failed)
+  virtual void authenticated(Auth result) = 0;
+  virtual void messageAccepted() = 0;
+  virtual void messageRefused(Refusal reason) = 0;
+  // One per signature put on an accepted message ("rsa-sha256", "ed25519-sha256").
+  virtual void messageSigned(std::string_view algorithm) = 0;
+  // A signature could not be made: the message was refused with 451 (also counted as LocalError).
+  virtual void signingFailed() = 0;
 };
 
 // ---- What the session tells its connection. ------------------------------------------------------------

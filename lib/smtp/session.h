@@ -58,6 +58,7 @@ struct SessionServices {
   Spool& spool;
   const core::Clock& clock;
   MessageSigner* signer = nullptr;  // DKIM; none: messages are queued unsigned
+  SessionEvents* events = nullptr;  // metrics; none: nothing is counted
 };
 
 class Session {

@@ -88,6 +88,7 @@ void Session::Impl::authOutcome(const AuthOutcome& outcome) {
         out_.log(LogLevel::Error, "auth",
                  "sender lookup failed for login=" + core::logValue(outcome.login) + ": " +
                      core::logValue(e.what()));
+        countAuth(SessionEvents::Auth::Error);
         return reply(temporaryFailure());
       }
       authenticated_ = true;
@@ -95,6 +96,7 @@ void Session::Impl::authOutcome(const AuthOutcome& outcome) {
       senders_ = std::move(senders);
       out_.log(LogLevel::Info, "auth",
                "login=" + core::logValue(login_) + " mechanism=" + authMechanism_ + " succeeded");
+      countAuth(SessionEvents::Auth::Success);
       return reply(Reply(235, "2.7.0", "Authentication successful"));
     }
     case Status::Failure:
@@ -109,6 +111,7 @@ void Session::Impl::authOutcome(const AuthOutcome& outcome) {
     case Status::Temporary:
       services_.authenticator.reset();
       out_.log(LogLevel::Warning, "auth", "temporary failure, mechanism=" + authMechanism_);
+      countAuth(SessionEvents::Auth::Error);
       return reply(temporaryFailure());
   }
 }
@@ -121,6 +124,7 @@ void Session::Impl::authFailed(const AuthOutcome& outcome) {
   const char* what =
       outcome.status == AuthOutcome::Status::AuthzRefused ? "authorization identity refused" : "failed";
   out_.log(LogLevel::Warning, "auth", who + "mechanism=" + authMechanism_ + " " + what);
+  countAuth(SessionEvents::Auth::Failure);
   // The same delay and reply for an unknown user and a wrong password, so neither can be told apart.
   out_.pause(config_.authFailureDelay);
   reply(Reply(535, "5.7.8", "Authentication credentials invalid"));

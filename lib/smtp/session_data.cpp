@@ -14,6 +14,34 @@ namespace postern::smtp {
 
 using core::Reply;
 
+const char* refusalName(Refusal reason) {
+  switch (reason) {
+    case Refusal::SenderNotOwned:
+      return "sender_not_owned";
+    case Refusal::HeaderFrom:
+      return "header_from";
+    case Refusal::TooLarge:
+      return "too_large";
+    case Refusal::Malformed:
+      return "malformed";
+    case Refusal::NoDkimKey:
+      return "no_dkim_key";
+    case Refusal::Storage:
+      return "storage";
+    case Refusal::LocalError:
+      return "local_error";
+  }
+  return "local_error";
+}
+
+Refusal refusalFor(const Reply& r) {
+  if (r.code == 552) return Refusal::TooLarge;
+  if (r.code == 452) return Refusal::Storage;
+  if (r.code == 451) return Refusal::LocalError;
+  if (r.enhanced == "5.7.1") return Refusal::HeaderFrom;
+  return Refusal::Malformed;
+}
+
 void Session::Impl::messageBytes(std::string_view bytes) {
   headers_->feed(bytes);
   if (signature_ && signatureWriteError_.empty()) {
@@ -77,6 +105,8 @@ std::variant<std::string, Reply> Session::Impl::dkimSignature(const std::string&
   if (!signatureWriteError_.empty()) {
     out_.log(LogLevel::Error, "dkim",
              "id=" + queueId + " signing failed: " + core::logValue(signatureWriteError_));
+    if (services_.events) services_.events->signingFailed();
+    countRefusal(Refusal::LocalError);
     return localFailure();
   }
   // The author rules have passed, so From holds exactly one field with at least one mailbox; d= follows
@@ -96,10 +126,14 @@ std::variant<std::string, Reply> Session::Impl::dkimSignature(const std::string&
     case SigningOutcome::Status::Signed:
       // "d=... s=...": the names of a key the administrator stored, already key=value fields.
       out_.log(LogLevel::Info, "dkim", "id=" + queueId + " signed " + outcome.detail);
+      if (services_.events)
+        for (const auto& algorithm : outcome.algorithms) services_.events->messageSigned(algorithm);
       return outcome.fields;
     case SigningOutcome::Status::Failed:
       out_.log(LogLevel::Error, "dkim",
                "id=" + queueId + " signing failed: " + core::logValue(outcome.detail));
+      if (services_.events) services_.events->signingFailed();
+      countRefusal(Refusal::LocalError);
       return localFailure();
     case SigningOutcome::Status::NoKey:
       break;
@@ -109,6 +143,7 @@ std::variant<std::string, Reply> Session::Impl::dkimSignature(const std::string&
              "login=" + core::logValue(login_) +
                  " from=" + core::logValue("<" + envelope_.sender.str() + ">") + " no DKIM key for " +
                  core::logValue(fromDomain) + " (dkim.missing_key = reject)");
+    countRefusal(Refusal::NoDkimKey);
     return Reply(550, "5.7.1", "No DKIM signing key for the From domain " + fromDomain + ": message refused");
   }
   out_.log(LogLevel::Warning, "dkim",
@@ -131,23 +166,27 @@ void Session::Impl::endOfData() {
                  " from=" + core::logValue("<" + envelope_.sender.str() + ">") + " " +
                  std::to_string(rejection->code) + " " + rejection->enhanced + " " +
                  core::logValue(rejection->lines.front()));  // the text may quote a header address
+    countRefusal(refusalFor(*rejection));
     return finishTransaction(*rejection);
   }
   const std::string queueId = writer_->queueId();
   const AddedHeaders added = addedHeaders(queueId);
   // Signed before the commit: a message is never queued with a signature missing that it should have.
   const auto signature = dkimSignature(queueId, added.submission);
-  if (const auto* refusal = std::get_if<Reply>(&signature)) return finishTransaction(*refusal);
+  if (const auto* refusal = std::get_if<Reply>(&signature)) return finishTransaction(*refusal);  // counted
   try {
     // The signatures on top, then the trace field, then the submission fields the signatures cover.
     writer_->commit(std::get<std::string>(signature) + added.trace + added.submission);
   } catch (const std::exception& e) {
     out_.log(LogLevel::Error, "spool", "id=" + queueId + " " + core::logValue(e.what()));
-    return finishTransaction(spoolFailure(e));
+    const Reply failure = spoolFailure(e);
+    countRefusal(refusalFor(failure));
+    return finishTransaction(failure);
   }
   out_.log(LogLevel::Info, "queued",
            "id=" + queueId + " from=" + core::logValue("<" + envelope_.sender.str() + ">") + " recipients=" +
                std::to_string(envelope_.recipients.size()) + " size=" + std::to_string(dataReader_->size()));
+  if (services_.events) services_.events->messageAccepted();
   finishTransaction(Reply(250, "2.0.0", "Ok: queued as " + queueId));
 }
 

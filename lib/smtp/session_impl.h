@@ -38,6 +38,10 @@ inline core::Reply localFailure() { return core::Reply(451, "4.3.0", "Temporary 
 inline core::Reply spoolFailure(const std::exception& e) {
   return dynamic_cast<const core::InsufficientStorage*>(&e) ? insufficientStorage() : localFailure();
 }
+// The metrics' reason for a refusal the session made from a reply of the rules above or of the header
+// policy, by its code and RFC 3463 enhanced code: 552 size, 452 storage, 451 local, x.7.1 the author
+// fields (policy), anything else a malformed message.
+Refusal refusalFor(const core::Reply& r);
 
 enum class SessionState { Fresh, Greeted, Auth, Mail, Rcpt, Data, TlsPending, Closed };
 
@@ -95,6 +99,19 @@ class Session::Impl {
   std::variant<std::string, core::Reply> dkimSignature(const std::string& queueId,
                                                        const std::string& submissionHeaders);
   void finishTransaction(const core::Reply& r);
+
+  // Metrics (SessionEvents); nothing when the session has no events port.
+  void countAuth(SessionEvents::Auth result) {
+    if (services_.events) services_.events->authenticated(result);
+  }
+  void countRefusal(Refusal reason) {
+    if (services_.events) services_.events->messageRefused(reason);
+  }
+  // The refusal and its reason, counted, in one step.
+  void refuse(const core::Reply& r, Refusal reason) {
+    countRefusal(reason);
+    reply(r);
+  }
 
   const SessionConfig config_;
   const ConnectionInfo connection_;

@@ -19,7 +19,7 @@ void Session::Impl::mail(std::string_view argument) {
   const MailFrom& m = parsed.value();
   // RFC 1870 §6: refuse at MAIL a message the client already says is too large.
   if (m.size && *m.size > config_.maxMessageSize)
-    return reply(Reply(552, "5.3.4", "Message size exceeds fixed maximum message size"));
+    return refuse(Reply(552, "5.3.4", "Message size exceeds fixed maximum message size"), Refusal::TooLarge);
   // Sender rules: a user sends only as addresses they own. The null sender is for bounces, which a
   // submission client never originates.
   // The addresses are read again for every transaction, so that removing an address or disabling the
@@ -29,16 +29,17 @@ void Session::Impl::mail(std::string_view argument) {
   } catch (const std::exception& e) {
     out_.log(LogLevel::Error, "mail",
              "sender lookup failed for login=" + core::logValue(login_) + ": " + core::logValue(e.what()));
-    return reply(localFailure());
+    return refuse(localFailure(), Refusal::LocalError);
   }
   if (!m.sender || !senders_.allows(*m.sender)) {
     const std::string shown = m.sender ? m.sender->str() : "";
     out_.log(
         LogLevel::Info, "rejected",
         "login=" + core::logValue(login_) + " sender " + core::logValue("<" + shown + ">") + " not owned");
-    return reply(Reply(553, "5.7.1", "<" + shown + ">: Sender address not owned by you"));
+    return refuse(Reply(553, "5.7.1", "<" + shown + ">: Sender address not owned by you"),
+                  Refusal::SenderNotOwned);
   }
-  if (!services_.spool.acceptingMail()) return reply(insufficientStorage());
+  if (!services_.spool.acceptingMail()) return refuse(insufficientStorage(), Refusal::Storage);
 
   envelope_ = Envelope();
   recipientKeys_.clear();
@@ -84,7 +85,8 @@ void Session::Impl::data(std::string_view argument) {
     writer_ = services_.spool.begin(envelope_);
   } catch (const std::exception& e) {
     out_.log(LogLevel::Error, "spool", core::logValue(e.what()));
-    return reply(spoolFailure(e));
+    const Reply r = spoolFailure(e);
+    return refuse(r, refusalFor(r));
   }
   if (services_.signer) {
     try {
@@ -92,7 +94,8 @@ void Session::Impl::data(std::string_view argument) {
     } catch (const std::exception& e) {
       writer_.reset();
       out_.log(LogLevel::Error, "dkim", "cannot start signing: " + core::logValue(e.what()));
-      return reply(localFailure());
+      if (services_.events) services_.events->signingFailed();
+      return refuse(localFailure(), Refusal::LocalError);
     }
   }
   dataReader_ = std::make_unique<DataReader>(DataReader::Limits{config_.maxMessageSize, config_.maxTextLine},

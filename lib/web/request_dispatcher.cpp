@@ -12,9 +12,10 @@ namespace postern::web {
 
 namespace {
 
-// The router's paths: the API, and /healthz (outside it so that health checks need no API knowledge).
+// The router's paths: the API, and /healthz and /metrics (outside it so that health checks and scrapers need
+// no API knowledge).
 bool isApiPath(std::string_view path) {
-  return path == "/api" || path.substr(0, 5) == "/api/" || path == "/healthz";
+  return path == "/api" || path.substr(0, 5) == "/api/" || path == "/healthz" || path == "/metrics";
 }
 
 // Back to a bare answer: the fields a handler set before it failed (a cookie, an ETag, a content type)

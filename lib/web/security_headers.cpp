@@ -5,7 +5,8 @@
 namespace postern::web {
 
 CachePolicy cachePolicyFor(std::string_view path) {
-  const bool api = path == "/api" || path.substr(0, 5) == "/api/";
+  // /metrics: a scrape is a reading of now; a cached one would hide a stalled server.
+  const bool api = path == "/api" || path.substr(0, 5) == "/api/" || path == "/metrics";
   return api ? CachePolicy::NoStore : CachePolicy::NoCache;
 }
 

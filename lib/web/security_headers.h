@@ -23,7 +23,7 @@ inline constexpr std::string_view kContentSecurityPolicy =
 
 enum class CachePolicy { NoStore, NoCache };
 
-// NoStore for the API ("/api" and below), NoCache for everything else (the UI's files).
+// NoStore for the API ("/api" and below) and /metrics, NoCache for everything else (the UI's files).
 CachePolicy cachePolicyFor(std::string_view path);
 
 // Sets the security header fields and Cache-Control on response, replacing values already there.

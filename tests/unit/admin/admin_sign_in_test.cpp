@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <vector>
 
 #include "admin/admin_sign_in.h"
 #include "auth/failure_throttle.h"
@@ -15,10 +16,16 @@ using Status = SignInResult::Status;
 using namespace std::chrono_literals;
 
 namespace {
+struct RecordingEvents final : SignInEvents {
+  std::vector<Status> seen;
+  void signInEnded(Status status) override { seen.push_back(status); }
+};
+
 struct Fixture : AdminFixture {
   FailureThrottle perAddress{clock, FailureThrottleOptions{3, 600s, 1000}};
   FailureThrottle perLogin{clock, FailureThrottleOptions{5, 600s, 1000}};
-  AdminSignIn signIn{accountStore, hasher, perAddress, perLogin};
+  RecordingEvents events;
+  AdminSignIn signIn{accountStore, hasher, perAddress, perLogin, &events};
 
   Status status(const std::string& login, const std::string& password, const std::string& address) {
     return signIn.signIn(login, password, address).status;
@@ -99,6 +106,16 @@ BOOST_FIXTURE_TEST_CASE(a_hash_with_weaker_parameters_is_upgraded_at_sign_in, Fi
   BOOST_TEST((status("root", kRootPassword, "192.0.2.1") == Status::Ok));
   BOOST_TEST(!hasher.needsRehash(accountStore.find("root")->passwordHash));
   BOOST_TEST((status("root", kRootPassword, "192.0.2.1") == Status::Ok));
+}
+
+BOOST_FIXTURE_TEST_CASE(every_answer_is_reported_for_the_metrics, Fixture) {
+  status("root", "wrong password", "192.0.2.9");
+  status("root", kRootPassword, "192.0.2.9");
+  for (int i = 0; i < 3; ++i) status("root", "wrong password", "192.0.2.10");
+  status("root", kRootPassword, "192.0.2.10");  // the address is throttled now
+  const std::vector<Status> expected{Status::Refused, Status::Ok,      Status::Refused,
+                                     Status::Refused, Status::Refused, Status::Throttled};
+  BOOST_TEST((events.seen == expected));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -390,3 +390,23 @@ BOOST_AUTO_TEST_CASE(client_host_and_display_name_are_checked) {
       mentions(load("", {{"POSTERN_CLIENTS_SUBMISSION_HOST", "mail example"}}), "clients.submission_host"));
   BOOST_TEST(mentions(load("", {{"POSTERN_CLIENTS_DISPLAY_NAME", "a\x01"}}), "clients.display_name"));
 }
+
+BOOST_AUTO_TEST_CASE(the_metrics_token_is_a_secret_read_from_its_file_variable_and_masked) {
+  TempFile token("0123456789abcdef-TOKEN\n");
+  const auto r = load("", {{"POSTERN_ADMIN_METRICS_TOKEN_FILE", token.path}});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(r.config.admin.metricsToken == "0123456789abcdef-TOKEN");
+  BOOST_TEST(describe(r.config).find("0123456789abcdef") == std::string::npos);
+  BOOST_TEST(describe(r.config).find("admin.metrics_token = ********") != std::string::npos);
+  BOOST_TEST(load("", {}).config.admin.metricsToken.empty());  // none by default: the networks decide
+}
+
+BOOST_AUTO_TEST_CASE(a_metrics_token_too_short_or_outside_the_bearer_alphabet_is_refused) {
+  TempFile f("admin.metrics_token = abc123\n");
+  const auto shortToken = load(f.path, {});
+  BOOST_TEST(!shortToken.ok());
+  BOOST_TEST(mentions(shortToken, "admin.metrics_token must be at least 16 characters"));
+  const auto spaced = load("", {{"POSTERN_ADMIN_METRICS_TOKEN", "0123456789 abcdefgh"}});
+  BOOST_TEST(!spaced.ok());
+  BOOST_TEST(mentions(spaced, "admin.metrics_token may hold only"));
+}

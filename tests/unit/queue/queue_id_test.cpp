@@ -76,3 +76,11 @@ BOOST_AUTO_TEST_CASE(validation_rejects_anything_that_could_become_another_path)
   BOOST_TEST(!isValidQueueId("0PN5Q7ZK3M1T2AI"));   // I is not in the alphabet
   BOOST_TEST(isValidQueueId("0PN5Q7ZK3M1T2AB"));
 }
+
+BOOST_AUTO_TEST_CASE(an_id_gives_back_the_arrival_time_it_was_made_at) {
+  FixedClock clock;
+  clock.at += std::chrono::microseconds(123456);
+  QueueIdGenerator ids(clock);
+  BOOST_TEST((postern::queue::arrivalOf(ids.next()) == clock.at));
+  BOOST_TEST(!postern::queue::arrivalOf("not an id").has_value());
+}

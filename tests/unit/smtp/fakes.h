@@ -236,6 +236,7 @@ class FakeSigner final : public MessageSigner {
       o.status = signer_.status;
       if (o.status == SigningOutcome::Status::Signed) {
         o.fields = signer_.fields;
+        o.algorithms = {"ed25519-sha256"};
         o.detail = "d=" + std::string(fromDomain) + " s=e";
       } else if (o.status == SigningOutcome::Status::Failed) {
         o.detail = "the key for " + std::string(fromDomain) + " does not decrypt";
@@ -262,6 +263,26 @@ inline std::string plainResponse(const std::string& user, const std::string& pas
 }
 
 // A session wired to fakes, with helpers that bring it to a state in one call.
+// Records what the session reports for the metrics, as short words in order: "auth:success",
+// "accepted", "refused:too_large", "signed:ed25519-sha256", "signing_failed".
+class RecordingEvents final : public SessionEvents {
+ public:
+  std::vector<std::string> seen;
+  void authenticated(Auth result) override {
+    seen.push_back(std::string("auth:") + (result == Auth::Success   ? "success"
+                                           : result == Auth::Failure ? "failure"
+                                                                     : "error"));
+  }
+  void messageAccepted() override { seen.push_back("accepted"); }
+  void messageRefused(Refusal reason) override {
+    seen.push_back(std::string("refused:") + refusalName(reason));
+  }
+  void messageSigned(std::string_view algorithm) override {
+    seen.push_back("signed:" + std::string(algorithm));
+  }
+  void signingFailed() override { seen.push_back("signing_failed"); }
+};
+
 struct Harness {
   SessionConfig config;
   ConnectionInfo connection{"192.0.2.7", false, std::nullopt};
@@ -271,6 +292,7 @@ struct Harness {
   FakeSpool spool;
   FakeClock clock;
   MessageSigner* signer = nullptr;  // set to a FakeSigner to test DKIM wiring
+  RecordingEvents events;
   std::unique_ptr<Session> session;
 
   Harness() { config.hostname = "mx.example.net"; }
@@ -278,7 +300,7 @@ struct Harness {
   // Builds the session (after the test adjusted config/connection) and sends the greeting.
   Session& open() {
     session = std::make_unique<Session>(
-        config, connection, SessionServices{authenticator, senders, spool, clock, signer}, output);
+        config, connection, SessionServices{authenticator, senders, spool, clock, signer, &events}, output);
     session->start();
     return *session;
   }
