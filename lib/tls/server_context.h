@@ -9,8 +9,11 @@
 
 #include <Poco/Net/Context.h>
 
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "tls/ticket_key_ring.h"
 
 namespace postern::tls {
 
@@ -19,6 +22,10 @@ struct ServerPolicy {
   std::string privateKeyFile;
   std::string ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL";
   std::string minProtocol = "1.2";  // "1.2" or "1.3"
+  // Seals session tickets (TLS 1.2 and 1.3 resumption) with rotating keys, shared by every context built
+  // with it. None: OpenSSL's own per-context key, which never rotates.
+  std::shared_ptr<TicketKeyRing> ticketKeys;
+  bool sessionTickets = true;  // false: no tickets at all, every connection makes a full handshake
 };
 
 struct HandshakeInfo {
