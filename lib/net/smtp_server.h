@@ -28,6 +28,7 @@
 
 #include "smtp/ports.h"
 #include "smtp/session.h"
+#include "tls/context_holder.h"
 
 namespace postern::net {
 
@@ -81,10 +82,10 @@ struct SessionEnvironment {
 class SmtpServer {
  public:
   SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions options, SessionEnvironment environment,
-             Poco::Net::Context::Ptr tlsContext);
+             tls::ContextSource tlsContext);
   // With sockets bound earlier (bindListeners); start() binds nothing then.
   SmtpServer(std::vector<BoundListener> listeners, ServerOptions options, SessionEnvironment environment,
-             Poco::Net::Context::Ptr tlsContext);
+             tls::ContextSource tlsContext);
   ~SmtpServer();
   SmtpServer(const SmtpServer&) = delete;
   SmtpServer& operator=(const SmtpServer&) = delete;

@@ -3,11 +3,14 @@
 // PIPELINING (MAIL, RCPT, DATA in one write), and prints messages/s, latency percentiles from MAIL FROM
 // to the 250 after the final dot, and errors. With --server-pid it also prints the server's CPU time per
 // message and its resident memory (from /proc). With --hold N it opens N authenticated idle connections
-// and prints the server's resident memory while they are open.
+// and prints the server's resident memory while they are open. With --resume every connection offers the
+// TLS session (ticket) of the connection before it, as a returning client does: with --messages 1 (S2, a
+// handshake per message) that measures what session resumption saves the server.
 //
 // It is a benchmark: it prints figures and never fails on speed (exit 1 only on usage or setup errors).
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/Session.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -19,6 +22,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -45,14 +49,18 @@ struct Options {
   std::size_t size = 4096;
   int serverPid = 0;
   int hold = 0;
+  bool resume = false;
 };
 
 class Client {
  public:
-  Client(const Options& o, Poco::Net::Context::Ptr ctx) {
+  // session: a TLS session of an earlier connection to offer for resumption (none: a full handshake).
+  Client(const Options& o, Poco::Net::Context::Ptr ctx, Poco::Net::Session::Ptr session = nullptr) {
     Poco::Net::SocketAddress address(o.host, static_cast<Poco::UInt16>(o.port));
+    std::optional<Poco::Net::SecureStreamSocket> tls;
     if (o.implicitTls) {
-      socket_ = Poco::Net::SecureStreamSocket(address, ctx);
+      tls.emplace(address, ctx, session);
+      socket_ = *tls;
     } else {
       socket_ = Poco::Net::StreamSocket(address);
     }
@@ -61,12 +69,19 @@ class Client {
     command("EHLO bench.example", 250);
     if (!o.implicitTls) {
       command("STARTTLS", 220);
-      socket_ = Poco::Net::SecureStreamSocket::attach(socket_, ctx);
+      tls.emplace(Poco::Net::SecureStreamSocket::attach(socket_, ctx, session));
+      socket_ = *tls;
       command("EHLO bench.example", 250);
     }
     const std::string plain = std::string(1, '\0') + o.user + std::string(1, '\0') + o.password;
     command("AUTH PLAIN " + postern::core::base64Encode(plain), 235);
+    // By now TLS 1.3 tickets have arrived (they follow the handshake, before the server's first reply).
+    resumed_ = tls->sessionWasReused();
+    session_ = tls->currentSession();
   }
+
+  bool resumed() const { return resumed_; }
+  Poco::Net::Session::Ptr session() const { return session_; }
 
   // One pipelined transaction; returns the seconds from MAIL to the final 250.
   double send(const Options& o, const std::string& body) {
@@ -129,6 +144,8 @@ class Client {
 
   Poco::Net::StreamSocket socket_;
   std::string buffer_;
+  bool resumed_ = false;
+  Poco::Net::Session::Ptr session_;
 };
 
 std::string makeBody(const Options& o, int seq) {
@@ -199,6 +216,8 @@ Options parse(int argc, char** argv) {
       o.serverPid = std::stoi(value());
     else if (a == "--hold")
       o.hold = std::stoi(value());
+    else if (a == "--resume")
+      o.resume = true;
     else
       throw std::invalid_argument("unknown option " + a);
   }
@@ -217,12 +236,14 @@ int main(int argc, char** argv) {
         << "smtp_load: " << e.what()
         << "\nusage: smtp_load [--host H] [--port P] [--tls] [--user U] [--password PW] [--from A] [--to A]\n"
            "                 [--connections N] [--messages M] [--size OCTETS] [--server-pid PID] [--hold "
-           "N]\n";
+           "N]\n"
+           "                 [--resume]\n";
     return 1;
   }
   Poco::Net::Context::Params params;
   params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // the benchmark measures, it does not trust
   Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+  if (o.resume) ctx->enableSessionCache(true);  // a client keeps its sessions for the next connection
 
   if (o.hold > 0) {
     const auto before = sampleProcess(o.serverPid);
@@ -242,6 +263,9 @@ int main(int argc, char** argv) {
   std::vector<double> latencies;
   std::atomic<int> errors{0};
   std::atomic<int> delivered{0};
+  std::atomic<int> handshakes{0};
+  std::atomic<int> resumed{0};
+  Poco::Net::Session::Ptr lastSession;  // with --resume: the session the next connection offers
   std::vector<std::string> errorTexts;
   const auto before = sampleProcess(o.serverPid);
   const auto start = Clock::now();
@@ -249,7 +273,18 @@ int main(int argc, char** argv) {
   for (int c = 0; c < o.connections; ++c) {
     threads.emplace_back([&, c] {
       try {
-        Client client(o, ctx);
+        Poco::Net::Session::Ptr offered;
+        if (o.resume) {
+          std::lock_guard lock(mutex);
+          offered = lastSession;
+        }
+        Client client(o, ctx, offered);
+        ++handshakes;
+        if (client.resumed()) ++resumed;
+        if (o.resume) {
+          std::lock_guard lock(mutex);
+          lastSession = client.session();
+        }
         std::vector<double> mine;
         for (int m = 0; m < o.messages; ++m) {
           mine.push_back(client.send(o, makeBody(o, c * o.messages + m)));
@@ -276,6 +311,8 @@ int main(int argc, char** argv) {
   std::printf("latency MAIL..250 after DATA: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
               percentile(latencies, 0.50) * 1e3, percentile(latencies, 0.99) * 1e3,
               percentile(latencies, 1.0) * 1e3);
+  std::printf("TLS handshakes: %d, resumed: %d%s\n", handshakes.load(), resumed.load(),
+              o.resume ? " (--resume: each connection offers the session of one before it)" : "");
   std::printf("errors: %d\n", errors.load());
   for (std::size_t i = 0; i < errorTexts.size() && i < 5; ++i) std::printf("  %s\n", errorTexts[i].c_str());
   if (o.serverPid > 0 && delivered > 0)
