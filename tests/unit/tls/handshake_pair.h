@@ -75,6 +75,9 @@ inline HandshakeResult runHandshake(SSL_CTX* clientCtx, SSL_CTX* serverCtx, SSL_
     result.subject = buffer;
   }
   result.session.reset(SSL_get1_session(client.get()));
+  // A client SSL freed without close_notify marks its session not resumable (OpenSSL's "bad session").
+  SSL_shutdown(client.get());
+  SSL_shutdown(server.get());
   ERR_clear_error();
   return result;
 }
