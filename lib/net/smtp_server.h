@@ -2,7 +2,8 @@
 // smtp::Session. Three listener kinds share one bounded worker pool: submission (STARTTLS required),
 // submissions (implicit TLS, RFC 8314) and alternate (submission's rules on another port).
 //
-// Owns: sockets, the TLS handshake (at connection start or after STARTTLS), read timeouts, flushing
+// Owns: sockets, the TLS handshake (at connection start or after STARTTLS, with the context current at that
+// moment: a certificate reload reaches new handshakes only), read timeouts, flushing
 // replies once the session has consumed the client's pipelined input (RFC 2920), connection caps (total
 // and per client address), graceful shutdown (idle sessions get 421 at once; a transaction in DATA gets
 // up to the grace period).

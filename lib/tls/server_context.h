@@ -3,8 +3,10 @@
 //
 // Owns: Poco/OpenSSL server context policy: TLS 1.2 minimum (or 1.3), forward-secret cipher suites only,
 // no client certificates, no renegotiation; the certificate files; the self-signed fallback for first
-// start. Must not know: SMTP. Thread-safety: a built context is shared read-only by all connections;
-// lastHandshake() is per thread (the handshake runs in the connection's thread).
+// start; session tickets (sealed by a shared TicketKeyRing, or off). Replacing a context while listeners
+// run is ContextHolder's and CertificateReloader's. Must not know: SMTP. Thread-safety: a built context is
+// shared read-only by all connections; lastHandshake() is per thread (the handshake runs in the connection's
+// thread).
 #pragma once
 
 #include <Poco/Net/Context.h>
