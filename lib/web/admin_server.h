@@ -2,9 +2,8 @@
 // pool of its own, answering through one RequestDispatcher.
 //
 // Owns: the listening sockets (bound early: bindAdminListener), the TLS handshake (TLS 1.2 or newer, the
-// forward-secret suites of tls::makeServerContext; each connection takes the ContextSource's current context
-// once, so a certificate reload reaches new connections only), the client-network check at accept (clients
-// outside admin.allowed_networks get a 403 and nothing else), HTTP/1.1 framing with keep-alive, the limits
+// forward-secret suites of tls::makeServerContext), the client-network check at accept (clients outside
+// admin.allowed_networks get a 403 and nothing else), HTTP/1.1 framing with keep-alive, the limits
 // (request body 1 MiB: 413 from Content-Length before a byte of the body is read, and for chunked bodies
 // while they are read; Poco's head limits: 100 fields, 256-byte names, 8 KiB values, 16 KiB target, each
 // answered 400), deadlines no client can stretch (ConnectionWatchdog: handshake, then each request's head
