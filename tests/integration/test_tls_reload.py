@@ -180,6 +180,31 @@ class SighupReloadTest(ReloadCase):
         self.assertTrue(reused)
 
 
+class AdminOwnCertificateTest(ReloadCase):
+    """admin.tls.certificate of its own: reloaded by the same SIGHUP, independently of the SMTP one."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.admin_cert = os.path.join(_dir, cls.__name__ + "-admin.crt")
+        cls.admin_key = os.path.join(_dir, cls.__name__ + "-admin.key")
+        admin = make_certificate("admin-first")
+        install(admin[0], cls.admin_cert)
+        install(admin[1], cls.admin_key)
+        cls.extra_settings = {"tls.reload_check_interval": "0", "admin.tls.certificate": cls.admin_cert,
+                              "admin.tls.private_key": cls.admin_key}
+        super().setUpClass()
+
+    def test_the_admin_listener_gets_its_renewed_certificate_and_smtp_keeps_its_own(self):
+        smtp_before = presented(self.server.port("submissions"))
+        self.assertEqual(presented(self.server.admin_port), der_of(self.admin_cert))
+        renewed, key = make_certificate("admin-second")
+        install(renewed, self.admin_cert)
+        install(key, self.admin_key)
+        self.hup_and_wait("admin certificate reloaded")
+        self.assertEqual(presented(self.server.admin_port), der_of(renewed))
+        self.assertEqual(presented(self.server.port("submissions")), smtp_before)
+
+
 class PeriodicCheckTest(ReloadCase):
     extra_settings = {"tls.reload_check_interval": "1s"}
 
