@@ -26,7 +26,7 @@ struct ServerPolicy {
   std::string minProtocol = "1.2";  // "1.2" or "1.3"
   // Seals session tickets (TLS 1.2 and 1.3 resumption) with rotating keys, shared by every context built
   // with it. None: OpenSSL's own per-context key, which never rotates.
-  std::shared_ptr<TicketKeyRing> ticketKeys;
+  std::shared_ptr<TicketKeyRing> ticketKeys = nullptr;
   bool sessionTickets = true;  // false: no tickets at all, every connection makes a full handshake
 };
 
