@@ -17,14 +17,16 @@ std::vector<Poco::Net::ServerSocket> bindPublicListeners(const config::Config& c
   return sockets;
 }
 
-Poco::Net::Context::Ptr publicTlsContext(const config::Config& cfg) {
+std::shared_ptr<tls::ContextHolder> publicTlsContext(const config::Config& cfg,
+                                                     tls::CertificateReloader& reloader) {
   if (cfg.publicSite.tls.certificate.empty()) return nullptr;
   tls::ServerPolicy policy;
   policy.certificateFile = cfg.publicSite.tls.certificate;
   policy.privateKeyFile = cfg.publicSite.tls.privateKey;
   policy.ciphers = cfg.tls.ciphers;
   policy.minProtocol = cfg.tls.minProtocol;
-  return tls::makeServerContext(policy);
+  policy.sessionTickets = cfg.tls.ticketKeyRotation.count() > 0;
+  return reloader.add("public", policy);
 }
 
 web::Router publicRoutes(admin::Domains& domains, admin::ClientSetup& clientSetup) {
@@ -35,7 +37,7 @@ web::Router publicRoutes(admin::Domains& domains, admin::ClientSetup& clientSetu
 }
 
 PublicSite startPublicSite(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
-                           Poco::Net::Context::Ptr tlsContext, admin::Domains& domains,
+                           tls::ContextSource tlsContext, admin::Domains& domains,
                            admin::ClientSetup& clientSetup) {
   PublicSite site;
   if (listeners.empty()) return site;

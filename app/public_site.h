@@ -17,6 +17,8 @@
 #include "admin/client_setup.h"
 #include "admin/domains.h"
 #include "config/config.h"
+#include "tls/certificate_reloader.h"
+#include "tls/context_holder.h"
 #include "web/admin_server.h"
 #include "web/router.h"
 
@@ -25,8 +27,10 @@ namespace postern::app {
 // Binds every public.listen address (none when it is empty). Throws Poco::IOException naming public.listen.
 std::vector<Poco::Net::ServerSocket> bindPublicListeners(const config::Config& cfg);
 
-// The context of public.tls.certificate; null when it is empty (the SMTP listeners' context serves then).
-Poco::Net::Context::Ptr publicTlsContext(const config::Config& cfg);
+// The context of public.tls.certificate, reloaded with the others (SIGHUP, the periodic check); null when
+// it is empty (the SMTP listeners' context serves then).
+std::shared_ptr<tls::ContextHolder> publicTlsContext(const config::Config& cfg,
+                                                     tls::CertificateReloader& reloader);
 
 // Everything the public listener serves.
 web::Router publicRoutes(admin::Domains& domains, admin::ClientSetup& clientSetup);
@@ -38,7 +42,7 @@ struct PublicSite {
 
 // Builds and starts the public site on the bound listeners; the services must outlive it.
 PublicSite startPublicSite(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
-                           Poco::Net::Context::Ptr tlsContext, admin::Domains& domains,
+                           tls::ContextSource tlsContext, admin::Domains& domains,
                            admin::ClientSetup& clientSetup);
 
 }  // namespace postern::app

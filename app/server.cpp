@@ -50,6 +50,7 @@
 #include "store/route_repository.h"
 #include "store/user_repository.h"
 #include "tls/certificate_info.h"
+#include "tls/certificate_reloader.h"
 #include "tls/server_context.h"
 
 namespace postern::app {
@@ -88,6 +89,7 @@ tls::ServerPolicy configuredTlsPolicy(const config::Config& cfg) {
   policy.minProtocol = cfg.tls.minProtocol;
   policy.certificateFile = cfg.tls.certificate;
   policy.privateKeyFile = cfg.tls.privateKey;
+  policy.sessionTickets = cfg.tls.ticketKeyRotation.count() > 0;
   return policy;
 }
 
@@ -121,12 +123,13 @@ void logNextSteps(const admin::StatusView& status, const std::vector<std::string
 }  // namespace
 
 int runServer(const config::Config& cfg) {
-  // Termination signals are taken by sigwait() below, never by a worker thread: block them before any
-  // thread exists so every thread inherits the mask.
+  // Termination signals and SIGHUP (reload the certificates) are taken by sigwait() below, never by a
+  // worker thread: block them before any thread exists so every thread inherits the mask.
   sigset_t stopSignals;
   sigemptyset(&stopSignals);
   sigaddset(&stopSignals, SIGTERM);
   sigaddset(&stopSignals, SIGINT);
+  sigaddset(&stopSignals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
   std::signal(SIGPIPE, SIG_IGN);  // a client that vanishes must cost an error return, not the process
 
@@ -140,14 +143,27 @@ int runServer(const config::Config& cfg) {
     // Postern becomes the service account for good; everything below is created as that account.
     const PreparedDataDirectory prepared = takeDataDirectory(cfg);
     for (const std::string& note : describe(prepared, cfg)) log.warning("data directory: " + note);
-    Poco::Net::Context::Ptr tlsContext;
-    if (!cfg.tls.certificate.empty()) tlsContext = tls::makeServerContext(configuredTlsPolicy(cfg));
+    // Every listener's context lives in a holder that SIGHUP and the periodic file check refill; all of
+    // them seal session tickets with one rotating key ring, so a reload does not cost clients their tickets.
+    Poco::Logger& tlsLog = Poco::Logger::get("tls");
+    tls::CertificateReloader reloader(
+        cfg.tls.ticketKeyRotation.count() > 0
+            ? std::make_shared<tls::TicketKeyRing>(clock, cfg.tls.ticketKeyRotation)
+            : nullptr,
+        [&tlsLog](bool warning, const std::string& message) {
+          if (warning)
+            tlsLog.warning(message);
+          else
+            tlsLog.information(message);
+        });
+    std::shared_ptr<tls::ContextHolder> tlsContext;
+    if (!cfg.tls.certificate.empty()) tlsContext = reloader.add("smtp", configuredTlsPolicy(cfg));
     std::vector<net::BoundListener> bound = net::bindListeners(listeners(cfg));
     // The web admin likewise: its own key (when it has one) and its ports, as root.
-    Poco::Net::Context::Ptr webTlsContext = adminTlsContext(cfg);
+    std::shared_ptr<tls::ContextHolder> webTlsContext = adminTlsContext(cfg, reloader);
     std::vector<Poco::Net::ServerSocket> webListeners = bindAdminListeners(cfg);
     // And the public site (MTA-STS policies), typically on 443.
-    Poco::Net::Context::Ptr publicContext = publicTlsContext(cfg);
+    std::shared_ptr<tls::ContextHolder> publicContext = publicTlsContext(cfg, reloader);
     std::vector<Poco::Net::ServerSocket> publicListeners = bindPublicListeners(cfg);
     dropPrivileges(prepared.account);
     if (prepared.account)
@@ -183,7 +199,7 @@ int runServer(const config::Config& cfg) {
     if (!tlsContext) {
       const tls::ServerPolicy selfSigned = selfSignedTlsPolicy(cfg, hostname, log);
       certificateFile = selfSigned.certificateFile;
-      tlsContext = tls::makeServerContext(selfSigned);
+      tlsContext = reloader.add("smtp", selfSigned);
     }
 
     auth::PasswordHasher hasher(argon2Params(cfg),
@@ -364,10 +380,14 @@ int runServer(const config::Config& cfg) {
     // The domains' DNS records, checked in the background so the dashboard's dns_record problems stay
     // current without anyone pressing "check"; dns.check_interval 0 leaves it off.
     DomainCheckThread domainChecks(adminServices.domains(), cfg.dns.checkInterval, clock);
+    if (cfg.tls.reloadCheckInterval.count() > 0) reloader.startWatching(cfg.tls.reloadCheckInterval);
     log.information("postern " POSTERN_VERSION " ready as " + hostname + ", data in " + cfg.dataDir);
 
     int signal = 0;
-    sigwait(&stopSignals, &signal);
+    while (sigwait(&stopSignals, &signal) == 0 && signal == SIGHUP) {
+      log.information("received SIGHUP: loading the TLS certificates again");
+      reloader.reloadAll();
+    }
     log.information(std::string("received ") + (signal == SIGTERM ? "SIGTERM" : "SIGINT") +
                     ": closing listeners, letting transactions finish (up to " +
                     std::to_string(cfg.smtp.shutdownGrace.count()) + " s)");
@@ -375,6 +395,7 @@ int runServer(const config::Config& cfg) {
     // (their outcome is recorded); no new attempt starts; the rest stays queued for the next start.
     const auto deadline = std::chrono::steady_clock::now() + cfg.smtp.shutdownGrace;
     domainChecks.stop();
+    reloader.stopWatching();
     if (publicSite.server) publicSite.server->stop();
     if (webAdmin.server) webAdmin.server->stop();
     manager.requestStop();

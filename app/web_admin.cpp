@@ -26,14 +26,16 @@ std::vector<Poco::Net::ServerSocket> bindAdminListeners(const config::Config& cf
   return sockets;
 }
 
-Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg) {
+std::shared_ptr<tls::ContextHolder> adminTlsContext(const config::Config& cfg,
+                                                    tls::CertificateReloader& reloader) {
   if (cfg.admin.tls.certificate.empty()) return nullptr;
   tls::ServerPolicy policy;
   policy.certificateFile = cfg.admin.tls.certificate;
   policy.privateKeyFile = cfg.admin.tls.privateKey;
   policy.ciphers = cfg.tls.ciphers;
   policy.minProtocol = cfg.tls.minProtocol;
-  return tls::makeServerContext(policy);
+  policy.sessionTickets = cfg.tls.ticketKeyRotation.count() > 0;
+  return reloader.add("admin", policy);
 }
 
 web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services, const web::ApiGuard& guard,
@@ -58,7 +60,7 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
 }
 
 WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
-                       Poco::Net::Context::Ptr tlsContext, const web::AssetTable& assets,
+                       tls::ContextSource tlsContext, const web::AssetTable& assets,
                        web::ApiServices& services, const web::ApiGuard& guard, admin::Health& health,
                        const metrics::Registry& metrics) {
   Poco::Logger& log = Poco::Logger::get("web");

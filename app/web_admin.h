@@ -15,6 +15,7 @@
 #include "admin/health.h"
 #include "config/config.h"
 #include "metrics/registry.h"
+#include "tls/certificate_reloader.h"
 #include "web/admin_server.h"
 #include "web/api_guard.h"
 #include "web/api_services.h"
@@ -25,8 +26,10 @@ namespace postern::app {
 // Binds every admin.listen address (none when it is empty). Throws Poco::IOException naming admin.listen.
 std::vector<Poco::Net::ServerSocket> bindAdminListeners(const config::Config& cfg);
 
-// The context of admin.tls.certificate; null when it is empty (the SMTP listeners' context serves then).
-Poco::Net::Context::Ptr adminTlsContext(const config::Config& cfg);
+// The context holder of admin.tls.certificate, reloaded with the others; null when it is empty (the SMTP
+// listeners' context serves then).
+std::shared_ptr<tls::ContextHolder> adminTlsContext(const config::Config& cfg,
+                                                    tls::CertificateReloader& reloader);
 
 // The API's route table: every endpoint of /api/v1, /healthz and /metrics (web/openapi.json describes
 // them). metricsToken: admin.metrics_token.
@@ -42,7 +45,7 @@ struct WebAdmin {
 // Builds and starts the admin server on the bound listeners and logs where the UI is. The assets, services
 // guard, health and metrics must outlive the server.
 WebAdmin startWebAdmin(const config::Config& cfg, std::vector<Poco::Net::ServerSocket> listeners,
-                       Poco::Net::Context::Ptr tlsContext, const web::AssetTable& assets,
+                       tls::ContextSource tlsContext, const web::AssetTable& assets,
                        web::ApiServices& services, const web::ApiGuard& guard, admin::Health& health,
                        const metrics::Registry& metrics);
 

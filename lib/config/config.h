@@ -48,8 +48,10 @@ struct Config {
   struct Tls {
     std::string certificate;  // PEM chain; empty: <dataDir>/tls/selfsigned.crt, generated on first start
     std::string privateKey;   // PEM key; empty: <dataDir>/tls/selfsigned.key
-    std::string ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL";  // TLS 1.2 suites; ECDHE only
-    std::string minProtocol = "1.2";                             // "1.2" or "1.3"
+    std::string ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL";      // TLS 1.2 suites; ECDHE only
+    std::string minProtocol = "1.2";                                 // "1.2" or "1.3"
+    std::chrono::seconds reloadCheckInterval{60};                    // 0: reload on SIGHUP only
+    std::chrono::seconds ticketKeyRotation{std::chrono::hours(12)};  // 0: no session tickets
   } tls;
 
   struct Smtp {

@@ -336,6 +336,18 @@ const std::vector<KeyDef>& keyTable() {
             if (v == "1.2" || v == "1.3") return std::nullopt;
             return "must be 1.2 or 1.3";
           }),
+      span(
+          "tls.reload_check_interval",
+          "How often the server looks at the certificate and key files (time, size, inode) and loads them\n"
+          "when they changed; SIGHUP (systemctl reload) loads them at once. 0: on SIGHUP only.",
+          [](Config& c) -> std::chrono::seconds& { return c.tls.reloadCheckInterval; }, seconds(0),
+          hours(24)),
+      span(
+          "tls.ticket_key_rotation",
+          "TLS session resumption: a new session ticket key every this long; a ticket opens for at most two\n"
+          "such periods, then the client makes a full handshake. 0: no session tickets (no resumption).",
+          [](Config& c) -> std::chrono::seconds& { return c.tls.ticketKeyRotation; }, seconds(0),
+          hours(24 * 3)),
       number<std::uint64_t>(
           "smtp.max_message_size",
           "Largest accepted message in octets (advertised as SIZE; larger gets 552 5.3.4).",

@@ -15,7 +15,7 @@ namespace postern::net {
 struct SmtpServer::State {
   ServerOptions options;
   SessionEnvironment environment;
-  Poco::Net::Context::Ptr tlsContext;
+  tls::ContextSource tlsContext;  // taken once per handshake: a reload reaches new connections only
 
   std::atomic<bool> stopping{false};
   std::atomic<std::int64_t> graceDeadlineNs{0};  // steady_clock, valid once stopping

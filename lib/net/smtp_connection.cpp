@@ -146,7 +146,8 @@ bool SmtpConnection::handshake() {
   state_->setDeadline(id_, std::min(std::chrono::steady_clock::now() + timeout, loginDeadline_));
   tls::clearLastHandshake();
   try {
-    Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(socket_, state_->tlsContext);
+    Poco::Net::SecureStreamSocket secure =
+        Poco::Net::SecureStreamSocket::attach(socket_, state_->tlsContext.current());
     // Poco's TLS reads take about twice the receive timeout (NOTES-platform §2): halve it.
     secure.setReceiveTimeout(toTimespan(std::chrono::duration_cast<std::chrono::milliseconds>(timeout) / 2));
     secure.completeHandshake();

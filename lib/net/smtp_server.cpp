@@ -128,7 +128,7 @@ std::vector<BoundListener> bindListeners(const std::vector<ListenerSpec>& specs)
 }
 
 SmtpServer::SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions options,
-                       SessionEnvironment environment, Poco::Net::Context::Ptr tlsContext)
+                       SessionEnvironment environment, tls::ContextSource tlsContext)
     : specs_(std::move(listeners)), state_(std::make_shared<State>()) {
   state_->options = options;
   state_->environment = std::move(environment);
@@ -136,7 +136,7 @@ SmtpServer::SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions option
 }
 
 SmtpServer::SmtpServer(std::vector<BoundListener> listeners, ServerOptions options,
-                       SessionEnvironment environment, Poco::Net::Context::Ptr tlsContext)
+                       SessionEnvironment environment, tls::ContextSource tlsContext)
     : bound_(std::move(listeners)), state_(std::make_shared<State>()) {
   for (const auto& listener : bound_) specs_.push_back(listener.spec);
   state_->options = options;

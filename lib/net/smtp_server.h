@@ -2,7 +2,8 @@
 // smtp::Session. Three listener kinds share one bounded worker pool: submission (STARTTLS required),
 // submissions (implicit TLS, RFC 8314) and alternate (submission's rules on another port).
 //
-// Owns: sockets, the TLS handshake (at connection start or after STARTTLS), read timeouts, flushing
+// Owns: sockets, the TLS handshake (at connection start or after STARTTLS, with the context current at that
+// moment: a certificate reload reaches new handshakes only), read timeouts, flushing
 // replies once the session has consumed the client's pipelined input (RFC 2920), connection caps (total
 // and per client address), graceful shutdown (idle sessions get 421 at once; a transaction in DATA gets
 // up to the grace period).
@@ -28,6 +29,7 @@
 
 #include "smtp/ports.h"
 #include "smtp/session.h"
+#include "tls/context_holder.h"
 
 namespace postern::net {
 
@@ -94,10 +96,10 @@ struct SessionEnvironment {
 class SmtpServer {
  public:
   SmtpServer(std::vector<ListenerSpec> listeners, ServerOptions options, SessionEnvironment environment,
-             Poco::Net::Context::Ptr tlsContext);
+             tls::ContextSource tlsContext);
   // With sockets bound earlier (bindListeners); start() binds nothing then.
   SmtpServer(std::vector<BoundListener> listeners, ServerOptions options, SessionEnvironment environment,
-             Poco::Net::Context::Ptr tlsContext);
+             tls::ContextSource tlsContext);
   ~SmtpServer();
   SmtpServer(const SmtpServer&) = delete;
   SmtpServer& operator=(const SmtpServer&) = delete;

@@ -72,6 +72,12 @@ Poco::Net::Context::Ptr makeServerContext(const ServerPolicy& policy) {
                                    SSL_CIPHER_get_name(suite) + ", which has no forward secrecy");
   }
   SSL_CTX_set_info_callback(ctx, infoCallback);
+  if (!policy.sessionTickets) {
+    SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+    SSL_CTX_set_num_tickets(ctx, 0);  // TLS 1.3 would otherwise still send stateful tickets
+  } else if (policy.ticketKeys) {
+    installTicketKeys(ctx, policy.ticketKeys);
+  }
   return context;
 }
 

@@ -3,14 +3,19 @@
 //
 // Owns: Poco/OpenSSL server context policy: TLS 1.2 minimum (or 1.3), forward-secret cipher suites only,
 // no client certificates, no renegotiation; the certificate files; the self-signed fallback for first
-// start. Must not know: SMTP. Thread-safety: a built context is shared read-only by all connections;
-// lastHandshake() is per thread (the handshake runs in the connection's thread).
+// start; session tickets (sealed by a shared TicketKeyRing, or off). Replacing a context while listeners
+// run is ContextHolder's and CertificateReloader's. Must not know: SMTP. Thread-safety: a built context is
+// shared read-only by all connections; lastHandshake() is per thread (the handshake runs in the connection's
+// thread).
 #pragma once
 
 #include <Poco/Net/Context.h>
 
+#include <memory>
 #include <optional>
 #include <string>
+
+#include "tls/ticket_key_ring.h"
 
 namespace postern::tls {
 
@@ -19,6 +24,10 @@ struct ServerPolicy {
   std::string privateKeyFile;
   std::string ciphers = "ECDHE+AESGCM:ECDHE+CHACHA20:!aNULL";
   std::string minProtocol = "1.2";  // "1.2" or "1.3"
+  // Seals session tickets (TLS 1.2 and 1.3 resumption) with rotating keys, shared by every context built
+  // with it. None: OpenSSL's own per-context key, which never rotates.
+  std::shared_ptr<TicketKeyRing> ticketKeys = nullptr;
+  bool sessionTickets = true;  // false: no tickets at all, every connection makes a full handshake
 };
 
 struct HandshakeInfo {

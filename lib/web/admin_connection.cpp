@@ -44,7 +44,7 @@ class AdminSession final : public Poco::Net::HTTPServerSession {
 
 }  // namespace
 
-AdminServer::State::State(Poco::Net::Context::Ptr tls, NetworkList networks,
+AdminServer::State::State(tls::ContextSource tls, NetworkList networks,
                           std::shared_ptr<const RequestDispatcher> dispatch, AdminServerOptions opts)
     : tlsContext(std::move(tls)),
       allowedNetworks(std::move(networks)),
@@ -133,7 +133,7 @@ void AdminConnection::run() {
   try {
     socket().setNoDelay(true);
     socket().setSendTimeout(Poco::Timespan(options.sendTimeout.count(), 0));
-    tls.emplace(Poco::Net::SecureStreamSocket::attach(socket(), state_->tlsContext));
+    tls.emplace(Poco::Net::SecureStreamSocket::attach(socket(), state_->tlsContext.current()));
     handshake(*tls);
     if (admitted_)
       serve(*tls);

@@ -31,7 +31,7 @@
 namespace postern::web {
 
 struct AdminServer::State {
-  State(Poco::Net::Context::Ptr tls, NetworkList networks, std::shared_ptr<const RequestDispatcher> dispatch,
+  State(tls::ContextSource tls, NetworkList networks, std::shared_ptr<const RequestDispatcher> dispatch,
         AdminServerOptions opts);
 
   // Connections alive, to wait for at shutdown.
@@ -39,7 +39,7 @@ struct AdminServer::State {
   void leave();
   bool waitDrained(std::chrono::steady_clock::time_point deadline);
 
-  Poco::Net::Context::Ptr tlsContext;
+  tls::ContextSource tlsContext;  // taken once per connection: a reload reaches new connections only
   NetworkList allowedNetworks;
   std::shared_ptr<const RequestDispatcher> dispatcher;
   AdminServerOptions options;

@@ -30,7 +30,7 @@ Poco::Net::ServerSocket bindAdminListener(const std::string& host, std::uint16_t
   return socket;
 }
 
-AdminServer::AdminServer(std::vector<Poco::Net::ServerSocket> listeners, Poco::Net::Context::Ptr tlsContext,
+AdminServer::AdminServer(std::vector<Poco::Net::ServerSocket> listeners, tls::ContextSource tlsContext,
                          NetworkList allowedNetworks, std::shared_ptr<const RequestDispatcher> dispatcher,
                          AdminServerOptions options)
     : listeners_(std::move(listeners)),

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "tls/context_holder.h"
 #include "web/network_list.h"
 #include "web/request_dispatcher.h"
 
@@ -51,7 +52,7 @@ Poco::Net::ServerSocket bindAdminListener(const std::string& host, std::uint16_t
 
 class AdminServer {
  public:
-  AdminServer(std::vector<Poco::Net::ServerSocket> listeners, Poco::Net::Context::Ptr tlsContext,
+  AdminServer(std::vector<Poco::Net::ServerSocket> listeners, tls::ContextSource tlsContext,
               NetworkList allowedNetworks, std::shared_ptr<const RequestDispatcher> dispatcher,
               AdminServerOptions options);
   ~AdminServer();

@@ -3,11 +3,15 @@
 // PIPELINING (MAIL, RCPT, DATA in one write), and prints messages/s, latency percentiles from MAIL FROM
 // to the 250 after the final dot, and errors. With --server-pid it also prints the server's CPU time per
 // message and its resident memory (from /proc). With --hold N it opens N authenticated idle connections
-// and prints the server's resident memory while they are open.
+// and prints the server's resident memory while they are open. With --resume every connection offers the
+// TLS session (ticket) of its previous connection, as a returning client does: with --messages 1 (S2, a
+// handshake per message) that measures what session resumption saves the server. --reconnects K makes each
+// of the N parallel clients connect K times in a row (N x K connections, N at a time).
 //
 // It is a benchmark: it prints figures and never fails on speed (exit 1 only on usage or setup errors).
 #include <Poco/Net/Context.h>
 #include <Poco/Net/SecureStreamSocket.h>
+#include <Poco/Net/Session.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Net/StreamSocket.h>
 
@@ -19,6 +23,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -45,14 +50,19 @@ struct Options {
   std::size_t size = 4096;
   int serverPid = 0;
   int hold = 0;
+  int reconnects = 1;  // connections per thread, one after another (each sends `messages`)
+  bool resume = false;
 };
 
 class Client {
  public:
-  Client(const Options& o, Poco::Net::Context::Ptr ctx) {
+  // session: a TLS session of an earlier connection to offer for resumption (none: a full handshake).
+  Client(const Options& o, Poco::Net::Context::Ptr ctx, Poco::Net::Session::Ptr session = nullptr) {
     Poco::Net::SocketAddress address(o.host, static_cast<Poco::UInt16>(o.port));
+    std::optional<Poco::Net::SecureStreamSocket> tls;
     if (o.implicitTls) {
-      socket_ = Poco::Net::SecureStreamSocket(address, ctx);
+      tls.emplace(address, ctx, session);
+      socket_ = *tls;
     } else {
       socket_ = Poco::Net::StreamSocket(address);
     }
@@ -61,12 +71,19 @@ class Client {
     command("EHLO bench.example", 250);
     if (!o.implicitTls) {
       command("STARTTLS", 220);
-      socket_ = Poco::Net::SecureStreamSocket::attach(socket_, ctx);
+      tls.emplace(Poco::Net::SecureStreamSocket::attach(socket_, ctx, session));
+      socket_ = *tls;
       command("EHLO bench.example", 250);
     }
     const std::string plain = std::string(1, '\0') + o.user + std::string(1, '\0') + o.password;
     command("AUTH PLAIN " + postern::core::base64Encode(plain), 235);
+    // By now TLS 1.3 tickets have arrived (they follow the handshake, before the server's first reply).
+    resumed_ = tls->sessionWasReused();
+    session_ = tls->currentSession();
   }
+
+  bool resumed() const { return resumed_; }
+  Poco::Net::Session::Ptr session() const { return session_; }
 
   // One pipelined transaction; returns the seconds from MAIL to the final 250.
   double send(const Options& o, const std::string& body) {
@@ -84,6 +101,9 @@ class Client {
   void quit() {
     try {
       command("QUIT", 221);
+      // An explicit close sends close_notify: OpenSSL marks the session of a TLS connection freed without
+      // one as not resumable, and with --resume that session is the one the next connections offer.
+      socket_.close();
     } catch (const std::exception&) {
     }
   }
@@ -129,6 +149,8 @@ class Client {
 
   Poco::Net::StreamSocket socket_;
   std::string buffer_;
+  bool resumed_ = false;
+  Poco::Net::Session::Ptr session_;
 };
 
 std::string makeBody(const Options& o, int seq) {
@@ -199,6 +221,10 @@ Options parse(int argc, char** argv) {
       o.serverPid = std::stoi(value());
     else if (a == "--hold")
       o.hold = std::stoi(value());
+    else if (a == "--resume")
+      o.resume = true;
+    else if (a == "--reconnects")
+      o.reconnects = std::stoi(value());
     else
       throw std::invalid_argument("unknown option " + a);
   }
@@ -217,12 +243,15 @@ int main(int argc, char** argv) {
         << "smtp_load: " << e.what()
         << "\nusage: smtp_load [--host H] [--port P] [--tls] [--user U] [--password PW] [--from A] [--to A]\n"
            "                 [--connections N] [--messages M] [--size OCTETS] [--server-pid PID] [--hold "
-           "N]\n";
+           "N]\n"
+           "                 [--reconnects K] [--resume]\n";
     return 1;
   }
   Poco::Net::Context::Params params;
   params.verificationMode = Poco::Net::Context::VERIFY_NONE;  // the benchmark measures, it does not trust
   Poco::Net::Context::Ptr ctx = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+  // No client session cache (Poco's enableSessionCache): with it OpenSSL marks a TLS 1.3 session not
+  // resumable once a newer ticket arrives, and Poco's currentSession() hands back the session offered.
 
   if (o.hold > 0) {
     const auto before = sampleProcess(o.serverPid);
@@ -242,26 +271,47 @@ int main(int argc, char** argv) {
   std::vector<double> latencies;
   std::atomic<int> errors{0};
   std::atomic<int> delivered{0};
+  std::atomic<int> handshakes{0};
+  std::atomic<int> resumed{0};
+  Poco::Net::Session::Ptr lastSession;  // with --resume: the session the next connection offers
   std::vector<std::string> errorTexts;
+  if (o.resume) {
+    // A returning client has a session from an earlier visit: one connection before the clock starts.
+    Client primer(o, ctx);
+    lastSession = primer.session();
+    primer.quit();
+  }
   const auto before = sampleProcess(o.serverPid);
   const auto start = Clock::now();
   std::vector<std::thread> threads;
   for (int c = 0; c < o.connections; ++c) {
     threads.emplace_back([&, c] {
-      try {
-        Client client(o, ctx);
-        std::vector<double> mine;
-        for (int m = 0; m < o.messages; ++m) {
-          mine.push_back(client.send(o, makeBody(o, c * o.messages + m)));
-          ++delivered;
+      // With --resume each thread is one returning client: it starts from the primer's session and then
+      // offers the session of its own previous connection.
+      Poco::Net::Session::Ptr offered;
+      if (o.resume) {
+        std::lock_guard lock(mutex);
+        offered = lastSession;
+      }
+      for (int r = 0; r < o.reconnects; ++r) {
+        try {
+          Client client(o, ctx, offered);
+          ++handshakes;
+          if (client.resumed()) ++resumed;
+          if (o.resume) offered = client.session();
+          std::vector<double> mine;
+          for (int m = 0; m < o.messages; ++m) {
+            mine.push_back(client.send(o, makeBody(o, (c * o.reconnects + r) * o.messages + m)));
+            ++delivered;
+          }
+          client.quit();
+          std::lock_guard lock(mutex);
+          latencies.insert(latencies.end(), mine.begin(), mine.end());
+        } catch (const std::exception& e) {
+          ++errors;
+          std::lock_guard lock(mutex);
+          errorTexts.push_back(e.what());
         }
-        client.quit();
-        std::lock_guard lock(mutex);
-        latencies.insert(latencies.end(), mine.begin(), mine.end());
-      } catch (const std::exception& e) {
-        ++errors;
-        std::lock_guard lock(mutex);
-        errorTexts.push_back(e.what());
       }
     });
   }
@@ -270,12 +320,16 @@ int main(int argc, char** argv) {
   const auto after = sampleProcess(o.serverPid);
 
   std::printf("scenario: %d connections x %d messages x %zu octets, %s, AUTH PLAIN, PIPELINING\n",
-              o.connections, o.messages, o.size, o.implicitTls ? "implicit TLS" : "STARTTLS");
+              o.connections * o.reconnects, o.messages, o.size, o.implicitTls ? "implicit TLS" : "STARTTLS");
+  if (o.reconnects > 1)
+    std::printf("          (%d at a time, each of them %d times in a row)\n", o.connections, o.reconnects);
   std::printf("messages accepted: %d in %.3f s = %.1f messages/s (connection set-up included)\n",
               delivered.load(), elapsed, delivered / elapsed);
   std::printf("latency MAIL..250 after DATA: p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
               percentile(latencies, 0.50) * 1e3, percentile(latencies, 0.99) * 1e3,
               percentile(latencies, 1.0) * 1e3);
+  std::printf("TLS handshakes: %d, resumed: %d%s\n", handshakes.load(), resumed.load(),
+              o.resume ? " (--resume: each client offers the session of its previous connection)" : "");
   std::printf("errors: %d\n", errors.load());
   for (std::size_t i = 0; i < errorTexts.size() && i < 5; ++i) std::printf("  %s\n", errorTexts[i].c_str());
   if (o.serverPid > 0 && delivered > 0)
