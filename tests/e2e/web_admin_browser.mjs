@@ -33,6 +33,7 @@ const FLOW = JSON.parse(process.env.POSTERN_FLOW || '{}');
 const PAGES = [
   ['dashboard', '#/'],
   ['users', '#/users'],
+  ['user', `#/users/${encodeURIComponent(FLOW.user)}`],
   ['dkim', '#/dkim'],
   ['domains', '#/domains'],
   ['domain', '#/domains/example.org'],
@@ -373,7 +374,8 @@ async function pageTour(browser) {
       // page handled it.
       for (const text of await page.locator('.alert.error').allInnerTexts())
         if (text.trim()) console.log(`note ${current}: the page shows an error: ${text.trim()}`);
-      await page.screenshot({path: join(outDir, `${name}-${size}.png`), fullPage: false});
+      // The user page's mail client card is below the fold: the whole page.
+      await page.screenshot({path: join(outDir, `${name}-${size}.png`), fullPage: name === 'user'});
       console.log(`ok ${current}`);
       if (name === 'queue') await openFirstMessage(page, size, (where) => (current = where));
     }
