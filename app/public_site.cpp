@@ -57,7 +57,7 @@ PublicSite startPublicSite(const config::Config& cfg, std::vector<Poco::Net::Ser
   for (std::size_t i = 0; i < ports.size(); ++i) {
     site.urls.push_back("https://" + config::ListenAddress{cfg.publicSite.listen[i].host, ports[i]}.str() +
                         "/");
-    log.information("public site (MTA-STS policies) at " + site.urls.back());
+    log.information("public site (MTA-STS policies, mail client set-up) at " + site.urls.back());
   }
   site.server = std::move(server);
   return site;

@@ -162,7 +162,7 @@ int runServer(const config::Config& cfg) {
     // The web admin likewise: its own key (when it has one) and its ports, as root.
     std::shared_ptr<tls::ContextHolder> webTlsContext = adminTlsContext(cfg, reloader);
     std::vector<Poco::Net::ServerSocket> webListeners = bindAdminListeners(cfg);
-    // And the public site (MTA-STS policies), typically on 443.
+    // And the public site (MTA-STS policies, mail client set-up), typically on 443.
     std::shared_ptr<tls::ContextHolder> publicContext = publicTlsContext(cfg, reloader);
     std::vector<Poco::Net::ServerSocket> publicListeners = bindPublicListeners(cfg);
     dropPrivileges(prepared.account);

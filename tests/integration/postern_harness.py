@@ -48,7 +48,7 @@ CLI_TIMEOUT = 120
 LISTENER_KINDS = ("submission", "submissions", "alternate")
 LISTENING_RE = re.compile(r"smtp: listening on (\S+):(\d+) \((submission|submissions|alternate)\)")
 ADMIN_UI_RE = re.compile(r"web: admin UI at https://(\S+):(\d+)/")
-PUBLIC_SITE_RE = re.compile(r"web: public site \(MTA-STS policies\) at https://(\S+):(\d+)/")
+PUBLIC_SITE_RE = re.compile(r"web: public site \([^)]*\) at https://(\S+):(\d+)/")
 QUEUED_RE = re.compile(r"^Ok: queued as ([0-9A-Z]+)$")
 # queue/queue_id.h: 15 characters of Crockford base32 (no I, L, O, U).
 QUEUE_ID_RE = re.compile(r"^[0-9A-HJKMNP-TV-Z]{15}$")
