@@ -2,8 +2,8 @@
 
 #include <Poco/Logger.h>
 
+#include "app/tls_policy.h"
 #include "core/ip_network.h"
-#include "tls/server_context.h"
 #include "web/api_client_config.h"
 #include "web/public_documents.h"
 #include "web/request_dispatcher.h"
@@ -20,13 +20,8 @@ std::vector<Poco::Net::ServerSocket> bindPublicListeners(const config::Config& c
 std::shared_ptr<tls::ContextHolder> publicTlsContext(const config::Config& cfg,
                                                      tls::CertificateReloader& reloader) {
   if (cfg.publicSite.tls.certificate.empty()) return nullptr;
-  tls::ServerPolicy policy;
-  policy.certificateFile = cfg.publicSite.tls.certificate;
-  policy.privateKeyFile = cfg.publicSite.tls.privateKey;
-  policy.ciphers = cfg.tls.ciphers;
-  policy.minProtocol = cfg.tls.minProtocol;
-  policy.sessionTickets = cfg.tls.ticketKeyRotation.count() > 0;
-  return reloader.add("public", policy);
+  return reloader.add("public",
+                      serverTlsPolicy(cfg, cfg.publicSite.tls.certificate, cfg.publicSite.tls.privateKey));
 }
 
 web::Router publicRoutes(admin::Domains& domains, admin::ClientSetup& clientSetup) {

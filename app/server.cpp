@@ -24,6 +24,7 @@
 #include "app/relay_options.h"
 #include "app/secrets.h"
 #include "app/server.h"
+#include "app/tls_policy.h"
 #include "app/web_admin.h"
 #include "auth/credential_cache.h"
 #include "auth/credential_verifier.h"
@@ -84,13 +85,7 @@ std::vector<net::ListenerSpec> listeners(const config::Config& cfg) {
 }
 
 tls::ServerPolicy configuredTlsPolicy(const config::Config& cfg) {
-  tls::ServerPolicy policy;
-  policy.ciphers = cfg.tls.ciphers;
-  policy.minProtocol = cfg.tls.minProtocol;
-  policy.certificateFile = cfg.tls.certificate;
-  policy.privateKeyFile = cfg.tls.privateKey;
-  policy.sessionTickets = cfg.tls.ticketKeyRotation.count() > 0;
-  return policy;
+  return serverTlsPolicy(cfg, cfg.tls.certificate, cfg.tls.privateKey);
 }
 
 // The certificate Postern makes for itself in the data directory, as the service account.

@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 
+#include "app/tls_policy.h"
 #include "tls/server_context.h"
 #include "web/api_admins.h"
 #include "web/api_client_config.h"
@@ -29,13 +30,7 @@ std::vector<Poco::Net::ServerSocket> bindAdminListeners(const config::Config& cf
 std::shared_ptr<tls::ContextHolder> adminTlsContext(const config::Config& cfg,
                                                     tls::CertificateReloader& reloader) {
   if (cfg.admin.tls.certificate.empty()) return nullptr;
-  tls::ServerPolicy policy;
-  policy.certificateFile = cfg.admin.tls.certificate;
-  policy.privateKeyFile = cfg.admin.tls.privateKey;
-  policy.ciphers = cfg.tls.ciphers;
-  policy.minProtocol = cfg.tls.minProtocol;
-  policy.sessionTickets = cfg.tls.ticketKeyRotation.count() > 0;
-  return reloader.add("admin", policy);
+  return reloader.add("admin", serverTlsPolicy(cfg, cfg.admin.tls.certificate, cfg.admin.tls.privateKey));
 }
 
 web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& services, const web::ApiGuard& guard,
