@@ -109,13 +109,14 @@ std::size_t TicketKeyRing::size() {
 int TicketKeyRing::seal(unsigned char name[16], unsigned char* iv, EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac) {
   std::lock_guard lock(mutex_);
   try {
+    // A failure here costs the client its ticket, not its connection: 0 (OpenSSL issues no ticket).
     const Key& key = currentLocked(clock_.now());
-    if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(EVP_aes_256_cbc())) != 1) return -1;
+    if (RAND_bytes(iv, EVP_CIPHER_get_iv_length(EVP_aes_256_cbc())) != 1) return 0;
     std::memcpy(name, key.name.data(), key.name.size());
-    if (EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key.aes, iv) != 1) return -1;
-    return initMac(mac, key.hmac) ? 1 : -1;
+    if (EVP_EncryptInit_ex(cipher, EVP_aes_256_cbc(), nullptr, key.aes, iv) != 1) return 0;
+    return initMac(mac, key.hmac) ? 1 : 0;
   } catch (const core::Error&) {
-    return -1;  // no ticket this time; the handshake itself goes on
+    return 0;
   }
 }
 
@@ -153,7 +154,7 @@ int ticketCallback(SSL* ssl, unsigned char name[16], unsigned char* iv, EVP_CIPH
   // The SSL's context may have been swapped for a newer one; every context holds the same ring.
   auto* ring =
       static_cast<std::shared_ptr<TicketKeyRing>*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), ringIndex()));
-  if (!ring || !*ring) return encrypt ? -1 : 0;
+  if (!ring || !*ring) return 0;  // no ticket issued, none opened: full handshakes
   return encrypt ? (*ring)->seal(name, iv, cipher, mac) : (*ring)->open(name, iv, cipher, mac);
 }
 

@@ -50,7 +50,8 @@ class TicketKeyRing {
   std::size_t size();
 
   // For the OpenSSL callback (SSL_CTX_set_tlsext_ticket_key_evp_cb): seal with the current key, or open
-  // with the key named. Return OpenSSL's codes: 1 ok, 2 ok and renew the ticket, 0 unknown key, -1 error.
+  // with the key named. Return OpenSSL's codes: 1 ok, 2 ok and renew the ticket, 0 unknown key (open) or
+  // no ticket this time (seal: the handshake goes on without one), -1 error (fails the handshake).
   int seal(unsigned char name[16], unsigned char* iv, EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac);
   int open(const unsigned char name[16], const unsigned char* iv, EVP_CIPHER_CTX* cipher, EVP_MAC_CTX* mac);
 
