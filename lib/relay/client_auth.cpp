@@ -50,6 +50,9 @@ void ClientSession::fetchToken() {
 void ClientSession::authenticate() {
   // RFC 4954 §4 leaves this to policy; ours: credentials only ever travel inside TLS.
   if (!transport_.secure()) refuse("refusing to send credentials without TLS");
+  // RFC 4954 §3: AUTH is an EHLO extension; a HELO-only server gets no credentials and no mail.
+  if (heloOnly_ && settings_.auth.mechanism != AuthMechanism::None)
+    refuse(heloOnlyNote() + " (the route requires AUTH " + mechanismName(settings_.auth.mechanism) + ")");
   const AuthOptions& auth = settings_.auth;
   ServerReply reply;
   OAuthReply oauth;

@@ -55,10 +55,10 @@ std::unique_ptr<ClientSession> ClientSession::open(const Endpoint& endpoint, std
 }
 
 void ClientSession::connect(const Poco::Net::Context::Ptr& context) {
-  // connectTimeout covers connect, the implicit-TLS handshake and the greeting together.
+  // connectTimeout covers the DNS lookup, connect, the implicit-TLS handshake and the greeting together.
   const Deadline deadline = deadlineIn(settings_.connectTimeout);
   try {
-    transport_.connect(endpoint_.host, endpoint_.port, deadline);
+    transport_.connect(endpoint_.host, endpoint_.port, deadline, settings_.lookup);
   } catch (const TransportError& e) {
     throw SessionError("connect to " + name_ + ": " + e.what());
   }
@@ -85,11 +85,31 @@ void ClientSession::greet(Deadline deadline) {
 void ClientSession::ehlo(Deadline deadline) {
   write("EHLO " + settings_.heloName + "\r\n", "performing the EHLO handshake", deadline);
   const ServerReply reply = readReply("performing the EHLO handshake", deadline);
-  if (!reply.positive()) refuse("smarthost " + name_ + " rejected EHLO: " + reply.oneLine());
-  extensions_ = Extensions::parse(reply);
+  if (reply.positive()) {
+    extensions_ = Extensions::parse(reply);
+    heloOnly_ = false;
+    return;
+  }
+  // RFC 5321 §3.2 and §4.1.1.1: a server that does not know EHLO (500/502; in practice any 5xx) is
+  // greeted with HELO on the same connection, and offers no extension. A 4xx is a temporary refusal.
+  if (!reply.permanent() || !usable()) refuse("smarthost " + name_ + " rejected EHLO: " + reply.oneLine());
+  const ServerReply helo =
+      command("HELO " + settings_.heloName, "performing the HELO handshake", settings_.commandTimeout);
+  if (!helo.positive())
+    refuse("smarthost " + name_ + " rejected EHLO (" + reply.oneLine() + ") and HELO: " + helo.oneLine());
+  extensions_ = Extensions{};
+  heloOnly_ = true;
+  logger_.information("event=helo-fallback smarthost=" + name_ +
+                      " reason=" + core::logValue(reply.oneLine()));
+}
+
+std::string ClientSession::heloOnlyNote() const {
+  return "smarthost " + name_ + " refused EHLO and answered HELO; it offers no STARTTLS/AUTH";
 }
 
 void ClientSession::startTls(const Poco::Net::Context::Ptr& context) {
+  // Never a downgrade: a HELO-only server cannot start TLS, so nothing is sent in the clear.
+  if (heloOnly_) refuse(heloOnlyNote() + " (the route requires STARTTLS)");
   if (!extensions_.startTls) refuse("smarthost " + name_ + " does not offer STARTTLS; relay.tls requires it");
   const ServerReply reply = command("STARTTLS", "starting TLS", settings_.commandTimeout);
   if (reply.code != 220) refuse("smarthost " + name_ + " refused STARTTLS: " + reply.oneLine());

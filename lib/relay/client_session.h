@@ -1,7 +1,8 @@
 // relay::ClientSession — one SMTP conversation with one smarthost. Internal to relay.
 //
-// Owns: the client's side of the dialogue over a SmarthostSocket: greeting, EHLO, STARTTLS (and refusing to
-// continue without it), AUTH with exactly the configured mechanism (client_auth.cpp: PLAIN/LOGIN,
+// Owns: the client's side of the dialogue over a SmarthostSocket: greeting, EHLO (HELO when a server refuses
+// EHLO with 5xx: then no extension, and a route that needs STARTTLS or AUTH gets nothing), STARTTLS (and
+// refusing to continue without it), AUTH with exactly the configured mechanism (client_auth.cpp: PLAIN/LOGIN,
 // XOAUTH2, OAUTHBEARER; fetching the access token for a new connection), the MAIL/RCPT/DATA transaction
 // (pipelined when offered), RSET before reuse, QUIT. Per-command deadlines. Reply texts it hands out have
 // every credential (password, token, and their base64 forms) removed.
@@ -50,6 +51,7 @@ struct SessionSettings {
   std::chrono::milliseconds dataTimeout{600000};
   std::chrono::milliseconds quitTimeout{5000};
   RelayEvents* events = nullptr;  // RelayOptions::events
+  BlockingLookup lookup;          // the smarthost's name lookup; empty: the system resolver (tests inject)
 };
 
 struct TransactionResult {
@@ -99,7 +101,8 @@ class ClientSession {
 
   void connect(const Poco::Net::Context::Ptr& context);
   void greet(Deadline deadline);
-  void ehlo(Deadline deadline);
+  void ehlo(Deadline deadline);  // falls back to HELO after a 5xx (heloOnly_)
+  std::string heloOnlyNote() const;
   void startTls(const Poco::Net::Context::Ptr& context);
   void tlsEstablished();
   // client_auth.cpp
@@ -130,6 +133,7 @@ class ClientSession {
   SessionSettings settings_;
   SmarthostSocket transport_;
   Extensions extensions_;
+  bool heloOnly_ = false;  // EHLO was refused and HELO accepted: no extension at all (RFC 5321 §3.2)
   bool usable_ = false;
   std::chrono::steady_clock::time_point idleSince_;
   std::string token_;                 // the access token for this connection's AUTH (OAuth only)

@@ -1,5 +1,6 @@
 // ClientSession::send() — one MAIL/RCPT/DATA transaction and how each reply decides each recipient.
 #include <optional>
+#include <utility>
 
 #include "relay/body_file.h"
 #include "relay/client_session.h"
@@ -34,7 +35,7 @@ class ClientSession::Transaction {
 
   TransactionResult run() {
     if (auto refusal = precheck()) {
-      decideRest(Outcome::Failed, *refusal);
+      decideRest(refusal->first, refusal->second);
       return finish();
     }
     try {
@@ -56,12 +57,22 @@ class ClientSession::Transaction {
   };
 
   // Refusals known before anything is sent: nothing the smarthost could say would change them.
-  std::optional<std::string> precheck() {
+  std::optional<std::pair<Outcome, std::string>> precheck() {
     const Extensions& ext = session_.extensions_;
+    // A HELO-only server has neither 8BITMIME nor SMTPUTF8, and Postern does not rewrite a message into
+    // 7 bits. That is the smarthost's configuration, which an administrator can fix (or route around)
+    // before the message expires: deferred, not bounced.
+    if (session_.heloOnly_ && (message_.smtputf8 || message_.eightBitMime))
+      return std::pair{Outcome::Deferred,
+                       "451 4.3.5 " + session_.heloOnlyNote() + ", so it cannot take this " +
+                           (message_.smtputf8 ? "SMTPUTF8 (internationalised)" : "8BITMIME (8-bit)") +
+                           " message"};
     if (message_.smtputf8 && !ext.smtputf8)
-      return "550 5.6.7 smarthost does not support SMTPUTF8";  // RFC 6531 §3.5
-    if (ext.sizeLimit && messageSize() > *ext.sizeLimit) return "552 5.3.4 message too big for the smarthost";
-    if (hasControlCharacter(message_.sender)) return "501 5.1.7 bad sender address syntax";
+      return std::pair{Outcome::Failed, "550 5.6.7 smarthost does not support SMTPUTF8"};  // RFC 6531 §3.5
+    if (ext.sizeLimit && messageSize() > *ext.sizeLimit)
+      return std::pair{Outcome::Failed, "552 5.3.4 message too big for the smarthost"};
+    if (hasControlCharacter(message_.sender))
+      return std::pair{Outcome::Failed, "501 5.1.7 bad sender address syntax"};
     for (std::size_t i = 0; i < message_.recipients.size(); ++i)
       if (hasControlCharacter(message_.recipients[i]))
         results_[i] = RecipientResult{Outcome::Failed, "501 5.1.3 bad recipient address syntax"};

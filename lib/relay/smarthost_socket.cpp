@@ -1,7 +1,5 @@
 #include "relay/smarthost_socket.h"
 
-#include <Poco/Net/DNS.h>
-#include <Poco/Net/HostEntry.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/Net/SecureStreamSocket.h>
@@ -9,6 +7,7 @@
 #include <algorithm>
 #include <array>
 
+#include "relay/host_lookup.h"
 #include "tls/client_context.h"
 
 namespace postern::relay {
@@ -69,17 +68,14 @@ std::string sslReason(const std::string& text) {
 
 SmarthostSocket::~SmarthostSocket() { close(); }
 
-void SmarthostSocket::connect(const std::string& host, std::uint16_t port, Deadline deadline) {
+void SmarthostSocket::connect(const std::string& host, std::uint16_t port, Deadline deadline,
+                              const BlockingLookup& lookup) {
   std::vector<Poco::Net::IPAddress> addresses;
   Poco::Net::IPAddress literal;
   if (Poco::Net::IPAddress::tryParse(host, literal)) {
     addresses.push_back(literal);
   } else {
-    try {
-      addresses = Poco::Net::DNS::hostByName(host).addresses();
-    } catch (const Poco::Exception& e) {
-      throw TransportError(TransportError::Kind::Failed, connectError(e));
-    }
+    addresses = lookupWithin(host, remaining(deadline), lookup);  // counts against the connect deadline
   }
   std::string lastError = "host not found";
   for (const auto& address : addresses) {

@@ -1,10 +1,10 @@
 // relay::SmarthostSocket — one TCP connection to a smarthost, plain or TLS, with bounded line reads and
 // deadline-bound reads and writes. Internal to relay.
 //
-// Owns: name resolution and connecting to every address of the host in turn, the TLS handshake
-// (implicit TLS at start or after STARTTLS; the plaintext socket is never used again afterwards), a read
-// buffer with a line-length bound, and mapping every Poco/OpenSSL failure to a TransportError.
-// Must not know: SMTP commands or replies. Thread-safety: one thread at a time.
+// Owns: name resolution (bounded by the connect deadline) and connecting to every address of the host in
+// turn, the TLS handshake (implicit TLS at start or after STARTTLS; the plaintext socket is never used again
+// afterwards), a read buffer with a line-length bound, and mapping every Poco/OpenSSL failure to a
+// TransportError. Must not know: SMTP commands or replies. Thread-safety: one thread at a time.
 #pragma once
 
 #include <Poco/Net/Context.h>
@@ -15,6 +15,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "relay/host_lookup.h"
 
 namespace postern::relay {
 
@@ -41,9 +43,11 @@ class SmarthostSocket {
   SmarthostSocket(const SmarthostSocket&) = delete;
   SmarthostSocket& operator=(const SmarthostSocket&) = delete;
 
-  // Resolves host and tries each address until one accepts. Throws TransportError with the last
-  // address's error ("Connection refused", "timed out", "host not found").
-  void connect(const std::string& host, std::uint16_t port, Deadline deadline);
+  // Resolves host (within the deadline: host_lookup.h; lookup empty means the system resolver) and tries
+  // each address until one accepts. Throws TransportError with the last address's error ("Connection
+  // refused", "timed out", "host not found", "DNS lookup timed out after 30 s").
+  void connect(const std::string& host, std::uint16_t port, Deadline deadline,
+               const BlockingLookup& lookup = {});
 
   // Runs the client handshake on the connected socket. serverName is sent as SNI (unless it is an IP
   // literal); the context decides what the certificate must match. Throws TransportError (Failed) with

@@ -104,10 +104,20 @@ class _Handler:
         self.owner = owner
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
-        session.host_name = hostname
         with self.owner.lock:
             self.owner.connections_seen.add(id(session))
+            self.owner.greetings.append("EHLO")
+            if self.owner.refuse_ehlo:  # an old server that only knows HELO
+                session.extended_smtp = False
+                return [self.owner.refuse_ehlo]
+        session.host_name = hostname
         return responses
+
+    async def handle_HELO(self, server, session, envelope, hostname):
+        with self.owner.lock:
+            self.owner.greetings.append("HELO")
+        session.host_name = hostname
+        return "250 %s" % server.hostname
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         owner = self.owner
@@ -151,10 +161,12 @@ class _Handler:
 
 
 class FakeSmarthost:
-    """Start with start(), stop with stop(). tls_context: STARTTLS offered and required; auth: (login, password)
-    required (after TLS)."""
+    """Start with start(), stop with stop(). tls_context: STARTTLS offered and required; implicit_tls_context:
+    TLS from the first byte; auth: (login, password) required (after TLS); refuse_ehlo: the reply to EHLO of a
+    server that only knows HELO."""
 
-    def __init__(self, port=None, tls_context=None, auth=None, oauth_tokens=None, mechanisms_off=()):
+    def __init__(self, port=None, tls_context=None, auth=None, oauth_tokens=None, mechanisms_off=(),
+                 implicit_tls_context=None, refuse_ehlo=None):
         self.port = port or free_port()
         self.lock = threading.Lock()
         self.messages = []
@@ -164,12 +176,16 @@ class FakeSmarthost:
         self.mail_reply = None     # function(address) -> reply or None (accept)
         self.drop_data = 0         # this many DATA transactions are cut off before their reply
         self.auth_attempts = []
+        self.refuse_ehlo = refuse_ehlo  # a reply to every EHLO ("502 5.5.2 ..."); HELO still works
+        self.greetings = []        # "EHLO" / "HELO", in the order received
         self.oauth_attempts = []   # (mechanism, user, token, accepted)
         self._auth = auth
         self.oauth_tokens = oauth_tokens  # set of accepted bearer tokens (None: OAuth always refused)
         kwargs = {}
         if tls_context is not None:
             kwargs.update(tls_context=tls_context, require_starttls=True)
+        if implicit_tls_context is not None:  # TLS from the first byte (port 465 style)
+            kwargs.update(ssl_context=implicit_tls_context)
         if auth is not None or oauth_tokens is not None:
             kwargs.update(authenticator=self._authenticate, auth_require_tls=tls_context is not None,
                           auth_required=True)

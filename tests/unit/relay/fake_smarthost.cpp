@@ -51,6 +51,7 @@ class FakeSmarthost::Conversation {
     checkTurn();
     const std::string verb = core::toLowerAscii(line.substr(0, line.find(' ')));
     if (verb == "ehlo") return ehlo();
+    if (verb == "helo") return reply(script_.heloReply);
     if (verb == "starttls") return startTls();
     if (verb == "auth") return auth(line);
     if (verb == "mail") {

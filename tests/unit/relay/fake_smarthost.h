@@ -43,14 +43,15 @@ struct FakeScript {
   std::string dataReply = "354 End data with <CR><LF>.<CR><LF>";
   std::string dataReplyWithoutRecipients = "554 5.5.1 Error: no valid recipients";
   std::string finalReply = "250 2.0.0 Ok: queued as FAKE";
-  bool holdPipelinedReplies = false;       // answer MAIL/RCPT only once DATA has arrived: a client that waits
-                                           // for each reply stalls (proves that it pipelines)
-  bool dropDuringData = false;             // close after the first bytes of content
-  bool closeAfterTransaction = false;      // close right after the final reply
-  std::string ehloRaw;                     // sent verbatim instead of the EHLO reply ("" = normal)
-  bool endlessEhlo = false;                // "250-x" lines until the client goes away
-  std::function<void()> beforeFinalReply;  // called (on the fake's thread) after the final "." arrives and
-                                           // before the reply: lets a test hold a delivery in flight
+  bool holdPipelinedReplies = false;   // answer MAIL/RCPT only once DATA has arrived: a client that waits
+                                       // for each reply stalls (proves that it pipelines)
+  bool dropDuringData = false;         // close after the first bytes of content
+  bool closeAfterTransaction = false;  // close right after the final reply
+  std::string ehloRaw;                 // sent verbatim instead of the EHLO reply ("" = normal)
+  std::string heloReply = "250 fake.test";  // the reply to HELO (an EHLO-refusing server's only greeting)
+  bool endlessEhlo = false;                 // "250-x" lines until the client goes away
+  std::function<void()> beforeFinalReply;   // called (on the fake's thread) after the final "." arrives and
+                                            // before the reply: lets a test hold a delivery in flight
 };
 
 struct ReceivedConnection {
