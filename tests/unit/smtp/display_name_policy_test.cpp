@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "fakes.h"
+#include "mail/address.h"
 #include "mail/display_name.h"
 #include "smtp/header_policy.h"
 #include "smtp/header_scanner.h"
@@ -38,6 +39,19 @@ BOOST_AUTO_TEST_CASE(a_plain_name_is_allowed) {
   BOOST_TEST(from("John Q. Public <alice@example.org>") == "ok");
   BOOST_TEST(from("alice@example.org") == "ok");
   BOOST_TEST(from("<alice@example.org>") == "ok");
+}
+
+BOOST_AUTO_TEST_CASE(names_are_read_as_shown_beside_each_address_and_group) {
+  const auto list = postern::mail::parseNamedAddressList(
+      "John Q. Public <jqp@example.org>, (c) \"A  B\"\"C\" <ab@example.org>, Team: x@example.org;, "
+      "y@example.org");
+  BOOST_REQUIRE(list.has_value());
+  BOOST_REQUIRE_EQUAL(list->mailboxes.size(), 4u);
+  BOOST_TEST(list->mailboxes[0].displayName == "John Q. Public");
+  BOOST_TEST(list->mailboxes[1].displayName == "A  BC");
+  BOOST_TEST(list->mailboxes[2].address.str() == "x@example.org");
+  BOOST_TEST(list->mailboxes[3].displayName == "");
+  BOOST_TEST((list->groupNames == Found{"Team"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_name_with_a_comment_or_an_at_without_a_domain_is_no_address) {
