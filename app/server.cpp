@@ -70,6 +70,7 @@ smtp::SessionConfig sessionConfig(const config::Config& cfg, const std::string& 
   s.commandTimeout = cfg.smtp.commandTimeout;
   s.dataTimeout = cfg.smtp.dataTimeout;
   s.rejectWithoutDkimKey = cfg.dkim.missingKey == config::Config::MissingDkimKey::Reject;
+  s.checkDisplayNames = cfg.smtp.displayNamePolicy == config::Config::Smtp::DisplayNamePolicy::Strict;
   return s;
 }
 

@@ -67,6 +67,8 @@ struct Config {
     std::size_t maxAuthFailures = 3;
     std::chrono::milliseconds authFailureDelay{1000};
     bool receivedClientAddress = true;
+    enum class DisplayNamePolicy { Strict, Off };
+    DisplayNamePolicy displayNamePolicy = DisplayNamePolicy::Strict;
   } smtp;
 
   struct Spool {

@@ -390,6 +390,13 @@ const std::vector<KeyDef>& keyTable() {
               "Whether the Received: header names the client's IP address (false keeps office addresses "
               "private).",
               [](Config& c) -> bool& { return c.smtp.receivedClientAddress; }),
+      choice<Config::Smtp::DisplayNamePolicy>(
+          "smtp.display_name_policy",
+          "strict: refuse (550 5.7.1) a From, Sender or Reply-To whose display name or group name shows an\n"
+          "e-mail address other than the mailbox's own, or that holds a bidi control character; off: allow.",
+          [](Config& c) -> Config::Smtp::DisplayNamePolicy& { return c.smtp.displayNamePolicy; },
+          {{"strict", Config::Smtp::DisplayNamePolicy::Strict},
+           {"off", Config::Smtp::DisplayNamePolicy::Off}}),
       number<std::uint64_t>(
           "spool.min_free_bytes",
           "Free disk space the spool keeps in reserve; below it new mail gets 452 4.3.1.",

@@ -213,6 +213,7 @@ struct Token {
   Kind kind = Kind::End;
   std::string
       text;  // Atom: the atom; Quoted: the unescaped content; DomainLiteral: "[...]"; Special: one char
+  bool spaceBefore = false;  // CFWS separated it from the token before (how a display name is shown)
   bool is(char c) const { return kind == Kind::Special && text.size() == 1 && text[0] == c; }
   bool word() const { return kind == Kind::Atom || kind == Kind::Quoted; }
 };
@@ -227,10 +228,12 @@ class Lexer {
   std::optional<std::vector<Token>> tokens() {
     std::vector<Token> out;
     while (true) {
+      const std::size_t before = pos_;
       if (!skipCfws()) return std::nullopt;
       if (pos_ == s_.size()) break;
       const char c = s_[pos_];
       Token t;
+      t.spaceBefore = pos_ != before;
       if (c == '"') {
         t.kind = Token::Kind::Quoted;
         if (!quoted(t.text)) return std::nullopt;
@@ -361,7 +364,9 @@ class Lexer {
 
 class ListParser {
  public:
-  explicit ListParser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
+  // names, when given, receives each mailbox's display name and each group's name as they are parsed.
+  explicit ListParser(std::vector<Token> tokens, NamedAddressList* names = nullptr)
+      : t_(std::move(tokens)), names_(names) {}
 
   // address-list, with obs-addr-list's empty elements (",,") tolerated (RFC 5322 §4.4).
   std::optional<std::vector<Address>> parse() {
@@ -394,19 +399,36 @@ class ListParser {
       if (cur().word()) ++words;
       ++i_;
     }
+    const std::size_t nameEnd = i_;
     if (cur().is('<')) {
       auto a = angleAddr();
       if (!a) return false;
+      if (names_) names_->mailboxes.push_back({*a, phrase(start, nameEnd)});
       out.push_back(std::move(*a));
       return true;
     }
-    if (cur().is(':') && words > 0 && groupAllowed) return group(out);
+    if (cur().is(':') && words > 0 && groupAllowed) {
+      if (names_) names_->groupNames.push_back(phrase(start, nameEnd));
+      return group(out);
+    }
     // Not a name-addr or group: re-read the same tokens as an addr-spec.
     i_ = start;
     auto a = addrSpec();
     if (!a) return false;
+    if (names_) names_->mailboxes.push_back({*a, std::string()});
     out.push_back(std::move(*a));
     return true;
+  }
+
+  // The display name as a reader shows it: its tokens with one space where CFWS separated them
+  // (quoted strings unescaped, comments dropped, obs-phrase dots kept).
+  std::string phrase(std::size_t from, std::size_t to) const {
+    std::string out;
+    for (std::size_t k = from; k < to && k < t_.size(); ++k) {
+      if (k > from && t_[k].spaceBefore) out += ' ';
+      out += t_[k].text;
+    }
+    return out;
   }
 
   // group = display-name ":" [group-list] ";" — the members are mailboxes, never nested groups.
@@ -473,6 +495,7 @@ class ListParser {
   }
 
   std::vector<Token> t_;
+  NamedAddressList* names_ = nullptr;
   std::size_t i_ = 0;
 };
 
@@ -536,6 +559,14 @@ std::optional<std::vector<Address>> parseAddressList(std::string_view headerValu
   auto tokens = Lexer(headerValue).tokens();
   if (!tokens) return std::nullopt;
   return ListParser(std::move(*tokens)).parse();
+}
+
+std::optional<NamedAddressList> parseNamedAddressList(std::string_view headerValue) {
+  auto tokens = Lexer(headerValue).tokens();
+  if (!tokens) return std::nullopt;
+  NamedAddressList names;
+  if (!ListParser(std::move(*tokens), &names).parse()) return std::nullopt;
+  return names;
 }
 
 bool isPlainAddress(const Address& address) {

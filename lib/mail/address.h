@@ -32,6 +32,20 @@ std::optional<Address> parseMailbox(std::string_view text, bool smtputf8 = true)
 // names, comments, angle addresses, groups. Returns every mailbox, or nullopt when the syntax is broken.
 std::optional<std::vector<Address>> parseAddressList(std::string_view headerValue);
 
+// The same address list with what a reader is shown beside each address: every mailbox with its display
+// name (empty for a bare addr-spec) and the display name of every group (RFC 5322 §3.4). Names are the
+// phrase's words joined by one space, quoted strings unescaped, comments dropped, RFC 2047 encoded words
+// left as written. nullopt when the syntax is broken.
+struct NamedMailbox {
+  Address address;
+  std::string displayName;
+};
+struct NamedAddressList {
+  std::vector<NamedMailbox> mailboxes;
+  std::vector<std::string> groupNames;
+};
+std::optional<NamedAddressList> parseNamedAddressList(std::string_view headerValue);
+
 // True for a plain address: a dot-atom local part (not quoted) at a domain name (not an address literal),
 // with nothing in it that would display as something else (controls, line separators, bidirectional or
 // zero-width format characters: whatever core::printable() would escape). Only such an address is shown

@@ -16,8 +16,9 @@ const std::vector<std::string>& authResults() {
 
 const std::vector<std::string>& refusalReasons() {
   // What the session already tells apart (smtp::Refusal): README "Metrics" explains each.
-  static const std::vector<std::string> values{"sender_not_owned", "header_from", "too_large",  "malformed",
-                                               "no_dkim_key",      "storage",     "local_error"};
+  static const std::vector<std::string> values{"sender_not_owned", "header_from", "display_name",
+                                               "too_large",        "malformed",   "no_dkim_key",
+                                               "storage",          "local_error"};
   return values;
 }
 

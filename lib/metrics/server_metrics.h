@@ -19,7 +19,7 @@ namespace postern::metrics {
 namespace labels {
 const std::vector<std::string>& listeners();         // submission, submissions, alternate
 const std::vector<std::string>& authResults();       // success, failure, error
-const std::vector<std::string>& refusalReasons();    // sender_not_owned, header_from, ...
+const std::vector<std::string>& refusalReasons();    // sender_not_owned, header_from, display_name, ...
 const std::vector<std::string>& dkimAlgorithms();    // rsa-sha256, ed25519-sha256
 const std::vector<std::string>& deliveryOutcomes();  // delivered, deferred, failed, expired
 const std::vector<std::string>& results();           // success, failure

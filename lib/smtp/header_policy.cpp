@@ -1,6 +1,10 @@
 #include "smtp/header_policy.h"
 
+#include <cstdio>
+
+#include "core/text.h"
 #include "mail/address.h"
+#include "mail/display_name.h"
 
 namespace postern::smtp {
 
@@ -19,7 +23,67 @@ std::optional<Reply> checkMailboxes(const std::string& value, const mail::Allowe
   return std::nullopt;
 }
 
+// What a reply may quote of client text: ASCII only, anything else as \u{HHHH} (or \xHH for a byte that
+// is no UTF-8), and at most kMaxQuoted octets, so a reply line stays short and shows nothing invisible.
+std::string quotable(std::string_view text) {
+  constexpr std::size_t kMaxQuoted = 100;
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && out.size() < kMaxQuoted;) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    char buf[16];
+    if (b >= 0x21 && b < 0x7f) {
+      out += text[i++];
+      continue;
+    }
+    char32_t cp = 0;
+    const std::size_t n = core::decodeUtf8(text, i, cp);
+    if (n == 0) {
+      std::snprintf(buf, sizeof buf, "\\x%02X", b);
+      ++i;
+    } else {
+      std::snprintf(buf, sizeof buf, "\\u{%04X}", static_cast<unsigned>(cp));
+      i += n;
+    }
+    out += buf;
+  }
+  if (out.size() >= kMaxQuoted) out += "...";
+  return out;
+}
+
+std::optional<Reply> checkNames(const std::vector<std::string>& values, const char* field) {
+  for (const auto& value : values) {
+    const std::string decoded = mail::decodeEncodedWords(value);
+    // UAX #9: an override or isolate reorders what follows it, so "moc.elpmaxe@ecila" can show as
+    // another address than the one the message carries. Anywhere in the field, comments included.
+    if (mail::containsBidiControl(value) || mail::containsBidiControl(decoded))
+      return Reply(550, "5.7.1", std::string(field) + " header contains a bidi control character");
+    const auto named = mail::parseNamedAddressList(value);
+    // From and Sender were parsed by the author rules already; Reply-To is read here first.
+    if (!named) return Reply(550, "5.6.0", std::string("Malformed ") + field + " header");
+    for (const auto& group : named->groupNames)
+      for (const auto& found : mail::addressesIn(mail::decodeEncodedWords(group)))
+        return Reply(
+            550, "5.7.1",
+            std::string(field) + " group name names an address (" + quotable(found) + "); use a plain name");
+    for (const auto& m : named->mailboxes) {
+      const std::string own = m.address.key();
+      for (const auto& found : mail::addressesIn(mail::decodeEncodedWords(m.displayName)))
+        if (found != own)
+          return Reply(550, "5.7.1",
+                       std::string(field) + " display name names another address (" + quotable(found) +
+                           "); use your own name");
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<Reply> checkDisplayNames(const HeaderScanner& headers) {
+  if (auto r = checkNames(headers.from(), "From")) return r;
+  if (auto r = checkNames(headers.sender(), "Sender")) return r;
+  return checkNames(headers.replyTo(), "Reply-To");
+}
 
 std::optional<Reply> checkHeaderSyntax(const HeaderScanner& headers) {
   if (headers.tooLarge()) return Reply(552, "5.3.4", "Header section too large");

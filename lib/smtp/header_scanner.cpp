@@ -99,6 +99,8 @@ void HeaderScanner::field() {
       from_.push_back(value);
     else if (core::iequalsAscii(name, "Sender"))
       sender_.push_back(value);
+    else if (core::iequalsAscii(name, "Reply-To"))
+      replyTo_.push_back(value);
     else if (core::iequalsAscii(name, "Resent-From"))
       resentFrom_.push_back(value);
     else if (core::iequalsAscii(name, "Resent-Sender"))

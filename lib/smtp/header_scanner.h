@@ -1,12 +1,12 @@
 // smtp::HeaderScanner — watches the message as it streams past and keeps the few header fields the
-// session rules on (From, Sender, Resent-From, Resent-Sender), notes whether Date and Message-ID are
-// present, and notes what would let another reader see a different header section than this one: a first
+// session rules on (From, Sender, Reply-To, Resent-From, Resent-Sender), notes whether Date and Message-ID
+// are present, and notes what would let another reader see a different header section than this one: a first
 // line that is no field (a line starting with whitespace would continue the fields Postern prepends) and
 // control characters. It never holds more than the configured header budget, and stops looking at the
 // first empty line.
 //
 // Implements: RFC 5322 §2.2 (field syntax: field-name is printable ASCII but ":"), §2.2.3 (unfolding),
-// §3.6 (From, Sender, Date, Message-ID; field names case-insensitive), §3.6.6 (Resent-From,
+// §3.6 (From, Sender, Reply-To, Date, Message-ID; field names case-insensitive), §3.6.6 (Resent-From,
 // Resent-Sender). Must not know: addresses policy, replies, the spool.
 // Thread-safety: one thread at a time.
 #pragma once
@@ -31,6 +31,7 @@ class HeaderScanner {
   // Unfolded field bodies, in order of appearance.
   const std::vector<std::string>& from() const { return from_; }
   const std::vector<std::string>& sender() const { return sender_; }
+  const std::vector<std::string>& replyTo() const { return replyTo_; }
   const std::vector<std::string>& resentFrom() const { return resentFrom_; }
   const std::vector<std::string>& resentSender() const { return resentSender_; }
   bool hasDate() const { return hasDate_; }
@@ -55,6 +56,7 @@ class HeaderScanner {
   std::string field_;    // the current field, unfolded, waiting for a possible continuation line
   std::vector<std::string> from_;
   std::vector<std::string> sender_;
+  std::vector<std::string> replyTo_;
   std::vector<std::string> resentFrom_;
   std::vector<std::string> resentSender_;
   bool hasDate_ = false;

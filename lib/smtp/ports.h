@@ -130,13 +130,15 @@ class MessageSigner {
 enum class Refusal {
   SenderNotOwned,  // MAIL FROM an address the login may not use (553 5.7.1)
   HeaderFrom,      // From, Sender, Resent-* not owned, or From/Sender more than once (550 5.7.1)
+  DisplayName,     // a From/Sender/Reply-To name posing as another address, or a bidi control (550 5.7.1)
   TooLarge,        // message or header section over the limit (552 5.3.4)
   Malformed,       // bare CR or LF, an overlong line, a broken header section (550 5.5.2 / 5.6.0)
   NoDkimKey,       // dkim.missing_key = reject and no key for the From domain (550 5.7.1)
   Storage,         // the spool is below its free-space reserve or full (452 4.3.1)
   LocalError,      // the spool, the user store or DKIM signing failed (451 4.3.0)
 };
-// "sender_not_owned", "header_from", "too_large", "malformed", "no_dkim_key", "storage", "local_error".
+// "sender_not_owned", "header_from", "display_name", "too_large", "malformed", "no_dkim_key", "storage",
+// "local_error".
 const char* refusalName(Refusal reason);
 
 class SessionEvents {

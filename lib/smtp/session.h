@@ -38,6 +38,9 @@ struct SessionConfig {
   // dkim.missing_key: with a signer, a message whose From domain has no key is refused (550 5.7.1)
   // instead of queued unsigned with a warning.
   bool rejectWithoutDkimKey = false;
+  // smtp.display_name_policy = strict: From, Sender and Reply-To names may not pose as another address nor
+  // hold bidi controls (header_policy.h checkDisplayNames); false (off) skips only that rule.
+  bool checkDisplayNames = true;
 };
 
 struct TlsInfo {

@@ -20,6 +20,8 @@ const char* refusalName(Refusal reason) {
       return "sender_not_owned";
     case Refusal::HeaderFrom:
       return "header_from";
+    case Refusal::DisplayName:
+      return "display_name";
     case Refusal::TooLarge:
       return "too_large";
     case Refusal::Malformed:
@@ -63,7 +65,7 @@ void Session::Impl::messageBytes(std::string_view bytes) {
 
 // The rejection for the message just received, or nullopt when it may be queued. Permanent reasons
 // come first: a retry after a full disk would only be refused again.
-std::optional<Reply> Session::Impl::verdict() const {
+std::optional<Session::Impl::Rejection> Session::Impl::verdict() const {
   if (dataReader_->tooLarge()) return Reply(552, "5.3.4", "Message size exceeds fixed maximum message size");
   if (dataReader_->sawBareCrOrLf()) return Reply(550, "5.5.2", "Message contains bare CR or LF");
   if (dataReader_->sawLongLine())
@@ -72,6 +74,9 @@ std::optional<Reply> Session::Impl::verdict() const {
         "Message contains a line longer than " + std::to_string(config_.maxTextLine - 2) + " octets");
   if (auto r = checkHeaderSyntax(*headers_)) return r;
   if (auto r = checkAuthorFields(*headers_, senders_)) return r;
+  if (config_.checkDisplayNames)
+    if (auto r = checkDisplayNames(*headers_))  // 5.6.0 (a Reply-To no one can read) counts as malformed
+      return r->enhanced == "5.7.1" ? Rejection(*r, Refusal::DisplayName) : Rejection(*r);
   return writeFailure_;
 }
 
@@ -161,13 +166,13 @@ void Session::Impl::finishTransaction(const Reply& r) {
 void Session::Impl::endOfData() {
   headers_->finish();
   if (auto rejection = verdict()) {
+    const Reply& r = rejection->reply;
     out_.log(LogLevel::Info, "rejected",
-             "login=" + core::logValue(login_) +
-                 " from=" + core::logValue("<" + envelope_.sender.str() + ">") + " " +
-                 std::to_string(rejection->code) + " " + rejection->enhanced + " " +
-                 core::logValue(rejection->lines.front()));  // the text may quote a header address
-    countRefusal(refusalFor(*rejection));
-    return finishTransaction(*rejection);
+             "login=" + core::logValue(login_) + " from=" +
+                 core::logValue("<" + envelope_.sender.str() + ">") + " " + std::to_string(r.code) + " " +
+                 r.enhanced + " " + core::logValue(r.lines.front()));  // the text may quote a header address
+    countRefusal(rejection->reason);
+    return finishTransaction(r);
   }
   const std::string queueId = writer_->queueId();
   const AddedHeaders added = addedHeaders(queueId);

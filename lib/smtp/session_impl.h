@@ -89,7 +89,15 @@ class Session::Impl {
   // session_data.cpp
   void messageBytes(std::string_view bytes);
   void endOfData();
-  std::optional<core::Reply> verdict() const;
+  // A refusal at the end of data, with the reason the metrics count it under (by default, as the
+  // reply's code tells it: refusalFor()).
+  struct Rejection {
+    Rejection(core::Reply r) : reply(std::move(r)), reason(refusalFor(reply)) {}  // NOLINT: implicit
+    Rejection(core::Reply r, Refusal why) : reply(std::move(r)), reason(why) {}
+    core::Reply reply;
+    Refusal reason;
+  };
+  std::optional<Rejection> verdict() const;
   struct AddedHeaders {
     std::string trace;       // Received (RFC 5321 §4.4): not signed
     std::string submission;  // Date, Message-ID when missing (RFC 6409 §8): signed with the message

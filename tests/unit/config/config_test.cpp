@@ -63,6 +63,16 @@ BOOST_AUTO_TEST_CASE(environment_overrides_file) {
   BOOST_TEST(r.config.smtp.maxRecipients == 9u);
 }
 
+BOOST_AUTO_TEST_CASE(display_name_policy_is_strict_by_default_off_when_asked_and_nothing_else) {
+  BOOST_TEST((load("", {}).config.smtp.displayNamePolicy == Config::Smtp::DisplayNamePolicy::Strict));
+  const auto off = load("", {{"POSTERN_SMTP_DISPLAY_NAME_POLICY", "off"}});
+  BOOST_TEST(off.ok());
+  BOOST_TEST((off.config.smtp.displayNamePolicy == Config::Smtp::DisplayNamePolicy::Off));
+  const auto bad = load("", {{"POSTERN_SMTP_DISPLAY_NAME_POLICY", "lenient"}});
+  BOOST_TEST(!bad.ok());
+  BOOST_TEST(mentions(bad, "smtp.display_name_policy"));
+}
+
 BOOST_AUTO_TEST_CASE(unknown_key_is_an_error_naming_the_key) {
   TempFile f("smtp.max_recipient = 7\n");
   const auto r = load(f.path, {});
