@@ -1,203 +1,10 @@
 #include "config/keys.h"
 
-#include <cctype>
-#include <charconv>
-#include <limits>
-
-#include "core/text.h"
+#include "config/key_builders.h"
 
 namespace postern::config {
 
-namespace {
-
-template <typename T>
-std::optional<T> parseUnsigned(const std::string& text) {
-  T value{};
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (ec != std::errc() || ptr != end || text.empty()) return std::nullopt;
-  return value;
-}
-
-// The value when text is a whole number within [min, max]; otherwise the error text.
-template <typename T>
-std::optional<T> parseInRange(const std::string& text, T min, T max, std::optional<std::string>& error) {
-  const auto n = parseUnsigned<T>(text);
-  if (n && *n >= min && *n <= max) return n;
-  error = "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max);
-  return std::nullopt;
-}
-
-template <typename T, typename Access>
-KeyDef number(std::string name, std::string comment, Access access, T min, T max) {
-  return KeyDef{std::move(name), std::move(comment), false,
-                [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
-                  std::optional<std::string> error;
-                  if (const auto n = parseInRange<T>(v, min, max, error)) access(c) = *n;
-                  return error;
-                },
-                [access](const Config& c) { return std::to_string(access(const_cast<Config&>(c))); }};
-}
-
-template <typename Duration, typename Access>
-KeyDef duration(std::string name, std::string comment, Access access, long min, long max) {
-  return KeyDef{std::move(name), std::move(comment), false,
-                [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
-                  std::optional<std::string> error;
-                  if (const auto n = parseInRange<long>(v, min, max, error)) access(c) = Duration(*n);
-                  return error;
-                },
-                [access](const Config& c) { return std::to_string(access(const_cast<Config&>(c)).count()); }};
-}
-
-template <typename Access>
-KeyDef boolean(std::string name, std::string comment, Access access) {
-  return KeyDef{std::move(name), std::move(comment), false,
-                [access](Config& c, const std::string& v) -> std::optional<std::string> {
-                  const std::string s = core::toLowerAscii(v);
-                  if (s == "true" || s == "yes" || s == "on" || s == "1")
-                    access(c) = true;
-                  else if (s == "false" || s == "no" || s == "off" || s == "0")
-                    access(c) = false;
-                  else
-                    return "must be true or false";
-                  return std::nullopt;
-                },
-                [access](const Config& c) { return access(const_cast<Config&>(c)) ? "true" : "false"; }};
-}
-
-template <typename Access, typename Check>
-KeyDef text(std::string name, std::string comment, Access access, Check check, bool secret = false) {
-  return KeyDef{std::move(name), std::move(comment), secret,
-                [access, check](Config& c, const std::string& v) -> std::optional<std::string> {
-                  if (auto error = check(v)) return error;
-                  access(c) = v;
-                  return std::nullopt;
-                },
-                [access](const Config& c) { return access(const_cast<Config&>(c)); }};
-}
-
-template <typename Access>
-KeyDef listeners(std::string name, std::string comment, Access access) {
-  return KeyDef{std::move(name), std::move(comment), false,
-                [access](Config& c, const std::string& v) -> std::optional<std::string> {
-                  std::vector<ListenAddress> list;
-                  std::string_view rest = v;
-                  while (!core::trim(rest).empty()) {
-                    const auto comma = rest.find(',');
-                    const std::string item(core::trim(rest.substr(0, comma)));
-                    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
-                    const auto address = parseListenAddress(item);
-                    if (!address) return "'" + item + "' is not HOST:PORT (IPv6 as [ADDR]:PORT)";
-                    list.push_back(*address);
-                  }
-                  access(c) = std::move(list);
-                  return std::nullopt;
-                },
-                [access](const Config& c) {
-                  std::string out;
-                  for (const auto& a : access(const_cast<Config&>(c)))
-                    out += (out.empty() ? "" : ", ") + a.str();
-                  return out;
-                }};
-}
-
-// A comma-separated list of CIDR networks (core::IpNetwork); each bad entry is named in the error.
-template <typename Access>
-KeyDef networks(std::string name, std::string comment, Access access) {
-  return KeyDef{std::move(name), std::move(comment), false,
-                [access](Config& c, const std::string& v) -> std::optional<std::string> {
-                  std::vector<core::IpNetwork> list;
-                  std::string bad;
-                  for (const auto& item : core::splitList(v)) {
-                    if (const auto network = core::IpNetwork::parse(item))
-                      list.push_back(*network);
-                    else
-                      bad += (bad.empty() ? "'" : ", '") + item + "'";
-                  }
-                  if (!bad.empty())
-                    return bad + (bad.find(',') == std::string::npos ? " is" : " are") +
-                           " not ADDRESS/PREFIX (e.g. 192.168.0.0/16, fd00::/8; no bits set past the prefix)";
-                  if (list.empty())
-                    return "must list at least one network (0.0.0.0/0, ::/0 allows every client)";
-                  access(c) = std::move(list);
-                  return std::nullopt;
-                },
-                [access](const Config& c) {
-                  std::string out;
-                  for (const auto& n : access(const_cast<Config&>(c)))
-                    out += (out.empty() ? "" : ", ") + n.str();
-                  return out;
-                }};
-}
-
-// A duration with a unit ("5m", "4h", "5d"; plain digits are seconds) within [min, max].
-template <typename Access>
-KeyDef span(std::string name, std::string comment, Access access, std::chrono::seconds min,
-            std::chrono::seconds max) {
-  return KeyDef{std::move(name), std::move(comment), false,
-                [access, min, max](Config& c, const std::string& v) -> std::optional<std::string> {
-                  const auto d = parseDuration(std::string(core::trim(v)));
-                  if (!d || *d < min || *d > max)
-                    return "must be a duration from " + formatDuration(min) + " to " + formatDuration(max) +
-                           " (e.g. 90s, 15m, 4h, 5d)";
-                  access(c) = *d;
-                  return std::nullopt;
-                },
-                [access](const Config& c) { return formatDuration(access(const_cast<Config&>(c))); }};
-}
-
-// One of a fixed set of words, each standing for an enum value.
-template <typename E, typename Access>
-KeyDef choice(std::string name, std::string comment, Access access,
-              std::vector<std::pair<std::string, E>> words) {
-  return KeyDef{std::move(name), std::move(comment), false,
-                [access, words](Config& c, const std::string& v) -> std::optional<std::string> {
-                  std::string list;
-                  for (const auto& [word, value] : words) {
-                    if (v == word) {
-                      access(c) = value;
-                      return std::nullopt;
-                    }
-                    list += (list.empty() ? "" : ", ") + word;
-                  }
-                  return "must be one of " + list;
-                },
-                [access, words](const Config& c) {
-                  for (const auto& [word, value] : words)
-                    if (access(const_cast<Config&>(c)) == value) return word;
-                  return std::string();
-                }};
-}
-
-std::optional<std::string> hostnameText(const std::string& v) {
-  if (v.empty()) return std::nullopt;
-  if (v.size() > 253) return "must be at most 253 characters";
-  for (char ch : v)
-    if (!(std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.'))
-      return "must be a host name (letters, digits, '-' and '.')";
-  return std::nullopt;
-}
-
-std::optional<std::string> absolutePath(const std::string& v) {
-  if (v.empty() || v[0] != '/') return "must be an absolute path";
-  return std::nullopt;
-}
-
-std::optional<std::string> optionalPath(const std::string& v) {
-  if (!v.empty() && v[0] != '/') return "must be empty or an absolute path";
-  return std::nullopt;
-}
-
-std::optional<std::string> anyText(const std::string&) { return std::nullopt; }
-
-std::optional<std::string> printableText(const std::string& v) {
-  for (char ch : v)
-    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7F) return "must not contain control characters";
-  return std::nullopt;
-}
-
-}  // namespace
+using namespace keydefs;
 
 std::optional<ListenAddress> parseListenAddress(const std::string& text) {
   ListenAddress a;
@@ -270,7 +77,7 @@ std::string formatIncomingServer(const Config::Clients::Incoming& in) {
 
 const std::vector<KeyDef>& keyTable() {
   using namespace std::chrono;
-  static const std::vector<KeyDef> table = {
+  static const std::vector<KeyDef> general = {
       text(
           "hostname",
           "Name this server gives itself in the SMTP greeting, EHLO and Received headers.\n"
@@ -561,99 +368,12 @@ const std::vector<KeyDef>& keyTable() {
           "The master key itself (base64 of 32 bytes), instead of the file; for containers set it as\n"
           "POSTERN_SECRETS_MASTER_KEY. Wins over secrets.master_key_file.",
           [](Config& c) -> std::string& { return c.secrets.masterKey; }, anyText, true),
-      listeners(
-          "admin.listen",
-          "Listeners of the web admin (HTTPS), HOST:PORT as for listen.submission; empty turns it off.\n"
-          "The default serves this machine only; from elsewhere use an SSH tunnel:\n"
-          "ssh -L 8443:127.0.0.1:8443 HOST, then https://127.0.0.1:8443/.",
-          [](Config& c) -> std::vector<ListenAddress>& { return c.admin.listen; }),
-      networks(
-          "admin.allowed_networks",
-          "Client networks that may connect to the web admin, comma-separated ADDRESS/PREFIX. Others get\n"
-          "403 before a request is read. IPv4 clients of an IPv6 listener match the IPv4 networks.\n"
-          "0.0.0.0/0, ::/0 allows every client.",
-          [](Config& c) -> std::vector<core::IpNetwork>& { return c.admin.allowedNetworks; }),
-      text(
-          "admin.tls.certificate",
-          "PEM certificate chain of the web admin. Empty: the SMTP listeners' certificate (tls.certificate,\n"
-          "or the generated self-signed one).",
-          [](Config& c) -> std::string& { return c.admin.tls.certificate; }, optionalPath),
-      text(
-          "admin.tls.private_key", "PEM private key of admin.tls.certificate. Empty together with it.",
-          [](Config& c) -> std::string& { return c.admin.tls.privateKey; }, optionalPath),
-      number<std::size_t>(
-          "admin.max_threads",
-          "Web admin connections served at once; more wait in a short queue, and connections idle between\n"
-          "requests make way for them.",
-          [](Config& c) -> std::size_t& { return c.admin.maxThreads; }, 1, 64),
-      span(
-          "admin.session.idle_timeout", "A web admin sign-in ends after this long without a request.",
-          [](Config& c) -> std::chrono::seconds& { return c.admin.sessionIdleTimeout; }, minutes(1),
-          hours(24)),
-      span(
-          "admin.session.lifetime", "A web admin sign-in ends this long after it began, however busy.",
-          [](Config& c) -> std::chrono::seconds& { return c.admin.sessionLifetime; }, minutes(5),
-          hours(24 * 30)),
-      listeners(
-          "public.listen",
-          "Listeners of the public HTTPS site, HOST:PORT as for listen.submission (e.g. 0.0.0.0:443); empty\n"
-          "turns it off. It serves only documents other servers and mail clients fetch: the MTA-STS policy\n"
-          "at https://mta-sts.DOMAIN/.well-known/mta-sts.txt. Never the admin UI, its API or /healthz.",
-          [](Config& c) -> std::vector<ListenAddress>& { return c.publicSite.listen; }),
-      text(
-          "public.tls.certificate",
-          "PEM certificate chain of the public listener; it must be valid for the names clients ask for\n"
-          "(mta-sts.DOMAIN of each domain with an MTA-STS policy). Empty: the SMTP listeners' certificate.",
-          [](Config& c) -> std::string& { return c.publicSite.tls.certificate; }, optionalPath),
-      text(
-          "public.tls.private_key", "PEM private key of public.tls.certificate. Empty together with it.",
-          [](Config& c) -> std::string& { return c.publicSite.tls.privateKey; }, optionalPath),
-      number<std::size_t>(
-          "public.max_threads", "Public listener connections served at once; more wait in a short queue.",
-          [](Config& c) -> std::size_t& { return c.publicSite.maxThreads; }, 1, 64),
-      text(
-          "admin.metrics_token",
-          "Bearer token that GET /metrics on the admin listener requires (Prometheus' authorization\n"
-          "credentials); at least 16 characters of A-Z a-z 0-9 - . _ ~ + /. Empty: any client that\n"
-          "admin.allowed_networks admits may read the metrics. For containers set\n"
-          "POSTERN_ADMIN_METRICS_TOKEN_FILE to a file holding it.",
-          [](Config& c) -> std::string& { return c.admin.metricsToken; },
-          [](const std::string& v) -> std::optional<std::string> {
-            if (v.empty()) return std::nullopt;
-            // RFC 6750 §2.1 b64token, without the trailing '=' padding (no token Postern tells anyone to
-            // generate has any).
-            if (v.size() < 16) return "must be at least 16 characters (or empty)";
-            for (const char ch : v)
-              if (!std::isalnum(static_cast<unsigned char>(ch)) &&
-                  std::string_view("-._~+/").find(ch) == std::string_view::npos)
-                return "may hold only A-Z a-z 0-9 - . _ ~ + /";
-            return std::nullopt;
-          },
-          true),
-      text(
-          "dns.resolvers",
-          "DNS servers the domain record checks ask, comma-separated HOST[:PORT] (IPv6 as [ADDRESS]:PORT).\n"
-          "Empty: the system's (/etc/resolv.conf). Mail delivery never waits for these lookups.",
-          [](Config& c) -> std::string& { return c.dns.resolvers; },
-          [](const std::string& v) -> std::optional<std::string> {
-            if (core::trim(v).empty()) return std::nullopt;
-            for (const auto& item : core::splitList(v))
-              if (core::trim(item).empty() || item.find_first_of(" \t") != std::string::npos)
-                return "must be comma-separated HOST[:PORT] addresses";
-            return std::nullopt;
-          }),
-      span(
-          "dns.timeout", "Time allowed for each DNS try of a record check, per server.",
-          [](Config& c) -> std::chrono::seconds& { return c.dns.timeout; }, seconds(1), seconds(60)),
-      number<int>(
-          "dns.tries", "Rounds over the DNS servers before a record's lookup counts as failed.",
-          [](Config& c) -> int& { return c.dns.tries; }, 1, 5),
-      span(
-          "dns.check_interval",
-          "How often the server checks every domain's DNS records in the background (the first check a\n"
-          "minute after start). 0: only on demand (web admin, `postern domain check`).",
-          [](Config& c) -> std::chrono::seconds& { return c.dns.checkInterval; }, seconds(0), hours(24 * 7)),
   };
+  static const std::vector<KeyDef> table = [&] {
+    std::vector<KeyDef> all = general;
+    for (auto& key : siteAndDnsKeys()) all.push_back(std::move(key));
+    return all;
+  }();
   return table;
 }
 

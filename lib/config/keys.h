@@ -21,5 +21,7 @@ struct KeyDef {
 };
 
 const std::vector<KeyDef>& keyTable();
+// The table's tail: admin.*, public.*, dns.* (keys_sites.cpp).
+std::vector<KeyDef> siteAndDnsKeys();
 
 }  // namespace postern::config
