@@ -2,9 +2,9 @@
 // Properties: what it reports does not depend on how the bytes are chunked; it never reports more than
 // it was allowed to read (a message whose header section exceeds the budget is tooLarge, and a budget
 // that holds the whole section gives the same fields as an unlimited one); the field bodies it keeps
-// hold no line break; and for a header section of CRLF lines every From field the DKIM signer's parser
-// (dkim::parseHeaderSection) sees is one the scanner saw too, so the From the session ruled on is the
-// From that gets signed.
+// hold no LF, and a CR only with the control character reported; and for a header section of CRLF lines every
+// From field the DKIM signer's parser (dkim::parseHeaderSection) sees is one the scanner saw too, so the From
+// the session ruled on is the From that gets signed.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -69,7 +69,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(limited == unlimited, "budget " + std::to_string(budget) + ": " + escaped(bytes));
   for (const auto* list : {&unlimited.from, &unlimited.sender, &unlimited.replyTo, &unlimited.resentFrom,
                            &unlimited.resentSender})
-    for (const auto& body : *list) FUZZ_CHECK(body.find_first_of("\r\n") == std::string::npos, escaped(body));
+    for (const auto& body : *list) {
+      // Lines end at LF; a CR left in a body was a bare one, which the DataReader refuses and the scanner
+      // reports as a control character.
+      FUZZ_CHECK(body.find('\n') == std::string::npos, escaped(body));
+      if (body.find('\r') != std::string::npos) FUZZ_CHECK(unlimited.sawControl, escaped(body));
+    }
 
   const std::string_view section = headerSection(bytes);
   if (onlyCrlf(section)) {

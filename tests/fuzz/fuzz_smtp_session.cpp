@@ -10,8 +10,11 @@
 //     with exactly one header From whose every mailbox that login may use, within the recipient limit;
 //   - the DKIM signer saw exactly the bytes the spool got, and its parser finds the same single From;
 //   - the password never reaches a log line unless the script wrote it in clear itself.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 #include <string>
 
@@ -31,9 +34,10 @@ namespace {
 
 constexpr std::string_view kPassword = "Pw-9vQz";
 
-// op % 16: 0-9 feed "<payload>\r\n"; 10 feed "<payload>\n" (a bare LF); 11 feed "<payload>" with no line
-// end; 12 force an AUTH outcome; 13 spool, store and signer failures; 14 read timeout; 15 shutdown.
-// Seed characters: '0'..'9' feed, ':' bare LF, ';' no line end, '<' auth, '=' failures, '>' timeout,
+// op % 16: 0-9 feed "<payload>\r\n"; 10 feed "<payload>\n" (a bare LF); 11 feed the payload in one read
+// with each CR turned into CRLF and no line end added (pipelined lines, or a line's first part); 12 force an
+// AUTH outcome; 13 spool, store and signer failures; 14 read timeout; 15 shutdown. Seed characters: '0'..'9'
+// feed, ':' bare LF, ';' pipelined, '<' auth, '=' failures, '>' timeout,
 // '?' shutdown. A pending STARTTLS handshake is completed before the next op, or fails when the op byte
 // has its high bit set (the connection is then gone and the run ends).
 enum Op { kFeedBareLf = 10, kFeedRaw = 11, kForceAuth = 12, kFailures = 13, kTimeout = 14, kShutdown = 15 };
@@ -160,9 +164,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case kFeedBareLf:
         h.session->feed(std::string(payload) + "\n");
         break;
-      case kFeedRaw:
-        h.session->feed(payload);
+      case kFeedRaw: {
+        // Several lines in one read (pipelining, RFC 2920): each CR of the payload becomes CRLF.
+        std::string bytes;
+        for (const char c : payload) bytes += c == '\r' ? std::string("\r\n") : std::string(1, c);
+        h.session->feed(bytes);
         break;
+      }
       case kForceAuth: {
         const std::uint8_t choice = payload.empty() ? 0 : static_cast<std::uint8_t>(payload[0]);
         if (choice % 8 == 7)
@@ -196,6 +204,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
     }
     check.afterStep(tlsActive);
+  }
+  // POSTERN_FUZZ_TRACE=1 ./fuzz_smtp_session FILE shows what an input did (replies and actions in order).
+  if (std::getenv("POSTERN_FUZZ_TRACE")) {
+    for (const auto& e : h.output.events) std::fputs(e.c_str(), stderr);
+    std::fprintf(stderr, "-- %zu message(s) committed\n",
+                 static_cast<std::size_t>(std::count_if(h.spool.messages.begin(), h.spool.messages.end(),
+                                                        [](const auto& m) { return m->committed; })));
   }
   return 0;
 }
