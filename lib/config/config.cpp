@@ -17,17 +17,13 @@ namespace postern::config {
 
 namespace {
 
-// All leaf keys of a Poco configuration, "a.b.c" style.
-void collectKeys(const Poco::Util::AbstractConfiguration& conf, const std::string& prefix,
-                 std::vector<std::string>& out) {
-  Poco::Util::AbstractConfiguration::Keys keys;
-  conf.keys(prefix, keys);
-  for (const auto& k : keys) {
-    const std::string full = prefix.empty() ? k : prefix + "." + k;
-    if (conf.has(full)) out.push_back(full);
-    collectKeys(conf, full, out);
-  }
-}
+// The properties file with its keys exactly as written: Poco keeps the iteration protected.
+class PropertyFile : public Poco::Util::PropertyFileConfiguration {
+ public:
+  explicit PropertyFile(const std::string& path) : Poco::Util::PropertyFileConfiguration(path) {}
+  using Poco::Util::MapConfiguration::begin;
+  using Poco::Util::MapConfiguration::end;
+};
 
 const KeyDef* findKey(const std::string& name) {
   for (const auto& def : keyTable())
@@ -178,11 +174,10 @@ LoadResult load(const std::string& path, const std::map<std::string, std::string
       result.errors.push_back(path + ": cannot be read");
     } else {
       try {
-        Poco::AutoPtr<Poco::Util::PropertyFileConfiguration> file(
-            new Poco::Util::PropertyFileConfiguration(path));
-        std::vector<std::string> keys;
-        collectKeys(*file, "", keys);
-        for (const auto& key : keys) apply(key, file->getRawString(key), path);
+        Poco::AutoPtr<PropertyFile> file(new PropertyFile(path));
+        // Every key exactly as written. (Walking Poco's key tree instead recursed without end on a key with
+        // an empty part, ".x" or "a..b": a stack overflow on a typo.)
+        for (const auto& [key, value] : *file) apply(key, value, path);
       } catch (const Poco::Exception& e) {
         result.errors.push_back(path + ": " + e.displayText());
       }

@@ -258,6 +258,8 @@ class Lexer {
 
  private:
   static bool isWsp(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+  // C0 controls but HTAB (NUL included), which a quoted string may hold neither as qtext nor escaped.
+  static bool isControl(char c) { return static_cast<unsigned char>(c) < 0x20 && c != '\t'; }
 
   bool skipCfws() {
     while (pos_ < s_.size()) {
@@ -324,14 +326,16 @@ class Lexer {
         return true;
       }
       if (c == '\\') {
-        if (pos_ + 1 == s_.size() || s_[pos_ + 1] == '\0' || isNonAscii(s_[pos_ + 1])) return false;
+        // RFC 5322 §4.1 obs-qp may escape a control character; it is refused like an unescaped one, or the
+        // stored local part would hold a control that no parser reads back (nor should show).
+        if (pos_ + 1 == s_.size() || isNonAscii(s_[pos_ + 1]) || isControl(s_[pos_ + 1])) return false;
         out += s_[pos_ + 1];
         pos_ += 2;
       } else if (c == '\r' || c == '\n') {
         ++pos_;
       } else if (isNonAscii(c)) {
         if (!nonAscii(out)) return false;
-      } else if (static_cast<unsigned char>(c) < 0x20 && c != '\t') {
+      } else if (isControl(c)) {
         return false;
       } else {
         out += c;

@@ -124,6 +124,8 @@ class Decoder {
       start = space + 1;
     }
     Recipient r{mailbox(tokens.front()), DeliveryState::Pending, {}, false};
+    // RFC 5321 §4.1.1.3: a forward-path is never the null path; only the sender may be "<>".
+    if (r.address.isNull()) fail("recipient cannot be the null path <>");
     bool stateSeen = false, replySeen = false, notifiedSeen = false;
     for (std::size_t i = 1; i < tokens.size(); ++i) {
       const auto eq = tokens[i].find('=');

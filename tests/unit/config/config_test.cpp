@@ -420,3 +420,15 @@ BOOST_AUTO_TEST_CASE(a_metrics_token_too_short_or_outside_the_bearer_alphabet_is
   BOOST_TEST(!spaced.ok());
   BOOST_TEST(mentions(spaced, "admin.metrics_token may hold only"));
 }
+
+// Found by fuzzing (tests/fuzz/corpus/config/regression_empty_key_part): a key with an empty part made
+// reading the file recurse until the stack overflowed; such a key is an unknown key like any typo.
+BOOST_AUTO_TEST_CASE(a_key_with_an_empty_part_is_an_unknown_key) {
+  TempFile f("hostname = mail.example.org\n.o = 1\nsmtp..max_recipients = 7\nsmtp.max_recipients. = 8\n");
+  const auto r = load(f.path, {});
+  BOOST_TEST(!r.ok());
+  BOOST_TEST(mentions(r, "unknown key '.o'"));
+  BOOST_TEST(mentions(r, "unknown key 'smtp..max_recipients'"));
+  BOOST_TEST(mentions(r, "unknown key 'smtp.max_recipients.'"));
+  BOOST_TEST(r.config.hostname == "mail.example.org");
+}

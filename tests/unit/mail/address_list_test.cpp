@@ -122,4 +122,14 @@ BOOST_AUTO_TEST_CASE(treats_encoded_words_as_plain_display_names) {
   BOOST_TEST(mailboxes("=?utf-8?q?J=C3=B6rg?= <jorg@example.org>") == V{"jorg@example.org"});
 }
 
+// Found by fuzzing (tests/fuzz/corpus/address/regression_obs_qp_control): an escaped control character in a
+// quoted local part became a raw one in the stored address, which then read back as a different address.
+BOOST_AUTO_TEST_CASE(a_quoted_pair_cannot_carry_a_control_character) {
+  BOOST_TEST(mailboxes("\"a\\\"b\\\x1c"
+                       "c\"@example.org") == V{"<broken>"});
+  BOOST_TEST(mailboxes("\"a\\\rb\"@example.org") == V{"<broken>"});
+  BOOST_TEST(mailboxes("\"a\\\"b\\\tc\"@example.org") == V{"\"a\\\"b\tc\"@example.org"});
+  BOOST_TEST(mailboxes("\"Doe, \\\x07John\" <j@example.org>") == V{"<broken>"});
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -207,3 +207,13 @@ BOOST_AUTO_TEST_CASE(envelopes_written_before_delivery_existed_read_as_never_att
   BOOST_TEST(!m.progress.delayWarned);
   BOOST_TEST(m.envelope.recipients.size() == 1u);
 }
+
+// Found by the envelope fuzz harness's property that every recipient read back is a mailbox
+// (tests/fuzz/corpus/envelope/regression_null_recipient): "<>" was accepted as a recipient, and delivery
+// would have sent RCPT TO:<>.
+BOOST_AUTO_TEST_CASE(a_recipient_cannot_be_the_null_path) {
+  const std::string text = encodeEnvelope(sampleMessage());
+  BOOST_CHECK_THROW(
+      decodeEnvelope(replaced(text, "rcpt bob@example.com state=pending", "rcpt <> state=pending")),
+      MalformedEnvelope);
+}
