@@ -11,10 +11,22 @@ namespace postern::web {
 
 namespace {
 
-Poco::JSON::Object signedInAnswer(const admin::CreatedSession& session) {
+// The second factor's state for the sign-in answers, GET /api/v1/me and the account page.
+Poco::JSON::Object totpJson(ApiServices& services, const std::string& login) {
+  Poco::JSON::Object json(Poco::JSON_PRESERVE_KEY_ORDER);
+  const admin::TotpStatus status = services.totp ? services.totp->status(login) : admin::TotpStatus{};
+  json.set("enrolled", status.enrolled);
+  json.set("pending", status.pending);
+  json.set("recoveryCodesLeft", status.recoveryCodesLeft);
+  json.set("required", services.requireTotp);
+  return json;
+}
+
+Poco::JSON::Object signedInAnswer(ApiServices& services, const admin::CreatedSession& session) {
   Poco::JSON::Object me(Poco::JSON_PRESERVE_KEY_ORDER);
   me.set("login", session.view.login);
   me.set("role", std::string(store::adminRoleName(session.view.role)));
+  me.set("totp", totpJson(services, session.view.login));
   Poco::JSON::Object answer(Poco::JSON_PRESERVE_KEY_ORDER);
   answer.set("csrf", session.csrfToken);
   answer.set("me", me);
@@ -38,17 +50,6 @@ HttpError throttled(const SessionEndpointOptions& options) {
 admin::AdminTotp& totpOf(ApiServices& services) {
   if (!services.totp) throw HttpError::notFound();
   return *services.totp;
-}
-
-// The second factor's state for GET /api/v1/me and the account page.
-Poco::JSON::Object totpJson(ApiServices& services, const std::string& login) {
-  Poco::JSON::Object json(Poco::JSON_PRESERVE_KEY_ORDER);
-  const admin::TotpStatus status = services.totp ? services.totp->status(login) : admin::TotpStatus{};
-  json.set("enrolled", status.enrolled);
-  json.set("pending", status.pending);
-  json.set("recoveryCodesLeft", status.recoveryCodesLeft);
-  json.set("required", services.requireTotp);
-  return json;
 }
 
 // The second factor of one's own account: start, confirm, turn off (README "Admin second factor (TOTP)").
@@ -127,7 +128,7 @@ void addSessionRoutes(Router& router, ApiServices& services, const ApiGuard& gua
     }
     const admin::CreatedSession session = startSession(context, services, result.account->login);
     guard.record(context, session.view.login, "admin.login", session.view.login, "ok");
-    context.sendJson(200, signedInAnswer(session));
+    context.sendJson(200, signedInAnswer(services, session));
   });
 
   // The second step of a sign-in with a second factor: the token from the first and a code.
@@ -156,7 +157,7 @@ void addSessionRoutes(Router& router, ApiServices& services, const ApiGuard& gua
       guard.record(context, result.account->login, "admin.totp.recovery", result.account->login, "ok");
     const admin::CreatedSession session = startSession(context, services, result.account->login);
     guard.record(context, session.view.login, "admin.login", session.view.login, "ok");
-    context.sendJson(200, signedInAnswer(session));
+    context.sendJson(200, signedInAnswer(services, session));
   });
 
   router.add(Method::Post, "/api/v1/logout",
@@ -204,7 +205,7 @@ void addSessionRoutes(Router& router, ApiServices& services, const ApiGuard& gua
     }
     guard.record(context, created.login, "admin.setup", created.login, "ok");
     const admin::CreatedSession session = startSession(context, services, created.login);
-    context.sendJson(201, signedInAnswer(session));
+    context.sendJson(201, signedInAnswer(services, session));
   });
 }
 
