@@ -86,10 +86,10 @@ clientconfig::ClientSettings clientSettings(
 
 web::ApiServices AdminServices::api() {
   return web::ApiServices{
-      users_,       dkimKeys_,   routes_,
-      queue_,       status_,     testMessages_,
-      accounts_,    signIn_,     sessions_,
-      setupTokens_, audit_,      [this](const std::string& route) { return transport_.check(route); },
+      users_,       dkimKeys_,    routes_,
+      queue_,       status_,      testMessages_,
+      accounts_,    signIn_,      sessions_,
+      setupTokens_, audit_,       [this](const std::string& route) { return transport_.check(route); },
       domains_,     clientSetup_, &totp_,
       requireTotp_};
 }

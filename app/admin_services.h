@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "admin/admin_accounts.h"
-#include "admin/admin_sessions.h"
 #include "admin/admin_pending_sign_ins.h"
+#include "admin/admin_sessions.h"
 #include "admin/admin_sign_in.h"
 #include "admin/admin_totp.h"
 #include "admin/audit.h"

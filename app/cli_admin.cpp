@@ -40,8 +40,9 @@ struct Store : MigratedDatabase {
         accounts(accountStore, hasher),
         totpStore(database),
         // A reset opens no secret; the vault is named only because the service can (enrollment).
-        totp(totpStore, accountStore, hasher, [&cfg] { return openVault(cfg, false); },
-             core::SystemClock::instance(), cfg.hostname),
+        totp(
+            totpStore, accountStore, hasher, [&cfg] { return openVault(cfg, false); },
+            core::SystemClock::instance(), cfg.hostname),
         log(database),
         audit(log, core::SystemClock::instance()) {}
   store::AdminAccountRepository accountStore;

@@ -72,7 +72,8 @@ class AdminSignIn {
 
  private:
   SignInResult attempt(std::string_view login, std::string_view password, std::string_view clientAddress);
-  SignInResult secondStep(std::string_view pendingToken, std::string_view code, std::string_view clientAddress);
+  SignInResult secondStep(std::string_view pendingToken, std::string_view code,
+                          std::string_view clientAddress);
   void spendComparableTime(std::string_view password) const;
 
   store::AdminAccountRepository& accounts_;

@@ -39,7 +39,8 @@ bool sixDigits(const std::string& text) {
 }
 
 core::InvalidValue wrongCode() {
-  return core::InvalidValue("code", "the code is wrong or was used already: enter the current code of the app");
+  return core::InvalidValue("code",
+                            "the code is wrong or was used already: enter the current code of the app");
 }
 
 }  // namespace
@@ -97,8 +98,8 @@ std::vector<std::string> AdminTotp::confirmEnrollment(std::string_view login, st
   if (!record || record->confirmed)
     throw core::Conflict("no second factor enrollment is pending for " + normal + " (start one first)");
   const core::SecretString secret(openSecret(*record));
-  const auto step = auth::matchTotp(secret.view(), withoutBlanks(code),
-                                    store::toUnix(clock_.now()), std::nullopt);
+  const auto step =
+      auth::matchTotp(secret.view(), withoutBlanks(code), store::toUnix(clock_.now()), std::nullopt);
   if (!step) throw wrongCode();
   std::vector<std::string> codes;
   std::vector<std::string> hashes;
@@ -133,8 +134,7 @@ AdminTotp::Verdict AdminTotp::verify(std::string_view login, std::string_view co
 void AdminTotp::disable(std::string_view login, std::optional<std::string_view> code,
                         std::optional<std::string_view> password) {
   const std::string normal = requireAccount(login);
-  if (!store_.enrolled(normal))
-    throw core::Conflict("no second factor is in force for " + normal);
+  if (!store_.enrolled(normal)) throw core::Conflict("no second factor is in force for " + normal);
   bool proven = false;
   if (code && !code->empty()) {
     proven = verify(normal, *code) != Verdict::Wrong;
@@ -146,8 +146,7 @@ void AdminTotp::disable(std::string_view login, std::optional<std::string_view> 
              hasher_.verify(account->passwordHash, *password) == auth::PasswordHasher::Verdict::Match;
     if (!proven) throw core::InvalidValue("password", "the password is wrong");
   }
-  if (!proven)
-    throw core::InvalidValue("code", "give a current code of the app or the account's password");
+  if (!proven) throw core::InvalidValue("code", "give a current code of the app or the account's password");
   store_.remove(normal);
 }
 

@@ -67,8 +67,10 @@ std::optional<std::string> filter(const RequestContext& context, const char* nam
 void addAdminRoutes(Router& router, ApiServices& services, const ApiGuard& guard) {
   router.add(Method::Get, "/api/v1/admins", guard.adminRead([&services](RequestContext& context) {
     Poco::JSON::Array items;
-    const std::set<std::string> withTotp = services.totp ? services.totp->enrolledLogins() : std::set<std::string>{};
-    for (const auto& account : services.admins.list()) items.add(adminJson(account, withTotp.count(account.login) > 0));
+    const std::set<std::string> withTotp =
+        services.totp ? services.totp->enrolledLogins() : std::set<std::string>{};
+    for (const auto& account : services.admins.list())
+      items.add(adminJson(account, withTotp.count(account.login) > 0));
     context.sendJson(200, itemsAnswer(items));
   }));
 

@@ -108,27 +108,26 @@ Handler ApiGuard::ownChange(std::string action, Handler handler) const {
 
 Handler ApiGuard::guardedChange(std::string action, Handler handler, bool adminOnly,
                                 bool openWhileEnrolling) const {
-  return
-      [this, action = std::move(action), handler = std::move(handler), adminOnly, openWhileEnrolling](
-          RequestContext& context) {
-        const Principal principal = signedIn(context, openWhileEnrolling);
-        // A change refused before its handler ran still names what it was aimed at; handlers refine it.
-        context.auditObject = context.params.joined();
-        try {
-          requireSameOrigin(context);
-          const std::string presented = context.request.get("X-CSRF-Token", "");
-          if (!admin::AdminSessions::csrfMatches(principal.sessionToken, presented))
-            throw forbidden("missing or wrong X-CSRF-Token (reload the page)");
-          if (adminOnly && principal.role != "admin")
-            throw forbidden("role viewer may look but not change anything");
-          handler(context);
-        } catch (...) {
-          record(context, principal.login, actionOf(context, action), context.auditObject,
-                 outcomeOf(std::current_exception()));
-          throw;
-        }
-        record(context, principal.login, actionOf(context, action), context.auditObject, "ok");
-      };
+  return [this, action = std::move(action), handler = std::move(handler), adminOnly,
+          openWhileEnrolling](RequestContext& context) {
+    const Principal principal = signedIn(context, openWhileEnrolling);
+    // A change refused before its handler ran still names what it was aimed at; handlers refine it.
+    context.auditObject = context.params.joined();
+    try {
+      requireSameOrigin(context);
+      const std::string presented = context.request.get("X-CSRF-Token", "");
+      if (!admin::AdminSessions::csrfMatches(principal.sessionToken, presented))
+        throw forbidden("missing or wrong X-CSRF-Token (reload the page)");
+      if (adminOnly && principal.role != "admin")
+        throw forbidden("role viewer may look but not change anything");
+      handler(context);
+    } catch (...) {
+      record(context, principal.login, actionOf(context, action), context.auditObject,
+             outcomeOf(std::current_exception()));
+      throw;
+    }
+    record(context, principal.login, actionOf(context, action), context.auditObject, "ok");
+  };
 }
 
 void ApiGuard::record(const RequestContext& context, const std::string& actor, const std::string& action,

@@ -75,7 +75,8 @@ void addOwnTotpRoutes(Router& router, ApiServices& services, const ApiGuard& gua
                body.allowOnly({"code"});
                const std::string code = body.requiredString("code");
                Poco::JSON::Array codes;
-               for (const auto& recovery : totpOf(services).confirmEnrollment(login, code)) codes.add(recovery);
+               for (const auto& recovery : totpOf(services).confirmEnrollment(login, code))
+                 codes.add(recovery);
                Poco::JSON::Object answer(Poco::JSON_PRESERVE_KEY_ORDER);
                answer.set("recoveryCodes", codes);
                context.sendJson(200, answer);
@@ -142,13 +143,14 @@ void addSessionRoutes(Router& router, ApiServices& services, const ApiGuard& gua
     const admin::SignInResult result = services.signIn.completeSecondFactor(pending, code, client);
     using Status = admin::SignInResult::Status;
     if (result.status == Status::Throttled) {
-      guard.record(context, result.login, "admin.totp.verify", result.login, admin::Audit::failed("throttled"));
+      guard.record(context, result.login, "admin.totp.verify", result.login,
+                   admin::Audit::failed("throttled"));
       throw throttled(options);
     }
     if (result.status != Status::Ok || !result.account) {
-      guard.record(context, result.login, "admin.totp.verify", result.login,
-                   admin::Audit::failed(result.login.empty() ? "unknown or expired sign-in"
-                                                             : "wrong or used code"));
+      guard.record(
+          context, result.login, "admin.totp.verify", result.login,
+          admin::Audit::failed(result.login.empty() ? "unknown or expired sign-in" : "wrong or used code"));
       std::this_thread::sleep_for(options.failureDelay);
       throw HttpError(401, "second_factor_failed",
                       "wrong or already used code: sign in again with your password and a new code");

@@ -36,8 +36,8 @@ postern::vault::KeyVault vaultWith(char fill) {
 struct Fixture : AdminFixture {
   postern::store::AdminTotpRepository totpStore{db, clock};
   char masterKeyFill = 'a';
-  AdminTotp totp{totpStore, accountStore, hasher, [this] { return vaultWith(masterKeyFill); }, clock,
-                 "mail.example.org"};
+  AdminTotp totp{totpStore, accountStore,      hasher, [this] { return vaultWith(masterKeyFill); },
+                 clock,     "mail.example.org"};
   FailureThrottle perAddress{clock, FailureThrottleOptions{3, 600s, 1000}};
   FailureThrottle perLogin{clock, FailureThrottleOptions{5, 600s, 1000}};
   PendingSignIns pending{clock, 300s};
@@ -81,8 +81,10 @@ BOOST_FIXTURE_TEST_CASE(the_secret_is_stored_sealed_and_does_not_open_for_anothe
   BOOST_REQUIRE(record.has_value());
   BOOST_TEST(record->sealedSecret.find(raw) == std::string::npos);
   BOOST_TEST(vaultWith('a').open(record->sealedSecret, totpBinding("root")) == raw);
-  BOOST_CHECK_THROW(vaultWith('a').open(record->sealedSecret, totpBinding("ops")), postern::vault::VaultError);
-  BOOST_CHECK_THROW(vaultWith('b').open(record->sealedSecret, totpBinding("root")), postern::vault::VaultError);
+  BOOST_CHECK_THROW(vaultWith('a').open(record->sealedSecret, totpBinding("ops")),
+                    postern::vault::VaultError);
+  BOOST_CHECK_THROW(vaultWith('b').open(record->sealedSecret, totpBinding("root")),
+                    postern::vault::VaultError);
 }
 
 BOOST_FIXTURE_TEST_CASE(an_unconfirmed_enrollment_changes_nothing_for_signing_in, Fixture) {
@@ -101,7 +103,7 @@ BOOST_FIXTURE_TEST_CASE(confirmation_needs_a_current_code_and_returns_ten_distin
   BOOST_TEST(codes.size() == 10u);
   BOOST_TEST(std::set<std::string>(codes.begin(), codes.end()).size() == 10u);
   for (const auto& c : codes) {
-    BOOST_TEST(c.size() == 19u);  // XXXX-XXXX-XXXX-XXXX
+    BOOST_TEST(c.size() == 19u);                                                     // XXXX-XXXX-XXXX-XXXX
     BOOST_TEST(rowsWith("admin_recovery_codes", "code_hash", c.substr(0, 4)) == 0);  // only hashes kept
   }
   BOOST_TEST(totp.enrolled("root"));
@@ -209,7 +211,8 @@ BOOST_FIXTURE_TEST_CASE(with_a_second_factor_the_password_alone_gives_no_account
   BOOST_TEST(!second.recoveryCodeUsed);
   // The token was single-use.
   nextStep();
-  BOOST_TEST((signIn.completeSecondFactor(first.pendingToken, code(), "192.0.2.1").status == Status::Refused));
+  BOOST_TEST(
+      (signIn.completeSecondFactor(first.pendingToken, code(), "192.0.2.1").status == Status::Refused));
 }
 
 BOOST_FIXTURE_TEST_CASE(a_wrong_code_spends_the_token_and_counts_as_a_failed_sign_in, Fixture) {
@@ -221,7 +224,8 @@ BOOST_FIXTURE_TEST_CASE(a_wrong_code_spends_the_token_and_counts_as_a_failed_sig
   BOOST_TEST(wrong.login == "root");
   BOOST_TEST(perAddress.failures("192.0.2.1") == 1u);
   BOOST_TEST(perLogin.failures("root") == 1u);
-  BOOST_TEST((signIn.completeSecondFactor(first.pendingToken, code(), "192.0.2.1").status == Status::Refused));
+  BOOST_TEST(
+      (signIn.completeSecondFactor(first.pendingToken, code(), "192.0.2.1").status == Status::Refused));
 }
 
 BOOST_FIXTURE_TEST_CASE(wrong_codes_lead_to_throttling_like_wrong_passwords, Fixture) {
@@ -230,8 +234,8 @@ BOOST_FIXTURE_TEST_CASE(wrong_codes_lead_to_throttling_like_wrong_passwords, Fix
   for (int i = 0; i < 3; ++i) {
     const auto first = signIn.signIn("root", kRootPassword, "192.0.2.1");
     BOOST_REQUIRE((first.status == Status::SecondFactor));
-    BOOST_TEST((signIn.completeSecondFactor(first.pendingToken, "000000", "192.0.2.1").status ==
-                Status::Refused));
+    BOOST_TEST(
+        (signIn.completeSecondFactor(first.pendingToken, "000000", "192.0.2.1").status == Status::Refused));
   }
   BOOST_TEST((signIn.signIn("root", kRootPassword, "192.0.2.1").status == Status::Throttled));
 }
@@ -241,7 +245,8 @@ BOOST_FIXTURE_TEST_CASE(an_expired_or_unknown_pending_token_is_refused, Fixture)
   nextStep();
   const auto first = signIn.signIn("root", kRootPassword, "192.0.2.1");
   clock.advance(301s);
-  BOOST_TEST((signIn.completeSecondFactor(first.pendingToken, code(), "192.0.2.1").status == Status::Refused));
+  BOOST_TEST(
+      (signIn.completeSecondFactor(first.pendingToken, code(), "192.0.2.1").status == Status::Refused));
   BOOST_TEST((signIn.completeSecondFactor("made-up", code(), "192.0.2.1").status == Status::Refused));
   BOOST_TEST((signIn.completeSecondFactor("", code(), "192.0.2.1").status == Status::Refused));
 }
@@ -260,7 +265,8 @@ BOOST_FIXTURE_TEST_CASE(an_account_disabled_between_the_steps_is_refused, Fixtur
   nextStep();
   const auto first = signIn.signIn("ops", "ops password 1", "192.0.2.1");
   accounts.setEnabled("ops", false);
-  BOOST_TEST((signIn.completeSecondFactor(first.pendingToken, code(), "192.0.2.1").status == Status::Refused));
+  BOOST_TEST(
+      (signIn.completeSecondFactor(first.pendingToken, code(), "192.0.2.1").status == Status::Refused));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

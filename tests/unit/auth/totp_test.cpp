@@ -39,12 +39,10 @@ BOOST_AUTO_TEST_CASE(totp_matches_the_rfc_6238_appendix_b_test_vectors_for_sha1_
     const char* sha256;
     const char* sha512;
   };
-  const Vector vectors[] = {{59, "94287082", "46119246", "90693936"},
-                            {1111111109, "07081804", "68084774", "25091201"},
-                            {1111111111, "14050471", "67062674", "99943326"},
-                            {1234567890, "89005924", "91819424", "93441116"},
-                            {2000000000, "69279037", "90698825", "38618901"},
-                            {20000000000, "65353130", "77737706", "47863826"}};
+  const Vector vectors[] = {
+      {59, "94287082", "46119246", "90693936"},         {1111111109, "07081804", "68084774", "25091201"},
+      {1111111111, "14050471", "67062674", "99943326"}, {1234567890, "89005924", "91819424", "93441116"},
+      {2000000000, "69279037", "90698825", "38618901"}, {20000000000, "65353130", "77737706", "47863826"}};
   for (const auto& v : vectors) {
     BOOST_TEST(totpAt(kSeed20, v.time, eightDigits(TotpHash::Sha1)) == v.sha1, v.time);
     BOOST_TEST(totpAt(kSeed32, v.time, eightDigits(TotpHash::Sha256)) == v.sha256, v.time);
@@ -95,7 +93,7 @@ BOOST_AUTO_TEST_CASE(text_that_is_not_six_digits_never_matches) {
   const std::int64_t now = 1'700'000'000;
   const auto code = totpAt(kSeed20, now);
   for (const std::string& bad : {std::string(""), code.substr(0, 5), code + "0", " " + code.substr(1),
-                                std::string("12345a"), std::string("abcdef")})
+                                 std::string("12345a"), std::string("abcdef")})
     BOOST_TEST(!matchTotp(kSeed20, bad, now, std::nullopt).has_value(), bad);
 }
 
@@ -106,9 +104,13 @@ BOOST_AUTO_TEST_CASE(hotp_refuses_an_empty_key_and_a_digit_count_outside_six_to_
 }
 
 BOOST_AUTO_TEST_CASE(base32_follows_rfc_4648_section_10_without_padding_and_round_trips) {
-  const std::vector<std::pair<std::string, std::string>> vectors = {
-      {"", ""},           {"f", "MY"},           {"fo", "MZXQ"},          {"foo", "MZXW6"},
-      {"foob", "MZXW6YQ"}, {"fooba", "MZXW6YTB"}, {"foobar", "MZXW6YTBOI"}};
+  const std::vector<std::pair<std::string, std::string>> vectors = {{"", ""},
+                                                                    {"f", "MY"},
+                                                                    {"fo", "MZXQ"},
+                                                                    {"foo", "MZXW6"},
+                                                                    {"foob", "MZXW6YQ"},
+                                                                    {"fooba", "MZXW6YTB"},
+                                                                    {"foobar", "MZXW6YTBOI"}};
   for (const auto& [plain, encoded] : vectors) {
     BOOST_TEST(base32Encode(plain) == encoded);
     BOOST_TEST(base32Decode(encoded).value_or("?") == plain);
