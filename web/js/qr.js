@@ -21,8 +21,9 @@ const BLOCKS_M = [
 ];
 
 // Centre rows/columns of the alignment patterns (Annex E).
-const ALIGNMENT = [null, [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34], [6, 22, 38], [6, 24, 42],
-                   [6, 26, 46], [6, 28, 50]];
+const ALIGNMENT = [
+  null, [], [6, 18], [6, 22], [6, 26], [6, 30], [6, 34], [6, 22, 38], [6, 24, 42], [6, 26, 46], [6, 28, 50]
+];
 
 export const MAX_VERSION = 10;
 
@@ -113,7 +114,8 @@ function finalCodewords(data, version) {
   const out = [];
   const longest = Math.max(...blocks.map((b) => b.data.length));
   for (let i = 0; i < longest; i++) {
-    for (const b of blocks) if (i < b.data.length) out.push(b.data[i]);
+    for (const b of blocks)
+      if (i < b.data.length) out.push(b.data[i]);
   }
   for (let i = 0; i < ecPerBlock; i++) {
     for (const b of blocks) out.push(b.ec[i]);
@@ -269,7 +271,8 @@ export function penalty(dark) {
       }
     }
     for (let i = 0; i + 11 <= n; i++) {
-      if (finderA.every((v, k) => line[i + k] === v) || finderB.every((v, k) => line[i + k] === v)) score += 40;
+      if (finderA.every((v, k) => line[i + k] === v) || finderB.every((v, k) => line[i + k] === v))
+        score += 40;
     }
   }
   for (let r = 0; r + 1 < n; r++) {
@@ -290,7 +293,8 @@ export function encodeQr(text, {forceMask} = {}) {
   const bytes = utf8(text);
   let version = 1;
   // 4 bits of mode, the count (8 or 16 bits), the bytes.
-  while (version <= MAX_VERSION && 4 + (version <= 9 ? 8 : 16) + 8 * bytes.length > 8 * dataCapacity(version)) {
+  while (version <= MAX_VERSION &&
+         4 + (version <= 9 ? 8 : 16) + 8 * bytes.length > 8 * dataCapacity(version)) {
     version++;
   }
   if (version > MAX_VERSION) throw new RangeError(`text too long for a QR code here (${bytes.length} bytes)`);

@@ -18,8 +18,10 @@ const ROLE_TEXT = {
 
 export async function render(ctx) {
   const {login, role} = ctx.me;
-  ctx.add(pageHeader(ctx, 'Your account', el('p', {class: 'intro'}, 'You are signed in as ', el('strong', {}, login),
-                                               ` with the ${role} role. `, ROLE_TEXT[role] || '')));
+  ctx.add(pageHeader(
+      ctx, 'Your account',
+      el('p', {class: 'intro'}, 'You are signed in as ', el('strong', {}, login), ` with the ${role} role. `,
+         ROLE_TEXT[role] || '')));
   const totpArea = el('section', {class: 'card', id: 'totp-card'});
   ctx.add(totpArea);
   if (!ctx.me.mustEnroll) ctx.add(passwordCard(login));
@@ -38,18 +40,20 @@ function showTotp(ctx, card, totp) {
     return;
   }
   if (totp.required) {
-    card.append(alertBox('info', el('p', {}, el('strong', {}, 'This server requires a second factor.')),
-                         el('p', {}, 'Set it up now: until then, nothing else in the admin can be used.')));
+    card.append(alertBox(
+        'info', el('p', {}, el('strong', {}, 'This server requires a second factor.')),
+        el('p', {}, 'Set it up now: until then, nothing else in the admin can be used.')));
   }
   const where = el('div');
   const start = el('button', {type: 'button', class: 'button'}, 'Set up a second factor');
   start.addEventListener('click', () => act(start, where, async () => {
-    const enrollment = await api.post('/me/totp', {});
-    enrollStep(ctx, card, enrollment);
-  }));
+                                    const enrollment = await api.post('/me/totp', {});
+                                    enrollStep(ctx, card, enrollment);
+                                  }));
   card.append(
-      el('p', {}, 'Off. With a second factor, signing in also needs a 6-digit code from an authenticator ' +
-                      'app on your phone (any app for TOTP codes), so a stolen password alone is not enough.'),
+      el('p', {},
+         'Off. With a second factor, signing in also needs a 6-digit code from an authenticator ' +
+             'app on your phone (any app for TOTP codes), so a stolen password alone is not enough.'),
       el('div', {class: 'actions'}, start), where);
 }
 
@@ -72,15 +76,17 @@ function enrollStep(ctx, card, enrollment) {
       announce('Second factor turned on. Save your recovery codes now.');
     },
   });
-  const secret = el('code', {class: 'totp-secret', id: 'totp-secret'}, enrollment.secret.replace(/(.{4})/g, '$1 ').trim());
+  const secret = el(
+      'code', {class: 'totp-secret', id: 'totp-secret'}, enrollment.secret.replace(/(.{4})/g, '$1 ').trim());
   clear(card).append(
       el('h2', {}, 'Set up the second factor'),
-      el('ol', {class: 'steps'},
-         el('li', {}, 'Scan this QR code with your authenticator app.'),
-         el('li', {}, 'Or, if the app cannot scan, add an account by hand with this key (time-based, 6 digits, ',
+      el('ol', {class: 'steps'}, el('li', {}, 'Scan this QR code with your authenticator app.'),
+         el('li', {},
+            'Or, if the app cannot scan, add an account by hand with this key (time-based, 6 digits, ',
             '30 seconds):'),
          el('li', {}, 'Enter the code the app then shows, to prove it works.')),
-      el('div', {class: 'qr-frame', id: 'totp-qr'}, qrSvg(enrollment.uri, {scale: 5, title: `QR code for ${enrollment.label}`})),
+      el('div', {class: 'qr-frame', id: 'totp-qr'},
+         qrSvg(enrollment.uri, {scale: 5, title: `QR code for ${enrollment.label}`})),
       el('div', {class: 'secret-row'}, secret, copyButton(enrollment.secret, 'Copy key')),
       el('p', {class: 'hint'}, `Account name in the app: ${enrollment.issuer} (${enrollment.label}).`),
       confirmForm);
@@ -89,14 +95,17 @@ function enrollStep(ctx, card, enrollment) {
 
 // The recovery codes exist in clear only now: the server keeps their hashes.
 function recoveryStep(card, codes) {
-  const text = `Postern recovery codes\n\n${codes.join('\n')}\n\nEach code works once, instead of a code from the app.\n`;
+  const text = `Postern recovery codes\n\n${
+      codes.join('\n')}\n\nEach code works once, instead of a code from the app.\n`;
   const download = el('a', {class: 'button secondary', download: 'postern-recovery-codes.txt'}, 'Download');
   download.href = URL.createObjectURL(new Blob([text], {type: 'text/plain'}));
   clear(card).append(
       el('h2', {}, 'Second factor is on'),
-      alertBox('ok', el('p', {}, el('strong', {}, 'Save these recovery codes now.'),
-                        ' They are shown only this once. Each one signs you in once if your phone is lost. ' +
-                            'Download or print them and keep them somewhere safe, away from the phone.')),
+      alertBox(
+          'ok',
+          el('p', {}, el('strong', {}, 'Save these recovery codes now.'),
+             ' They are shown only this once. Each one signs you in once if your phone is lost. ' +
+                 'Download or print them and keep them somewhere safe, away from the phone.')),
       el('pre', {class: 'command recovery-codes', id: 'recovery-codes'}, codes.join('\n')),
       el('div', {class: 'actions'}, download, copyButton(codes.join('\n'), 'Copy codes'),
          el('a', {class: 'button', href: '#/'}, 'Done')));
@@ -117,7 +126,8 @@ function disableForm(ctx, card) {
     aliases: {code: 'proof', password: 'proof'},
     onSubmit: async (values) => {
       const proof = values.proof.trim();
-      const isCode = /^[0-9 ]{6,7}$/.test(proof) || /^[A-Za-z2-7]{4}-?[A-Za-z2-7]{4}-?[A-Za-z2-7]{4}-?[A-Za-z2-7]{4}$/.test(proof);
+      const isCode = /^[0-9 ]{6,7}$/.test(proof) ||
+          /^[A-Za-z2-7]{4}-?[A-Za-z2-7]{4}-?[A-Za-z2-7]{4}-?[A-Za-z2-7]{4}$/.test(proof);
       await api.post('/me/totp/disable', isCode ? {code: proof} : {password: values.proof});
       announce('Second factor turned off.');
       showTotp(ctx, card, {enrolled: false, required: false});
@@ -157,14 +167,16 @@ function passwordCard(login) {
       await api.patch(path`/admins/${login}`, {password: values.password});
       password.input.value = '';
       repeat.input.value = '';
-      done.append(el('p', {class: 'alert ok', role: 'status'},
-                     'Password changed. Your other sessions are signed out; this one stays.'));
+      done.append(
+          el('p', {class: 'alert ok', role: 'status'},
+             'Password changed. Your other sessions are signed out; this one stays.'));
       announce('Password changed.');
     },
   });
-  return el('section', {class: 'card'}, el('h2', {}, 'Change your password'),
-            el('p', {class: 'hint'},
-               'Sign in with the new password from now on. Every other browser where you are signed in ' +
-                   'is signed out at once.'),
-            passwordForm, done);
+  return el(
+      'section', {class: 'card'}, el('h2', {}, 'Change your password'),
+      el('p', {class: 'hint'},
+         'Sign in with the new password from now on. Every other browser where you are signed in ' +
+             'is signed out at once.'),
+      passwordForm, done);
 }

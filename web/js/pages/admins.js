@@ -175,8 +175,8 @@ function totpResetButton(account, feedback, reload) {
       danger: true
     });
     if (!sure) return;
-    const {ok} = await act(button, feedback, () => api.del(path`/admins/${account.login}/totp`),
-                           'Second factor reset.');
+    const {ok} = await act(
+        button, feedback, () => api.del(path`/admins/${account.login}/totp`), 'Second factor reset.');
     if (ok) await reload();
   });
   return button;

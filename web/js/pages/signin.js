@@ -1,5 +1,6 @@
-// Sign in (with a second step for the code of an account's authenticator app), and the one-time creation of the first administrator (#/setup?token=…, the link Postern writes
-// to its log at the first start when no administrator exists).
+// Sign in (with a second step for the code of an account's authenticator app), and the one-time creation of
+// the first administrator (#/setup?token=…, the link Postern writes to its log at the first start when no
+// administrator exists).
 
 import * as api from '../api.js';
 import {alertBox, clear, el} from '../dom.js';
@@ -11,27 +12,30 @@ export async function render(ctx, next) {
   const goOn = (answer) => {
     ctx.signedIn(answer.me, answer.csrf);
     const mustEnroll = answer.me && answer.me.totp && answer.me.totp.required && !answer.me.totp.enrolled;
-    ctx.navigate(mustEnroll                                                       ? '#/account' :
-                     next && next.startsWith('#/') && !next.startsWith('#/signin') ? next :
-                                                                                     '#/');
+    ctx.navigate(
+        mustEnroll                                                        ? '#/account' :
+            next && next.startsWith('#/') && !next.startsWith('#/signin') ? next :
+                                                                            '#/');
   };
   const step = el('div');
   const setupNote = el('div');
   const totpNote = el('div');
-  ctx.add(el('div', {class: 'signin'},
-             el('section', {class: 'card signin-card'}, ctx.heading,
-                el('p', {class: 'intro'},
-                   'Sign in with your Postern administrator account to manage who may send mail ' +
-                       'through this server and where it goes.'),
-                step, totpNote),
-             setupNote));
+  ctx.add(
+      el('div', {class: 'signin'},
+         el('section', {class: 'card signin-card'}, ctx.heading,
+            el('p', {class: 'intro'},
+               'Sign in with your Postern administrator account to manage who may send mail ' +
+                   'through this server and where it goes.'),
+            step, totpNote),
+         setupNote));
   passwordStep(step, goOn);
   try {
     const setup = await api.get('/setup');
     if (setup.requireTotp) {
-      totpNote.append(el('p', {class: 'hint'},
-                         'This server requires a second factor for every administrator: a code from an ' +
-                             'authenticator app. Without one yet, you set it up right after signing in.'));
+      totpNote.append(
+          el('p', {class: 'hint'},
+             'This server requires a second factor for every administrator: a code from an ' +
+                 'authenticator app. Without one yet, you set it up right after signing in.'));
     }
     if (setup.needed) {
       setupNote.append(alertBox(
