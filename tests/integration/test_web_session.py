@@ -89,7 +89,7 @@ class WebSessionTest(WebApiCase):
     def test_the_setup_endpoint_says_no_setup_is_needed_once_an_account_exists(self):
         response = self.client().get("/setup")
         self.assertEqual(response.status, 200)
-        self.assertEqual(response.json, {"needed": False})
+        self.assertEqual(response.json, {"needed": False, "requireTotp": False})
         forged = self.client().post("/setup", {"token": "x" * 43, "login": "eve", "password": "long enough pw"})
         self.assertError(forged, 403, "forbidden")
 
