@@ -17,7 +17,9 @@ class WebSessionTest(WebApiCase):
         self.assertEqual(response.status, 200, repr(response))
         cookie = response.header("Set-Cookie")
         self.assertRegex(cookie, r"^__Host-postern=[A-Za-z0-9_-]{43}; Path=/; Secure; HttpOnly; SameSite=Strict$")
-        self.assertEqual(response.json["me"], {"login": ADMIN, "role": "admin"})
+        self.assertEqual(response.json["me"], {"login": ADMIN, "role": "admin",
+                                               "totp": {"enrolled": False, "pending": False,
+                                                        "recoveryCodesLeft": 0, "required": False}})
         me = client.get("/me")
         self.assertEqual(me.status, 200, repr(me))
         self.assertEqual(me.json["login"], ADMIN)
