@@ -48,7 +48,14 @@ AdminServices::AdminServices(const ServerParts& parts)
               parts.accepted, &domains_, parts.clock),
       testMessages_(parts.sessionConfig, parts.users, parts.senders, parts.intake, parts.signer, parts.clock),
       accounts_(accountStore_, parts.hasher),
-      signIn_(accountStore_, parts.hasher, signInPerAddress_, signInPerLogin_, parts.signInEvents),
+      totpStore_(parts.database, parts.clock),
+      pendingSignIns_(parts.clock),
+      totp_(
+          totpStore_, accountStore_, parts.hasher, [&cfg = parts.cfg] { return openVault(cfg, true); },
+          parts.clock, parts.sessionConfig.hostname),
+      requireTotp_(parts.cfg.admin.requireTotp),
+      signIn_(accountStore_, parts.hasher, signInPerAddress_, signInPerLogin_, parts.signInEvents, &totp_,
+              &pendingSignIns_),
       sessions_(sessionStore_, parts.clock,
                 admin::AdminSessionOptions{parts.cfg.admin.sessionIdleTimeout,
                                            parts.cfg.admin.sessionLifetime, std::chrono::seconds(60)}),
@@ -79,11 +86,17 @@ clientconfig::ClientSettings clientSettings(
 
 web::ApiServices AdminServices::api() {
   return web::ApiServices{
-      users_,       dkimKeys_,   routes_,
-      queue_,       status_,     testMessages_,
-      accounts_,    signIn_,     sessions_,
-      setupTokens_, audit_,      [this](const std::string& route) { return transport_.check(route); },
-      domains_,     clientSetup_};
+      users_,       dkimKeys_,    routes_,
+      queue_,       status_,      testMessages_,
+      accounts_,    signIn_,      sessions_,
+      setupTokens_, audit_,       [this](const std::string& route) { return transport_.check(route); },
+      domains_,     clientSetup_, &totp_,
+      requireTotp_};
+}
+
+web::ApiGuard::EnrollmentGate AdminServices::enrollmentGate() {
+  if (!requireTotp_) return {};
+  return [this](const std::string& login) { return !totp_.enrolled(login); };
 }
 
 DomainCheckThread::DomainCheckThread(admin::Domains& domains, std::chrono::seconds interval,

@@ -11,8 +11,10 @@
 #include <thread>
 
 #include "admin/admin_accounts.h"
+#include "admin/admin_pending_sign_ins.h"
 #include "admin/admin_sessions.h"
 #include "admin/admin_sign_in.h"
+#include "admin/admin_totp.h"
 #include "admin/audit.h"
 #include "admin/client_setup.h"
 #include "admin/dkim_keys.h"
@@ -37,6 +39,7 @@
 #include "smtp/ports.h"
 #include "store/admin_account_repository.h"
 #include "store/admin_session_repository.h"
+#include "store/admin_totp_repository.h"
 #include "store/audit_log_repository.h"
 #include "store/database.h"
 #include "store/delivery_log_repository.h"
@@ -44,6 +47,7 @@
 #include "store/domain_repository.h"
 #include "store/route_repository.h"
 #include "store/user_repository.h"
+#include "web/api_guard.h"
 #include "web/api_services.h"
 
 namespace postern::app {
@@ -99,6 +103,9 @@ class AdminServices {
   admin::Audit& audit() { return audit_; }
   admin::Domains& domains() { return domains_; }
   admin::ClientSetup& clientSetup() { return clientSetup_; }
+  admin::AdminTotp& totp() { return totp_; }
+  // With admin.require_totp: true for an account without a confirmed second factor; else none.
+  web::ApiGuard::EnrollmentGate enrollmentGate();
 
  private:
   relay::RoutedTransport& transport_;
@@ -119,6 +126,10 @@ class AdminServices {
   admin::Status status_;
   admin::TestMessages testMessages_;
   admin::AdminAccounts accounts_;
+  store::AdminTotpRepository totpStore_;
+  admin::PendingSignIns pendingSignIns_;
+  admin::AdminTotp totp_;
+  const bool requireTotp_;
   admin::AdminSignIn signIn_;
   admin::AdminSessions sessions_;
   admin::SetupTokens setupTokens_;

@@ -7,14 +7,17 @@
 #include <iostream>
 
 #include "admin/admin_accounts.h"
+#include "admin/admin_totp.h"
 #include "admin/audit.h"
 #include "app/cli.h"
 #include "app/cli_support.h"
 #include "app/password_input.h"
+#include "app/secrets.h"
 #include "auth/password_hasher.h"
 #include "core/error.h"
 #include "core/text.h"
 #include "store/admin_account_repository.h"
+#include "store/admin_totp_repository.h"
 #include "store/audit_log_repository.h"
 
 namespace postern::app {
@@ -23,7 +26,8 @@ namespace {
 
 constexpr const char* kAdminUsage =
     "usage: postern admin add LOGIN [--role admin|viewer] | passwd LOGIN | enable LOGIN | disable LOGIN\n"
-    "                   | delete LOGIN | role LOGIN admin|viewer | list\n"
+    "                   | delete LOGIN | role LOGIN admin|viewer | reset-totp LOGIN | list\n"
+    "       reset-totp: removes the account's second factor (a lost phone); it signs in with its password\n"
     "       LOGIN: 1-64 characters of a-z, 0-9, '.', '_', '@', '-' (an e-mail address will do)\n";
 
 using core::printable;
@@ -34,11 +38,18 @@ struct Store : MigratedDatabase {
         accountStore(database),
         hasher(argon2Params(cfg)),
         accounts(accountStore, hasher),
+        totpStore(database),
+        // A reset opens no secret; the vault is named only because the service can (enrollment).
+        totp(
+            totpStore, accountStore, hasher, [&cfg] { return openVault(cfg, false); },
+            core::SystemClock::instance(), cfg.hostname),
         log(database),
         audit(log, core::SystemClock::instance()) {}
   store::AdminAccountRepository accountStore;
   auth::PasswordHasher hasher;
   admin::AdminAccounts accounts;
+  store::AdminTotpRepository totpStore;
+  admin::AdminTotp totp;
   store::AuditLogRepository log;
   admin::Audit audit;
 };
@@ -68,7 +79,7 @@ int runAdminCommand(const config::Config& cfg, const std::vector<std::string>& a
   }
   const std::size_t wanted = verb == "list" ? 0 : verb == "role" ? 2 : 1;
   const bool known = verb == "add" || verb == "passwd" || verb == "enable" || verb == "disable" ||
-                     verb == "delete" || verb == "role" || verb == "list";
+                     verb == "delete" || verb == "role" || verb == "list" || verb == "reset-totp";
   if (!known || line.positional.size() != wanted) return usage();
   std::optional<admin::AdminRole> role;
   try {
@@ -98,7 +109,7 @@ int runAdminCommand(const config::Config& cfg, const std::vector<std::string>& a
     }
     admin::AuditEntry entry;
     entry.actor = actor;
-    entry.action = "admin." + verb;
+    entry.action = verb == "reset-totp" ? "admin.totp.reset" : "admin." + verb;
     entry.object = role ? login + " (" + std::string(admin::adminRoleName(*role)) + ")" : login;
     // Recorded with the outcome either way; a log that cannot be written does not undo the change.
     const auto record = [&](std::string outcome) {
@@ -120,6 +131,10 @@ int runAdminCommand(const config::Config& cfg, const std::vector<std::string>& a
       } else if (verb == "enable" || verb == "disable") {
         s.accounts.setEnabled(login, verb == "enable");
         std::cout << verb << "d " << printable(login) << "\n";
+      } else if (verb == "reset-totp") {
+        if (!s.totp.reset(login)) throw core::NotFound(login + " has no second factor");
+        std::cout << "second factor removed for " << printable(login)
+                  << "; it signs in with its password (and sets up a new one if the server requires it)\n";
       } else if (verb == "delete") {
         s.accounts.remove(login);
         std::cout << "deleted " << printable(login) << "\n";

@@ -320,7 +320,8 @@ int runServer(const config::Config& cfg) {
                     [](const std::string& address) { return net::clientGroup(address); },
                     &metricsPorts});
     web::ApiServices api = adminServices.api();
-    const web::ApiGuard guard(adminServices.sessions(), adminServices.audit());
+    const web::ApiGuard guard(adminServices.sessions(), adminServices.audit(),
+                              adminServices.enrollmentGate());
     const AdminBootstrap firstAdmin =
         bootstrapFirstAdmin(adminServices.accounts(), config::environmentMap(), log);
 

@@ -17,6 +17,8 @@ if [[ ${1:-} == --test ]]; then
   # Node.js for playwright-core: Debian's, unless one is installed already (another vendor's nodejs bundles
   # npm, and Debian's npm package conflicts with it).
   command -v node >/dev/null || packages+=(nodejs)
+  # zbarimg decodes the admin UI's QR codes in the tests (test_qr_code.py, the browser tour).
+  packages+=(zbar-tools)
   command -v npm >/dev/null || packages+=(npm)
   # Installing postfix must neither prompt nor start a server on port 25.
   echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections

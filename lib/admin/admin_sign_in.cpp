@@ -16,12 +16,14 @@ std::string makeDummyHash(const auth::PasswordHasher& hasher) { return hasher.ha
 
 AdminSignIn::AdminSignIn(store::AdminAccountRepository& accounts, const auth::PasswordHasher& hasher,
                          auth::FailureThrottle& perAddress, auth::FailureThrottle& perLogin,
-                         SignInEvents* events)
+                         SignInEvents* events, AdminTotp* totp, PendingSignIns* pending)
     : accounts_(accounts),
       hasher_(hasher),
       perAddress_(perAddress),
       perLogin_(perLogin),
       events_(events),
+      totp_(pending ? totp : nullptr),
+      pending_(totp ? pending : nullptr),
       dummyHash_(makeDummyHash(hasher)) {}
 
 void AdminSignIn::spendComparableTime(std::string_view password) const {
@@ -35,8 +37,49 @@ void AdminSignIn::spendComparableTime(std::string_view password) const {
 SignInResult AdminSignIn::signIn(std::string_view login, std::string_view password,
                                  std::string_view clientAddress) {
   SignInResult result = attempt(login, password, clientAddress);
+  if (events_ && result.status != Status::SecondFactor) events_->signInEnded(result.status);
+  return result;
+}
+
+SignInResult AdminSignIn::completeSecondFactor(std::string_view pendingToken, std::string_view code,
+                                               std::string_view clientAddress) {
+  SignInResult result = secondStep(pendingToken, code, clientAddress);
   if (events_) events_->signInEnded(result.status);
   return result;
+}
+
+SignInResult AdminSignIn::secondStep(std::string_view pendingToken, std::string_view code,
+                                     std::string_view clientAddress) {
+  auto byAddress = perAddress_.tryReserve(clientAddress);
+  if (!byAddress) return {Status::Throttled, std::nullopt};
+  const auto login = pending_ ? pending_->redeem(pendingToken) : std::nullopt;
+  if (!login) {
+    byAddress.confirmFailure();
+    return {Status::Refused, std::nullopt};
+  }
+  SignInResult refused{Status::Refused, std::nullopt};
+  refused.login = *login;
+  auto byLogin = perLogin_.tryReserve(*login);
+  if (!byLogin) {
+    SignInResult throttled{Status::Throttled, std::nullopt};
+    throttled.login = *login;
+    return throttled;
+  }
+  const AdminTotp::Verdict verdict = totp_->verify(*login, code);
+  if (verdict == AdminTotp::Verdict::Wrong) {
+    byAddress.confirmFailure();
+    byLogin.confirmFailure();
+    return refused;
+  }
+  accounts_.recordLogin(*login);
+  const auto now = accounts_.find(*login);
+  if (!now || !now->enabled) return refused;  // disabled or deleted since the password step
+  byAddress.release();
+  byLogin.release();
+  SignInResult ok{Status::Ok, adminView(*now)};
+  ok.login = *login;
+  ok.recoveryCodeUsed = verdict == AdminTotp::Verdict::RecoveryCode;
+  return ok;
 }
 
 SignInResult AdminSignIn::attempt(std::string_view login, std::string_view password,
@@ -83,6 +126,14 @@ SignInResult AdminSignIn::attempt(std::string_view login, std::string_view passw
     } catch (const core::Error&) {
       // Best effort: the sign-in itself succeeded; the next one tries again.
     }
+  }
+  if (totp_ && totp_->enrolled(account->login)) {
+    byAddress.release();
+    byLogin.release();
+    SignInResult owed{Status::SecondFactor, std::nullopt};
+    owed.pendingToken = pending_->issue(account->login);
+    owed.login = account->login;
+    return owed;
   }
   accounts_.recordLogin(account->login);
   const auto now = accounts_.find(account->login);

@@ -147,6 +147,7 @@ struct Config {
     std::size_t maxThreads = 8;
     std::chrono::seconds sessionIdleTimeout{std::chrono::minutes(30)};
     std::chrono::seconds sessionLifetime{std::chrono::hours(12)};
+    bool requireTotp = false;  // every admin account needs a TOTP second factor (admin::AdminTotp)
     // Empty: GET /metrics answers every client admitted by allowedNetworks. Set: only a request with
     // "Authorization: Bearer <token>" (README "Metrics"). Secret.
     std::string metricsToken;

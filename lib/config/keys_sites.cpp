@@ -41,6 +41,11 @@ std::vector<KeyDef> siteAndDnsKeys() {
           "admin.session.lifetime", "A web admin sign-in ends this long after it began, however busy.",
           [](Config& c) -> std::chrono::seconds& { return c.admin.sessionLifetime; }, minutes(5),
           hours(24 * 30)),
+      // Admin second factor (README "Admin second factor (TOTP)").
+      boolean("admin.require_totp",
+              "Whether every web admin account must use a second factor (a TOTP app). An account without\n"
+              "one is sent to enroll at its next sign-in and can do nothing else until it has.",
+              [](Config& c) -> bool& { return c.admin.requireTotp; }),
       listeners(
           "public.listen",
           "Listeners of the public HTTPS site, HOST:PORT as for listen.submission (e.g. 0.0.0.0:443); empty\n"

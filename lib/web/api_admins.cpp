@@ -2,6 +2,8 @@
 
 #include <Poco/JSON/Array.h>
 
+#include <set>
+
 #include "admin/users.h"
 #include "core/error.h"
 #include "web/api_support.h"
@@ -12,14 +14,19 @@ namespace postern::web {
 
 namespace {
 
-Poco::JSON::Object adminJson(const admin::AdminView& account) {
+Poco::JSON::Object adminJson(const admin::AdminView& account, bool totp) {
   Poco::JSON::Object json(Poco::JSON_PRESERVE_KEY_ORDER);
   json.set("login", account.login);
   json.set("role", std::string(admin::adminRoleName(account.role)));
   json.set("enabled", account.enabled);
   json.set("createdAt", isoTime(account.createdAt));
   json.set("lastLogin", isoTimeOrNull(account.lastLoginAt));
+  json.set("totp", totp);  // a confirmed second factor
   return json;
+}
+
+Poco::JSON::Object adminJson(ApiServices& services, const admin::AdminView& account) {
+  return adminJson(account, services.totp && services.totp->enrolled(account.login));
 }
 
 Poco::JSON::Object auditJson(const admin::AuditEntry& entry) {
@@ -60,7 +67,10 @@ std::optional<std::string> filter(const RequestContext& context, const char* nam
 void addAdminRoutes(Router& router, ApiServices& services, const ApiGuard& guard) {
   router.add(Method::Get, "/api/v1/admins", guard.adminRead([&services](RequestContext& context) {
     Poco::JSON::Array items;
-    for (const auto& account : services.admins.list()) items.add(adminJson(account));
+    const std::set<std::string> withTotp =
+        services.totp ? services.totp->enrolledLogins() : std::set<std::string>{};
+    for (const auto& account : services.admins.list())
+      items.add(adminJson(account, withTotp.count(account.login) > 0));
     context.sendJson(200, itemsAnswer(items));
   }));
 
@@ -73,7 +83,7 @@ void addAdminRoutes(Router& router, ApiServices& services, const ApiGuard& guard
     const admin::AdminRole role = admin::AdminAccounts::requireRole(body.requiredString("role"));
     const admin::AdminView account = services.admins.add(login, password, role);
     context.auditObject = account.login;
-    context.sendJson(201, adminJson(account));
+    context.sendJson(201, adminJson(services, account));
   }));
 
   // ownChange: a viewer may reach this for its own password; everything else is checked for role admin
@@ -118,7 +128,7 @@ void addAdminRoutes(Router& router, ApiServices& services, const ApiGuard& guard
                }
                existingAccount(services, login);
                runAuditedSteps(context, guard, steps);
-               context.sendJson(200, adminJson(existingAccount(services, login)));
+               context.sendJson(200, adminJson(services, existingAccount(services, login)));
              }));
 
   router.add(Method::Delete, "/api/v1/admins/{login}",
@@ -126,6 +136,17 @@ void addAdminRoutes(Router& router, ApiServices& services, const ApiGuard& guard
                const std::string login = pathLogin(context);
                context.auditObject = login;
                services.admins.remove(login);
+               context.sendNoContent();
+             }));
+
+  // A colleague's lost phone: removes the account's second factor and recovery codes, so its next sign-in
+  // needs the password only (and, with admin.require_totp, a new enrollment).
+  router.add(Method::Delete, "/api/v1/admins/{login}/totp",
+             guard.change("admin.totp.reset", [&services](RequestContext& context) {
+               const std::string login = pathLogin(context);
+               context.auditObject = login;
+               if (!services.totp || !services.totp->reset(login))
+                 throw core::NotFound("no second factor is set up for " + login);
                context.sendNoContent();
              }));
 }

@@ -9,6 +9,8 @@
 // - The last enabled account with role admin cannot be disabled, demoted or deleted: 409 from the service.
 // - Audit actions admin.add, admin.role, admin.enable, admin.disable, admin.password and admin.delete, with
 //   the account's login as object; a PATCH refused before its body was read is audited as admin.change.
+// - DELETE /api/v1/admins/{login}/totp (role admin) resets a colleague's second factor (audit
+//   admin.totp.reset); each account in the list says whether it has one ("totp").
 // - The audit log is readable by every signed-in role, newest first, filtered by exact actor and action.
 // Must not know: SQL. Thread-safety: the handlers run on every connection thread at once.
 #pragma once

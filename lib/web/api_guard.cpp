@@ -58,11 +58,15 @@ void ApiGuard::requireSameOrigin(const RequestContext& context) {
                     ")");
 }
 
-Principal ApiGuard::signedIn(RequestContext& context) const {
+Principal ApiGuard::signedIn(RequestContext& context, bool openWhileEnrolling) const {
   const std::string token = sessionCookie(context);
   if (token.empty()) throw unauthorized();
   const auto session = sessions_.validate(token);
   if (!session) throw unauthorized();
+  if (!openWhileEnrolling && mustEnroll_ && mustEnroll_(session->login))
+    throw HttpError(403, "totp_enrollment_required",
+                    "set up a second factor (an authenticator app) on your account page first: this server "
+                    "requires one for every administrator");
   Principal principal{session->login, std::string(store::adminRoleName(session->role)), token};
   context.principal = principal;
   return principal;
@@ -83,6 +87,17 @@ Handler ApiGuard::adminRead(Handler handler) const {
   };
 }
 
+Handler ApiGuard::readWhileEnrolling(Handler handler) const {
+  return [this, handler = std::move(handler)](RequestContext& context) {
+    signedIn(context, true);
+    handler(context);
+  };
+}
+
+Handler ApiGuard::ownChangeWhileEnrolling(std::string action, Handler handler) const {
+  return guardedChange(std::move(action), std::move(handler), false, true);
+}
+
 Handler ApiGuard::change(std::string action, Handler handler) const {
   return guardedChange(std::move(action), std::move(handler), true);
 }
@@ -91,27 +106,28 @@ Handler ApiGuard::ownChange(std::string action, Handler handler) const {
   return guardedChange(std::move(action), std::move(handler), false);
 }
 
-Handler ApiGuard::guardedChange(std::string action, Handler handler, bool adminOnly) const {
-  return
-      [this, action = std::move(action), handler = std::move(handler), adminOnly](RequestContext& context) {
-        const Principal principal = signedIn(context);
-        // A change refused before its handler ran still names what it was aimed at; handlers refine it.
-        context.auditObject = context.params.joined();
-        try {
-          requireSameOrigin(context);
-          const std::string presented = context.request.get("X-CSRF-Token", "");
-          if (!admin::AdminSessions::csrfMatches(principal.sessionToken, presented))
-            throw forbidden("missing or wrong X-CSRF-Token (reload the page)");
-          if (adminOnly && principal.role != "admin")
-            throw forbidden("role viewer may look but not change anything");
-          handler(context);
-        } catch (...) {
-          record(context, principal.login, actionOf(context, action), context.auditObject,
-                 outcomeOf(std::current_exception()));
-          throw;
-        }
-        record(context, principal.login, actionOf(context, action), context.auditObject, "ok");
-      };
+Handler ApiGuard::guardedChange(std::string action, Handler handler, bool adminOnly,
+                                bool openWhileEnrolling) const {
+  return [this, action = std::move(action), handler = std::move(handler), adminOnly,
+          openWhileEnrolling](RequestContext& context) {
+    const Principal principal = signedIn(context, openWhileEnrolling);
+    // A change refused before its handler ran still names what it was aimed at; handlers refine it.
+    context.auditObject = context.params.joined();
+    try {
+      requireSameOrigin(context);
+      const std::string presented = context.request.get("X-CSRF-Token", "");
+      if (!admin::AdminSessions::csrfMatches(principal.sessionToken, presented))
+        throw forbidden("missing or wrong X-CSRF-Token (reload the page)");
+      if (adminOnly && principal.role != "admin")
+        throw forbidden("role viewer may look but not change anything");
+      handler(context);
+    } catch (...) {
+      record(context, principal.login, actionOf(context, action), context.auditObject,
+             outcomeOf(std::current_exception()));
+      throw;
+    }
+    record(context, principal.login, actionOf(context, action), context.auditObject, "ok");
+  };
 }
 
 void ApiGuard::record(const RequestContext& context, const std::string& actor, const std::string& action,

@@ -9,12 +9,16 @@
 // - A change must carry the session's CSRF token in X-CSRF-Token (compared in constant time) and come from
 //   the same origin: Origin equal to https://<Host>, or, without Origin, Sec-Fetch-Site: same-origin.
 //   Anything else is 403 before the handler runs. Sign-in and setup (no session yet) check the origin only.
+// - Second factor required (admin.require_totp): a signed-in administrator whose account has no TOTP factor
+//   yet gets 403 "totp_enrollment_required" from every endpoint but those registered with the
+//   *WhileEnrolling wrappers (who am I, sign out, the enrollment itself), until enrolled.
 // - Every change, allowed or not, is one audit row (actor, client address, action, object, outcome) and one
 //   log line; neither ever holds a secret (handlers name the object, never a password or key).
 // Must not know: SQL, what the endpoints do. Thread-safety: const after construction; used by every
 // connection thread at once (the services are thread-safe).
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "admin/admin_sessions.h"
@@ -28,7 +32,11 @@ inline constexpr const char* kSessionCookie = "__Host-postern";
 
 class ApiGuard {
  public:
-  ApiGuard(admin::AdminSessions& sessions, admin::Audit& audit) : sessions_(sessions), audit_(audit) {}
+  // True when this (canonical) login must enroll a second factor before anything else; empty: never.
+  using EnrollmentGate = std::function<bool(const std::string& login)>;
+
+  ApiGuard(admin::AdminSessions& sessions, admin::Audit& audit, EnrollmentGate mustEnroll = {})
+      : sessions_(sessions), audit_(audit), mustEnroll_(std::move(mustEnroll)) {}
 
   Handler read(Handler handler) const;
   Handler adminRead(Handler handler) const;
@@ -38,6 +46,9 @@ class ApiGuard {
   // A change to one's own session or account (signing out, one's own password): any role, with the same
   // CSRF, origin and audit rules.
   Handler ownChange(std::string action, Handler handler) const;
+  // As read and ownChange, but open to an administrator the enrollment gate holds back.
+  Handler readWhileEnrolling(Handler handler) const;
+  Handler ownChangeWhileEnrolling(std::string action, Handler handler) const;
 
   // 403 unless the request comes from the page's own origin (see above).
   static void requireSameOrigin(const RequestContext& context);
@@ -51,12 +62,14 @@ class ApiGuard {
               const std::string& object, const std::string& outcome) const;
 
  private:
-  // The signed-in principal, or HttpError 401.
-  Principal signedIn(RequestContext& context) const;
-  Handler guardedChange(std::string action, Handler handler, bool adminOnly) const;
+  // The signed-in principal, or HttpError 401; 403 when the enrollment gate holds it back (unless open).
+  Principal signedIn(RequestContext& context, bool openWhileEnrolling = false) const;
+  Handler guardedChange(std::string action, Handler handler, bool adminOnly,
+                        bool openWhileEnrolling = false) const;
 
   admin::AdminSessions& sessions_;
   admin::Audit& audit_;
+  EnrollmentGate mustEnroll_;
 };
 
 }  // namespace postern::web

@@ -13,6 +13,7 @@
 #include "admin/admin_accounts.h"
 #include "admin/admin_sessions.h"
 #include "admin/admin_sign_in.h"
+#include "admin/admin_totp.h"
 #include "admin/audit.h"
 #include "admin/client_setup.h"
 #include "admin/dkim_keys.h"
@@ -43,6 +44,9 @@ struct ApiServices {
   std::function<std::optional<std::vector<relay::SmarthostCheck>>(const std::string& route)> checkRoute;
   admin::Domains& domains;
   admin::ClientSetup& clientSetup;  // the mail client documents (the admin API's profile download)
+  // Admin second factor (README "Admin second factor (TOTP)"): none offers no enrollment.
+  admin::AdminTotp* totp = nullptr;
+  bool requireTotp = false;  // admin.require_totp
 };
 
 }  // namespace postern::web

@@ -9,7 +9,7 @@ the queue and the delivery log, retries and deletes it, and signs out. This side
 received (DKIM-signed for the domain, verified against the record the browser copied) and what the server
 kept. Then every page opens signed in at 1280x800 and 390x844, with some mail from another user waiting in the
 queue (its smarthost, the configuration's, is a closed port). Skipped, saying why, when chromium, node,
-playwright-core, dnsmasq or dig (deploy/install-deps.sh --test) is missing.
+playwright-core, dnsmasq, dig or zbarimg (deploy/install-deps.sh --test) is missing.
 
 Screenshots go to POSTERN_SCREENSHOT_DIR (ctest: the build directory); with POSTERN_UPDATE_SCREENSHOTS=1
 the desktop ones are also copied to docs/screenshots/."""
@@ -48,6 +48,8 @@ QUEUED_RE = re.compile(r"queued as ([0-9A-Z]+)")
 
 DNSMASQ = shutil.which("dnsmasq") or "/usr/sbin/dnsmasq"
 DIG = shutil.which("dig") or "/usr/bin/dig"
+# The second factor's steps decode the page's QR code with it (zbar-tools).
+ZBARIMG = shutil.which("zbarimg") or "/usr/bin/zbarimg"
 
 
 def free_udp_port():
@@ -62,7 +64,7 @@ DNS_PORT = free_udp_port()
 
 
 def missing_tools():
-    missing = [path for path in (CHROMIUM, NODE, DNSMASQ, DIG) if not os.access(path, os.X_OK)]
+    missing = [path for path in (CHROMIUM, NODE, DNSMASQ, DIG, ZBARIMG) if not os.access(path, os.X_OK)]
     if not os.path.isfile(os.path.join(PLAYWRIGHT, "package.json")):
         missing.append(PLAYWRIGHT)
     return missing
@@ -195,7 +197,8 @@ class WebAdminInABrowser(ServerTestCase):
         env = dict(os.environ, POSTERN_ADMIN_URL="https://%s:%d/" % (LOOPBACK, self.server.admin_port),
                    POSTERN_ADMIN_LOGIN=ADMIN[0], POSTERN_ADMIN_PASSWORD=ADMIN[1],
                    POSTERN_FLOW=json.dumps(dict(FLOW, smarthost=self.smarthost.address)),
-                   POSTERN_SCREENSHOT_DIR=SCREENSHOTS, POSTERN_CHROMIUM=CHROMIUM, POSTERN_PLAYWRIGHT=PLAYWRIGHT)
+                   POSTERN_SCREENSHOT_DIR=SCREENSHOTS, POSTERN_CHROMIUM=CHROMIUM, POSTERN_PLAYWRIGHT=PLAYWRIGHT,
+                   POSTERN_ZBARIMG=ZBARIMG)
         status, output = self.drive_browser(env)
         print(output)
         self.assertEqual(status, 0, output)

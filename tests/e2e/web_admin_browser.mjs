@@ -19,6 +19,8 @@
 // POSTERN_FLOW (JSON: user, password, sender, domain, selector, smarthost, recipient),
 // POSTERN_SCREENSHOT_DIR, POSTERN_CHROMIUM (default /usr/bin/chromium), POSTERN_PLAYWRIGHT (the
 // playwright-core directory). Exit status 0 when the flow went through and every page was clean.
+import {execFileSync} from 'node:child_process';
+import {createHmac} from 'node:crypto';
 import {mkdirSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {join} from 'node:path';
@@ -383,6 +385,131 @@ async function pageTour(browser) {
   }
 }
 
+// ---- Admin second factor (TOTP): the main administrator sets one up on its account page, the QR code the
+// page drew is decoded by zbarimg (POSTERN_ZBARIMG) and must carry the otpauth URI of the key shown as
+// text; then signing in takes a code computed here (RFC 6238), and once a recovery code. Runs last: after
+// it the administrator needs a code to sign in.
+function base32Bytes(text) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0;
+  let value = 0;
+  const out = [];
+  for (const c of text.replace(/=+$/, '')) {
+    value = (value << 5) | alphabet.indexOf(c);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xFF);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+// The phone: the code of the earliest step the server still takes (±1 around now, after the last used).
+function authenticator(secret) {
+  const key = base32Bytes(secret);
+  let last = null;
+  const hotp = (counter) => {
+    const message = Buffer.alloc(8);
+    message.writeBigUInt64BE(BigInt(counter));
+    const mac = createHmac('sha1', key).update(message).digest();
+    const offset = mac[mac.length - 1] & 0x0F;
+    return String((mac.readUInt32BE(offset) & 0x7FFFFFFF) % 1000000).padStart(6, '0');
+  };
+  return async () => {
+    for (;;) {
+      const now = Math.floor(Date.now() / 30000);
+      for (const step of [now - 1, now, now + 1]) {
+        if (last === null || step > last) {
+          last = step;
+          return hotp(step);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 30000 - (Date.now() % 30000) + 200));
+    }
+  };
+}
+
+async function signInWithSecondFactor(page, code) {
+  await page.goto(new URL('#/signin', baseUrl).href);
+  await page.fill('input[name=login]', process.env.POSTERN_ADMIN_LOGIN);
+  await page.fill('input[name=password]', process.env.POSTERN_ADMIN_PASSWORD);
+  await page.click('button[type=submit]');
+  await page.locator('input[name=code]').waitFor();
+  check(await page.locator('#nav').isHidden(), 'signed in before the second factor was given');
+  await page.screenshot({path: join(outDir, 'signin-code-desktop.png')});
+  await page.fill('input[name=code]', code);
+  await page.getByRole('button', {name: 'Verify and sign in'}).click();
+  await page.waitForFunction(() => !document.getElementById('nav').hidden);
+}
+
+async function secondFactorFlow(browser) {
+  const context = await browser.newContext({viewport: VIEWPORTS[0][1], ignoreHTTPSErrors: true});
+  const page = await context.newPage();
+  let current = 'second factor: sign in';
+  watch(page, () => current);
+  const step = async (name, work) => {
+    current = `second factor: ${name}`;
+    const value = await work();
+    console.log(`ok ${current}`);
+    return value;
+  };
+  try {
+    await step('sign in', () => signIn(page));
+    const phone = await step('set up with the QR code', async () => {
+      await open(page, '#/account');
+      await page.getByRole('button', {name: 'Set up a second factor'}).click();
+      const qr = page.locator('#totp-qr svg');
+      await qr.waitFor();
+      const image = join(outDir, 'totp-qr.png');
+      await qr.screenshot({path: image});
+      await page.screenshot({path: join(outDir, 'account-totp-desktop.png'), fullPage: true});
+      const uri = execFileSync(process.env.POSTERN_ZBARIMG || 'zbarimg', ['-q', '--raw', image]).toString().trim();
+      const parsed = new URL(uri);
+      check(parsed.protocol === 'otpauth:' && parsed.host === 'totp', `the QR code holds ${uri}`);
+      check(decodeURIComponent(parsed.pathname).startsWith(`/Postern:${process.env.POSTERN_ADMIN_LOGIN}@`),
+            `the QR code's label is ${parsed.pathname}`);
+      check(parsed.searchParams.get('issuer') === 'Postern', `the QR code's issuer: ${uri}`);
+      const secret = parsed.searchParams.get('secret');
+      const shown = (await page.locator('#totp-secret').innerText()).replace(/\s+/g, '');
+      check(secret === shown, `the QR code's secret ${secret} is not the key shown as text ${shown}`);
+      return authenticator(secret);
+    });
+    const recoveryCodes = await step('confirm with a code; recovery codes shown once', async () => {
+      await page.getByLabel('Code from the app').fill(await phone());
+      await page.getByRole('button', {name: 'Turn on the second factor'}).click();
+      const list = page.locator('#recovery-codes');
+      await list.waitFor();
+      await page.screenshot({path: join(outDir, 'account-recovery-desktop.png'), fullPage: true});
+      const codes = (await list.innerText()).split('\n').map((c) => c.trim()).filter(Boolean);
+      check(codes.length === 10, `${codes.length} recovery codes shown`);
+      return codes;
+    });
+    await step('sign out', () => signOutAndCheck(context, page));
+    await step('sign in with password and code', async () => signInWithSecondFactor(page, await phone()));
+    await step('sign out again', () => signOutAndCheck(context, page));
+    await step('sign in with a recovery code', async () => {
+      await signInWithSecondFactor(page, recoveryCodes[0]);
+      await open(page, '#/account');
+      await page.getByText('9 of 10 recovery codes left').waitFor();
+    });
+    await step('a used code is refused', async () => {
+      await page.getByRole('button', {name: 'Sign out'}).click();
+      await page.locator('input[name=login]').waitFor();
+      await page.fill('input[name=login]', process.env.POSTERN_ADMIN_LOGIN);
+      await page.fill('input[name=password]', process.env.POSTERN_ADMIN_PASSWORD);
+      await page.click('button[type=submit]');
+      await page.fill('input[name=code]', recoveryCodes[0]);
+      await page.getByRole('button', {name: 'Verify and sign in'}).click();
+      await page.getByText('wrong or already used code').waitFor();
+      await page.locator('input[name=password]').waitFor();  // back to the password
+      check(await page.locator('#nav').isHidden(), 'a used recovery code signed in');
+    });
+  } finally {
+    await context.close();
+  }
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.POSTERN_CHROMIUM || '/usr/bin/chromium',
   args: [
@@ -395,6 +522,7 @@ try {
   mkdirSync(outDir, {recursive: true});
   await officeAdminFlow(browser);
   await pageTour(browser);
+  await secondFactorFlow(browser);
 } catch (error) {
   failure = error;
 } finally {

@@ -6,7 +6,7 @@ import unittest
 
 from web_api import ADMIN, WebApiCase, quote
 
-ADMIN_KEYS = ["login", "role", "enabled", "createdAt", "lastLogin"]
+ADMIN_KEYS = ["login", "role", "enabled", "createdAt", "lastLogin", "totp"]
 AUDIT_KEYS = ["time", "actor", "clientAddress", "action", "object", "outcome"]
 TIME = r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$"
 PASSWORD = "account password 1"

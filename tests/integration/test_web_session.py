@@ -17,7 +17,9 @@ class WebSessionTest(WebApiCase):
         self.assertEqual(response.status, 200, repr(response))
         cookie = response.header("Set-Cookie")
         self.assertRegex(cookie, r"^__Host-postern=[A-Za-z0-9_-]{43}; Path=/; Secure; HttpOnly; SameSite=Strict$")
-        self.assertEqual(response.json["me"], {"login": ADMIN, "role": "admin"})
+        self.assertEqual(response.json["me"], {"login": ADMIN, "role": "admin",
+                                               "totp": {"enrolled": False, "pending": False,
+                                                        "recoveryCodesLeft": 0, "required": False}})
         me = client.get("/me")
         self.assertEqual(me.status, 200, repr(me))
         self.assertEqual(me.json["login"], ADMIN)
@@ -89,7 +91,7 @@ class WebSessionTest(WebApiCase):
     def test_the_setup_endpoint_says_no_setup_is_needed_once_an_account_exists(self):
         response = self.client().get("/setup")
         self.assertEqual(response.status, 200)
-        self.assertEqual(response.json, {"needed": False})
+        self.assertEqual(response.json, {"needed": False, "requireTotp": False})
         forged = self.client().post("/setup", {"token": "x" * 43, "login": "eve", "password": "long enough pw"})
         self.assertError(forged, 403, "forbidden")
 

@@ -87,6 +87,9 @@ function closeMenu() {
 
 function signedIn(me, csrf) {
   state.me = {login: me.login, role: me.role};
+  // Admin second factor: with admin.require_totp an account without one sees only its account page
+  // (the API refuses everything else with 403 totp_enrollment_required) until it has enrolled.
+  state.me.mustEnroll = Boolean(me.totp && me.totp.required && !me.totp.enrolled);
   api.setCsrfToken(csrf);
 }
 
@@ -112,6 +115,9 @@ function context(view, segments, query) {
     signedIn: (me, csrf) => {
       signedIn(me, csrf);
       showShell(true);
+    },
+    totpEnrolled: () => {
+      if (state.me) state.me.mustEnroll = false;
     },
     navigate,
   };
@@ -158,6 +164,10 @@ async function route() {
     window.location.replace(query.get('next') || '#/');
     return;
   }
+  if (state.me.mustEnroll && name !== 'account') {
+    window.location.replace('#/account');
+    return;
+  }
   showShell(true);
   const entry = PAGES[name];
   markNav(entry ? entry.nav : '');
@@ -185,6 +195,11 @@ async function renderPage(render, ctx) {
     await pending;
   } catch (err) {
     if (err && err.sessionLost) return;
+    if (err && err.code === 'totp_enrollment_required' && state.me) {
+      state.me.mustEnroll = true;
+      navigate('#/account');
+      return;
+    }
     ctx.add(
         el('div', {class: 'alert error', role: 'alert'},
            err && err.message ? err.message : 'This page could not be shown.'));

@@ -1,5 +1,6 @@
 // Administrator accounts of this admin page (role admin only): add, change role, enable or disable, set a
-// new password, delete. The server refuses to leave no enabled admin; its message says so.
+// new password, delete, reset a lost second factor. The server refuses to leave no enabled admin; its message
+// says so.
 
 import * as api from '../api.js';
 import {path} from '../api.js';
@@ -122,6 +123,8 @@ function adminCard(ctx, account, reload, secretSlot) {
     if (ok) await reload();
   });
 
+  const resetTotp = totpResetButton(account, feedback, reload);
+
   const chooser = passwordChooser({legend: 'New password'});
   const passwordForm = form({
     fields: [chooser.wrap],
@@ -144,13 +147,37 @@ function adminCard(ctx, account, reload, secretSlot) {
       'article', {class: 'card admin'},
       el('h3', {}, el('span', {class: 'break'}, account.login), self ? ' (you) ' : ' ',
          badge(account.role === 'admin' ? 'Admin' : 'Viewer', account.role === 'admin' ? 'info' : 'neutral'),
-         ' ', account.enabled ? badge('Enabled', 'ok') : badge('Disabled', 'bad')),
+         ' ', account.enabled ? badge('Enabled', 'ok') : badge('Disabled', 'bad'), ' ',
+         account.totp ? badge('Second factor', 'ok') : badge('No second factor', 'neutral')),
       el('p', {class: 'hint'}, 'Added ', timeEl(account.createdAt), ' · last signed in ',
          account.lastLogin ? timeEl(account.lastLogin) : 'never'),
       el('div', {class: 'actions'}, el('label', {'for': roleId, class: 'inline-label'}, 'Role'), role,
-         saveRole, self ? null : toggle, self ? null : remove),
+         saveRole, self ? null : toggle, self ? null : remove, self ? null : resetTotp),
       el('details', {class: 'subtle'}, el('summary', {}, self ? 'Change my password' : 'Set a new password'),
          self ? el('p', {class: 'hint'}, 'Your other sessions are signed out; this one stays.') : null,
          passwordForm),
       feedback);
+}
+
+// A colleague's lost phone: the account signs in with its password alone afterwards (one's own second factor
+// is turned off on the account page, with a code or the password).
+function totpResetButton(account, feedback, reload) {
+  if (!account.totp) return null;
+  const button = el('button', {type: 'button', class: 'button secondary small'}, 'Reset second factor');
+  button.addEventListener('click', async () => {
+    const sure = await confirmDialog({
+      title: `Reset the second factor of ${account.login}?`,
+      message: [
+        'Do this when the phone with the authenticator app is lost. The account then signs in with its ' +
+            'password alone and can set up a new second factor on its account page.',
+      ],
+      confirmLabel: 'Reset second factor',
+      danger: true
+    });
+    if (!sure) return;
+    const {ok} = await act(
+        button, feedback, () => api.del(path`/admins/${account.login}/totp`), 'Second factor reset.');
+    if (ok) await reload();
+  });
+  return button;
 }
