@@ -241,7 +241,7 @@ void BanList::refreshIfDue() {
 void BanList::refresh() {
   std::lock_guard storeLock(storeMutex_);  // no save() runs between the read and the merge
   const auto now = clock_.now();
-  repository_.removeEndedBefore(now - options_.banMaxTime);
+  repository_.removeEndedBy(now - options_.banMaxTime);
   const auto records = repository_.list();
   std::vector<Ban> unsaved;
   std::vector<Key> lifted;

@@ -60,10 +60,10 @@ bool BanRepository::remove(const std::string& kind, const std::string& key) {
   return removed;
 }
 
-std::size_t BanRepository::removeEndedBefore(std::chrono::system_clock::time_point endedBefore) {
+std::size_t BanRepository::removeEndedBy(std::chrono::system_clock::time_point endedBy) {
   auto connection = database_.acquire();
   Transaction transaction(*connection);
-  connection->prepare("DELETE FROM auth_bans WHERE until < ?1").bindInt64(1, toUnix(endedBefore)).run();
+  connection->prepare("DELETE FROM auth_bans WHERE until <= ?1").bindInt64(1, toUnix(endedBy)).run();
   const auto removed = static_cast<std::size_t>(connection->changes());
   transaction.commit();
   return removed;

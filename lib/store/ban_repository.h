@@ -35,9 +35,9 @@ class BanRepository {
   std::vector<BanRecord> list();
   // Deletes the row; false when there was none.
   bool remove(const std::string& kind, const std::string& key);
-  // Deletes every row whose ban ended before endedBefore; returns how many went. With endedBefore in the
-  // future of every row, it empties the table.
-  std::size_t removeEndedBefore(std::chrono::system_clock::time_point endedBefore);
+  // Deletes every row whose ban ended at or before endedBy; returns how many went. With endedBy past the
+  // end of every row, it empties the table.
+  std::size_t removeEndedBy(std::chrono::system_clock::time_point endedBy);
   // Deletes every row; returns how many went.
   std::size_t removeAll();
 

@@ -2,12 +2,27 @@
 
 #include <atomic>
 #include <latch>
+#include <ostream>
 #include <thread>
 #include <vector>
 
 #include "auth/ban_list.h"
 #include "store/ban_repository.h"
 #include "support/migrated_database.h"
+
+namespace postern::auth {
+std::ostream& operator<<(std::ostream& out, BanList::Admission::Status status) {
+  switch (status) {
+    case BanList::Admission::Status::Allowed:
+      return out << "Allowed";
+    case BanList::Admission::Status::Banned:
+      return out << "Banned";
+    case BanList::Admission::Status::Throttled:
+      return out << "Throttled";
+  }
+  return out << "?";
+}
+}  // namespace postern::auth
 
 using namespace postern::auth;
 using postern::core::IpNetwork;

@@ -58,7 +58,7 @@ BOOST_FIXTURE_TEST_CASE(rows_are_removed_one_by_age_or_all, Fixture) {
   bans.save(record("login", "bob@example.org", 7200s));
   BOOST_TEST(bans.remove("addr", "192.0.2.7"));
   BOOST_TEST(!bans.remove("addr", "192.0.2.7"));
-  BOOST_TEST(bans.removeEndedBefore(clock.now() + 3601s) == 1u);
+  BOOST_TEST(bans.removeEndedBy(clock.now() + 3601s) == 1u);
   BOOST_TEST(bans.list().size() == 1u);
   BOOST_TEST(bans.removeAll() == 1u);
   BOOST_TEST(bans.list().empty());
