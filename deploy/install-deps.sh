@@ -2,7 +2,7 @@
 # Installs what Postern needs on Debian 12, as root, and swaks, the SMTP client README's quick start sends
 # its first message with. `--test` adds the test peers (Postfix's smtp-sink, python3-aiosmtpd, dkimpy,
 # Mail::DKIM, openssl, clang-format for the style check, dnsmasq and dig for the DNS tests, PyYAML for the
-# check of the alert rules) and the browser test's Chromium, fonts and playwright-core (npm, into
+# check of the alert rules, fail2ban for its fail2ban-regex) and the browser test's Chromium, fonts and playwright-core (npm, into
 # tests/e2e/node_modules; never a downloaded browser).
 # Safe to run again.
 set -euo pipefail
@@ -11,6 +11,8 @@ packages=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev
 if [[ ${1:-} == --test ]]; then
   packages+=(postfix python3 python3-aiosmtpd python3-yaml python3-dkim libmail-dkim-perl sqlite3 procps clang-format
             chromium fonts-dejavu-core dnsmasq-base dnsutils)
+  # fail2ban-regex checks deploy/fail2ban/ against real log lines (tests/integration/test_fail2ban.py).
+  packages+=(fail2ban)
   # Node.js for playwright-core: Debian's, unless one is installed already (another vendor's nodejs bundles
   # npm, and Debian's npm package conflicts with it).
   command -v node >/dev/null || packages+=(nodejs)

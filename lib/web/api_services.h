@@ -14,6 +14,7 @@
 #include "admin/admin_sessions.h"
 #include "admin/admin_sign_in.h"
 #include "admin/audit.h"
+#include "admin/bans.h"
 #include "admin/client_setup.h"
 #include "admin/dkim_keys.h"
 #include "admin/domains.h"
@@ -43,6 +44,7 @@ struct ApiServices {
   std::function<std::optional<std::vector<relay::SmarthostCheck>>(const std::string& route)> checkRoute;
   admin::Domains& domains;
   admin::ClientSetup& clientSetup;  // the mail client documents (the admin API's profile download)
+  admin::Bans* bans = nullptr;      // the brute-force ban list (api_bans.h); null: no /api/v1/bans
 };
 
 }  // namespace postern::web
