@@ -1,5 +1,6 @@
 #include "app/adapters.h"
 
+#include "auth/auth_log.h"
 #include "auth/credential_verifier.h"
 #include "core/text.h"
 
@@ -27,23 +28,26 @@ queue::Mailbox toMailbox(const mail::Address& a) { return queue::Mailbox{a.local
 
 }  // namespace
 
-SaslAuthenticator::SaslAuthenticator(std::unique_ptr<auth::SaslSession> session,
-                                     auth::FailureThrottle& throttle, std::string clientAddress)
+SaslAuthenticator::SaslAuthenticator(std::unique_ptr<auth::SaslSession> session, auth::BanList& bans,
+                                     auth::BanClient client)
     : session_(std::move(session)),
-      throttle_(throttle),
-      clientAddress_(std::move(clientAddress)),
+      bans_(bans),
+      client_(std::move(client)),
       logger_(Poco::Logger::get("auth")) {}
 
-bool SaslAuthenticator::reserve() {
-  attempt_ = throttle_.tryReserve(clientAddress_);  // gives back any reservation still held
-  if (attempt_) return true;
-  logger_.warning("client=" + core::logValue(clientAddress_) + " event=auth-throttled");
+bool SaslAuthenticator::admit() {
+  attempt_ = bans_.admit(client_);  // gives back any reservation still held
+  if (attempt_.allowed()) return true;
+  logger_.information(
+      "refused service=smtp client=" + core::logValue(client_.address) +
+      " reason=" + (attempt_.status() == auth::BanList::Admission::Status::Banned ? "banned" : "throttled"));
   return false;
 }
 
 smtp::AuthOutcome SaslAuthenticator::start(const std::string& mechanism,
                                            const std::optional<std::string>& initialResponse) {
-  if (!reserve()) return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
+  mechanism_ = mechanism;
+  if (!admit()) return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
   return translate(session_->start(mechanism, initialResponse));
 }
 
@@ -53,8 +57,13 @@ void SaslAuthenticator::reset() {
 }
 
 smtp::AuthOutcome SaslAuthenticator::step(const std::string& decodedResponse) {
-  if (!reserve()) return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
+  if (!admit()) return smtp::AuthOutcome{smtp::AuthOutcome::Status::Temporary, {}, {}};
   return translate(session_->step(decodedResponse));
+}
+
+void SaslAuthenticator::logFailure(const std::string& login, std::string_view reason) {
+  logger_.warning(auth::failureLine(
+      auth::AuthFailure{"smtp", client_.address, login, mechanism_, auth::reasonWord(reason)}));
 }
 
 smtp::AuthOutcome SaslAuthenticator::translate(const auth::SaslOutcome& outcome) {
@@ -86,18 +95,27 @@ smtp::AuthOutcome SaslAuthenticator::translate(const auth::SaslOutcome& outcome)
       result.status = Out::Temporary;
       break;
   }
+  if (outcome.status == In::Success && !bans_.mayLogIn(client_, outcome.login)) {
+    // A banned login, from an address it never logged in from: answered exactly as a wrong password.
+    session_->reset();
+    bans_.failed(attempt_, client_, outcome.login);
+    logFailure(outcome.attemptedLogin, "login banned");
+    return smtp::AuthOutcome{Out::Failure, {}, {}};
+  }
   if (outcome.status == In::Failure || outcome.status == In::AuthzRefused) {
-    if (attempt_)
-      attempt_.confirmFailure();
-    else
-      throttle_.recordFailure(clientAddress_);  // a step() without start(): still a failed guess
+    bans_.failed(attempt_, client_, outcome.attemptedLogin);
+    logFailure(outcome.attemptedLogin, auth::describe(outcome.reason));
   } else {
     attempt_.release();  // a challenge, a success, or nothing verified
+    if (outcome.reason != auth::FailureReason::None)
+      logger_.information("client=" + core::logValue(client_.address) +
+                          " event=auth-error reason=" + std::string(auth::describe(outcome.reason)));
   }
-  if (outcome.reason != auth::FailureReason::None)
-    logger_.information("client=" + core::logValue(clientAddress_) +
-                        " event=auth-failed reason=" + std::string(auth::describe(outcome.reason)));
   return result;
+}
+
+void LoggedSignInEvents::signInRefused(std::string_view login, std::string_view clientAddress) {
+  logger_.warning(auth::failureLine(auth::AuthFailure{"admin", clientAddress, login, "PASSWORD", "refused"}));
 }
 
 std::unique_ptr<smtp::MessageWriter> SpoolSink::begin(const smtp::Envelope& envelope) {

@@ -9,7 +9,8 @@
 #include <memory>
 #include <string>
 
-#include "auth/failure_throttle.h"
+#include "admin/admin_sign_in.h"
+#include "auth/ban_list.h"
 #include "auth/sasl_session.h"
 #include "auth/sender_policy.h"
 #include "queue/spool.h"
@@ -17,16 +18,17 @@
 
 namespace postern::app {
 
-// smtp::Authenticator over a Cyrus SASL session, with per-client-address failure throttling. Every call
-// that may verify a password (start(), step()) first reserves the attempt in the throttle (so parallel
-// connections cannot all pass the check first) and resolves it when the call returns: kept as a failure
-// after 535, given back after a challenge (nothing was verified: a client that stalls in the middle of
-// LOGIN holds no place), a success, a malformed exchange or a temporary error; reset() and the end of the
-// connection give back anything still held.
+// smtp::Authenticator over a Cyrus SASL session, guarded by the brute-force ban list (auth/ban_list.h).
+// Every call that may verify a password (start(), step()) is first admitted by the list, which reserves
+// the attempt (so parallel connections cannot all pass the check first) or refuses it with a temporary
+// error when the client is banned or has its limit in flight; the attempt is resolved when the call
+// returns: a failure after 535, given back after a challenge (nothing was verified: a client that stalls
+// in the middle of LOGIN holds no place), a success, a malformed exchange or a temporary error. A right
+// password for a banned login is answered as a wrong one (BanList::mayLogIn). Each counted failure is
+// logged as one line in the fixed format of auth/auth_log.h.
 class SaslAuthenticator final : public smtp::Authenticator {
  public:
-  SaslAuthenticator(std::unique_ptr<auth::SaslSession> session, auth::FailureThrottle& throttle,
-                    std::string clientAddress);
+  SaslAuthenticator(std::unique_ptr<auth::SaslSession> session, auth::BanList& bans, auth::BanClient client);
 
   std::vector<std::string> mechanisms() const override { return session_->mechanisms(); }
   smtp::AuthOutcome start(const std::string& mechanism,
@@ -36,14 +38,31 @@ class SaslAuthenticator final : public smtp::Authenticator {
   void tlsEstablished(unsigned ssfBits) override { session_->setExternalSsf(ssfBits); }
 
  private:
-  bool reserve();  // false (and logged) when the client has reached the throttle's limit
+  bool admit();  // false (and logged) when the client is banned or has reached the throttle's limit
   smtp::AuthOutcome translate(const auth::SaslOutcome& outcome);
+  void logFailure(const std::string& login, std::string_view reason);
 
   std::unique_ptr<auth::SaslSession> session_;
-  auth::FailureThrottle& throttle_;
-  std::string clientAddress_;
+  auth::BanList& bans_;
+  const auth::BanClient client_;
+  std::string mechanism_;
   Poco::Logger& logger_;
-  auth::FailureThrottle::Reservation attempt_;  // held only while a call into SASL may verify a password
+  auth::BanList::Admission attempt_;  // holds a reservation only while a call into SASL may verify a password
+};
+
+// admin::SignInEvents that logs each refused web admin sign-in in the auth log format (service=admin)
+// and hands every event on to next (the metrics).
+class LoggedSignInEvents final : public admin::SignInEvents {
+ public:
+  explicit LoggedSignInEvents(admin::SignInEvents* next) : next_(next), logger_(Poco::Logger::get("auth")) {}
+  void signInEnded(admin::SignInResult::Status status) override {
+    if (next_) next_->signInEnded(status);
+  }
+  void signInRefused(std::string_view login, std::string_view clientAddress) override;
+
+ private:
+  admin::SignInEvents* next_;
+  Poco::Logger& logger_;
 };
 
 class SenderDirectory final : public smtp::SenderDirectory {

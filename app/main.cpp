@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "app/cli.h"
+#include "app/cli_bans.h"
 #include "app/healthcheck.h"
 #include "app/privileges.h"
 #include "app/server.h"
@@ -48,6 +49,10 @@ Commands:
   route set NAME [OPTIONS]       Change a route (postern route --help lists the options; secrets
                                  are read from standard input). Changes apply without a restart.
   route remove NAME | route test SENDER
+  ban list [--all]               Brute-force bans in force (--all: also ended ones still remembered).
+  ban lift KEY                   Lift a ban: KEY is a client address (203.0.113.7, 2001:db8:1:2::/64)
+                                 or a login, optionally prefixed addr: or login:.
+  ban lift-all                   Lift every ban. A running server notices within 5 seconds.
   queue list                     List queued messages with each recipient's state and last reply.
   queue show ID                  One message in full: envelope, delivery state, headers.
   queue retry [ID]               Attempt delivery now (of one message, or of all).
@@ -182,6 +187,7 @@ int main(int argc, char** argv) {
   if (command == "route") return app::runRouteCommand(cfg, commandArgs);
   if (command == "admin") return app::runAdminCommand(cfg, commandArgs);
   if (command == "domain") return app::runDomainCommand(cfg, commandArgs);
+  if (command == "ban") return app::runBanCommand(cfg, commandArgs);
   std::cerr << "postern: unknown command '" << command << "' (see postern --help)\n";
   return app::kExitUsage;
 }

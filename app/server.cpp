@@ -10,11 +10,13 @@
 #include <pthread.h>
 #include <csignal>
 
+#include "admin/bans.h"
 #include "admin/health.h"
 #include "app/adapters.h"
 #include "app/admin_bootstrap.h"
 #include "app/admin_services.h"
 #include "app/cli.h"
+#include "app/cli_bans.h"
 #include "app/cli_support.h"
 #include "app/delivery.h"
 #include "app/dkim_signer.h"
@@ -26,9 +28,10 @@
 #include "app/server.h"
 #include "app/tls_policy.h"
 #include "app/web_admin.h"
+#include "auth/auth_log.h"
+#include "auth/ban_list.h"
 #include "auth/credential_cache.h"
 #include "auth/credential_verifier.h"
-#include "auth/failure_throttle.h"
 #include "auth/password_hasher.h"
 #include "auth/sasl_library.h"
 #include "auth/sasl_session.h"
@@ -212,14 +215,32 @@ int runServer(const config::Config& cfg) {
       else
         saslLog.information(text);
     });
-    auth::FailureThrottle throttle(
-        clock, auth::FailureThrottleOptions{cfg.auth.throttleFailures, cfg.auth.throttleWindow, 10000});
     auth::SenderPolicy senderPolicy(users);
     SenderDirectory senders(senderPolicy);
 
     // Metrics (GET /metrics on the admin listener): every module reports through its own port.
     metrics::ServerMetrics serverMetrics(POSTERN_VERSION);
     MetricsPorts metricsPorts(serverMetrics);
+
+    // Brute-force bans (auth/ban_list.h): AUTH failures per client address and per login become bans kept
+    // in the database; each ban's start is logged (auth/auth_log.h) and counted.
+    store::BanRepository banRepository(database);
+    metrics::LabelledCounter& bansStarted = serverMetrics.registry.labelledCounter(
+        "postern_auth_bans_started_total", "Brute-force bans started, by kind (client address or login).",
+        "kind", {"addr", "login"});
+    Poco::Logger& authLog = Poco::Logger::get("auth");
+    auth::BanList bans(banRepository, clock, banOptions(cfg), [&authLog, &bansStarted](const auth::Ban& ban) {
+      authLog.warning(auth::banStartedLine(ban));
+      bansStarted.at(auth::banKindName(ban.kind)).inc();
+    });
+    serverMetrics.registry.gauge("postern_auth_bans_active",
+                                 "Client addresses and logins banned now for failed logins.",
+                                 [&bans] { return static_cast<double>(bans.activeCount()); });
+    if (const auto active = bans.activeCount(); active > 0)
+      log.information("auth: " + std::to_string(active) +
+                      " bans in force from before the start (postern ban list)");
+    admin::Bans banAdmin(bans, clock);
+    LoggedSignInEvents signInEvents(&metricsPorts);
 
     // Delivery: the queue manager's workers hand messages to the route of their sender (the route table
     // and relay.*), each route with its own pool of smarthost connections. Route changes apply without a
@@ -316,10 +337,11 @@ int runServer(const config::Config& cfg) {
                     facts,
                     clientSettings(cfg, hostname, boundPorts),
                     verifier,
-                    throttle,
+                    bans.addressThrottle(),
                     [](const std::string& address) { return net::clientGroup(address); },
-                    &metricsPorts});
+                    &signInEvents});
     web::ApiServices api = adminServices.api();
+    api.bans = &banAdmin;
     const web::ApiGuard guard(adminServices.sessions(), adminServices.audit(),
                               adminServices.enrollmentGate());
     const AdminBootstrap firstAdmin =
@@ -336,8 +358,8 @@ int runServer(const config::Config& cfg) {
     environment.makeAuthenticator =
         [&](const std::string& clientAddress) -> std::unique_ptr<smtp::Authenticator> {
       return std::make_unique<SaslAuthenticator>(
-          std::make_unique<auth::SaslSession>(sasl, verifier, hostname), throttle,
-          net::clientGroup(clientAddress));
+          std::make_unique<auth::SaslSession>(sasl, verifier, hostname), bans,
+          auth::BanClient{clientAddress, net::clientGroup(clientAddress)});
     };
     net::ServerOptions serverOptions;
     serverOptions.maxConnections = cfg.smtp.maxConnections;

@@ -2,8 +2,9 @@
 # Installs what Postern needs on Debian 12, as root, and swaks, the SMTP client README's quick start sends
 # its first message with. `--test` adds the test peers (Postfix's smtp-sink, python3-aiosmtpd, dkimpy,
 # Mail::DKIM, openssl, clang-format for the style check, clang and its fuzzer runtime for the fuzz
-# harnesses, dnsmasq and dig for the DNS tests, PyYAML for the check of the alert rules) and the browser
-# test's Chromium, fonts and playwright-core (npm, into tests/e2e/node_modules; never a downloaded browser).
+# harnesses, dnsmasq and dig for the DNS tests, PyYAML for the check of the alert rules, fail2ban for its
+# fail2ban-regex) and the browser test's Chromium, fonts and playwright-core (npm, into
+# tests/e2e/node_modules; never a downloaded browser).
 # Safe to run again.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libpoco-dev libssl-dev libsqlite3-dev libsasl2-dev libsasl2-modules
@@ -14,6 +15,8 @@ if [[ ${1:-} == --test ]]; then
   # The fuzz harnesses (README "Fuzzing"): clang 14 with its runtimes; libclang_rt.fuzzer and the
   # sanitizer runtimes are in libclang-rt-14-dev, which clang only recommends.
   packages+=(clang libclang-rt-14-dev)
+  # fail2ban-regex checks deploy/fail2ban/ against real log lines (tests/integration/test_fail2ban.py).
+  packages+=(fail2ban)
   # Node.js for playwright-core: Debian's, unless one is installed already (another vendor's nodejs bundles
   # npm, and Debian's npm package conflicts with it).
   command -v node >/dev/null || packages+=(nodejs)

@@ -97,6 +97,7 @@ SignInResult AdminSignIn::attempt(std::string_view login, std::string_view passw
   const auto refuse = [&] {
     byAddress.confirmFailure();
     byLogin.confirmFailure();
+    if (events_) events_->signInRefused(login, clientAddress);
     return SignInResult{Status::Refused, std::nullopt};
   };
 

@@ -54,6 +54,8 @@ class SignInEvents {
  public:
   virtual ~SignInEvents() = default;
   virtual void signInEnded(SignInResult::Status status) = 0;
+  // A refused sign-in (not a throttled one), for the auth log line; login is as typed, never trusted.
+  virtual void signInRefused(std::string_view /*login*/, std::string_view /*clientAddress*/) {}
 };
 
 class AdminSignIn {

@@ -98,6 +98,14 @@ void FailureThrottle::recordFailure(std::string_view client) {
   addFailure(entry(std::string(client), now), now);
 }
 
+void FailureThrottle::forget(std::string_view client) {
+  std::lock_guard lock(mutex_);
+  const auto it = clients_.find(std::string(client));
+  if (it == clients_.end()) return;
+  it->second.failures.clear();
+  if (it->second.reserved == 0) clients_.erase(it);
+}
+
 void FailureThrottle::confirm(const std::string& key) {
   const auto now = clock_.now();
   std::lock_guard lock(mutex_);

@@ -77,6 +77,8 @@ class FailureThrottle {
   // True when tryReserve would refuse now.
   bool blocked(std::string_view client);
   void recordFailure(std::string_view client);
+  // Drops the client's failures (its held reservations stay): a ban took over, or one was lifted.
+  void forget(std::string_view client);
   // Failures of this client still inside the window (held reservations not included).
   std::size_t failures(std::string_view client);
   // Reservations of this client currently held.

@@ -74,6 +74,7 @@ int SaslSession::onCheckPassword(sasl_conn_t*, void* context, const char* user, 
                                  unsigned passwordLength, struct propctx*) {
   auto* self = static_cast<SaslSession*>(context);
   try {
+    self->attemptedLogin_ = user ? user : "";
     // The password is counted, not NUL-terminated (sasl.h: "may not be NUL terminated").
     self->verified_ = self->verifier_.verify(
         user ? user : "", std::string_view(password ? password : "", password ? passwordLength : 0));
@@ -97,6 +98,7 @@ SaslOutcome SaslSession::start(const std::string& mechanism,
                                const std::optional<std::string>& initialResponse) {
   if (inProgress_ || verified_) renew();
   inProgress_ = true;
+  attemptedLogin_.clear();
   const char* out = nullptr;
   unsigned outLength = 0;
   const int rc = sasl_server_start(
@@ -127,6 +129,7 @@ SaslOutcome SaslSession::conclude(int rc, const char* out, unsigned outLength) {
   if (rc == SASL_OK && verified && verified->status == VerifyResult::Status::Ok) {
     o.status = Status::Success;
     o.login = verified->login;
+    o.attemptedLogin = attemptedLogin_;
     return o;  // the connection stays: it now holds the authenticated state
   }
   if (verified && verified->status == VerifyResult::Status::Temporary) {
@@ -158,6 +161,8 @@ SaslOutcome SaslSession::conclude(int rc, const char* out, unsigned outLength) {
         break;
     }
   }
+  o.attemptedLogin = std::move(attemptedLogin_);
+  attemptedLogin_.clear();
   renew();
   return o;
 }

@@ -35,6 +35,9 @@ struct SaslOutcome {
   Status status = Status::Failure;
   std::string challenge;  // with Continue: raw bytes to send (base64-encoded) to the client
   std::string login;      // with Success
+  // The login the client gave, as typed, once the exchange got as far as the password check (also with
+  // Failure and AuthzRefused): for per-login counting and the log. Empty when it never got there.
+  std::string attemptedLogin;
   FailureReason reason =
       FailureReason::None;  // with Failure, AuthzRefused, Malformed, Temporary: for the log
 };
@@ -73,6 +76,7 @@ class SaslSession {
   unsigned externalSsf_ = 0;
   bool inProgress_ = false;
   std::optional<VerifyResult> verified_;  // what the password callback decided in this exchange
+  std::string attemptedLogin_;            // the login the password callback was given in this exchange
 };
 
 }  // namespace postern::auth

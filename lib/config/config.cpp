@@ -76,6 +76,8 @@ void validateTogether(const Config& c, std::vector<std::string>& errors) {
     errors.push_back("relay.username and relay.password: set both or neither");
   if (!c.relay.username.empty() && c.relay.tls == Config::RelayTls::None)
     errors.push_back("relay.username: credentials are only sent over TLS; relay.tls = none cannot use them");
+  if (c.auth.banMaxTime < c.auth.banTime)
+    errors.push_back("auth.ban_max_time must be at least auth.ban_time");
   if (c.queue.retrySchedule.empty()) errors.push_back("queue.retry_schedule must list at least one delay");
   if (c.submission.empty() && c.submissions.empty() && c.alternate.empty())
     errors.push_back(

@@ -83,6 +83,12 @@ struct Config {
     std::chrono::seconds cacheTtl{300};
     std::size_t throttleFailures = 10;  // per client IP within throttleWindow, then AUTH is refused (454)
     std::chrono::seconds throttleWindow{600};
+    // Brute-force bans (auth::BanList).
+    std::chrono::seconds banTime{900};
+    std::chrono::seconds banMaxTime{86400};
+    std::size_t loginBanFailures = 20;
+    std::size_t loginBanAddresses = 3;
+    std::vector<core::IpNetwork> neverBan;
   } auth;
 
   // Outbound: the smarthost every message is forwarded to (issue: delivery).

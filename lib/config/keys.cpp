@@ -232,6 +232,32 @@ const std::vector<KeyDef>& keyTable() {
       duration<seconds>(
           "auth.throttle.window", "Seconds over which failed logins per client address are counted.",
           [](Config& c) -> seconds& { return c.auth.throttleWindow; }, 1, 86400),
+      // Brute-force bans (auth/ban_list.h; README "Brute-force protection and bans").
+      duration<seconds>(
+          "auth.ban_time",
+          "Seconds a client address or login is banned when it reaches its failure limit; each repeat\n"
+          "while the last ban is remembered lasts four times longer, up to auth.ban_max_time.",
+          [](Config& c) -> seconds& { return c.auth.banTime; }, 1, 30 * 86400),
+      duration<seconds>(
+          "auth.ban_max_time",
+          "Longest ban, in seconds; a ban is remembered this long after it ends, for the next one's length.",
+          [](Config& c) -> seconds& { return c.auth.banMaxTime; }, 1, 365 * 86400),
+      number<std::size_t>(
+          "auth.login_ban.failures",
+          "Failed logins as one login within auth.throttle.window, from at least auth.login_ban.addresses\n"
+          "client addresses, before that login is banned (answered as a wrong password everywhere except\n"
+          "from addresses that logged in as it before).",
+          [](Config& c) -> std::size_t& { return c.auth.loginBanFailures; }, 1, 100000),
+      number<std::size_t>(
+          "auth.login_ban.addresses",
+          "Different client addresses (IPv6: /64 networks) the failures of auth.login_ban.failures must\n"
+          "come from.",
+          [](Config& c) -> std::size_t& { return c.auth.loginBanAddresses; }, 1, 1000),
+      networks(
+          "auth.never_ban",
+          "Client networks never banned nor throttled, comma-separated ADDRESS/PREFIX (e.g. the office LAN,\n"
+          "192.168.10.0/24). Empty: none.",
+          [](Config& c) -> std::vector<core::IpNetwork>& { return c.auth.neverBan; }),
       listeners(
           "relay.smarthost",
           "Smarthost every message is forwarded to, as HOST:PORT (e.g. smtp.example.net:587); a "

@@ -15,6 +15,7 @@
 #include "admin/admin_sign_in.h"
 #include "admin/admin_totp.h"
 #include "admin/audit.h"
+#include "admin/bans.h"
 #include "admin/client_setup.h"
 #include "admin/dkim_keys.h"
 #include "admin/domains.h"
@@ -47,6 +48,7 @@ struct ApiServices {
   // Admin second factor (README "Admin second factor (TOTP)"): none offers no enrollment.
   admin::AdminTotp* totp = nullptr;
   bool requireTotp = false;  // admin.require_totp
+  admin::Bans* bans = nullptr;      // the brute-force ban list (api_bans.h); null: no /api/v1/bans
 };
 
 }  // namespace postern::web

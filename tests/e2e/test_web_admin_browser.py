@@ -42,7 +42,9 @@ ADMIN = ("admin", "correct horse battery staple")
 ALICE = ("alice@example.com", "alice-password-1")  # mail from example.com takes the configuration's smarthost
 # What the administrator sets up in the browser.
 FLOW = {"user": "frontdesk@example.org", "password": "front-desk-password-7", "sender": "scanner@example.org",
-        "domain": "example.org", "selector": "office1", "recipient": "bob@example.net"}
+        "domain": "example.org", "selector": "office1", "recipient": "bob@example.net",
+        # Banned before the browser starts by real failed AUTH from other loopback source addresses.
+        "bannedAddress": "127.0.0.2", "bannedLogin": "mallory-target@example.org"}
 QUEUED_RE = re.compile(r"queued as ([0-9A-Z]+)")
 
 
@@ -75,7 +77,9 @@ class WebAdminInABrowser(ServerTestCase):
     users = {ALICE[0]: (ALICE[1], ["@example.com"])}
     settings = {"admin.listen": LOOPBACK + ":0", "relay.smarthost": "%s:%d" % (LOOPBACK, free_port()),
                 "relay.tls": "none", "queue.retry_schedule": "1h", "queue.delay_warning": "0",
-                "dns.resolvers": "%s:%d" % (LOOPBACK, DNS_PORT)}
+                "dns.resolvers": "%s:%d" % (LOOPBACK, DNS_PORT),
+                # Small limits, so the Blocked sign-ins page has bans to show (ban_loopback_clients).
+                "auth.throttle.failures": "3", "auth.login_ban.failures": "4", "auth.login_ban.addresses": "2"}
     dns_server = None
 
     @classmethod
@@ -109,6 +113,27 @@ class WebAdminInABrowser(ServerTestCase):
             code, reply = client.data(make_message(sender, to=FLOW["recipient"], subject=subject))
         self.assertEqual(code, 250, reply)
         return QUEUED_RE.search(reply.decode()).group(1)
+
+    def fail_auth(self, source, login):
+        """One failed AUTH from another loopback source address (to the server on 127.0.0.1)."""
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        with smtplib.SMTP(LOOPBACK, self.server.port("submission"), timeout=30, source_address=(source, 0)) as client:
+            client.starttls(context=context)
+            with self.assertRaises(smtplib.SMTPException):
+                client.login(login, "wrong-password")
+
+    def ban_loopback_clients(self):
+        """Bans 127.0.0.2 (three failures of its own) and, with failures spread over 127.0.0.3 and 127.0.0.4,
+        the login FLOW["bannedLogin"]."""
+        for _ in range(2):  # smtplib tries PLAIN then LOGIN: two failures per login()
+            self.fail_auth(FLOW["bannedAddress"], "someone@example.org")
+        for source in ("127.0.0.3", "127.0.0.4"):
+            self.fail_auth(source, FLOW["bannedLogin"])
+        listed = self.server.cli("ban", "list").stdout.decode()
+        for key in ("addr:" + FLOW["bannedAddress"], "login:" + FLOW["bannedLogin"]):
+            self.assertIn(key, listed)
 
     def deferred_attempts(self, queue_id):
         log = self.server.cli("queue", "log", queue_id).stdout.decode()
@@ -193,6 +218,7 @@ class WebAdminInABrowser(ServerTestCase):
         self.submit(*ALICE, ALICE[0], "<img src=x onerror=alert(1)>")
         wait_until(lambda: "refused" in self.server.cli("queue", "log").stdout.decode().lower(),
                    what="a refused attempt in the delivery log")
+        self.ban_loopback_clients()
         self.held_id = None
         env = dict(os.environ, POSTERN_ADMIN_URL="https://%s:%d/" % (LOOPBACK, self.server.admin_port),
                    POSTERN_ADMIN_LOGIN=ADMIN[0], POSTERN_ADMIN_PASSWORD=ADMIN[1],
@@ -207,6 +233,10 @@ class WebAdminInABrowser(ServerTestCase):
         self.assertEqual(len(self.deferred_attempts(self.held_id)), 2, self.server.cli("queue", "log").stdout)
         self.assertNotEqual(self.server.cli("queue", "show", self.held_id, check=False).returncode, 0)
         self.assertEqual(len(self.smarthost.received()), 1)
+        # The ban the browser lifted is gone for the running server too; the login ban stays.
+        listed = self.server.cli("ban", "list").stdout.decode()
+        self.assertNotIn("addr:" + FLOW["bannedAddress"] + "\t", listed)
+        self.assertIn("login:" + FLOW["bannedLogin"], listed)
         if os.environ.get("POSTERN_UPDATE_SCREENSHOTS") == "1":
             target = os.path.join(REPO, "docs", "screenshots")
             os.makedirs(target, exist_ok=True)

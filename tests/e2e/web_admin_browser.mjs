@@ -5,7 +5,7 @@
 // password and a sender address; create a DKIM key, copy its DNS record (read back from the clipboard)
 // and activate the key; add a route to the wrapper's smarthost and press Check; send a test message and
 // watch it arrive; find a message the smarthost could not take in the queue and in the delivery log,
-// retry it and delete it; sign out. Then every page at a desktop and a phone size, with the data the flow
+// retry it and delete it; lift a brute-force ban on the Blocked sign-ins page; sign out. Then every page at a desktop and a phone size, with the data the flow
 // left behind, each saved as a screenshot into POSTERN_SCREENSHOT_DIR.
 //
 // Fails on a page error, a CSP violation, a script dialog (markup from data ran) or a console error other
@@ -44,6 +44,7 @@ const PAGES = [
   ['queue', '#/queue'],
   ['log', '#/log'],
   ['audit', '#/audit'],
+  ['bans', '#/bans'],
   ['admins', '#/admins'],
   ['account', '#/account'],
 ];
@@ -321,6 +322,19 @@ async function signOutAndCheck(context, page) {
   }
 }
 
+// Blocked sign-ins: the wrapper banned a few loopback addresses and a login with real failed AUTH; the
+// administrator lifts the ban on FLOW.bannedAddress and sees it gone, the others still listed.
+async function liftABan(page) {
+  await open(page, '#/bans');
+  const row = page.locator('tr', {hasText: FLOW.bannedAddress});
+  await row.waitFor();
+  await page.getByText('stops listening to them for a while').waitFor();
+  await page.screenshot({path: join(outDir, 'bans-before-lift-desktop.png')});
+  await row.getByRole('button', {name: 'Lift'}).click();
+  await row.waitFor({state: 'detached'});
+  await page.locator('tr', {hasText: FLOW.bannedLogin}).waitFor();
+}
+
 async function officeAdminFlow(browser) {
   const context = await browser.newContext({viewport: VIEWPORTS[0][1], ignoreHTTPSErrors: true});
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: new URL(baseUrl).origin});
@@ -344,6 +358,7 @@ async function officeAdminFlow(browser) {
         'the smarthost received it; mail held while it is down',
         () => askWrapper({event: 'test-message-delivered', queueId: testId, dkimRecord: record}));
     await step('retry and delete the held message', () => retryAndDeleteHeldMessage(page, queueId));
+    await step('lift a ban on blocked sign-ins', () => liftABan(page));
     await step('change the own password', () => changeOwnPassword(page));
     await step('sign out', () => signOutAndCheck(context, page));
   } finally {

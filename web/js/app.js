@@ -7,6 +7,7 @@ import {announce, append, clear, el} from './dom.js';
 import * as account from './pages/account.js';
 import * as admins from './pages/admins.js';
 import * as audit from './pages/audit.js';
+import * as bans from './pages/bans.js';
 import * as dashboard from './pages/dashboard.js';
 import * as deliveryLog from './pages/delivery_log.js';
 import * as dkim from './pages/dkim.js';
@@ -32,6 +33,7 @@ const PAGES = {
   queue: {nav: 'queue', list: queue, item: message},
   log: {nav: 'log', list: deliveryLog},
   audit: {nav: 'audit', list: audit},
+  bans: {nav: 'bans', list: bans},
   admins: {nav: 'admins', list: admins, adminOnly: true},
   account: {nav: 'account', list: account},
 };
