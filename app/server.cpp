@@ -26,6 +26,8 @@
 #include "app/server.h"
 #include "app/tls_policy.h"
 #include "app/web_admin.h"
+#include "limits/sending_limits.h"
+#include "store/sending_limit_repository.h"
 #include "auth/credential_cache.h"
 #include "auth/credential_verifier.h"
 #include "auth/failure_throttle.h"
@@ -319,7 +321,26 @@ int runServer(const config::Config& cfg) {
                     throttle,
                     [](const std::string& address) { return net::clientGroup(address); },
                     &metricsPorts});
+    // Sending limits (README "Sending limits"): counted in memory per login, seeded from what was written
+    // down before the last stop, written down again every few seconds off the message path.
+    store::SendingLimitRepository sendingLimitRepository(database, clock);
+    limits::SendingCounter sendingCounter(clock);
+    admin::RecordedUsage recordedUsage(sendingLimitRepository);
+    limits::seedFromStore(sendingCounter, recordedUsage, clock);
+    Poco::Logger& limitsLog = Poco::Logger::get("limits");
+    limits::UsageRecorder usageRecorder(sendingCounter, recordedUsage, std::chrono::seconds(5), clock,
+                                        [&limitsLog](const std::string& error) { limitsLog.error(error); });
+    admin::SendingLimits sendingLimits(
+        sendingLimitRepository, limits::Limits{cfg.limits.messagesPerHour, cfg.limits.recipientsPerDay},
+        &sendingCounter, clock);
+    SessionSendingLimits sessionLimits(sendingLimits, sendingCounter, [&serverMetrics](smtp::SendingLimit l) {
+      serverMetrics.sendingLimitRefusals
+          .at(l == smtp::SendingLimit::MessagesPerHour ? "messages_per_hour" : "recipients_per_day")
+          .inc();
+    });
+
     web::ApiServices api = adminServices.api();
+    api.sendingLimits = &sendingLimits;
     const web::ApiGuard guard(adminServices.sessions(), adminServices.audit());
     const AdminBootstrap firstAdmin =
         bootstrapFirstAdmin(adminServices.accounts(), config::environmentMap(), log);
@@ -332,6 +353,7 @@ int runServer(const config::Config& cfg) {
     environment.senders = &senders;
     environment.spool = &sink;
     environment.clock = &clock;
+    environment.sendingLimits = &sessionLimits;
     environment.makeAuthenticator =
         [&](const std::string& clientAddress) -> std::unique_ptr<smtp::Authenticator> {
       return std::make_unique<SaslAuthenticator>(
@@ -396,6 +418,7 @@ int runServer(const config::Config& cfg) {
     if (webAdmin.server) webAdmin.server->stop();
     manager.requestStop();
     server.stop();
+    usageRecorder.stop();  // the sessions are gone: write down their last counts
     const auto left =
         std::max(std::chrono::steady_clock::duration::zero(), deadline - std::chrono::steady_clock::now());
     const bool idle = manager.stop(std::chrono::duration_cast<std::chrono::milliseconds>(left));

@@ -4,6 +4,7 @@
 
 #include "app/tls_policy.h"
 #include "tls/server_context.h"
+#include "web/api_limits.h"
 #include "web/api_admins.h"
 #include "web/api_client_config.h"
 #include "web/api_dkim.h"
@@ -51,6 +52,7 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
   web::addTestMessageRoutes(router, services, guard);
   web::addQueueRoutes(router, services, guard);
   web::addStatusRoutes(router, services, guard);
+  if (services.sendingLimits) web::addLimitRoutes(router, *services.sendingLimits, guard);
   return router;
 }
 

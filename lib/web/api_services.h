@@ -19,6 +19,7 @@
 #include "admin/domains.h"
 #include "admin/queue.h"
 #include "admin/routes.h"
+#include "admin/sending_limits.h"
 #include "admin/setup_tokens.h"
 #include "admin/status.h"
 #include "admin/test_message.h"
@@ -43,6 +44,7 @@ struct ApiServices {
   std::function<std::optional<std::vector<relay::SmarthostCheck>>(const std::string& route)> checkRoute;
   admin::Domains& domains;
   admin::ClientSetup& clientSetup;  // the mail client documents (the admin API's profile download)
+  admin::SendingLimits* sendingLimits = nullptr;  // README "Sending limits"; none: no /limits endpoints
 };
 
 }  // namespace postern::web
