@@ -41,7 +41,8 @@ struct Store : MigratedDatabase {
         hasher(argon2Params(cfg)),
         admin(users, hasher),
         limitStore(database),
-        limits(limitStore, limits::Limits{cfg.limits.messagesPerHour, cfg.limits.recipientsPerDay}, nullptr) {}
+        limits(limitStore, limits::Limits{cfg.limits.messagesPerHour, cfg.limits.recipientsPerDay}, nullptr) {
+  }
   store::UserRepository users;
   auth::PasswordHasher hasher;
   admin::Users admin;
@@ -62,8 +63,10 @@ std::string usedText(std::uint64_t used, std::uint64_t limit) {
 
 void printLimits(const admin::SendingLimitsView& v) {
   std::cout << "messages per hour:  " << limitText(v.effective.messagesPerHour, v.overrides.messagesPerHour)
-            << "\nrecipients per day: " << limitText(v.effective.recipientsPerDay, v.overrides.recipientsPerDay)
-            << "\nsent in the last hour:       " << usedText(v.usage.messagesLastHour, v.effective.messagesPerHour)
+            << "\nrecipients per day: "
+            << limitText(v.effective.recipientsPerDay, v.overrides.recipientsPerDay)
+            << "\nsent in the last hour:       "
+            << usedText(v.usage.messagesLastHour, v.effective.messagesPerHour)
             << " messages\naddressed in the last 24 h:  "
             << usedText(v.usage.recipientsLastDay, v.effective.recipientsPerDay) << " recipients\n";
   if (v.usage.refusalsLastDay)
@@ -127,7 +130,8 @@ int runUserCommand(const config::Config& cfg, const std::vector<std::string>& ar
     if (verb == "show") {
       const auto user = s.admin.find(args[1]);
       if (!user) throw core::NotFound("no such user: " + args[1]);
-      std::cout << "login:   " << printable(user->login) << "\nstate:   " << (user->enabled ? "enabled" : "disabled")
+      std::cout << "login:   " << printable(user->login)
+                << "\nstate:   " << (user->enabled ? "enabled" : "disabled")
                 << "\ncreated: " << utcTime(user->createdAt) << "\nsends as:";
       for (const auto& p : user->addresses) std::cout << " " << printable(p);
       std::cout << "\n";
@@ -138,11 +142,14 @@ int runUserCommand(const config::Config& cfg, const std::vector<std::string>& ar
       const auto active = s.limits.active();
       if (active.empty()) std::cout << "no user has sent anything in the last 24 hours\n";
       for (const auto& v : active)
-        std::cout << printable(v.login) << "\t" << usedText(v.usage.messagesLastHour, v.effective.messagesPerHour)
-                  << " messages/hour\t" << usedText(v.usage.recipientsLastDay, v.effective.recipientsPerDay)
-                  << " recipients/day" << (v.limited ? "\tLIMITED" : v.near ? "\tnear" : "") << "\n";
-      if (!active.empty())
-        std::cout << "(use as the server last wrote it down, every few seconds)\n";
+        std::cout << printable(v.login) << "\t"
+                  << usedText(v.usage.messagesLastHour, v.effective.messagesPerHour) << " messages/hour\t"
+                  << usedText(v.usage.recipientsLastDay, v.effective.recipientsPerDay) << " recipients/day"
+                  << (v.limited ? "\tLIMITED"
+                      : v.near  ? "\tnear"
+                                : "")
+                  << "\n";
+      if (!active.empty()) std::cout << "(use as the server last wrote it down, every few seconds)\n";
       return kExitOk;
     }
     if (verb == "list") {

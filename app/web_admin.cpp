@@ -4,12 +4,12 @@
 
 #include "app/tls_policy.h"
 #include "tls/server_context.h"
-#include "web/api_limits.h"
 #include "web/api_admins.h"
 #include "web/api_client_config.h"
 #include "web/api_dkim.h"
 #include "web/api_domains.h"
 #include "web/api_health.h"
+#include "web/api_limits.h"
 #include "web/api_metrics.h"
 #include "web/api_queue.h"
 #include "web/api_routes.h"

@@ -22,8 +22,8 @@ std::optional<std::int64_t> toStored(const std::optional<std::uint64_t>& value) 
 
 void checkLimit(const std::optional<std::optional<std::uint64_t>>& value, const char* field) {
   if (value && *value && **value > limits::kMaxLimit)
-    throw core::InvalidValue(field, std::string(field) + " must be at most " + std::to_string(limits::kMaxLimit) +
-                                        " (0 for unlimited)");
+    throw core::InvalidValue(field, std::string(field) + " must be at most " +
+                                        std::to_string(limits::kMaxLimit) + " (0 for unlimited)");
 }
 
 // The larger share of a limit used, in percent (0 when both are unlimited).
@@ -43,7 +43,8 @@ std::optional<std::uint64_t> parseLimit(std::string_view text, const std::string
   if (text == "default") return std::nullopt;
   const std::string hint = " (a whole number from 0 to " + std::to_string(limits::kMaxLimit) +
                            ", 0 for unlimited, or \"default\")";
-  if (text.empty() || text.size() > 9 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (text.empty() || text.size() > 9 ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
     throw core::InvalidValue(field, "not a limit: '" + std::string(text) + "'" + hint);
   const std::uint64_t n = std::stoull(std::string(text));
   if (n > limits::kMaxLimit) throw core::InvalidValue(field, "too large: " + std::string(text) + hint);
@@ -64,7 +65,8 @@ void RecordedUsage::add(const std::vector<limits::UsageBucket>& deltas) {
   rows.reserve(deltas.size());
   for (const auto& d : deltas)
     rows.push_back(store::StoredUsage{d.login, d.minute, static_cast<std::int64_t>(d.messages),
-                                      static_cast<std::int64_t>(d.recipients), static_cast<std::int64_t>(d.refusals)});
+                                      static_cast<std::int64_t>(d.recipients),
+                                      static_cast<std::int64_t>(d.refusals)});
   repository_.addUsage(rows);
 }
 
@@ -140,8 +142,9 @@ std::vector<SendingLimitsView> SendingLimits::active() {
     if (it == stored.end()) continue;
     out.push_back(make(login, it->second, usage));
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const SendingLimitsView& a, const SendingLimitsView& b) { return share(a) > share(b); });
+  std::stable_sort(out.begin(), out.end(), [](const SendingLimitsView& a, const SendingLimitsView& b) {
+    return share(a) > share(b);
+  });
   return out;
 }
 

@@ -76,7 +76,8 @@ class SendingLimits {
 
  private:
   std::vector<std::pair<std::string, limits::Usage>> usageOfAll();
-  SendingLimitsView make(const std::string& login, const store::StoredLimits& stored, const limits::Usage& usage);
+  SendingLimitsView make(const std::string& login, const store::StoredLimits& stored,
+                         const limits::Usage& usage);
 
   store::SendingLimitRepository& repository_;
   const limits::Limits defaults_;

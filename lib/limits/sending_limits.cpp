@@ -109,8 +109,7 @@ Usage SendingCounter::usageOf(const LoginState& state, std::int64_t now) const {
     if (b.minute > now - kMinutesPerHour) u.messagesLastHour += b.messages;
     u.recipientsLastDay += b.recipients;
     u.refusalsLastDay += b.refusals;
-    if (b.refusals > 0)
-      u.lastRefusal = std::chrono::system_clock::time_point(std::chrono::minutes(b.minute));
+    if (b.refusals > 0) u.lastRefusal = std::chrono::system_clock::time_point(std::chrono::minutes(b.minute));
   }
   return u;
 }
@@ -207,7 +206,8 @@ void UsageRecorder::run() {
 }
 
 void seedFromStore(SendingCounter& counter, UsageStore& store, const core::Clock& clock) {
-  const auto minute = std::chrono::duration_cast<std::chrono::minutes>(clock.now().time_since_epoch()).count();
+  const auto minute =
+      std::chrono::duration_cast<std::chrono::minutes>(clock.now().time_since_epoch()).count();
   counter.seed(store.loadSince(minute - kMinutesPerDay + 1));
 }
 

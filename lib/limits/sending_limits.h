@@ -71,7 +71,7 @@ const char* kindName(Kind kind);  // "messages_per_hour", "recipients_per_day"
 struct Usage {
   std::uint64_t messagesLastHour = 0;
   std::uint64_t recipientsLastDay = 0;
-  std::uint64_t refusalsLastDay = 0;  // commands refused by a limit
+  std::uint64_t refusalsLastDay = 0;                                 // commands refused by a limit
   std::optional<std::chrono::system_clock::time_point> lastRefusal;  // to the minute, within the day
 };
 
@@ -96,7 +96,8 @@ inline constexpr std::int64_t kMinutesPerHour = 60;
 
 class SendingCounter {
  public:
-  explicit SendingCounter(const core::Clock& clock = core::SystemClock::instance(), std::size_t maxLogins = 100000);
+  explicit SendingCounter(const core::Clock& clock = core::SystemClock::instance(),
+                          std::size_t maxLogins = 100000);
 
   // Adds persisted buckets (at start): those older than a day are ignored. Not marked pending.
   void seed(const std::vector<UsageBucket>& buckets);

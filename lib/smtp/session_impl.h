@@ -153,7 +153,7 @@ class Session::Impl {
   std::unique_ptr<HeaderScanner> headers_;
   std::optional<core::Reply> writeFailure_;
   std::unique_ptr<MessageSignature> signature_;
-  std::string signatureWriteError_;  // the signature's write() threw: the message fails at the end (451)
+  std::string signatureWriteError_;    // the signature's write() threw: the message fails at the end (451)
   std::optional<SendingQuota> quota_;  // the login's sending limits, read at MAIL (none: no limits port)
 };
 

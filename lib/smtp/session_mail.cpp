@@ -71,8 +71,7 @@ void Session::Impl::rcpt(std::string_view argument) {
     // stay accepted, so the message can still go to those.
     if (quota_ && quota_->recipientsLeft && list.size() >= *quota_->recipientsLeft)
       return limitRefused(SendingLimit::RecipientsPerDay,
-                          "Sending limit reached: " + std::to_string(quota_->recipientsPerDay) +
-                              " recipients per day for this account; try again later");
+                          limitText(quota_->recipientsPerDay, "recipient", "per day"));
     recipientKeys_.insert(std::move(key));
     list.push_back(recipient);
   }
@@ -80,21 +79,29 @@ void Session::Impl::rcpt(std::string_view argument) {
   reply(Reply(250, "2.1.5", "Ok"));
 }
 
+namespace {
+// "Sending limit reached: 200 messages per hour for this account; try again later".
+std::string limitText(std::uint64_t limit, const char* unit, const char* window) {
+  return "Sending limit reached: " + std::to_string(limit) + " " + unit + (limit == 1 ? " " : "s ") + window +
+         " for this account; try again later";
+}
+}  // namespace
+
 bool Session::Impl::checkMessageLimit() {
   quota_.reset();
   if (!services_.limits) return true;
   try {
     quota_ = services_.limits->quotaFor(login_);
   } catch (const std::exception& e) {
-    out_.log(LogLevel::Error, "mail",
-             "sending limits lookup failed for login=" + core::logValue(login_) + ": " + core::logValue(e.what()));
+    out_.log(
+        LogLevel::Error, "mail",
+        "sending limits lookup failed for login=" + core::logValue(login_) + ": " + core::logValue(e.what()));
     refuse(localFailure(), Refusal::LocalError);
     return false;
   }
   if (!quota_->messagesLeft || *quota_->messagesLeft > 0) return true;
   countRefusal(Refusal::SendingLimit);
-  limitRefused(SendingLimit::MessagesPerHour, "Sending limit reached: " + std::to_string(quota_->messagesPerHour) +
-                                                  " messages per hour for this account; try again later");
+  limitRefused(SendingLimit::MessagesPerHour, limitText(quota_->messagesPerHour, "message", "per hour"));
   return false;
 }
 
@@ -102,7 +109,8 @@ bool Session::Impl::checkMessageLimit() {
 void Session::Impl::limitRefused(SendingLimit limit, const std::string& text) {
   const bool messages = limit == SendingLimit::MessagesPerHour;
   out_.log(LogLevel::Warning, "limit",
-           "login=" + core::logValue(login_) + " limit=" + (messages ? "messages_per_hour" : "recipients_per_day") +
+           "login=" + core::logValue(login_) +
+               " limit=" + (messages ? "messages_per_hour" : "recipients_per_day") +
                " max=" + std::to_string(messages ? quota_->messagesPerHour : quota_->recipientsPerDay) +
                " client=" + connection_.clientAddress);
   services_.limits->refused(login_, limit);

@@ -42,7 +42,8 @@ std::map<std::string, StoredLimits> SendingLimitRepository::allLimits() {
   auto connection = database_.acquire();
   Statement query = connection->prepare("SELECT login, messages_per_hour, recipients_per_day FROM users");
   std::map<std::string, StoredLimits> out;
-  while (query.step()) out[query.columnText(0)] = StoredLimits{optionalColumn(query, 1), optionalColumn(query, 2)};
+  while (query.step())
+    out[query.columnText(0)] = StoredLimits{optionalColumn(query, 1), optionalColumn(query, 2)};
   return out;
 }
 

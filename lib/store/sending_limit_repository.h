@@ -33,7 +33,8 @@ struct StoredUsage {
 
 class SendingLimitRepository {
  public:
-  explicit SendingLimitRepository(Database& database, const core::Clock& clock = core::SystemClock::instance())
+  explicit SendingLimitRepository(Database& database,
+                                  const core::Clock& clock = core::SystemClock::instance())
       : database_(database), clock_(clock) {}
 
   // nullopt for an unknown user (or a login that is no address).

@@ -63,10 +63,12 @@ std::optional<std::optional<std::uint64_t>> limitField(const JsonBody& body, con
     // Not a number: the only other value is "default" (a wrong type still answers 400 from here).
     const auto text = body.optionalString(field);
     if (*text != "default")
-      throw core::InvalidValue(field, std::string(field) + " must be a whole number (0 for unlimited) or \"default\"");
+      throw core::InvalidValue(
+          field, std::string(field) + " must be a whole number (0 for unlimited) or \"default\"");
     return std::optional<std::optional<std::uint64_t>>(std::optional<std::uint64_t>());
   }
-  if (*number < 0) throw core::InvalidValue(field, std::string(field) + " cannot be negative (0 means unlimited)");
+  if (*number < 0)
+    throw core::InvalidValue(field, std::string(field) + " cannot be negative (0 means unlimited)");
   return std::optional<std::optional<std::uint64_t>>(static_cast<std::uint64_t>(*number));
 }
 

@@ -137,7 +137,8 @@ BOOST_FIXTURE_TEST_CASE(memory_is_bounded_by_dropping_the_least_recently_active_
   BOOST_TEST(small.trackedLogins() == 3u);
   BOOST_TEST(small.usage("a@example.org").messagesLastHour == 2u);
   BOOST_TEST(small.usage("d@example.org").messagesLastHour == 1u);
-  BOOST_TEST(small.usage("b@example.org").messagesLastHour + small.usage("c@example.org").messagesLastHour == 1u);
+  BOOST_TEST(small.usage("b@example.org").messagesLastHour + small.usage("c@example.org").messagesLastHour ==
+             1u);
 }
 
 BOOST_FIXTURE_TEST_CASE(pending_holds_only_the_changes_since_the_last_take, Fixture) {

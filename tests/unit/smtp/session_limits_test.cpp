@@ -26,7 +26,8 @@ class FakeLimits final : public SendingLimits {
     q.messagesPerHour = messagesPerHour;
     q.recipientsPerDay = recipientsPerDay;
     if (messagesPerHour) q.messagesLeft = messages >= messagesPerHour ? 0 : messagesPerHour - messages;
-    if (recipientsPerDay) q.recipientsLeft = recipients >= recipientsPerDay ? 0 : recipientsPerDay - recipients;
+    if (recipientsPerDay)
+      q.recipientsLeft = recipients >= recipientsPerDay ? 0 : recipientsPerDay - recipients;
     return q;
   }
   void charge(const std::string& login, std::size_t n) override {
