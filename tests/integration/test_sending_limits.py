@@ -13,7 +13,7 @@ from test_metrics import parse, scrape, value
 from web_api import WebApiCase, quote
 
 PASSWORD = "sender password 1"
-MESSAGES_TEXT = "Sending limit reached: 2 messages per hour for this account; try again later"
+MESSAGES_TEXT = "451 4.7.1 Sending limit reached: 2 messages per hour for this account; try again later"
 
 
 def send(case, client, login, recipients=("bob@example.net",)):
@@ -58,7 +58,7 @@ class SendingLimitsTest(WebApiCase):
         self.assertReply(client.cmd("RCPT TO:<r4@example.net>"), 250)
         refused = client.cmd("RCPT TO:<r5@example.net>")
         self.assertReply(refused, 451, "4.7.1",
-                         "Sending limit reached: 5 recipients per day for this account; try again later")
+                         "451 4.7.1 Sending limit reached: 5 recipients per day for this account; try again later")
         self.assertReply(client.cmd("RCPT TO:<r6@example.net>"), 451, "4.7.1")
         self.assertReply(client.cmd("DATA"), 354)
         client.send_raw(b"From: <wide@example.org>\r\nSubject: x\r\n\r\nHi\r\n.\r\n")
