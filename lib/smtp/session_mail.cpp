@@ -11,6 +11,14 @@ namespace postern::smtp {
 
 using core::Reply;
 
+namespace {
+// "Sending limit reached: 200 messages per hour for this account; try again later".
+std::string limitText(std::uint64_t limit, const char* unit, const char* window) {
+  return "Sending limit reached: " + std::to_string(limit) + " " + unit + (limit == 1 ? " " : "s ") + window +
+         " for this account; try again later";
+}
+}  // namespace
+
 void Session::Impl::mail(std::string_view argument) {
   if (state_ == SessionState::Mail || state_ == SessionState::Rcpt)
     return reply(Reply(503, "5.5.1", "Nested MAIL command"));  // RFC 5321 §4.1.4
@@ -78,14 +86,6 @@ void Session::Impl::rcpt(std::string_view argument) {
   enter(SessionState::Rcpt);
   reply(Reply(250, "2.1.5", "Ok"));
 }
-
-namespace {
-// "Sending limit reached: 200 messages per hour for this account; try again later".
-std::string limitText(std::uint64_t limit, const char* unit, const char* window) {
-  return "Sending limit reached: " + std::to_string(limit) + " " + unit + (limit == 1 ? " " : "s ") + window +
-         " for this account; try again later";
-}
-}  // namespace
 
 bool Session::Impl::checkMessageLimit() {
   quota_.reset();
