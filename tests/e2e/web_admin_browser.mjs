@@ -328,7 +328,9 @@ async function limitUser(page) {
   const limits = formWith(page, 'Save limits');
   await limits.getByLabel('Messages per hour').fill('1');
   await limits.getByRole('button', {name: 'Save limits'}).click();
-  await page.getByRole('status').filter({hasText: 'Sending limits saved.'}).waitFor();
+  // The page reloads with the new limit: the one message the user sent fills it.
+  await page.locator('#limits').getByText('1 of 1 messages this hour').waitFor();
+  await page.locator('#limits').getByText('Limit reached').waitFor();
   await askWrapper({event: 'sending-limit-hit'});
   await open(page, '#/');
   const card = page.locator('section', {hasText: 'Users stopped by a sending limit'});
@@ -337,7 +339,7 @@ async function limitUser(page) {
   await card.getByRole('link', {name: FLOW.user}).click();
   await settle(page);
   const section = page.locator('#limits');
-  await section.getByText('Limit reached').waitFor();
+  await section.getByText('Refused by a limit').waitFor();
   await section.screenshot({path: join(outDir, 'user-limits-desktop.png')});
 }
 
