@@ -329,13 +329,13 @@ async function limitUser(page) {
   await limits.getByLabel('Messages per hour').fill('1');
   await limits.getByRole('button', {name: 'Save limits'}).click();
   // The page reloads with the new limit: the one message the user sent fills it.
-  await page.locator('#limits').getByText('1 of 1 messages this hour').waitFor();
+  await page.locator('#limits').getByText('1 of 1 message this hour').waitFor();
   await page.locator('#limits').getByText('Limit reached').waitFor();
   await askWrapper({event: 'sending-limit-hit'});
   await open(page, '#/');
   const card = page.locator('section', {hasText: 'Users stopped by a sending limit'});
   await card.waitFor();
-  await page.screenshot({path: join(outDir, 'dashboard-limited-desktop.png')});
+  await card.screenshot({path: join(outDir, 'dashboard-limited-desktop.png')});
   await card.getByRole('link', {name: FLOW.user}).click();
   await settle(page);
   const section = page.locator('#limits');

@@ -120,14 +120,18 @@ function limitText(n) {
   return n === 0 ? 'no limit' : String(n);
 }
 
+function plural(n, word) {
+  return `${n} ${n === 1 ? word : `${word}s`}`;
+}
+
 function usageRow(used, limit, unit, window) {
-  if (limit === 0) return el('span', {}, `${used} ${unit} ${window} (no limit)`);
+  if (limit === 0) return el('span', {}, `${plural(used, unit)} ${window} (no limit)`);
   const percent = Math.min(100, Math.round((100 * used) / limit));
   const kind = used >= limit ? 'bad' : percent >= 80 ? 'warn' : 'ok';
   return el(
       'span', {class: 'usage'},
       el('progress', {max: limit, value: Math.min(used, limit), 'aria-label': `${unit} ${window}`}),
-      ` ${used} of ${limit} ${unit} ${window} `,
+      ` ${used} of ${plural(limit, unit)} ${window} `,
       used >= limit ? badge('Limit reached', kind) : percent >= 80 ? badge('Near the limit', kind) : null);
 }
 
@@ -166,12 +170,12 @@ function limitsCard(ctx, user, limits, reload) {
          'How much mail this user may send. If someone steals the password, the limits keep them from ' +
              'sending thousands of spam messages through your mail provider in the office\'s name.'),
       facts([
-        ['Sent in the last hour', usageRow(usage.messagesLastHour, effective.messagesPerHour, 'messages', 'this hour')],
+        ['Sent in the last hour', usageRow(usage.messagesLastHour, effective.messagesPerHour, 'message', 'this hour')],
         ['Recipients in the last 24 hours',
-         usageRow(usage.recipientsLastDay, effective.recipientsPerDay, 'recipients', 'today')],
+         usageRow(usage.recipientsLastDay, effective.recipientsPerDay, 'recipient', 'today')],
         usage.refusalsLastDay ?
             ['Refused by a limit',
-             el('span', {}, badge(`${usage.refusalsLastDay} times in 24 hours`, 'bad'), ' last at ',
+             el('span', {}, badge(`${plural(usage.refusalsLastDay, 'time')} in 24 hours`, 'bad'), ' last at ',
                 timeEl(usage.lastRefusal))] :
             null,
       ]),
