@@ -3,6 +3,7 @@
 #include "auth/auth_log.h"
 #include "auth/credential_verifier.h"
 #include "core/text.h"
+#include "store/user_repository.h"
 
 namespace postern::app {
 
@@ -130,6 +131,38 @@ std::unique_ptr<smtp::MessageWriter> SpoolSink::begin(const smtp::Envelope& enve
   data.eightBitMime = envelope.eightBitMime;
   data.arrival = envelope.arrival;
   return std::make_unique<SpoolWriter>(spool_.begin(data), committed_);
+}
+
+namespace {
+// The counter's key: the stored form of the login, so that "Alice@Example.org" and "alice@example.org"
+// share one allowance.
+std::string countedLogin(const std::string& login) {
+  const auto normal = store::UserRepository::normaliseLogin(login);
+  return normal ? *normal : login;
+}
+}  // namespace
+
+smtp::SendingQuota SessionSendingLimits::quotaFor(const std::string& login) {
+  const limits::Limits effective = limits_.limitsFor(login);
+  const limits::Allowance left = limits::allowance(effective, counter_.usage(countedLogin(login)));
+  smtp::SendingQuota quota;
+  quota.messagesLeft = left.messages;
+  quota.messagesPerHour = effective.messagesPerHour;
+  quota.recipientsLeft = left.recipients;
+  quota.recipientsPerDay = effective.recipientsPerDay;
+  return quota;
+}
+
+void SessionSendingLimits::charge(const std::string& login, std::size_t recipients) {
+  counter_.charge(countedLogin(login), recipients);
+}
+
+void SessionSendingLimits::refused(const std::string& login, smtp::SendingLimit limit) {
+  try {
+    counter_.recordRefusal(countedLogin(login));
+    if (onRefused_) onRefused_(limit);
+  } catch (...) {  // the port must not throw; a lost count is no reason to fail the reply
+  }
 }
 
 }  // namespace postern::app

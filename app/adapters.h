@@ -11,8 +11,11 @@
 
 #include "admin/admin_sign_in.h"
 #include "auth/ban_list.h"
+#include "admin/sending_limits.h"
+#include "auth/failure_throttle.h"
 #include "auth/sasl_session.h"
 #include "auth/sender_policy.h"
+#include "limits/sending_limits.h"
 #include "queue/spool.h"
 #include "smtp/ports.h"
 
@@ -86,6 +89,24 @@ class SpoolSink final : public smtp::Spool {
  private:
   queue::Spool& spool_;
   const std::function<void(const std::string&)> committed_;
+};
+
+// smtp::SendingLimits over the user's limits (admin::SendingLimits reads them from the store at every
+// MAIL, so a change by the CLI applies to the next message) and the server's live counter. onRefused counts
+// the refusal for the metrics.
+class SessionSendingLimits final : public smtp::SendingLimits {
+ public:
+  SessionSendingLimits(admin::SendingLimits& limits, limits::SendingCounter& counter,
+                       std::function<void(smtp::SendingLimit)> onRefused = {})
+      : limits_(limits), counter_(counter), onRefused_(std::move(onRefused)) {}
+  smtp::SendingQuota quotaFor(const std::string& login) override;
+  void charge(const std::string& login, std::size_t recipients) override;
+  void refused(const std::string& login, smtp::SendingLimit limit) override;
+
+ private:
+  admin::SendingLimits& limits_;
+  limits::SendingCounter& counter_;
+  const std::function<void(smtp::SendingLimit)> onRefused_;
 };
 
 }  // namespace postern::app

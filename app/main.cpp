@@ -40,6 +40,10 @@ Commands:
   user enable LOGIN | user disable LOGIN
   user delete LOGIN              Delete a user and the user's sender addresses.
   user list                      List users.
+  user show LOGIN                A user, with the sending limits and the use against them.
+  user set LOGIN [--messages-per-hour N|default] [--recipients-per-day N|default]
+                                 A user's own sending limits (0 = unlimited; default = limits.*).
+  user limits                    Users who sent in the last 24 hours, near (80 %) or over a limit.
   address add LOGIN PATTERN      Let LOGIN send as PATTERN: an address (bob@example.org) or a whole
                                  domain (@example.org).
   address remove LOGIN PATTERN

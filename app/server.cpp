@@ -40,6 +40,7 @@
 #include "core/error.h"
 #include "fs/file_io.h"
 #include "fs/lock_file.h"
+#include "limits/sending_limits.h"
 #include "net/smtp_server.h"
 #include "oauth/token_endpoint_client.h"
 #include "queue/manager.h"
@@ -52,6 +53,7 @@
 #include "store/dkim_key_repository.h"
 #include "store/migration_runner.h"
 #include "store/route_repository.h"
+#include "store/sending_limit_repository.h"
 #include "store/user_repository.h"
 #include "tls/certificate_info.h"
 #include "tls/certificate_reloader.h"
@@ -340,8 +342,27 @@ int runServer(const config::Config& cfg) {
                     bans.addressThrottle(),
                     [](const std::string& address) { return net::clientGroup(address); },
                     &signInEvents});
+    // Sending limits (README "Sending limits"): counted in memory per login, seeded from what was written
+    // down before the last stop, written down again every few seconds off the message path.
+    store::SendingLimitRepository sendingLimitRepository(database, clock);
+    limits::SendingCounter sendingCounter(clock);
+    admin::RecordedUsage recordedUsage(sendingLimitRepository);
+    limits::seedFromStore(sendingCounter, recordedUsage, clock);
+    Poco::Logger& limitsLog = Poco::Logger::get("limits");
+    limits::UsageRecorder usageRecorder(sendingCounter, recordedUsage, std::chrono::seconds(5), clock,
+                                        [&limitsLog](const std::string& error) { limitsLog.error(error); });
+    admin::SendingLimits sendingLimits(
+        sendingLimitRepository, limits::Limits{cfg.limits.messagesPerHour, cfg.limits.recipientsPerDay},
+        &sendingCounter, clock);
+    SessionSendingLimits sessionLimits(sendingLimits, sendingCounter, [&serverMetrics](smtp::SendingLimit l) {
+      serverMetrics.sendingLimitRefusals
+          .at(l == smtp::SendingLimit::MessagesPerHour ? "messages_per_hour" : "recipients_per_day")
+          .inc();
+    });
+
     web::ApiServices api = adminServices.api();
     api.bans = &banAdmin;
+    api.sendingLimits = &sendingLimits;
     const web::ApiGuard guard(adminServices.sessions(), adminServices.audit(),
                               adminServices.enrollmentGate());
     const AdminBootstrap firstAdmin =
@@ -355,6 +376,7 @@ int runServer(const config::Config& cfg) {
     environment.senders = &senders;
     environment.spool = &sink;
     environment.clock = &clock;
+    environment.sendingLimits = &sessionLimits;
     environment.makeAuthenticator =
         [&](const std::string& clientAddress) -> std::unique_ptr<smtp::Authenticator> {
       return std::make_unique<SaslAuthenticator>(
@@ -419,6 +441,7 @@ int runServer(const config::Config& cfg) {
     if (webAdmin.server) webAdmin.server->stop();
     manager.requestStop();
     server.stop();
+    usageRecorder.stop();  // the sessions are gone: write down their last counts
     const auto left =
         std::max(std::chrono::steady_clock::duration::zero(), deadline - std::chrono::steady_clock::now());
     const bool idle = manager.stop(std::chrono::duration_cast<std::chrono::milliseconds>(left));

@@ -10,6 +10,7 @@
 #include "web/api_dkim.h"
 #include "web/api_domains.h"
 #include "web/api_health.h"
+#include "web/api_limits.h"
 #include "web/api_metrics.h"
 #include "web/api_queue.h"
 #include "web/api_routes.h"
@@ -53,6 +54,7 @@ web::Router adminRoutes(const web::AssetTable& assets, web::ApiServices& service
   web::addQueueRoutes(router, services, guard);
   web::addStatusRoutes(router, services, guard);
   if (services.bans) web::addBanRoutes(router, *services.bans, guard);
+  if (services.sendingLimits) web::addLimitRoutes(router, *services.sendingLimits, guard);
   return router;
 }
 

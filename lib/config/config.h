@@ -178,6 +178,12 @@ struct Config {
     std::chrono::seconds checkInterval{std::chrono::hours(6)};  // 0: no background check
   } dns;
 
+  // Per-user sending limits (README "Sending limits"); each user may have their own. 0: unlimited.
+  struct Limits {
+    std::uint64_t messagesPerHour = 200;
+    std::uint64_t recipientsPerDay = 1000;
+  } limits;
+
   // Derived paths inside dataDir.
   std::string databasePath() const { return dataDir + "/postern.db"; }
   std::string spoolDir() const { return dataDir + "/spool"; }

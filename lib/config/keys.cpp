@@ -398,6 +398,7 @@ const std::vector<KeyDef>& keyTable() {
   static const std::vector<KeyDef> table = [&] {
     std::vector<KeyDef> all = general;
     for (auto& key : siteAndDnsKeys()) all.push_back(std::move(key));
+    for (auto& key : sendingLimitKeys()) all.push_back(std::move(key));
     return all;
   }();
   return table;

@@ -23,5 +23,7 @@ struct KeyDef {
 const std::vector<KeyDef>& keyTable();
 // The table's tail: admin.*, public.*, dns.* (keys_sites.cpp).
 std::vector<KeyDef> siteAndDnsKeys();
+// limits.*: per-user sending limits (keys_limits.cpp).
+std::vector<KeyDef> sendingLimitKeys();
 
 }  // namespace postern::config

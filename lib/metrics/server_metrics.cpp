@@ -18,7 +18,7 @@ const std::vector<std::string>& refusalReasons() {
   // What the session already tells apart (smtp::Refusal): README "Metrics" explains each.
   static const std::vector<std::string> values{"sender_not_owned", "header_from", "display_name",
                                                "too_large",        "malformed",   "no_dkim_key",
-                                               "storage",          "local_error"};
+                                               "storage",          "local_error", "sending_limit"};
   return values;
 }
 
@@ -34,6 +34,11 @@ const std::vector<std::string>& deliveryOutcomes() {
 
 const std::vector<std::string>& results() {
   static const std::vector<std::string> values{"success", "failure"};
+  return values;
+}
+
+const std::vector<std::string>& sendingLimits() {
+  static const std::vector<std::string> values{"messages_per_hour", "recipients_per_day"};
   return values;
 }
 
@@ -106,6 +111,11 @@ ServerMetrics::ServerMetrics(const std::string& version)
       adminLogins(registry.labelledCounter("postern_admin_logins_total",
                                            "Sign-ins to the web admin, by result (throttled: refused "
                                            "unchecked after too many failures).",
-                                           "result", labels::signInResults())) {}
+                                           "result", labels::signInResults())),
+      sendingLimitRefusals(registry.labelledCounter(
+          "postern_sending_limit_refusals_total",
+          "SMTP commands refused with 451 4.7.1 because the user reached a sending limit: MAIL FROM over "
+          "messages_per_hour, or RCPT TO over recipients_per_day.",
+          "limit", labels::sendingLimits())) {}
 
 }  // namespace postern::metrics

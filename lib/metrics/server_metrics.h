@@ -24,6 +24,7 @@ const std::vector<std::string>& dkimAlgorithms();    // rsa-sha256, ed25519-sha2
 const std::vector<std::string>& deliveryOutcomes();  // delivered, deferred, failed, expired
 const std::vector<std::string>& results();           // success, failure
 const std::vector<std::string>& signInResults();     // success, failure, throttled
+const std::vector<std::string>& sendingLimits();     // messages_per_hour, recipients_per_day
 }  // namespace labels
 
 struct ServerMetrics {
@@ -45,6 +46,7 @@ struct ServerMetrics {
   Histogram& smarthostReplySeconds;
   LabelledCounter& oauthRefreshes;
   LabelledCounter& adminLogins;
+  LabelledCounter& sendingLimitRefusals;  // README "Sending limits"
 };
 
 }  // namespace postern::metrics

@@ -104,7 +104,7 @@ void SmtpConnection::serve() {
   auto authenticator = env.makeAuthenticator(clientAddress_);
   smtp::Session session(env.sessionConfig, info,
                         smtp::SessionServices{*authenticator, *env.senders, *env.spool, *env.clock,
-                                              env.signer, env.sessionEvents},
+                                              env.signer, env.sessionEvents, env.sendingLimits},
                         *this);
   if (tls_) authenticator->tlsEstablished(tls_->bits);
   session_ = &session;

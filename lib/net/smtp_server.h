@@ -89,6 +89,7 @@ struct SessionEnvironment {
   smtp::MessageSigner* signer = nullptr;         // DKIM; none: mail is queued unsigned
   smtp::SessionEvents* sessionEvents = nullptr;  // metrics; none: nothing is counted
   ConnectionEvents* connectionEvents = nullptr;  // metrics; none: nothing is counted
+  smtp::SendingLimits* sendingLimits = nullptr;  // per-user sending limits; none: no limit
   // A fresh authenticator for a connection from clientAddress.
   std::function<std::unique_ptr<smtp::Authenticator>(const std::string& clientAddress)> makeAuthenticator;
 };

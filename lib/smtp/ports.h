@@ -136,9 +136,10 @@ enum class Refusal {
   NoDkimKey,       // dkim.missing_key = reject and no key for the From domain (550 5.7.1)
   Storage,         // the spool is below its free-space reserve or full (452 4.3.1)
   LocalError,      // the spool, the user store or DKIM signing failed (451 4.3.0)
+  SendingLimit,    // the login has used up its messages per hour, at MAIL (451 4.7.1)
 };
 // "sender_not_owned", "header_from", "display_name", "too_large", "malformed", "no_dkim_key", "storage",
-// "local_error".
+// "local_error", "sending_limit".
 const char* refusalName(Refusal reason);
 
 class SessionEvents {
@@ -152,6 +153,27 @@ class SessionEvents {
   virtual void messageSigned(std::string_view algorithm) = 0;
   // A signature could not be made: the message was refused with 451 (also counted as LocalError).
   virtual void signingFailed() = 0;
+};
+
+// ---- Sending limits (README "Sending limits"). Optional; shared by all sessions; thread-safe. ----------
+// What a login may still send, read once per transaction at MAIL.
+struct SendingQuota {
+  std::optional<std::uint64_t> messagesLeft;  // this hour; nullopt: unlimited
+  std::uint64_t messagesPerHour = 0;
+  std::optional<std::uint64_t> recipientsLeft;  // these 24 hours; nullopt: unlimited
+  std::uint64_t recipientsPerDay = 0;
+};
+enum class SendingLimit { MessagesPerHour, RecipientsPerDay };
+
+class SendingLimits {
+ public:
+  virtual ~SendingLimits() = default;
+  // Throws core::Error when the user store fails (the session answers 451 4.3.0).
+  virtual SendingQuota quotaFor(const std::string& login) = 0;
+  // A message of login was queued (after its 250): it counts against both limits from now on.
+  virtual void charge(const std::string& login, std::size_t recipients) = 0;
+  // A command of login was refused by that limit (the session has logged it). Must not throw.
+  virtual void refused(const std::string& login, SendingLimit limit) = 0;
 };
 
 // ---- What the session tells its connection. ------------------------------------------------------------

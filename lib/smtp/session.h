@@ -62,6 +62,7 @@ struct SessionServices {
   const core::Clock& clock;
   MessageSigner* signer = nullptr;  // DKIM; none: messages are queued unsigned
   SessionEvents* events = nullptr;  // metrics; none: nothing is counted
+  SendingLimits* limits = nullptr;  // sending limits; none: no limit
 };
 
 class Session {

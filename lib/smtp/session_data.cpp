@@ -32,6 +32,8 @@ const char* refusalName(Refusal reason) {
       return "storage";
     case Refusal::LocalError:
       return "local_error";
+    case Refusal::SendingLimit:
+      return "sending_limit";
   }
   return "local_error";
 }
@@ -192,6 +194,7 @@ void Session::Impl::endOfData() {
            "id=" + queueId + " from=" + core::logValue("<" + envelope_.sender.str() + ">") + " recipients=" +
                std::to_string(envelope_.recipients.size()) + " size=" + std::to_string(dataReader_->size()));
   if (services_.events) services_.events->messageAccepted();
+  if (services_.limits) services_.limits->charge(login_, envelope_.recipients.size());  // only once queued
   finishTransaction(Reply(250, "2.0.0", "Ok: queued as " + queueId));
 }
 

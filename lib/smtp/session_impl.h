@@ -85,6 +85,9 @@ class Session::Impl {
   void mail(std::string_view argument);
   void rcpt(std::string_view argument);
   void data(std::string_view argument);
+  // Sending limits: true when MAIL may go on (otherwise the 451 or the local failure is sent).
+  bool checkMessageLimit();
+  void limitRefused(SendingLimit limit, const std::string& text);
 
   // session_data.cpp
   void messageBytes(std::string_view bytes);
@@ -150,7 +153,8 @@ class Session::Impl {
   std::unique_ptr<HeaderScanner> headers_;
   std::optional<core::Reply> writeFailure_;
   std::unique_ptr<MessageSignature> signature_;
-  std::string signatureWriteError_;  // the signature's write() threw: the message fails at the end (451)
+  std::string signatureWriteError_;    // the signature's write() threw: the message fails at the end (451)
+  std::optional<SendingQuota> quota_;  // the login's sending limits, read at MAIL (none: no limits port)
 };
 
 }  // namespace postern::smtp

@@ -11,6 +11,14 @@ namespace postern::smtp {
 
 using core::Reply;
 
+namespace {
+// "Sending limit reached: 200 messages per hour for this account; try again later".
+std::string limitText(std::uint64_t limit, const char* unit, const char* window) {
+  return "Sending limit reached: " + std::to_string(limit) + " " + unit + (limit == 1 ? " " : "s ") + window +
+         " for this account; try again later";
+}
+}  // namespace
+
 void Session::Impl::mail(std::string_view argument) {
   if (state_ == SessionState::Mail || state_ == SessionState::Rcpt)
     return reply(Reply(503, "5.5.1", "Nested MAIL command"));  // RFC 5321 §4.1.4
@@ -40,6 +48,7 @@ void Session::Impl::mail(std::string_view argument) {
                   Refusal::SenderNotOwned);
   }
   if (!services_.spool.acceptingMail()) return refuse(insufficientStorage(), Refusal::Storage);
+  if (!checkMessageLimit()) return;
 
   envelope_ = Envelope();
   recipientKeys_.clear();
@@ -66,11 +75,46 @@ void Session::Impl::rcpt(std::string_view argument) {
   if (!recipientKeys_.contains(key)) {
     // RFC 5321 §4.5.3.1.8: 452 tells the client to send the rest in another transaction.
     if (list.size() >= config_.maxRecipients) return reply(Reply(452, "4.5.3", "Too many recipients"));
+    // Sending limits: the RCPTs past what is left of the day's recipients are refused, the earlier ones
+    // stay accepted, so the message can still go to those.
+    if (quota_ && quota_->recipientsLeft && list.size() >= *quota_->recipientsLeft)
+      return limitRefused(SendingLimit::RecipientsPerDay,
+                          limitText(quota_->recipientsPerDay, "recipient", "per day"));
     recipientKeys_.insert(std::move(key));
     list.push_back(recipient);
   }
   enter(SessionState::Rcpt);
   reply(Reply(250, "2.1.5", "Ok"));
+}
+
+bool Session::Impl::checkMessageLimit() {
+  quota_.reset();
+  if (!services_.limits) return true;
+  try {
+    quota_ = services_.limits->quotaFor(login_);
+  } catch (const std::exception& e) {
+    out_.log(
+        LogLevel::Error, "mail",
+        "sending limits lookup failed for login=" + core::logValue(login_) + ": " + core::logValue(e.what()));
+    refuse(localFailure(), Refusal::LocalError);
+    return false;
+  }
+  if (!quota_->messagesLeft || *quota_->messagesLeft > 0) return true;
+  countRefusal(Refusal::SendingLimit);
+  limitRefused(SendingLimit::MessagesPerHour, limitText(quota_->messagesPerHour, "message", "per hour"));
+  return false;
+}
+
+// RFC 3463 §3.8: X.7.1, delivery not authorized; 451 because the limit frees up as the window slides.
+void Session::Impl::limitRefused(SendingLimit limit, const std::string& text) {
+  const bool messages = limit == SendingLimit::MessagesPerHour;
+  out_.log(LogLevel::Warning, "limit",
+           "login=" + core::logValue(login_) +
+               " limit=" + (messages ? "messages_per_hour" : "recipients_per_day") +
+               " max=" + std::to_string(messages ? quota_->messagesPerHour : quota_->recipientsPerDay) +
+               " client=" + connection_.clientAddress);
+  services_.limits->refused(login_, limit);
+  reply(Reply(451, "4.7.1", text));
 }
 
 void Session::Impl::data(std::string_view argument) {

@@ -21,6 +21,7 @@
 #include "admin/domains.h"
 #include "admin/queue.h"
 #include "admin/routes.h"
+#include "admin/sending_limits.h"
 #include "admin/setup_tokens.h"
 #include "admin/status.h"
 #include "admin/test_message.h"
@@ -49,6 +50,7 @@ struct ApiServices {
   admin::AdminTotp* totp = nullptr;
   bool requireTotp = false;  // admin.require_totp
   admin::Bans* bans = nullptr;      // the brute-force ban list (api_bans.h); null: no /api/v1/bans
+  admin::SendingLimits* sendingLimits = nullptr;  // README "Sending limits"; none: no /limits endpoints
 };
 
 }  // namespace postern::web

@@ -178,10 +178,26 @@ class WebAdminInABrowser(ServerTestCase):
         self.held_id = queue_id
         return {"queueId": queue_id}
 
+    def on_sending_limit_hit(self, event):
+        """The administrator lowered the user's messages per hour to 1 and the user has sent one message: the
+        next MAIL FROM is refused with 451 4.7.1."""
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        with smtplib.SMTP(LOOPBACK, self.server.port("submission"), timeout=30) as client:
+            client.starttls(context=context)
+            client.login(FLOW["user"], FLOW["password"])
+            code, reply = client.mail(FLOW["sender"])
+        self.assertEqual(code, 451, reply)
+        self.assertIn(b"4.7.1 Sending limit reached: 1 message per hour", reply)
+        self.limit_hit = True
+        return {}
+
     def drive_browser(self, env):
         """Runs the browser script, answering its "@@ {json}" lines; returns (exit status, its output)."""
         handlers = {"dkim-record-copied": self.on_dkim_record_copied,
-                    "test-message-delivered": self.on_test_message_delivered}
+                    "test-message-delivered": self.on_test_message_delivered,
+                    "sending-limit-hit": self.on_sending_limit_hit}
         browser = subprocess.Popen([NODE, os.path.join(HERE, "web_admin_browser.mjs")], env=env,
                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         watchdog = threading.Timer(BROWSER_TIMEOUT, browser.kill)
@@ -220,6 +236,7 @@ class WebAdminInABrowser(ServerTestCase):
                    what="a refused attempt in the delivery log")
         self.ban_loopback_clients()
         self.held_id = None
+        self.limit_hit = False
         env = dict(os.environ, POSTERN_ADMIN_URL="https://%s:%d/" % (LOOPBACK, self.server.admin_port),
                    POSTERN_ADMIN_LOGIN=ADMIN[0], POSTERN_ADMIN_PASSWORD=ADMIN[1],
                    POSTERN_FLOW=json.dumps(dict(FLOW, smarthost=self.smarthost.address)),
@@ -229,6 +246,7 @@ class WebAdminInABrowser(ServerTestCase):
         print(output)
         self.assertEqual(status, 0, output)
         self.assertIsNotNone(self.held_id, "the browser never reported the test message delivered")
+        self.assertTrue(self.limit_hit, "the browser never lowered the user's sending limit")
         # The retry from the browser made a second attempt; Delete took the message out of the queue.
         self.assertEqual(len(self.deferred_attempts(self.held_id)), 2, self.server.cli("queue", "log").stdout)
         self.assertNotEqual(self.server.cli("queue", "show", self.held_id, check=False).returncode, 0)

@@ -5,7 +5,9 @@
 // password and a sender address; create a DKIM key, copy its DNS record (read back from the clipboard)
 // and activate the key; add a route to the wrapper's smarthost and press Check; send a test message and
 // watch it arrive; find a message the smarthost could not take in the queue and in the delivery log,
-// retry it and delete it; lift a brute-force ban on the Blocked sign-ins page; sign out. Then every page at a desktop and a phone size, with the data the flow
+// retry it and delete it; lift a brute-force ban on the Blocked sign-ins page; lower the new user's
+// sending limit and see the user stopped on the dashboard; sign out. Then every page at a desktop and a
+// phone size, with the data the flow
 // left behind, each saved as a screenshot into POSTERN_SCREENSHOT_DIR.
 //
 // Fails on a page error, a CSP violation, a script dialog (markup from data ran) or a console error other
@@ -335,6 +337,29 @@ async function liftABan(page) {
   await page.locator('tr', {hasText: FLOW.bannedLogin}).waitFor();
 }
 
+// Sending limits: the administrator lowers the new user's messages per hour to 1 on the user's page (the
+// user has sent one message already); the wrapper's next MAIL FROM as that user gets 451 4.7.1; the
+// dashboard then lists the user as stopped by a limit, and its link leads back to the user's page.
+async function limitUser(page) {
+  await open(page, `#/users/${encodeURIComponent(FLOW.user)}`);
+  const limits = formWith(page, 'Save limits');
+  await limits.getByLabel('Messages per hour').fill('1');
+  await limits.getByRole('button', {name: 'Save limits'}).click();
+  // The page reloads with the new limit: the one message the user sent fills it.
+  await page.locator('#limits').getByText('1 of 1 message this hour').waitFor();
+  await page.locator('#limits').getByText('Limit reached').waitFor();
+  await askWrapper({event: 'sending-limit-hit'});
+  await open(page, '#/');
+  const card = page.locator('section', {hasText: 'Users stopped by a sending limit'});
+  await card.waitFor();
+  await card.screenshot({path: join(outDir, 'dashboard-limited-desktop.png')});
+  await card.getByRole('link', {name: FLOW.user}).click();
+  await settle(page);
+  const section = page.locator('#limits');
+  await section.getByText('Refused by a limit').waitFor();
+  await section.screenshot({path: join(outDir, 'user-limits-desktop.png')});
+}
+
 async function officeAdminFlow(browser) {
   const context = await browser.newContext({viewport: VIEWPORTS[0][1], ignoreHTTPSErrors: true});
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: new URL(baseUrl).origin});
@@ -359,6 +384,7 @@ async function officeAdminFlow(browser) {
         () => askWrapper({event: 'test-message-delivered', queueId: testId, dkimRecord: record}));
     await step('retry and delete the held message', () => retryAndDeleteHeldMessage(page, queueId));
     await step('lift a ban on blocked sign-ins', () => liftABan(page));
+    await step('limit a user and see it stopped on the dashboard', () => limitUser(page));
     await step('change the own password', () => changeOwnPassword(page));
     await step('sign out', () => signOutAndCheck(context, page));
   } finally {

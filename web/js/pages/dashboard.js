@@ -1,8 +1,8 @@
-// The overview: the first steps as a checklist until they are all done, then the problems to fix, and the
-// server's figures (/status).
+// The overview: the first steps as a checklist until they are all done, then the problems to fix, the users
+// a sending limit stopped in the last 24 hours (/limits), and the server's figures (/status).
 
 import * as api from '../api.js';
-import {alertBox, badge, durationText, el, facts, timeEl} from '../dom.js';
+import {alertBox, badge, durationText, el, facts, table, timeEl} from '../dom.js';
 import {appLink, loadInto, pageHeader} from '../page.js';
 
 const STEPS = [
@@ -45,17 +45,51 @@ export async function render(ctx) {
   ctx.add(pageHeader(ctx, 'Overview', 'How Postern is doing, and what to do next.'));
   const region = el('div');
   ctx.add(region);
-  await loadInto(region, () => api.get('/status'), (status) => show(status));
+  await loadInto(
+      region, () => Promise.all([api.get('/status'), api.get('/limits')]),
+      ([status, limits]) => show(status, limits));
 }
 
-function show(status) {
+function show(status, limits) {
   const checklist = status.checklist || {};
   const allDone = STEPS.every((s) => checklist[s.key]);
   return [
     allDone ? null : firstSteps(checklist),
     problems(status.problems || [], allDone),
+    limitedUsers(limits),
     figures(status),
   ];
+}
+
+// Users refused by a sending limit within 24 hours: a stolen password, or someone who needs a higher limit.
+function limitedUsers(limits) {
+  const limited = (limits.items || []).filter((u) => u.limited);
+  if (limited.length === 0) return null;
+  const used = (n, limit) => (limit === 0 ? `${n}` : `${n} of ${limit}`);
+  return el(
+      'section', {class: 'card limited-users'}, el('h2', {}, 'Users stopped by a sending limit'),
+      el('p', {},
+         'These users tried to send more than their limit in the last 24 hours; their mail program was ' +
+             'told to try again later. If you do not expect that much mail from them, their password may ' +
+             'have been stolen: open the user and change it. If they really need more, raise their limits ' +
+             'there.'),
+      table({
+        caption: 'Users stopped by a sending limit',
+        columns: [
+          {label: 'User', cell: (u) => appLink(`#/users/${encodeURIComponent(u.login)}`, u.login, 'break')},
+          {label: 'Messages this hour', cell: (u) => used(u.usage.messagesLastHour, u.effective.messagesPerHour)},
+          {
+            label: 'Recipients today',
+            cell: (u) => used(u.usage.recipientsLastDay, u.effective.recipientsPerDay)
+          },
+          {
+            label: 'Refused',
+            cell: (u) => el('span', {}, badge(`${u.usage.refusalsLastDay}×`, 'bad'), ' last ',
+                            timeEl(u.usage.lastRefusal))
+          },
+        ],
+        rows: limited,
+      }));
 }
 
 function firstSteps(checklist) {

@@ -1,5 +1,6 @@
-// One mail user: enable or disable, set a new password, the sender addresses it may use, how to set up its
-// mail client (the settings to type by hand and its Apple profile), delete.
+// One mail user: enable or disable, set a new password, the sender addresses it may use, its sending limits
+// (use against them, and its own limits), how to set up its mail client (the settings to type by hand and its
+// Apple profile), delete.
 
 import * as api from '../api.js';
 import {path} from '../api.js';
@@ -14,12 +15,15 @@ export async function render(ctx) {
   const region = el('div');
   ctx.add(region);
   const reload = () => loadInto(
-      region, () => Promise.all([api.get(path`/users/${login}`), api.get('/client-settings')]),
-      ([user, settings]) => show(ctx, user, settings, reload));
+      region,
+      () => Promise.all([
+        api.get(path`/users/${login}`), api.get('/client-settings'), api.get(path`/users/${login}/limits`)
+      ]),
+      ([user, settings, limits]) => show(ctx, user, settings, reload, limits));
   await reload();
 }
 
-function show(ctx, user, settings, reload) {
+function show(ctx, user, settings, reload, limits) {
   ctx.heading.textContent = user.login;
   ctx.heading.classList.add('break');
   document.title = `${user.login} — Postern`;
@@ -27,6 +31,7 @@ function show(ctx, user, settings, reload) {
     viewerNote(ctx, 'change this user'),
     stateCard(ctx, user, reload),
     addressesCard(ctx, user, reload),
+    limitsCard(ctx, user, limits, reload),
     clientCard(user, settings),
     ctx.canChange ? passwordCard(user) : null,
     ctx.canChange ? deleteCard(user) : null,
@@ -108,6 +113,78 @@ function addressesCard(ctx, user, reload) {
              '@example.org, to allow every address of that domain (for example for a shared scanner).'),
       items.length ? list : el('p', {class: 'empty'}, 'No sender addresses: this user cannot send any mail.'),
       feedback, ctx.canChange ? addForm : null);
+}
+
+// ---- Sending limits (README "Sending limits"): the use against each limit, and the user's own limits.
+function limitText(n) {
+  return n === 0 ? 'no limit' : String(n);
+}
+
+function plural(n, word) {
+  return `${n} ${n === 1 ? word : `${word}s`}`;
+}
+
+function usageRow(used, limit, unit, window) {
+  if (limit === 0) return el('span', {}, `${plural(used, unit)} ${window} (no limit)`);
+  const percent = Math.min(100, Math.round((100 * used) / limit));
+  const kind = used >= limit ? 'bad' : percent >= 80 ? 'warn' : 'ok';
+  return el(
+      'span', {class: 'usage'},
+      el('progress', {max: limit, value: Math.min(used, limit), 'aria-label': `${unit} ${window}`}),
+      ` ${used} of ${plural(limit, unit)} ${window} `,
+      used >= limit ? badge('Limit reached', kind) : percent >= 80 ? badge('Near the limit', kind) : null);
+}
+
+function limitsCard(ctx, user, limits, reload) {
+  const {effective, overrides, defaults, usage} = limits;
+  const limitField = (name, label, unit) => field({
+    label,
+    name,
+    inputmode: 'numeric',
+    value: overrides[name] === null ? '' : String(overrides[name]),
+    placeholder: `default: ${limitText(defaults[name])}`,
+    hint: `Leave empty to use the server's default (${limitText(defaults[name])} ${unit}). ` +
+        'Enter 0 for no limit at all.',
+  });
+  const messages = limitField('messagesPerHour', 'Messages per hour', 'messages');
+  const recipients = limitField('recipientsPerDay', 'Recipients per day', 'recipients');
+  const change = form({
+    fields: [messages, recipients],
+    submitLabel: 'Save limits',
+    onSubmit: async (values) => {
+      const value = (text) => {
+        const t = text.trim();
+        return t === '' ? 'default' : /^[0-9]+$/.test(t) ? Number(t) : t;
+      };
+      await api.patch(path`/users/${user.login}/limits`, {
+        messagesPerHour: value(values.messagesPerHour),
+        recipientsPerDay: value(values.recipientsPerDay),
+      });
+      announce('Sending limits saved.');
+      await reload();
+    },
+  });
+  return el(
+      'section', {class: 'card', id: 'limits'}, el('h2', {}, 'Sending limits'),
+      el('p', {},
+         'How much mail this user may send. If someone steals the password, the limits keep them from ' +
+             'sending thousands of spam messages through your mail provider in the office\'s name.'),
+      facts([
+        ['Sent in the last hour', usageRow(usage.messagesLastHour, effective.messagesPerHour, 'message', 'this hour')],
+        ['Recipients in the last 24 hours',
+         usageRow(usage.recipientsLastDay, effective.recipientsPerDay, 'recipient', 'today')],
+        usage.refusalsLastDay ?
+            ['Refused by a limit',
+             el('span', {}, badge(`${plural(usage.refusalsLastDay, 'time')} in 24 hours`, 'bad'), ' last at ',
+                timeEl(usage.lastRefusal))] :
+            null,
+      ]),
+      el('p', {class: 'hint'},
+         'Over a limit, the mail program is told to try again later (451 4.7.1) and nothing is lost: ' +
+             'the counts slide, so sending works again as older messages age out. If this user really ' +
+             'needs more (a newsletter, a busy shared mailbox), raise the limits below. If you did not ' +
+             'expect this much mail, change the password.'),
+      ctx.canChange ? change : null);
 }
 
 // How to set up this user's mail client: the values to type by hand, and the Apple profile, which an
