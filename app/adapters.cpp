@@ -122,14 +122,28 @@ void LoggedSignInEvents::signInRefused(std::string_view login, std::string_view 
 std::unique_ptr<smtp::MessageWriter> SpoolSink::begin(const smtp::Envelope& envelope) {
   queue::EnvelopeData data;
   data.sender = toMailbox(envelope.sender);
-  for (const auto& r : envelope.recipients)
-    data.recipients.push_back(queue::Recipient::pending(toMailbox(r)));
+  for (std::size_t i = 0; i < envelope.recipients.size(); ++i) {
+    queue::Recipient r = queue::Recipient::pending(toMailbox(envelope.recipients[i]));
+    if (i < envelope.recipientDsn.size()) {  // RFC 3461 NOTIFY and ORCPT (the bits are the same values)
+      const smtp::RecipientDsn& dsn = envelope.recipientDsn[i];
+      r.notify = dsn.notify;
+      if (dsn.orcpt) {
+        r.orcptType = dsn.orcpt->type;
+        r.orcpt = dsn.orcpt->address;
+      }
+    }
+    data.recipients.push_back(std::move(r));
+  }
   data.login = envelope.login;
   data.clientAddress = envelope.clientAddress;
   data.heloName = envelope.heloName;
   data.smtputf8 = envelope.smtputf8;
   data.eightBitMime = envelope.eightBitMime;
   data.arrival = envelope.arrival;
+  data.dsnReturn = envelope.dsnReturn == smtp::DsnReturn::Full      ? queue::DsnReturn::Full
+                   : envelope.dsnReturn == smtp::DsnReturn::Headers ? queue::DsnReturn::Headers
+                                                                    : queue::DsnReturn::Unspecified;
+  data.envid = envelope.envid.value_or("");
   return std::make_unique<SpoolWriter>(spool_.begin(data), committed_);
 }
 

@@ -1,6 +1,7 @@
 #include "app/delivery.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace postern::app {
 
@@ -29,6 +30,21 @@ relay::OutboundMessage outbound(const queue::QueuedMessage& message,
   out.prefix = message.prependedHeaders;
   out.bodyPath = message.bodyPath;
   out.bodySize = message.bodySize;
+  // RFC 3461: what the client asked, for a smarthost that offers DSN.
+  if (message.envelope.dsnReturn != queue::DsnReturn::Unspecified)
+    out.dsnReturn = message.envelope.dsnReturn == queue::DsnReturn::Full ? "FULL" : "HDRS";
+  out.envid = message.envelope.envid;
+  for (const auto i : recipients) {
+    const queue::Recipient& r = message.envelope.recipients.at(i);
+    relay::OutboundMessage::RecipientDsn dsn;
+    for (const auto& [bit, name] :
+         {std::pair{queue::notify::kNever, "NEVER"}, std::pair{queue::notify::kSuccess, "SUCCESS"},
+          std::pair{queue::notify::kFailure, "FAILURE"}, std::pair{queue::notify::kDelay, "DELAY"}})
+      if (r.notify & bit) dsn.notify += (dsn.notify.empty() ? "" : ",") + std::string(name);
+    dsn.orcptType = r.orcptType;
+    dsn.orcpt = r.orcpt;
+    out.recipientDsn.push_back(std::move(dsn));
+  }
   return out;
 }
 
@@ -55,6 +71,7 @@ queue::AttemptResult RoutedDelivery::deliver(const queue::QueuedMessage& message
     return result;
   }
   result.remote = report.smarthost;
+  result.dsnPassedOn = report.dsnPassedOn;
   for (const auto& r : report.recipients)
     result.recipients.push_back(queue::RecipientAttempt{outcomeOf(r.outcome), r.reply});
   return result;

@@ -56,12 +56,27 @@ std::string oneLine(std::string_view text) {
   return out;
 }
 
+const char* actionName(DsnAction action) {  // RFC 3464 §2.3.3
+  switch (action) {
+    case DsnAction::Failed:
+      return "failed";
+    case DsnAction::Relayed:
+      return "relayed";
+    case DsnAction::Delayed:
+      break;
+  }
+  return "delayed";
+}
+
 std::string humanPart(const QueuedMessage& original, const DsnRequest& r) {
   std::string t;
   t += "This is the mail system at " + r.reportingMta + ".\r\n\r\n";
   if (r.action == DsnAction::Failed) {
     t += "Your message could not be delivered to the recipients listed below. It has been given up on;\r\n"
          "nothing more will be tried.\r\n";
+  } else if (r.action == DsnAction::Relayed) {
+    t += "Your message was handed on for the recipients listed below, as you asked to be told. The mail\r\n"
+         "server it went to does not report delivery, so this is the last notice you will get about it.\r\n";
   } else {
     t += "Your message has not been delivered yet to the recipients listed below. This is only a warning:\r\n"
          "delivery will be tried again until " +
@@ -76,18 +91,26 @@ std::string humanPart(const QueuedMessage& original, const DsnRequest& r) {
     if (rcpt.expired) t += "delivery time expired; last error: ";
     t += oneLine(rcpt.reply.empty() ? "no attempt was possible" : rcpt.reply) + "\r\n";
   }
+  if (r.fullMessageTooLarge)
+    t += "\r\nThe message was too large to return in full; only its header section is attached.\r\n";
   return t;
 }
 
 std::string statusPart(const QueuedMessage& original, const DsnRequest& r) {
   std::string s;
+  // RFC 3464 §2.2.1: the ENVID exactly as given (decoded; printable ASCII, checked at MAIL).
+  if (!original.envelope.envid.empty())
+    s += "Original-Envelope-Id: " + oneLine(original.envelope.envid) + "\r\n";
   s += "Reporting-MTA: dns;" + r.reportingMta + "\r\n";
   s += "X-Postern-Queue-ID: " + original.id + "\r\n";
   s += "Arrival-Date: " + core::rfc5322Date(original.envelope.arrival) + "\r\n";
   for (const auto& rcpt : r.recipients) {
     s += "\r\n";
+    // RFC 3464 §2.3.1: the ORCPT the client gave, type and address.
+    if (!rcpt.orcptType.empty())
+      s += "Original-Recipient: " + rcpt.orcptType + ";" + oneLine(rcpt.orcpt) + "\r\n";
     s += "Final-Recipient: " + addressField(rcpt.address) + "\r\n";
-    s += std::string("Action: ") + (r.action == DsnAction::Failed ? "failed" : "delayed") + "\r\n";
+    s += std::string("Action: ") + actionName(r.action) + "\r\n";
     s += "Status: " + statusOf(rcpt.reply, rcpt.expired) + "\r\n";
     if (!r.remoteMta.empty()) s += "Remote-MTA: dns;" + r.remoteMta + "\r\n";
     if (!rcpt.reply.empty())
@@ -122,10 +145,11 @@ std::string_view headerSection(std::string_view message, std::size_t limit) {
   return section;
 }
 
-DsnMessage buildDsn(const QueuedMessage& original, std::string_view originalHeaders, const DsnRequest& r) {
+DsnMessage buildDsn(const QueuedMessage& original, std::string_view returned, const DsnRequest& r) {
   bool international = original.envelope.smtputf8 || !isAscii(original.envelope.sender.str());
-  for (const auto& rcpt : r.recipients) international = international || !isAscii(rcpt.address.str());
-  const bool eightBit = international || !isAscii(originalHeaders);
+  for (const auto& rcpt : r.recipients)
+    international = international || !isAscii(rcpt.address.str()) || !isAscii(rcpt.orcpt);
+  const bool eightBit = international || !isAscii(returned);
   const std::string boundary = "=_postern-dsn-" + r.notificationId;
 
   DsnMessage dsn;
@@ -139,8 +163,17 @@ DsnMessage buildDsn(const QueuedMessage& original, std::string_view originalHead
   std::string& m = dsn.content;
   m += "From: Mail Delivery System <MAILER-DAEMON@" + r.reportingMta + ">\r\n";
   m += "To: <" + original.envelope.sender.str() + ">\r\n";
-  m += r.action == DsnAction::Failed ? "Subject: Undelivered Mail Returned to Sender\r\n"
-                                     : "Subject: Delayed Mail (still being retried)\r\n";
+  switch (r.action) {
+    case DsnAction::Failed:
+      m += "Subject: Undelivered Mail Returned to Sender\r\n";
+      break;
+    case DsnAction::Relayed:
+      m += "Subject: Successful Mail Delivery Report\r\n";
+      break;
+    case DsnAction::Delayed:
+      m += "Subject: Delayed Mail (still being retried)\r\n";
+      break;
+  }
   m += "Date: " + core::rfc5322Date(r.now) + "\r\n";
   m += "Message-ID: <" + r.notificationId + "@" + r.reportingMta + ">\r\n";
   m += "Auto-Submitted: auto-replied\r\n";  // RFC 3834: no auto-responder answers this
@@ -162,12 +195,20 @@ DsnMessage buildDsn(const QueuedMessage& original, std::string_view originalHead
   m += "\r\n" + statusPart(original, r) + "\r\n";
 
   m += "--" + boundary + "\r\n";
-  m += "Content-Description: Undelivered message headers\r\n";
-  m += international ? "Content-Type: message/global-headers\r\n" : "Content-Type: text/rfc822-headers\r\n";
+  const char* what = r.action == DsnAction::Failed    ? "Undelivered message"
+                     : r.action == DsnAction::Relayed ? "Relayed message"
+                                                      : "Delayed message";
+  if (r.fullMessage) {  // RFC 3461 §4.3 RET=FULL; RFC 6533 §3 message/global for an international one
+    m += std::string("Content-Description: ") + what + "\r\n";
+    m += international ? "Content-Type: message/global\r\n" : "Content-Type: message/rfc822\r\n";
+  } else {
+    m += std::string("Content-Description: ") + what + " headers\r\n";
+    m += international ? "Content-Type: message/global-headers\r\n" : "Content-Type: text/rfc822-headers\r\n";
+  }
   if (eightBit) m += "Content-Transfer-Encoding: 8bit\r\n";
   m += "\r\n";
-  m += originalHeaders;
-  if (!originalHeaders.empty() && originalHeaders.substr(originalHeaders.size() - 2) != "\r\n") m += "\r\n";
+  m += returned;
+  if (!returned.empty() && returned.substr(returned.size() - 2) != "\r\n") m += "\r\n";
   m += "\r\n--" + boundary + "--\r\n";
   return dsn;
 }

@@ -35,6 +35,18 @@ enum class DeliveryState { Pending, Delivered, Failed };
 std::string_view deliveryStateName(DeliveryState state);
 std::optional<DeliveryState> deliveryStateFromName(std::string_view name);
 
+// RFC 3461 §4.3 RET; Unspecified: the client sent none (a bounce then carries the header section).
+enum class DsnReturn { Unspecified, Full, Headers };
+
+// RFC 3461 §4.1 NOTIFY as bits (the same values as smtp::notify); 0: the client sent no NOTIFY, which
+// Postern reads as FAILURE and DELAY (Postfix's default: bounces and delay warnings, no success notices).
+namespace notify {
+constexpr unsigned kSuccess = 1;
+constexpr unsigned kFailure = 2;
+constexpr unsigned kDelay = 4;
+constexpr unsigned kNever = 8;
+}  // namespace notify
+
 struct Recipient {
   static Recipient pending(Mailbox address) {
     Recipient r;
@@ -47,8 +59,25 @@ struct Recipient {
   // The last word on this recipient: the smarthost's reply ("550 5.1.1 <bob@x>: unknown user") or the
   // local reason ("connect to smtp.example.net:587: Connection refused"). Empty before the first attempt.
   std::string reply;
-  // For failed recipients: the sender has been sent a bounce for them (or none was due: null sender).
+  // For failed recipients: the sender has been sent a bounce for them (or none was due: null sender,
+  // NOTIFY without FAILURE). For relayed ones: the "relayed" notice has been sent.
   bool notified = false;
+  unsigned notify = 0;    // RFC 3461 NOTIFY bits (notify::k*); 0: none given
+  std::string orcptType;  // RFC 3461 ORCPT: "rfc822" or "utf-8"; empty: none given
+  std::string orcpt;      // the original recipient, decoded from xtext
+  // Delivered to a smarthost that does not offer DSN while the sender asked NOTIFY=SUCCESS: Postern owes
+  // the sender a "relayed" notice (RFC 3461 §4.1, RFC 3464 Action: relayed) until notified.
+  bool relayed = false;
+
+  // Whether the sender wants to hear of this outcome (RFC 3461 §4.1; no NOTIFY: failures and delays).
+  bool wantsNotice(unsigned bit) const {
+    if (notify == 0) return bit != notify::kSuccess;
+    return (notify & bit) != 0;
+  }
+  // A notice is still owed for this recipient: a bounce for a failure, a relayed notice for a success.
+  bool owesNotice() const {
+    return !notified && (state == DeliveryState::Failed || (state == DeliveryState::Delivered && relayed));
+  }
   friend bool operator==(const Recipient&, const Recipient&) = default;
 };
 
@@ -61,6 +90,8 @@ struct EnvelopeData {
   bool smtputf8 = false;                          // RFC 6531
   bool eightBitMime = false;                      // RFC 6152
   std::chrono::system_clock::time_point arrival;  // stored with one-second resolution
+  DsnReturn dsnReturn = DsnReturn::Unspecified;   // RFC 3461 §4.3 RET
+  std::string envid;                              // RFC 3461 §4.4 ENVID, decoded; empty: none given
   friend bool operator==(const EnvelopeData&, const EnvelopeData&) = default;
 };
 

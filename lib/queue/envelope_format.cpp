@@ -2,12 +2,14 @@
 
 #include <charconv>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace postern::queue {
 namespace {
 
-constexpr std::string_view kFirstLine = "postern-envelope 1";
+constexpr std::string_view kFirstLine = "postern-envelope 2";
+constexpr std::string_view kFirstLineVersion1 = "postern-envelope 1";
 constexpr char kHexDigits[] = "0123456789ABCDEF";
 
 // Space and controls would split or end a line; '%' is the escape itself; '@' separates mailbox parts.
@@ -55,9 +57,57 @@ std::string escaped(std::string_view value) {
 
 // ---- decoding -------------------------------------------------------------------------------------------
 
+// RFC 3461 NOTIFY bits as the envelope writes them.
+constexpr std::pair<unsigned, std::string_view> kNotifyNames[] = {{notify::kNever, "never"},
+                                                                  {notify::kSuccess, "success"},
+                                                                  {notify::kFailure, "failure"},
+                                                                  {notify::kDelay, "delay"}};
+
+std::string notifyText(unsigned bits) {
+  std::string out;
+  for (const auto& [bit, name] : kNotifyNames)
+    if (bits & bit) {
+      if (!out.empty()) out += ',';
+      out += name;
+    }
+  return out;
+}
+
+std::string_view dsnReturnName(DsnReturn ret) { return ret == DsnReturn::Full ? "full" : "hdrs"; }
+
 class Decoder {
  public:
-  explicit Decoder(std::size_t lineNumber) : line_(lineNumber) {}
+  Decoder(std::size_t lineNumber, int version) : line_(lineNumber), version_(version) {}
+
+  // Fields and attributes that version 1 did not have are refused in a version 1 file.
+  void requireVersion2() const {
+    if (version_ < 2) fail("DSN data in a version 1 envelope");
+  }
+
+  unsigned notifyBits(std::string_view token) const {
+    requireVersion2();
+    unsigned bits = 0;
+    while (true) {
+      const auto comma = token.find(',');
+      const auto item = token.substr(0, comma);
+      unsigned bit = 0;
+      for (const auto& [b, name] : kNotifyNames)
+        if (name == item) bit = b;
+      if (bit == 0 || (bits & bit)) fail("bad notify= value");
+      bits |= bit;
+      if (comma == std::string_view::npos) break;
+      token.remove_prefix(comma + 1);
+    }
+    if ((bits & notify::kNever) && bits != notify::kNever) fail("notify=never with other values");
+    return bits;
+  }
+
+  DsnReturn dsnReturn(std::string_view token) const {
+    requireVersion2();
+    if (token == "full") return DsnReturn::Full;
+    if (token == "hdrs") return DsnReturn::Headers;
+    fail("bad dsn-ret value");
+  }
 
   [[noreturn]] void fail(const std::string& why) const {
     throw MalformedEnvelope("envelope line " + std::to_string(line_) + ": " + why);
@@ -123,10 +173,11 @@ class Decoder {
       if (space == std::string_view::npos) break;
       start = space + 1;
     }
-    Recipient r{mailbox(tokens.front()), DeliveryState::Pending, {}, false};
+    Recipient r = Recipient::pending(mailbox(tokens.front()));
     // RFC 5321 §4.1.1.3: a forward-path is never the null path; only the sender may be "<>".
     if (r.address.isNull()) fail("recipient cannot be the null path <>");
-    bool stateSeen = false, replySeen = false, notifiedSeen = false;
+    bool stateSeen = false, replySeen = false, notifiedSeen = false, notifySeen = false, orcptSeen = false,
+         relayedSeen = false;
     for (std::size_t i = 1; i < tokens.size(); ++i) {
       const auto eq = tokens[i].find('=');
       if (eq == std::string_view::npos) fail("recipient attribute without '='");
@@ -143,6 +194,22 @@ class Decoder {
       } else if (name == "notified" && !notifiedSeen) {
         notifiedSeen = true;
         r.notified = flag(attribute);
+      } else if (name == "notify" && !notifySeen) {
+        notifySeen = true;
+        r.notify = notifyBits(attribute);
+      } else if (name == "orcpt" && !orcptSeen) {
+        orcptSeen = true;
+        requireVersion2();
+        const auto semicolon = attribute.find(';');
+        if (semicolon == std::string_view::npos) fail("orcpt= without type");
+        r.orcptType = attribute.substr(0, semicolon);
+        if (r.orcptType != "rfc822" && r.orcptType != "utf-8") fail("unknown orcpt= type");
+        r.orcpt = unescape(attribute.substr(semicolon + 1));
+        if (r.orcpt.empty()) fail("empty orcpt= address");
+      } else if (name == "relayed" && !relayedSeen) {
+        relayedSeen = true;
+        requireVersion2();
+        r.relayed = flag(attribute);
       } else {
         fail("unknown or repeated recipient attribute");
       }
@@ -153,6 +220,7 @@ class Decoder {
 
  private:
   std::size_t line_;
+  int version_;
 };
 
 // Arrival seconds beyond this overflow system_clock's nanosecond time_point (year 2262).
@@ -205,6 +273,15 @@ constexpr Field kFields[] = {
      [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.remote = d.unescape(v); }},
     {"delay-warned",
      [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.progress.delayWarned = d.flag(v); }},
+    // Version 2: RFC 3461 RET and ENVID, present only when the client gave them.
+    {"dsn-ret",
+     [](const Decoder& d, std::string_view v, QueuedMessage& m) { m.envelope.dsnReturn = d.dsnReturn(v); }},
+    {"dsn-envid",
+     [](const Decoder& d, std::string_view v, QueuedMessage& m) {
+       d.requireVersion2();
+       m.envelope.envid = d.unescape(v);
+       if (m.envelope.envid.empty()) d.fail("empty dsn-envid");
+     }},
 };
 constexpr unsigned kRequiredFields = 10;  // id .. headers
 
@@ -226,6 +303,8 @@ std::string encodeEnvelope(const QueuedMessage& message) {
   appendField(out, "helo", escaped(e.heloName));
   appendField(out, "smtputf8", e.smtputf8 ? "yes" : "no");
   appendField(out, "8bitmime", e.eightBitMime ? "yes" : "no");
+  if (e.dsnReturn != DsnReturn::Unspecified) appendField(out, "dsn-ret", dsnReturnName(e.dsnReturn));
+  if (!e.envid.empty()) appendField(out, "dsn-envid", escaped(e.envid));
   appendField(out, "body-size", std::to_string(message.bodySize));
   for (const Recipient& r : e.recipients) {
     std::string value;
@@ -237,6 +316,12 @@ std::string encodeEnvelope(const QueuedMessage& message) {
       appendEscaped(value, r.reply);
     }
     if (r.notified) value += " notified=yes";
+    if (r.notify != 0) value += " notify=" + notifyText(r.notify);
+    if (!r.orcptType.empty()) {
+      value += " orcpt=" + r.orcptType + ";";
+      appendEscaped(value, r.orcpt);
+    }
+    if (r.relayed) value += " relayed=yes";
     appendField(out, "rcpt", value);
   }
   appendField(out, "headers", escaped(message.prependedHeaders));
@@ -258,14 +343,17 @@ QueuedMessage decodeEnvelope(std::string_view text) {
     lines.push_back(text.substr(start, lf - start));
     start = lf + 1;
   }
-  if (lines.front() != kFirstLine) throw MalformedEnvelope("not a version 1 envelope");
+  int version = 0;
+  if (lines.front() == kFirstLine) version = 2;
+  if (lines.front() == kFirstLineVersion1) version = 1;
+  if (version == 0) throw MalformedEnvelope("not a version 1 or 2 envelope");
 
   QueuedMessage m;
   // Each singleton field must appear exactly once; the bit per field catches duplicates and omissions.
   unsigned seen = 0;
   bool ended = false;
   for (std::size_t i = 1; i < lines.size(); ++i) {
-    const Decoder d(i + 1);
+    const Decoder d(i + 1, version);
     if (ended) d.fail("data after end");
     const auto line = lines[i];
     if (line == "end") {

@@ -421,15 +421,15 @@ std::optional<Manager::TimePoint> Manager::process(const std::string& id) {
   recordLog(entries);
 
   bool unnotified = false;
-  for (const auto& r : message.envelope.recipients)
-    unnotified |= r.state == DeliveryState::Failed && !r.notified;
+  for (const auto& r : message.envelope.recipients) unnotified |= r.owesNotice();
   if (message.pendingCount() == 0 && !unnotified) {
     spool_.remove(id);
     return std::nullopt;
   }
   // Final states first: from here on a crash can repeat a notification, never a delivery.
   if (unnotified || delayWarningDue(message, now)) spool_.updateEnvelope(message);
-  const bool notified = notifyFailures(message, now);
+  const bool failuresNotified = notifyFailures(message, now);
+  const bool notified = notifyRelayed(message, now) && failuresNotified;
   warnOfDelay(message, now);
   if (message.pendingCount() == 0 && notified) {
     spool_.remove(id);
@@ -461,7 +461,11 @@ bool Manager::attempt(QueuedMessage& message, TimePoint now, std::vector<Deliver
     Recipient& r = message.envelope.recipients[pending[k]];
     const RecipientAttempt& a = result.recipients[k];
     r.reply = a.reply;
-    if (a.outcome == AttemptOutcome::Delivered) r.state = DeliveryState::Delivered;
+    if (a.outcome == AttemptOutcome::Delivered) {
+      r.state = DeliveryState::Delivered;
+      // RFC 3461 §4.1/§5.2.2: a next hop without DSN cannot report success, so Postern does ("relayed").
+      r.relayed = !result.dsnPassedOn && (r.notify & notify::kSuccess) && !message.isBounce();
+    }
     if (a.outcome == AttemptOutcome::Failed) r.state = DeliveryState::Failed;
     entries.push_back(DeliveryLogEntry{now, message.id, sender, r.address.str(), outcomeName(a.outcome),
                                        result.remote, a.reply});
@@ -512,8 +516,33 @@ bool Manager::notifyFailures(QueuedMessage& message, TimePoint now) {
     }
     return true;
   }
-  if (!commitNotification(message, DsnAction::Failed, now, failed)) return false;
-  for (const auto i : failed) message.envelope.recipients[i].notified = true;
+  // RFC 3461 §4.1: only the recipients whose NOTIFY asks for failures (or that gave none) are reported.
+  std::vector<std::size_t> reported;
+  for (const auto i : failed) {
+    Recipient& r = message.envelope.recipients[i];
+    if (r.wantsNotice(notify::kFailure)) {
+      reported.push_back(i);
+    } else {
+      r.notified = true;
+      logger_.information(message.id + ": to=" + core::logValue("<" + r.address.str() + ">") +
+                          ", no non-delivery notification (NOTIFY without FAILURE)");
+    }
+  }
+  if (reported.empty()) return true;
+  if (!commitNotification(message, DsnAction::Failed, now, reported)) return false;
+  for (const auto i : reported) message.envelope.recipients[i].notified = true;
+  return true;
+}
+
+bool Manager::notifyRelayed(QueuedMessage& message, TimePoint now) {
+  std::vector<std::size_t> relayed;
+  for (std::size_t i = 0; i < message.envelope.recipients.size(); ++i) {
+    const Recipient& r = message.envelope.recipients[i];
+    if (r.state == DeliveryState::Delivered && r.owesNotice()) relayed.push_back(i);
+  }
+  if (relayed.empty()) return true;
+  if (!commitNotification(message, DsnAction::Relayed, now, relayed)) return false;
+  for (const auto i : relayed) message.envelope.recipients[i].notified = true;
   return true;
 }
 
@@ -524,15 +553,20 @@ bool Manager::delayWarningDue(const QueuedMessage& message, TimePoint now) const
 
 bool Manager::warnOfDelay(QueuedMessage& message, TimePoint now) {
   if (!delayWarningDue(message, now)) return false;
-  const std::vector<std::size_t> pending = pendingRecipients(message);
-  if (!commitNotification(message, DsnAction::Delayed, now, pending)) return false;
+  // RFC 3461 §4.1: only recipients whose NOTIFY asks for delays (or that gave none) are warned about.
+  std::vector<std::size_t> pending;
+  for (const auto i : pendingRecipients(message))
+    if (message.envelope.recipients[i].wantsNotice(notify::kDelay)) pending.push_back(i);
+  if (!pending.empty() && !commitNotification(message, DsnAction::Delayed, now, pending)) return false;
   message.progress.delayWarned = true;
   return true;
 }
 
 bool Manager::commitNotification(const QueuedMessage& message, DsnAction action, TimePoint now,
                                  const std::vector<std::size_t>& recipients) {
-  const char* kind = action == DsnAction::Failed ? "non-delivery notification" : "delay warning";
+  const char* kind = action == DsnAction::Failed    ? "non-delivery notification"
+                     : action == DsnAction::Relayed ? "relayed notification"
+                                                    : "delay warning";
   try {
     DsnRequest request;
     request.action = action;
@@ -540,7 +574,10 @@ bool Manager::commitNotification(const QueuedMessage& message, DsnAction action,
     request.remoteMta = hostOf(message.progress.remote);
     // Unique per notification: a bounce after a 5xx and a later expiry bounce of the same message differ.
     request.notificationId =
-        message.id + (action == DsnAction::Failed ? ".failed." : ".delayed.") +
+        message.id +
+        (action == DsnAction::Failed    ? ".failed."
+         : action == DsnAction::Relayed ? ".relayed."
+                                        : ".delayed.") +
         std::to_string(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count()) +
         "." + std::to_string(message.progress.attempts);
     request.now = now;
@@ -548,10 +585,18 @@ bool Manager::commitNotification(const QueuedMessage& message, DsnAction action,
     for (const auto i : recipients) {
       const Recipient& r = message.envelope.recipients[i];
       const bool expired = action == DsnAction::Failed && (r.reply.empty() || r.reply[0] != '5');
-      request.recipients.push_back(DsnRecipient{r.address, r.reply, expired});
+      request.recipients.push_back(DsnRecipient{r.address, r.reply, expired, r.orcptType, r.orcpt});
     }
-    const std::string headers = Spool::headerSection(message);
-    const DsnMessage dsn = buildDsn(message, headers, request);
+    // RFC 3461 §4.3: RET=FULL returns the whole message in a failure notice, within the size cap; every
+    // other notice (and RET=HDRS, or no RET) carries the header section.
+    std::optional<std::string> whole;
+    if (action == DsnAction::Failed && message.envelope.dsnReturn == DsnReturn::Full) {
+      whole = Spool::wholeMessage(message);
+      request.fullMessage = whole.has_value();
+      request.fullMessageTooLarge = !whole.has_value();
+    }
+    const std::string returned = whole ? std::move(*whole) : Spool::headerSection(message);
+    const DsnMessage dsn = buildDsn(message, returned, request);
     IncomingMessage incoming = spool_.begin(dsn.envelope);
     incoming.write(dsn.content);
     incoming.commit("");

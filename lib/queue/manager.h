@@ -46,6 +46,9 @@ struct AttemptResult {
   // Nothing was tried: every connection of the message's route is busy. The message comes back a few
   // seconds later; no attempt is counted, logged or recorded (recipients may be empty).
   bool notAttempted = false;
+  // The smarthost offered DSN and was given NOTIFY/ORCPT/RET/ENVID (RFC 3461 §5.2): it reports success from
+  // now on. Otherwise Postern sends the "relayed" notice for NOTIFY=SUCCESS recipients it delivered.
+  bool dsnPassedOn = false;
 };
 
 // Hands a message to the next hop. Must not throw for delivery trouble (that is a Deferred result).
@@ -171,6 +174,9 @@ class Manager {
   // Commits the bounce for failed, not yet notified recipients; marks them notified. False when the
   // bounce could not be committed (they stay un-notified and the message stays queued).
   bool notifyFailures(QueuedMessage& message, TimePoint now);
+  // Commits the "relayed" notice for delivered recipients that asked NOTIFY=SUCCESS of a smarthost without
+  // DSN; marks them notified. False when it could not be committed.
+  bool notifyRelayed(QueuedMessage& message, TimePoint now);
   bool warnOfDelay(QueuedMessage& message, TimePoint now);
   bool commitNotification(const QueuedMessage& message, DsnAction action, TimePoint now,
                           const std::vector<std::size_t>& recipients);

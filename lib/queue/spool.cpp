@@ -129,4 +129,23 @@ std::string Spool::headerSection(const QueuedMessage& message) {
   return message.prependedHeaders + std::string(queue::headerSection(head, limit));
 }
 
+std::optional<std::string> Spool::wholeMessage(const QueuedMessage& message, std::size_t limit) {
+  if (message.prependedHeaders.size() > limit) return std::nullopt;
+  const fs::FileDescriptor fd = fs::openFile(message.bodyPath, O_RDONLY | O_CLOEXEC);
+  // One octet more than may fit tells a body that is too large from one that just fits.
+  const std::size_t room = limit - message.prependedHeaders.size();
+  std::string body(room + 1, '\0');
+  std::size_t got = 0;
+  while (got < body.size()) {
+    const ssize_t n = ::pread(fd.get(), body.data() + got, body.size() - got, static_cast<off_t>(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fs::throwSystemError(errno, "read", message.bodyPath);
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got > room) return std::nullopt;
+  body.resize(got);
+  return message.prependedHeaders + body;
+}
+
 }  // namespace postern::queue

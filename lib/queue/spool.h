@@ -80,6 +80,12 @@ class Spool {
   // a line end. For notifications and for showing a message to an administrator. Throws core::Error.
   static constexpr std::size_t kHeaderReadLimit = 64 * 1024;
   static std::string headerSection(const QueuedMessage& message);
+  // The whole message as it will leave (prepended fields, then the body file) when it is at most limit
+  // octets; nullopt when it is larger. For a notice that returns the message (RFC 3461 §4.3 RET=FULL):
+  // the same cap as the header section. Throws core::Error.
+  static constexpr std::size_t kReturnedMessageLimit = kHeaderReadLimit;
+  static std::optional<std::string> wholeMessage(const QueuedMessage& message,
+                                                 std::size_t limit = kReturnedMessageLimit);
 
   const SpoolLayout& layout() const { return layout_; }
 

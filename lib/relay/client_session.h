@@ -57,6 +57,7 @@ struct SessionSettings {
 struct TransactionResult {
   std::vector<RecipientResult> recipients;
   bool tryNextHost = false;  // MAIL was refused with 4xx: another smarthost may take the message
+  bool dsnPassedOn = false;  // the smarthost offers DSN: RET/ENVID/NOTIFY/ORCPT went with the envelope
 };
 
 // How far open() got with one smarthost, for an administrator's check of a route (Relay::check).

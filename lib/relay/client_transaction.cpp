@@ -2,6 +2,7 @@
 #include <optional>
 #include <utility>
 
+#include "core/xtext.h"
 #include "relay/body_file.h"
 #include "relay/client_session.h"
 #include "relay/data_encoder.h"
@@ -11,6 +12,7 @@ namespace postern::relay {
 namespace {
 
 constexpr std::size_t kContentChunk = 64 * 1024;
+constexpr std::size_t kMaxOrcptValue = 500;            // RFC 3461 §4.2
 constexpr std::size_t kPipelineBatchBytes = 8 * 1024;  // RFC 2920 §3.1: stay below the socket buffers so
                                                        // neither side blocks writing while the other does
 
@@ -87,13 +89,35 @@ class ClientSession::Transaction {
     if (ext.size) line += " SIZE=" + std::to_string(messageSize());           // RFC 1870 §6
     if (message_.eightBitMime && ext.eightBitMime) line += " BODY=8BITMIME";  // RFC 6152 §3
     if (message_.smtputf8) line += " SMTPUTF8";                               // RFC 6531 §3.4
+    if (ext.dsn) {                                                            // RFC 3461 §4.3, §4.4
+      if (!message_.dsnReturn.empty()) line += " RET=" + message_.dsnReturn;
+      if (!message_.envid.empty()) line += " ENVID=" + core::xtextEncode(message_.envid);
+    }
     return line;
+  }
+
+  // RFC 3461 §4.1, §4.2: NOTIFY and ORCPT for a smarthost that offers DSN, re-encoded as xtext.
+  std::string rcptParameters(std::size_t i) const {
+    if (!session_.extensions_.dsn || i >= message_.recipientDsn.size()) return {};
+    const OutboundMessage::RecipientDsn& dsn = message_.recipientDsn[i];
+    std::string out;
+    if (!dsn.notify.empty()) out += " NOTIFY=" + dsn.notify;
+    if (!dsn.orcptType.empty()) {
+      const std::optional<std::string> encoded = dsn.orcptType == "utf-8"
+                                                     ? core::utf8AddrXtextEncode(dsn.orcpt)
+                                                     : std::optional(core::xtextEncode(dsn.orcpt));
+      const std::string value = dsn.orcptType + ";" + encoded.value_or("");
+      // An address the encodings cannot carry, or too long once re-encoded, is left out: ORCPT is a hint.
+      if (encoded && !encoded->empty() && value.size() <= kMaxOrcptValue) out += " ORCPT=" + value;
+    }
+    return out;
   }
 
   std::vector<Command> envelope() const {
     std::vector<Command> commands{{Kind::Mail, 0, mailCommand()}};
     for (std::size_t i = 0; i < message_.recipients.size(); ++i)
-      if (!results_[i]) commands.push_back({Kind::Rcpt, i, "RCPT TO:<" + message_.recipients[i] + ">"});
+      if (!results_[i])
+        commands.push_back({Kind::Rcpt, i, "RCPT TO:<" + message_.recipients[i] + ">" + rcptParameters(i)});
     commands.push_back({Kind::Data, 0, "DATA"});
     return commands;
   }
@@ -237,6 +261,7 @@ class ClientSession::Transaction {
   TransactionResult finish() {
     TransactionResult out;
     out.tryNextHost = tryNextHost_;
+    out.dsnPassedOn = session_.extensions_.dsn;
     out.recipients.reserve(results_.size());
     for (auto& result : results_) out.recipients.push_back(std::move(*result));
     return out;

@@ -37,6 +37,8 @@ Extensions Extensions::parse(const ServerReply& ehloReply) {
       ext.eightBitMime = true;
     } else if (keyword == "SMTPUTF8") {
       ext.smtputf8 = true;
+    } else if (keyword == "DSN") {
+      ext.dsn = true;
     } else if (keyword == "SIZE") {
       ext.size = true;
       std::string number;

@@ -219,6 +219,7 @@ class Relay::Impl {
       DeliveryReport report;
       report.recipients = std::move(result.recipients);
       report.smarthost = lease.session->name();
+      report.dsnPassedOn = result.dsnPassedOn;
       return report;
     }
   }

@@ -100,6 +100,17 @@ struct OutboundMessage {
   std::string prefix;              // header fields Postern prepends ("Name: value\r\n"...), sent first
   std::filesystem::path bodyPath;  // the rest, exactly as received: CRLF lines, not dot-stuffed
   std::uint64_t bodySize = 0;      // informational; SIZE= is computed from the file itself
+  // RFC 3461, passed on only to a smarthost that offers DSN: RET ("FULL", "HDRS"; empty: none), ENVID
+  // (decoded; empty: none), and for each recipient (same order as recipients, or none at all) NOTIFY
+  // ("NEVER", "SUCCESS,DELAY"...; empty: none) and ORCPT (type "rfc822" or "utf-8", decoded address).
+  struct RecipientDsn {
+    std::string notify;
+    std::string orcptType;
+    std::string orcpt;
+  };
+  std::string dsnReturn;
+  std::string envid;
+  std::vector<RecipientDsn> recipientDsn;
 };
 
 enum class Outcome { Delivered, Deferred, Failed };  // 2xx / 4xx or any local or network error / 5xx
@@ -117,6 +128,8 @@ struct DeliveryReport {
   // Nothing was tried: no connection freed within connectionWait. Every recipient is Deferred; the
   // caller may put the message back without counting an attempt.
   bool busy = false;
+  // The smarthost offered DSN (RFC 3461) and got the message's DSN parameters: it reports from now on.
+  bool dsnPassedOn = false;
 };
 
 // One smarthost as Relay::check() found it: how far a connection got, without sending mail.

@@ -9,6 +9,7 @@ std::vector<std::string> ehloLines(const CapabilityInputs& in) {
   lines.emplace_back("8BITMIME");                                // RFC 6152
   lines.emplace_back("ENHANCEDSTATUSCODES");                     // RFC 2034
   lines.emplace_back("SMTPUTF8");                                // RFC 6531
+  lines.emplace_back("DSN");                                     // RFC 3461
   if (!in.tlsActive) {
     lines.emplace_back("STARTTLS");  // RFC 3207 §4.2
   } else if (!in.authMechanisms.empty()) {

@@ -104,6 +104,13 @@ std::optional<std::uint64_t> parseSize(std::string_view digits) {
 }
 
 Reply badParameter() { return Reply(501, "5.5.4", "Bad parameter syntax"); }
+// RFC 3461 parameters: the reply names the one refused, as Postfix's does.
+Reply badParameter(std::string_view name) {
+  return Reply(501, "5.5.4", "Bad " + std::string(name) + " parameter syntax");
+}
+Reply repeatedParameter(std::string_view name) {
+  return Reply(501, "5.5.4", "Duplicate " + std::string(name) + " parameter");
+}
 Reply unsupportedParameter() { return Reply(555, "5.5.4", "Unsupported parameter"); }  // RFC 5321 §4.2.3
 Reply nonAsciiAddress() {
   return Reply(553, "5.6.7", "Non-ASCII address requires SMTPUTF8");
@@ -126,7 +133,7 @@ Parsed<MailFrom> parseMailFrom(std::string_view argument) {
   if (!params) return badParameter();
 
   MailFrom out;
-  bool seenSize = false, seenBody = false, seenAuth = false;
+  bool seenSize = false, seenBody = false, seenAuth = false, seenRet = false;
   for (const auto& p : *params) {
     if (core::iequalsAscii(p.keyword, "SIZE")) {  // RFC 1870 §6
       const auto n = p.value ? parseSize(*p.value) : std::nullopt;
@@ -149,6 +156,16 @@ Parsed<MailFrom> parseMailFrom(std::string_view argument) {
       // RFC 4954 §5: the submitter's claimed identity; the login decides what we trust, so it is ignored.
       if (!p.value || seenAuth) return badParameter();
       seenAuth = true;
+    } else if (core::iequalsAscii(p.keyword, "RET")) {  // RFC 3461 §4.3
+      if (seenRet) return repeatedParameter("RET");
+      const auto ret = p.value ? parseDsnReturn(*p.value) : std::nullopt;
+      if (!ret) return badParameter("RET");
+      out.ret = *ret;
+      seenRet = true;
+    } else if (core::iequalsAscii(p.keyword, "ENVID")) {  // RFC 3461 §4.4
+      if (out.envid) return repeatedParameter("ENVID");
+      out.envid = p.value ? parseEnvelopeId(*p.value) : std::nullopt;
+      if (!out.envid) return badParameter("ENVID");
     } else {
       return unsupportedParameter();
     }
@@ -173,13 +190,28 @@ Parsed<RcptTo> parseRcptTo(std::string_view argument, bool smtputf8) {
   if (!split) return syntax;
   const auto params = parseParams(split->params);
   if (!params) return badParameter();
-  // No RCPT parameters are advertised (no DSN, RFC 3461), so every one is unknown.
-  if (!params->empty()) return unsupportedParameter();
+  RecipientDsn dsn;
+  bool seenNotify = false;
+  for (const auto& p : *params) {
+    if (core::iequalsAscii(p.keyword, "NOTIFY")) {  // RFC 3461 §4.1
+      if (seenNotify) return repeatedParameter("NOTIFY");
+      const auto bits = p.value ? parseNotify(*p.value) : std::nullopt;
+      if (!bits) return badParameter("NOTIFY");
+      dsn.notify = *bits;
+      seenNotify = true;
+    } else if (core::iequalsAscii(p.keyword, "ORCPT")) {  // RFC 3461 §4.2
+      if (dsn.orcpt) return repeatedParameter("ORCPT");
+      dsn.orcpt = p.value ? parseOriginalRecipient(*p.value, smtputf8) : std::nullopt;
+      if (!dsn.orcpt) return badParameter("ORCPT");
+    } else {
+      return unsupportedParameter();
+    }
+  }
   const std::string_view path = stripSourceRoute(split->path);
   if (hasNonAscii(path) && !smtputf8) return nonAsciiAddress();
   auto recipient = mail::parseMailbox(path, smtputf8);
   if (!recipient) return syntax;
-  return RcptTo{std::move(*recipient)};
+  return RcptTo{std::move(*recipient), std::move(dsn)};
 }
 
 Parsed<AuthRequest> parseAuth(std::string_view argument) {

@@ -3,7 +3,8 @@
 //
 // Implements: RFC 5321 §4.1.1 (verbs case-insensitive), §4.1.2 (Path, Reverse-path, Forward-path,
 // Mail-parameters; source routes accepted and ignored per §3.3/appendix C), RFC 1870 (SIZE), RFC 6152
-// (BODY), RFC 6531 §3.4 (SMTPUTF8), RFC 4954 §4 (AUTH argument, AUTH= parameter), RFC 3463 codes.
+// (BODY), RFC 6531 §3.4 (SMTPUTF8), RFC 4954 §4 (AUTH argument, AUTH= parameter), RFC 3461 §4 (RET,
+// ENVID, NOTIFY, ORCPT: dsn_parameters.h), RFC 3463 codes. Each parameter at most once.
 // Must not know: session state, policy limits, ports. Thread-safety: pure functions.
 #pragma once
 
@@ -15,6 +16,7 @@
 
 #include "core/reply.h"
 #include "mail/address.h"
+#include "smtp/dsn_parameters.h"
 
 namespace postern::smtp {
 
@@ -31,10 +33,13 @@ struct MailFrom {
   std::optional<std::uint64_t> size;    // SIZE=; saturates at UINT64_MAX
   BodyType body = BodyType::Unspecified;
   bool smtputf8 = false;
+  DsnReturn ret = DsnReturn::Unspecified;  // RFC 3461 §4.3 RET=
+  std::optional<std::string> envid;        // RFC 3461 §4.4 ENVID=, decoded from xtext
 };
 
 struct RcptTo {
   mail::Address recipient;
+  RecipientDsn dsn;  // RFC 3461 §4.1 NOTIFY=, §4.2 ORCPT=
 };
 
 struct AuthRequest {
@@ -58,7 +63,8 @@ class Parsed {
 
 // "FROM:<reverse-path> [SP Mail-parameters]".
 Parsed<MailFrom> parseMailFrom(std::string_view argument);
-// "TO:<forward-path> [SP Rcpt-parameters]"; no RCPT parameters are supported. smtputf8: MAIL carried it.
+// "TO:<forward-path> [SP Rcpt-parameters]"; NOTIFY and ORCPT are the RCPT parameters supported.
+// smtputf8: MAIL carried it.
 Parsed<RcptTo> parseRcptTo(std::string_view argument, bool smtputf8);
 // "mechanism [SP initial-response]".
 Parsed<AuthRequest> parseAuth(std::string_view argument);

@@ -17,6 +17,7 @@
 #include "core/reply.h"
 #include "mail/address.h"
 #include "mail/allowed_senders.h"
+#include "smtp/dsn_parameters.h"
 
 namespace postern::smtp {
 
@@ -68,6 +69,10 @@ struct Envelope {
   bool smtputf8 = false;      // RFC 6531 SMTPUTF8 parameter given
   bool eightBitMime = false;  // BODY=8BITMIME given (RFC 6152)
   std::chrono::system_clock::time_point arrival;
+  // RFC 3461: RET and ENVID from MAIL; NOTIFY and ORCPT of each recipient, in the order of recipients.
+  DsnReturn dsnReturn = DsnReturn::Unspecified;
+  std::optional<std::string> envid;
+  std::vector<RecipientDsn> recipientDsn;
 };
 
 class MessageWriter {

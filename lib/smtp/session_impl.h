@@ -21,6 +21,7 @@
 
 #include "core/error.h"
 #include "core/reply.h"
+#include "smtp/command_parser.h"
 #include "smtp/command_table.h"
 #include "smtp/data_reader.h"
 #include "smtp/header_scanner.h"
@@ -84,6 +85,7 @@ class Session::Impl {
   // session_mail.cpp
   void mail(std::string_view argument);
   void rcpt(std::string_view argument);
+  void keepDsnParameters(const MailFrom& m);
   void data(std::string_view argument);
   // Sending limits: true when MAIL may go on (otherwise the 451 or the local failure is sent).
   bool checkMessageLimit();

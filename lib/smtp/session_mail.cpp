@@ -58,6 +58,7 @@ void Session::Impl::mail(std::string_view argument) {
   envelope_.heloName = *helo_;
   envelope_.smtputf8 = m.smtputf8;
   envelope_.eightBitMime = m.body == BodyType::EightBitMime;
+  keepDsnParameters(m);
   enter(SessionState::Mail);
   reply(Reply(250, "2.1.0", "Ok"));
 }
@@ -82,6 +83,7 @@ void Session::Impl::rcpt(std::string_view argument) {
                           limitText(quota_->recipientsPerDay, "recipient", "per day"));
     recipientKeys_.insert(std::move(key));
     list.push_back(recipient);
+    envelope_.recipientDsn.push_back(parsed.value().dsn);  // a repeated recipient keeps its first NOTIFY
   }
   enter(SessionState::Rcpt);
   reply(Reply(250, "2.1.5", "Ok"));
@@ -115,6 +117,13 @@ void Session::Impl::limitRefused(SendingLimit limit, const std::string& text) {
                " client=" + connection_.clientAddress);
   services_.limits->refused(login_, limit);
   reply(Reply(451, "4.7.1", text));
+}
+
+// RFC 3461 §4.3/§4.4: RET and ENVID go with the message; the queue honours them in its notices and passes
+// them to a smarthost that offers DSN.
+void Session::Impl::keepDsnParameters(const MailFrom& m) {
+  envelope_.dsnReturn = m.ret;
+  envelope_.envid = m.envid;
 }
 
 void Session::Impl::data(std::string_view argument) {

@@ -728,10 +728,10 @@ class QueuedMessage:
 
 
 def parse_envelope(text):
-    """queue envelope format 1: "key value" lines between "postern-envelope 1" and "end" (LF ends)."""
+    """queue envelope format 1 or 2: "key value" lines between "postern-envelope N" and "end" (LF ends)."""
     lines = text.split("\n")
-    if not lines or lines[0] != "postern-envelope 1":
-        raise AssertionError("envelope does not start with 'postern-envelope 1':\n%s" % text)
+    if not lines or lines[0] not in ("postern-envelope 1", "postern-envelope 2"):
+        raise AssertionError("envelope does not start with 'postern-envelope 1' or '2':\n%s" % text)
     if "end" not in lines:
         raise AssertionError("envelope has no 'end' line:\n%s" % text)
     fields = {}

@@ -1,7 +1,9 @@
 """A scripted smarthost stand-in for delivery tests: aiosmtpd on 127.0.0.1, optionally with STARTTLS (a test
 CA made here with the openssl command) and AUTH, that records every transaction and answers from a script:
 per-recipient replies (a list per address: the first answer first, the last one repeating), a MAIL hook, and
-a DATA behaviour that can drop the connection before its reply.
+a DATA behaviour that can drop the connection before its reply. With offer_dsn it offers DSN (RFC 3461) and
+takes RET/ENVID/NOTIFY/ORCPT; without, it refuses them (555) like any server without DSN. Every MAIL and RCPT
+line is recorded as sent (mail_lines, rcpt_lines).
 
 TestPki makes the certificates: a CA, a server certificate for 127.0.0.1 / smarthost.test signed by it, one
 for another name signed by it, and one signed by an unrelated CA.
@@ -17,7 +19,7 @@ import time
 import warnings
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 warnings.filterwarnings("ignore", message=r".*login_data.*", category=DeprecationWarning)
 # Connections Postern drops on purpose (refused certificates, killed servers) are expected here.
@@ -99,6 +101,42 @@ class Received:
         return "<Received from=%r to=%r %d octets>" % (self.mail_from, self.rcpt_tos, len(self.data))
 
 
+_DSN_PARAMETERS = ("RET=", "ENVID=", "NOTIFY=", "ORCPT=")
+
+
+def _without_dsn_parameters(arg):
+    """The MAIL/RCPT argument without the RFC 3461 parameters, which aiosmtpd itself does not know."""
+    return " ".join(w for w in arg.split(" ") if not w.upper().startswith(_DSN_PARAMETERS))
+
+
+class _RecordingSmtp(SMTP):
+    """aiosmtpd's server, recording each MAIL and RCPT argument exactly as received; with the owner's
+    offer_dsn the DSN parameters are accepted (and left out of what aiosmtpd checks)."""
+
+    def __init__(self, owner, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._owner = owner
+
+    async def smtp_MAIL(self, arg):
+        with self._owner.lock:
+            self._owner.mail_lines.append(arg)
+        await super().smtp_MAIL(_without_dsn_parameters(arg) if self._owner.offer_dsn and arg else arg)
+
+    async def smtp_RCPT(self, arg):
+        with self._owner.lock:
+            self._owner.rcpt_lines.append(arg)
+        await super().smtp_RCPT(_without_dsn_parameters(arg) if self._owner.offer_dsn and arg else arg)
+
+
+class _RecordingController(Controller):
+    def __init__(self, owner, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._owner = owner
+
+    def factory(self):
+        return _RecordingSmtp(self._owner, self.handler, **self.SMTP_kwargs)
+
+
 class _Handler:
     def __init__(self, owner):
         self.owner = owner
@@ -111,6 +149,8 @@ class _Handler:
                 session.extended_smtp = False
                 return [self.owner.refuse_ehlo]
         session.host_name = hostname
+        if self.owner.offer_dsn:
+            responses.insert(len(responses) - 1, "250-DSN")  # before the last line ("250 HELP")
         return responses
 
     async def handle_HELO(self, server, session, envelope, hostname):
@@ -166,8 +206,11 @@ class FakeSmarthost:
     server that only knows HELO."""
 
     def __init__(self, port=None, tls_context=None, auth=None, oauth_tokens=None, mechanisms_off=(),
-                 implicit_tls_context=None, refuse_ehlo=None):
+                 implicit_tls_context=None, refuse_ehlo=None, offer_dsn=False):
         self.port = port or free_port()
+        self.offer_dsn = offer_dsn  # EHLO offers DSN and RET/ENVID/NOTIFY/ORCPT are taken (RFC 3461)
+        self.mail_lines = []       # each MAIL argument as received ("FROM:<a@b> SIZE=1 RET=HDRS")
+        self.rcpt_lines = []       # each RCPT argument as received
         self.lock = threading.Lock()
         self.messages = []
         self.mail_commands = []
@@ -196,8 +239,9 @@ class FakeSmarthost:
             excluded += ["PLAIN", "LOGIN"]
         if excluded:
             kwargs.update(auth_exclude_mechanism=excluded)
-        self.controller = Controller(_Handler(self), hostname=LOOPBACK, port=self.port, decode_data=False,
-                                     server_hostname="smarthost.test", ident="fake smarthost", **kwargs)
+        self.controller = _RecordingController(self, _Handler(self), hostname=LOOPBACK, port=self.port,
+                                               decode_data=False, server_hostname="smarthost.test",
+                                               ident="fake smarthost", **kwargs)
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
         if self._auth is None:

@@ -120,4 +120,37 @@ BOOST_AUTO_TEST_CASE(international_addresses_use_the_rfc_6533_types) {
   BOOST_TEST(has(dsn.content, "Content-Transfer-Encoding: 8bit\r\n"));
 }
 
+BOOST_AUTO_TEST_CASE(a_relayed_notice_says_relayed_with_the_success_status_rfc3464_2_3_3) {
+  DsnRequest r = request(DsnAction::Relayed);
+  r.recipients = {{{"bob", "example.com"}, "250 2.0.0 Ok: queued as X1", false, "rfc822", "Bob@old.example"}};
+  const std::string m = buildDsn(original(), "Subject: hi\r\n", r).content;
+  BOOST_TEST(has(m, "Subject: Successful Mail Delivery Report\r\n"));
+  BOOST_TEST(has(m,
+                 "Original-Recipient: rfc822;Bob@old.example\r\nFinal-Recipient: rfc822;bob@example.com\r\n"
+                 "Action: relayed\r\nStatus: 2.0.0\r\n"));
+  BOOST_TEST(has(m, "Content-Description: Relayed message headers\r\n"));
+  BOOST_TEST(!has(m, "Will-Retry-Until"));
+}
+
+BOOST_AUTO_TEST_CASE(envid_opens_the_per_message_fields) {
+  QueuedMessage m = original();
+  m.envelope.envid = "QQ 314";
+  DsnRequest r = request(DsnAction::Failed);
+  r.recipients = {{{"bob", "example.com"}, "550 5.1.1 unknown", false}};
+  const std::string text = buildDsn(m, "", r).content;
+  BOOST_TEST(has(text, "message/delivery-status\r\n\r\nOriginal-Envelope-Id: QQ 314\r\nReporting-MTA: "));
+  BOOST_TEST(!has(buildDsn(original(), "", r).content, "Original-Envelope-Id"));
+}
+
+BOOST_AUTO_TEST_CASE(a_returned_whole_international_message_is_message_global_rfc6533) {
+  QueuedMessage m = original();
+  m.envelope.smtputf8 = true;
+  DsnRequest r = request(DsnAction::Failed);
+  r.fullMessage = true;
+  r.recipients = {{{"bob", "example.com"}, "550 5.1.1 unknown", false}};
+  const std::string text = buildDsn(m, "Subject: gr\xc3\xbc\xc3\x9f\r\n\r\nbody\r\n", r).content;
+  BOOST_TEST(has(text, "Content-Description: Undelivered message\r\nContent-Type: message/global\r\n"));
+  BOOST_TEST(has(text, "\r\nbody\r\n"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,6 +1,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "queue/envelope_format.h"
 #include "unit/queue/spool_fixture.h"
@@ -48,7 +50,7 @@ BOOST_AUTO_TEST_CASE(envelope_round_trips_every_field) { requireRoundTrip(sample
 
 BOOST_AUTO_TEST_CASE(envelope_starts_with_its_version_and_ends_with_end) {
   const std::string text = encodeEnvelope(sampleMessage());
-  BOOST_TEST(text.rfind("postern-envelope 1\n", 0) == 0u);
+  BOOST_TEST(text.rfind("postern-envelope 2\n", 0) == 0u);
   BOOST_TEST(text.ends_with("\nend\n"));
   BOOST_TEST(text.find("\nrcpt bob@example.com state=pending\n") != std::string::npos);
   BOOST_TEST(text.find("\nsender alice@example.org\n") != std::string::npos);
@@ -120,7 +122,7 @@ BOOST_AUTO_TEST_CASE(rejects_unknown_repeated_and_missing_fields) {
   BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\nlogin alice\n", "\nflavour vanilla\n")),
                     MalformedEnvelope);
   BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "\nlogin alice\n", "\n")), MalformedEnvelope);
-  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "postern-envelope 1", "postern-envelope 2")),
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(text, "postern-envelope 2", "postern-envelope 3")),
                     MalformedEnvelope);
   BOOST_CHECK_THROW(decodeEnvelope(text + "rcpt x@y state=pending\n"), MalformedEnvelope);
 }
@@ -216,4 +218,87 @@ BOOST_AUTO_TEST_CASE(a_recipient_cannot_be_the_null_path) {
   BOOST_CHECK_THROW(
       decodeEnvelope(replaced(text, "rcpt bob@example.com state=pending", "rcpt <> state=pending")),
       MalformedEnvelope);
+}
+
+// ---- version 2: RFC 3461 DSN data
+// ---------------------------------------------------------------------------
+
+namespace {
+QueuedMessage dsnMessage() {
+  using namespace postern::queue;
+  QueuedMessage m = sampleMessage();
+  m.envelope.dsnReturn = DsnReturn::Full;
+  m.envelope.envid = "QQ 314+159=%";
+  Recipient& bob = m.envelope.recipients[0];
+  bob.notify = notify::kSuccess | notify::kDelay;
+  bob.orcptType = "rfc822";
+  bob.orcpt = "Bob Old;x@old.example";
+  bob.state = DeliveryState::Delivered;
+  bob.relayed = true;
+  m.envelope.recipients[1].notify = notify::kNever;
+  m.envelope.recipients[1].orcptType = "utf-8";
+  m.envelope.recipients[1].orcpt = "j\xc3\xb6rg@example.net";
+  return m;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(dsn_parameters_round_trip) { requireRoundTrip(dsnMessage()); }
+
+BOOST_AUTO_TEST_CASE(dsn_parameters_are_written_as_documented) {
+  const std::string text = encodeEnvelope(dsnMessage());
+  BOOST_TEST(text.find("\ndsn-ret full\n") != std::string::npos);
+  BOOST_TEST(text.find("\ndsn-envid QQ%20314+159=%25\n") != std::string::npos);
+  BOOST_TEST(text.find("\nrcpt bob@example.com state=delivered notify=success,delay "
+                       "orcpt=rfc822;Bob%20Old;x@old.example relayed=yes\n") != std::string::npos);
+  BOOST_TEST(
+      text.find(
+          "\nrcpt carol@example.net state=pending notify=never orcpt=utf-8;j\xc3\xb6rg@example.net\n") !=
+      std::string::npos);
+  // Without DSN parameters nothing DSN is written.
+  const std::string plain = encodeEnvelope(sampleMessage());
+  BOOST_TEST(plain.find("dsn-") == std::string::npos);
+  BOOST_TEST(plain.find("notify=") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(rejects_malformed_dsn_data) {
+  const std::string text = encodeEnvelope(dsnMessage());
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"dsn-ret full", "dsn-ret both"},
+           {"dsn-ret full", "dsn-ret full\ndsn-ret hdrs"},
+           {"dsn-envid QQ%20314+159=%25", "dsn-envid"},
+           {"notify=success,delay", "notify=success,success"},
+           {"notify=success,delay", "notify=never,delay"},
+           {"notify=success,delay", "notify=sometimes"},
+           {"orcpt=rfc822;", "orcpt=x400;"},
+           {"orcpt=rfc822;Bob%20Old;x@old.example", "orcpt=rfc822"},
+           {"relayed=yes", "relayed=maybe"}})
+    BOOST_CHECK_THROW(decodeEnvelope(replaced(text, from, to)), MalformedEnvelope);
+}
+
+BOOST_AUTO_TEST_CASE(an_envelope_written_before_dsn_still_loads_as_version_1) {
+  // Exactly what the queue wrote before version 2, delivery progress and all.
+  const std::string v1 =
+      "postern-envelope 1\nid 0PN5Q7ZK3M1T2AB\narrival 1764523673\nsender alice@example.org\nlogin alice\n"
+      "client 192.0.2.7\nhelo laptop.example.org\nsmtputf8 no\n8bitmime yes\nbody-size 4096\n"
+      "rcpt bob@example.com state=pending\n"
+      "rcpt carol@example.net state=failed reply=550%205.1.1%20unknown notified=yes\n"
+      "headers Date:%20x%0D%0A\nattempts 2\nlast-attempt 1764523700\nnext-attempt 1764524000\n"
+      "remote smtp.example.net:587\ndelay-warned no\nend\n";
+  const QueuedMessage m = decodeEnvelope(v1);
+  BOOST_TEST(m.progress.attempts == 2u);
+  BOOST_REQUIRE(m.envelope.recipients.size() == 2u);
+  BOOST_TEST(m.envelope.recipients[0].notify == 0u);
+  BOOST_TEST(m.envelope.recipients[0].orcptType.empty());
+  BOOST_TEST(m.envelope.recipients[1].notified);
+  BOOST_TEST((m.envelope.dsnReturn == postern::queue::DsnReturn::Unspecified));
+  BOOST_TEST(m.envelope.envid.empty());
+  // Read back in, it is written as version 2 and loses nothing.
+  requireRoundTrip(m);
+  BOOST_TEST(encodeEnvelope(m).rfind("postern-envelope 2\n", 0) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_version_1_envelope_cannot_carry_dsn_data) {
+  const std::string v2 = encodeEnvelope(dsnMessage());
+  BOOST_CHECK_THROW(decodeEnvelope(replaced(v2, "postern-envelope 2", "postern-envelope 1")),
+                    MalformedEnvelope);
 }

@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(refuses_a_declared_size_over_the_limit_rfc1870) {
 BOOST_AUTO_TEST_CASE(refuses_unknown_mail_parameters_with_555) {
   Harness h;
   h.authenticated();
-  BOOST_TEST(h.line("MAIL FROM:<alice@example.org> RET=HDRS") == "555 5.5.4 Unsupported parameter\r\n");
+  BOOST_TEST(h.line("MAIL FROM:<alice@example.org> MT-PRIORITY=3") == "555 5.5.4 Unsupported parameter\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(accepts_and_ignores_the_auth_parameter) {
@@ -115,7 +115,8 @@ BOOST_AUTO_TEST_CASE(rcpt_syntax_errors_are_501_5_1_3) {
   h.authenticated();
   h.line("MAIL FROM:<alice@example.org>");
   BOOST_TEST(h.line("RCPT TO:<bob>") == "501 5.1.3 Bad recipient address syntax\r\n");
-  BOOST_TEST(h.line("RCPT TO:<bob@example.com> NOTIFY=NEVER") == "555 5.5.4 Unsupported parameter\r\n");
+  BOOST_TEST(h.line("RCPT TO:<bob@example.com> NOTIFY=NEVER,DELAY") ==
+             "501 5.5.4 Bad NOTIFY parameter syntax\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(refuses_recipients_beyond_the_limit_with_452) {
@@ -221,6 +222,41 @@ BOOST_AUTO_TEST_CASE(data_answers_354_and_opens_the_spool_with_the_envelope) {
   BOOST_TEST(e.eightBitMime);
   BOOST_TEST(e.smtputf8);
   BOOST_TEST((e.arrival == h.clock.now()));
+}
+
+BOOST_AUTO_TEST_CASE(dsn_parameters_reach_the_envelope_rfc3461) {
+  Harness h;
+  h.authenticated();
+  BOOST_TEST(h.line("MAIL FROM:<alice@example.org> RET=HDRS ENVID=QQ+2B1") == "250 2.1.0 Ok\r\n");
+  BOOST_TEST(h.line("RCPT TO:<bob@example.com> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;Bob+40old.example") ==
+             "250 2.1.5 Ok\r\n");
+  BOOST_TEST(h.line("RCPT TO:<carol@example.com>") == "250 2.1.5 Ok\r\n");
+  // A repeated recipient is one recipient: the first NOTIFY stands.
+  BOOST_TEST(h.line("RCPT TO:<bob@example.com> NOTIFY=NEVER") == "250 2.1.5 Ok\r\n");
+  BOOST_TEST(h.line("DATA") == "354 End data with <CR><LF>.<CR><LF>\r\n");
+  const Envelope& e = h.spool.lastMessage().envelope;
+  BOOST_TEST((e.dsnReturn == DsnReturn::Headers));
+  BOOST_TEST(e.envid.value_or("") == "QQ+1");
+  BOOST_REQUIRE(e.recipientDsn.size() == 2u);
+  BOOST_TEST(e.recipientDsn[0].notify == (notify::kSuccess | notify::kDelay));
+  BOOST_REQUIRE(e.recipientDsn[0].orcpt.has_value());
+  BOOST_TEST(e.recipientDsn[0].orcpt->type == "rfc822");
+  BOOST_TEST(e.recipientDsn[0].orcpt->address == "Bob@old.example");
+  BOOST_TEST(e.recipientDsn[1].notify == 0u);
+  BOOST_TEST(!e.recipientDsn[1].orcpt.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_new_transaction_forgets_the_dsn_parameters_of_the_last) {
+  Harness h;
+  h.authenticated();
+  h.line("MAIL FROM:<alice@example.org> RET=FULL ENVID=one");
+  h.line("RSET");
+  h.line("MAIL FROM:<alice@example.org>");
+  h.line("RCPT TO:<bob@example.com>");
+  h.line("DATA");
+  const Envelope& e = h.spool.lastMessage().envelope;
+  BOOST_TEST((e.dsnReturn == DsnReturn::Unspecified));
+  BOOST_TEST(!e.envid.has_value());
 }
 
 BOOST_AUTO_TEST_CASE(spool_out_of_space_at_data_is_452) {
