@@ -1,7 +1,8 @@
 // relay::Extensions — what the smarthost's EHLO reply offers (RFC 5321 §4.1.1.1).
 //
 // Owns: parsing the EHLO keywords the client uses: STARTTLS (RFC 3207), PIPELINING (RFC 2920), SIZE
-// (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531), AUTH (RFC 4954, also the old "AUTH=" form).
+// (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531), AUTH (RFC 4954, also the old "AUTH=" form),
+// CHUNKING (RFC 3030).
 // Must not know: sockets. Thread-safety: a value.
 #pragma once
 
@@ -22,6 +23,7 @@ struct Extensions {
   bool eightBitMime = false;
   bool smtputf8 = false;
   std::set<std::string> authMechanisms;  // upper case
+  bool chunking = false;                 // BDAT (RFC 3030)
 
   // The first line is the greeting's domain; every later line is a keyword with optional parameters.
   static Extensions parse(const ServerReply& ehloReply);
