@@ -1,8 +1,10 @@
-// ClientSession::send() — one MAIL/RCPT/DATA transaction and how each reply decides each recipient.
+// ClientSession::send() — one MAIL/RCPT/DATA transaction and how each reply decides each recipient. With a
+// smarthost that offers CHUNKING the content goes as BDAT chunks instead of DATA (bdat_sender.h).
 #include <optional>
 #include <utility>
 
 #include "core/xtext.h"
+#include "relay/bdat_sender.h"
 #include "relay/body_file.h"
 #include "relay/client_session.h"
 #include "relay/data_encoder.h"
@@ -42,7 +44,11 @@ class ClientSession::Transaction {
     }
     try {
       exchangeEnvelope();
-      if (dataAccepted_) sendContent();
+      if (chunking()) {
+        if (!stopped_ && !accepted_.empty() && session_.usable()) sendChunks();
+      } else if (dataAccepted_) {
+        sendContent();
+      }
     } catch (const SessionError& e) {
       decideRest(Outcome::Deferred, e.what());
     }
@@ -118,7 +124,7 @@ class ClientSession::Transaction {
     for (std::size_t i = 0; i < message_.recipients.size(); ++i)
       if (!results_[i])
         commands.push_back({Kind::Rcpt, i, "RCPT TO:<" + message_.recipients[i] + ">" + rcptParameters(i)});
-    commands.push_back({Kind::Data, 0, "DATA"});
+    if (!chunking()) commands.push_back({Kind::Data, 0, "DATA"});  // BDAT comes after the replies
     return commands;
   }
 
@@ -126,7 +132,7 @@ class ClientSession::Transaction {
   // DATA last, replies read in order.
   void exchangeEnvelope() {
     const std::vector<Command> commands = envelope();
-    if (commands.size() == 2) return;  // no valid recipient: nothing to send
+    if (commands.size() == (chunking() ? 1 : 2)) return;  // no valid recipient: nothing to send
     const std::size_t batchBytes = session_.extensions_.pipelining ? kPipelineBatchBytes : 0;
     std::size_t next = 0;
     while (next < commands.size() && !stopped_) {
@@ -244,6 +250,36 @@ class ClientSession::Transaction {
     session_.write(out, "sending the message content", deadlineIn(timeout));
     const ServerReply reply = session_.readReply(
         "waiting for the reply to end of data (the message may be delivered twice)", deadlineIn(timeout));
+    decideAccepted(reply.code / 100 == 3 ? Outcome::Deferred : classify(reply),
+                   session_.redact(reply.oneLine()));
+  }
+
+  bool chunking() const { return session_.extensions_.chunking; }
+
+  // RFC 3030: the chunks once the envelope's replies are in, so no content is sent without a recipient. A
+  // refused chunk decides the accepted recipients as a refused DATA or end of data would.
+  void sendChunks() {
+    const auto timeout = session_.settings_.dataTimeout;
+    const BdatLink link{[&](std::string_view bytes) {
+                          session_.write(bytes, "sending the message content (BDAT)", deadlineIn(timeout));
+                        },
+                        [&](bool last) {
+                          return session_.readReply(
+                              last ? "waiting for the reply to BDAT LAST (the message may be delivered twice)"
+                                   : "waiting for the reply to a BDAT chunk",
+                              deadlineIn(timeout));
+                        }};
+    ServerReply reply;
+    try {
+      reply = sendChunked(message_.prefix, body_, link, session_.extensions_.pipelining);
+    } catch (const SessionError&) {
+      throw;
+    } catch (const std::exception& e) {
+      // The announced size can no longer be met: the smarthost would read what follows as content.
+      session_.usable_ = false;
+      session_.transport_.close();
+      throw SessionError(e.what());
+    }
     decideAccepted(reply.code / 100 == 3 ? Outcome::Deferred : classify(reply),
                    session_.redact(reply.oneLine()));
   }

@@ -48,6 +48,8 @@ Extensions Extensions::parse(const ServerReply& ehloReply) {
         const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), limit);
         if (ec == std::errc() && end == number.data() + number.size() && limit > 0) ext.sizeLimit = limit;
       }
+    } else if (keyword == "CHUNKING") {
+      ext.chunking = true;
     } else if (keyword == "AUTH") {
       addAuthMechanisms(ext, words);
     } else if (core::istartsWithAscii(keyword, "AUTH=")) {  // pre-RFC 4954 servers

@@ -2,7 +2,7 @@
 //
 // Owns: parsing the EHLO keywords the client uses: STARTTLS (RFC 3207), PIPELINING (RFC 2920), SIZE
 // (RFC 1870), 8BITMIME (RFC 6152), SMTPUTF8 (RFC 6531), DSN (RFC 3461), AUTH (RFC 4954, also the old "AUTH="
-// form). Must not know: sockets. Thread-safety: a value.
+// form), CHUNKING (RFC 3030). Must not know: sockets. Thread-safety: a value.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,7 @@ struct Extensions {
   bool smtputf8 = false;
   bool dsn = false;                      // RFC 3461
   std::set<std::string> authMechanisms;  // upper case
+  bool chunking = false;                 // BDAT (RFC 3030)
 
   // The first line is the greeting's domain; every later line is a keyword with optional parameters.
   static Extensions parse(const ServerReply& ehloReply);

@@ -5,6 +5,7 @@ namespace postern::smtp {
 std::vector<std::string> ehloLines(const CapabilityInputs& in) {
   std::vector<std::string> lines{in.hostname};
   lines.emplace_back("PIPELINING");                              // RFC 2920
+  lines.emplace_back("CHUNKING");                                // RFC 3030; no BINARYMIME (README)
   lines.push_back("SIZE " + std::to_string(in.maxMessageSize));  // RFC 1870 §4
   lines.emplace_back("8BITMIME");                                // RFC 6152
   lines.emplace_back("ENHANCEDSTATUSCODES");                     // RFC 2034

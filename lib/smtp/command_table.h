@@ -3,7 +3,8 @@
 // handler runs, so no handler repeats a TLS or AUTH check.
 //
 // Implements: RFC 3207 §4 (commands refused before STARTTLS), RFC 2920 §3.1 (commands that end a
-// pipeline group), RFC 4954 §4 (AUTH before MAIL). Must not know: replies, session state.
+// pipeline group), RFC 4954 §4 (AUTH before MAIL), RFC 3030 §3 (BDAT, and the commands that may not come
+// between the chunks of one message). Must not know: replies, session state.
 // Thread-safety: immutable data.
 #pragma once
 
@@ -11,7 +12,7 @@
 
 namespace postern::smtp {
 
-enum class Verb { Helo, Ehlo, StartTls, Auth, Mail, Rcpt, Data, Rset, Noop, Vrfy, Expn, Help, Quit };
+enum class Verb { Helo, Ehlo, StartTls, Auth, Mail, Rcpt, Data, Bdat, Rset, Noop, Vrfy, Expn, Help, Quit };
 
 struct CommandSpec {
   Verb verb;
@@ -20,6 +21,7 @@ struct CommandSpec {
   bool needsHelo;          // false: may come before EHLO/HELO
   bool needsAuth;          // true: 530 5.7.0 until AUTH succeeded
   bool endsPipelineGroup;  // RFC 2920 §3.1: the client must wait for the reply before sending more
+  bool betweenChunks;      // false: 503 5.5.1 once a BDAT chunk of the message arrived (RFC 3030 §3)
 };
 
 // The entry for a verb (case-insensitive), or nullptr when the verb is unknown.

@@ -9,8 +9,19 @@ constexpr std::string_view kLineBreaks("\r\n", 2);
 }
 
 DataReader::DataReader(Limits limits, Sink sink, std::size_t batchSize)
-    : limits_(limits), sink_(std::move(sink)), batchSize_(batchSize) {
+    : DataReader(Framing::DotTerminated, limits, std::move(sink), batchSize) {}
+
+DataReader::DataReader(Framing framing, Limits limits, Sink sink, std::size_t batchSize)
+    : framing_(framing), limits_(limits), sink_(std::move(sink)), batchSize_(batchSize) {
   batch_.reserve(batchSize_);
+}
+
+void DataReader::endOfChunks() {
+  if (framing_ != Framing::Chunked || state_ == State::Finished) return;
+  if (state_ == State::Cr) bareCr();  // the message ends in CR: no LF will follow
+  if (state_ == State::Text) endLine();
+  flush();
+  state_ = State::Finished;
 }
 
 void DataReader::flush() {
@@ -54,7 +65,7 @@ std::size_t DataReader::feed(std::string_view bytes) {
     const char c = bytes[i];
     switch (state_) {
       case State::LineStart:
-        if (c == '.') {
+        if (c == '.' && framing_ == Framing::DotTerminated) {
           lineLength_ = 0;  // RFC 5321 §4.5.3.1.6: the dot duplicated for transparency does not count
           state_ = State::Dot;
           ++i;

@@ -32,6 +32,8 @@ const char* stateName(SessionState s) {
       return "Rcpt";
     case SessionState::Data:
       return "Data";
+    case SessionState::Bdat:
+      return "Bdat";
     case SessionState::TlsPending:
       return "TlsPending";
     case SessionState::Closed:
@@ -92,11 +94,12 @@ void Session::Impl::reply(const Reply& r) {
 void Session::Impl::start() { reply(Reply(220, "", config_.hostname + " ESMTP Postern")); }
 
 bool Session::Impl::inTransaction() const {
-  return state_ == SessionState::Mail || state_ == SessionState::Rcpt || state_ == SessionState::Data;
+  return state_ == SessionState::Mail || state_ == SessionState::Rcpt || state_ == SessionState::Data ||
+         state_ == SessionState::Bdat;
 }
 
 std::chrono::seconds Session::Impl::readTimeout() const {
-  if (state_ == SessionState::Data) return config_.dataTimeout;
+  if (state_ == SessionState::Data || chunk_) return config_.dataTimeout;
   return authenticated_ ? config_.commandTimeout : config_.preAuthTimeout;
 }
 
@@ -121,6 +124,10 @@ void Session::Impl::feed(std::string_view bytes) {
   while (pos < bytes.size()) {
     if (state_ == SessionState::Closed) return;
     if (state_ == SessionState::TlsPending) return discardBeforeTls(bytes.size() - pos);
+    if (chunk_) {  // RFC 3030 §3: exactly the announced octets, whatever they look like
+      pos += chunkBytes(bytes.substr(pos));
+      continue;
+    }
     if (state_ == SessionState::Data) {
       pos += dataReader_->feed(bytes.substr(pos));
       if (dataReader_->finished()) endOfData();
@@ -183,13 +190,21 @@ const CommandSpec* Session::Impl::handleLine(const CommandLine& line) {
     reply(Reply(500, "5.5.1", "Command unrecognized"));
     return nullptr;
   }
+  if (spec->verb != Verb::Bdat) chunksFailed_ = false;
   // The table's flags, checked once for every verb (STYLE.md §2), in the order a client must meet them.
+  std::optional<Reply> refusal;
   if (!spec->allowedBeforeTls && !tls_)
-    reply(Reply(530, "5.7.0", "Must issue a STARTTLS command first"));  // RFC 3207 §4
+    refusal = Reply(530, "5.7.0", "Must issue a STARTTLS command first");  // RFC 3207 §4
   else if (spec->needsHelo && !helo_)
-    reply(Reply(503, "5.5.1", "Send EHLO first"));
+    refusal = Reply(503, "5.5.1", "Send EHLO first");
   else if (spec->needsAuth && !authenticated_)
-    reply(Reply(530, "5.7.0", "Authentication required"));  // RFC 4954 §6
+    refusal = Reply(530, "5.7.0", "Authentication required");  // RFC 4954 §6
+  else if (!spec->betweenChunks && state_ == SessionState::Bdat)
+    refusal = Reply(503, "5.5.1", std::string(spec->name) + " not allowed during a BDAT transfer");
+  if (spec->verb == Verb::Bdat)
+    bdat(command.argument, std::move(refusal));  // its octets follow even when it is refused
+  else if (refusal)
+    reply(*refusal);
   else
     dispatch(*spec, command.argument);
   return spec;
@@ -211,6 +226,8 @@ void Session::Impl::dispatch(const CommandSpec& spec, std::string_view argument)
       return rcpt(argument);
     case Verb::Data:
       return data(argument);
+    case Verb::Bdat:
+      return bdat(argument, std::nullopt);
     case Verb::Rset:
       if (!argument.empty()) return reply(Reply(501, "5.5.4", "Syntax: RSET"));
       resetTransaction();

@@ -4,7 +4,7 @@
 // Implements: RFC 5321 (commands, replies, limits §4.5.3, trace §4.4), RFC 6409 (submission: Date and
 // Message-ID added when missing), RFC 3207 (STARTTLS, state reset, pipelined plaintext discarded),
 // RFC 4954 (AUTH), RFC 2920 (PIPELINING), RFC 1870 (SIZE), RFC 6152 (8BITMIME), RFC 2034 (enhanced codes),
-// RFC 6531 (SMTPUTF8). Sender rules: README "Sender rules".
+// RFC 6531 (SMTPUTF8), RFC 3030 (CHUNKING: BDAT, without BINARYMIME). Sender rules: README "Sender rules".
 // Must not know: sockets, OpenSSL, Cyrus, SQLite, files (those sit behind smtp/ports.h).
 // Thread-safety: one thread at a time (a session belongs to one connection).
 #pragma once

@@ -46,6 +46,31 @@ Refusal refusalFor(const Reply& r) {
   return Refusal::Malformed;
 }
 
+std::optional<Session::Impl::Rejection> Session::Impl::beginMessage(DataReader::Framing framing) {
+  envelope_.arrival = services_.clock.now();
+  try {
+    writer_ = services_.spool.begin(envelope_);
+  } catch (const std::exception& e) {
+    out_.log(LogLevel::Error, "spool", core::logValue(e.what()));
+    return Rejection(spoolFailure(e));
+  }
+  if (services_.signer) {
+    try {
+      signature_ = services_.signer->begin();
+    } catch (const std::exception& e) {
+      writer_.reset();
+      out_.log(LogLevel::Error, "dkim", "cannot start signing: " + core::logValue(e.what()));
+      if (services_.events) services_.events->signingFailed();
+      return Rejection(localFailure(), Refusal::LocalError);
+    }
+  }
+  dataReader_ =
+      std::make_unique<DataReader>(framing, DataReader::Limits{config_.maxMessageSize, config_.maxTextLine},
+                                   [this](std::string_view bytes) { messageBytes(bytes); });
+  headers_ = std::make_unique<HeaderScanner>(config_.maxHeaderSection);
+  return std::nullopt;
+}
+
 void Session::Impl::messageBytes(std::string_view bytes) {
   headers_->feed(bytes);
   if (signature_ && signatureWriteError_.empty()) {

@@ -1,16 +1,20 @@
 // smtp::Session::Impl — the session's state and handlers, shared by session.cpp (framing, dispatch,
-// simple commands), session_auth.cpp (AUTH), session_mail.cpp (MAIL, RCPT, DATA start) and
-// session_data.cpp (streaming, verdict, commit). Private to the smtp module.
+// simple commands), session_auth.cpp (AUTH), session_mail.cpp (MAIL, RCPT, DATA start),
+// session_bdat.cpp (BDAT chunks, RFC 3030) and session_data.cpp (streaming, verdict, commit). Private to
+// the smtp module.
 //
 // States (one function changes them, logging old -> new, after OpenSMTPD's smtp_enter_state):
 //   Fresh ──EHLO/HELO──▶ Greeted ──MAIL──▶ Mail ──RCPT──▶ Rcpt ──DATA 354──▶ Data ──end──▶ Greeted
+//   Rcpt ──BDAT n──▶ Bdat ──BDAT n──▶ Bdat ──BDAT n LAST──▶ Greeted (a refused chunk also ends in Greeted)
 //   Greeted ──AUTH 334──▶ Auth ──235/535/501──▶ Greeted
 //   any command state ──STARTTLS 220──▶ TlsPending ──tlsStarted()──▶ Fresh
 //   any ──reply with close──▶ Closed
-// Authentication, TLS and the EHLO/HELO name are kept beside the state, not in it.
+// Authentication, TLS and the EHLO/HELO name are kept beside the state, not in it; so are the octets of a
+// BDAT chunk still to be read (chunk_), which are read in every state, also when the BDAT was refused.
 // Thread-safety: one thread at a time.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -44,7 +48,7 @@ inline core::Reply spoolFailure(const std::exception& e) {
 // fields (policy), anything else a malformed message.
 Refusal refusalFor(const core::Reply& r);
 
-enum class SessionState { Fresh, Greeted, Auth, Mail, Rcpt, Data, TlsPending, Closed };
+enum class SessionState { Fresh, Greeted, Auth, Mail, Rcpt, Data, Bdat, TlsPending, Closed };
 
 class Session::Impl {
  public:
@@ -91,7 +95,16 @@ class Session::Impl {
   bool checkMessageLimit();
   void limitRefused(SendingLimit limit, const std::string& text);
 
+  // session_bdat.cpp
+  // A BDAT line; refusal is the command table's refusal (TLS, EHLO, AUTH), sent after the chunk is read.
+  void bdat(std::string_view argument, std::optional<core::Reply> refusal);
+  std::size_t chunkBytes(std::string_view bytes);  // the octets of chunk_; returns how many it took
+  void endOfChunk();
+
   // session_data.cpp
+  struct Rejection;
+  // Opens the spool file, the signature and the readers for a message: nullopt, or why it cannot start.
+  std::optional<Rejection> beginMessage(DataReader::Framing framing);
   void messageBytes(std::string_view bytes);
   void endOfData();
   // A refusal at the end of data, with the reason the metrics count it under (by default, as the
@@ -157,6 +170,22 @@ class Session::Impl {
   std::unique_ptr<MessageSignature> signature_;
   std::string signatureWriteError_;    // the signature's write() threw: the message fails at the end (451)
   std::optional<SendingQuota> quota_;  // the login's sending limits, read at MAIL (none: no limits port)
+
+  // RFC 3030 §2: the octets of a BDAT chunk are read even when the command is refused, and the reply
+  // waits until they are.
+  struct Chunk {
+    std::uint64_t remaining = 0;
+    std::uint64_t size = 0;
+    bool last = false;
+    bool keep = false;                   // the octets belong to the message; false: discarded
+    std::optional<core::Reply> refusal;  // the reply once the octets are read, instead of accepting them
+    bool endsTransaction = false;        // the refusal fails the message (RFC 3030 §2)
+    std::optional<Refusal> reason;       // the metrics' reason, when the refusal is counted
+  };
+  std::optional<Chunk> chunk_;
+  // A chunk of the last transaction was refused: the client's BDATs already in the pipeline are read and
+  // answered 554 rather than 503, without counting as protocol errors. Cleared by any other command.
+  bool chunksFailed_ = false;
 };
 
 }  // namespace postern::smtp

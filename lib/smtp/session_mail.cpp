@@ -133,27 +133,8 @@ void Session::Impl::data(std::string_view argument) {
   if (state_ == SessionState::Mail)
     return reply(Reply(554, "5.5.1", "No valid recipients"));  // RFC 5321 §3.3
 
-  envelope_.arrival = services_.clock.now();
-  try {
-    writer_ = services_.spool.begin(envelope_);
-  } catch (const std::exception& e) {
-    out_.log(LogLevel::Error, "spool", core::logValue(e.what()));
-    const Reply r = spoolFailure(e);
-    return refuse(r, refusalFor(r));
-  }
-  if (services_.signer) {
-    try {
-      signature_ = services_.signer->begin();
-    } catch (const std::exception& e) {
-      writer_.reset();
-      out_.log(LogLevel::Error, "dkim", "cannot start signing: " + core::logValue(e.what()));
-      if (services_.events) services_.events->signingFailed();
-      return refuse(localFailure(), Refusal::LocalError);
-    }
-  }
-  dataReader_ = std::make_unique<DataReader>(DataReader::Limits{config_.maxMessageSize, config_.maxTextLine},
-                                             [this](std::string_view bytes) { messageBytes(bytes); });
-  headers_ = std::make_unique<HeaderScanner>(config_.maxHeaderSection);
+  if (auto refusal = beginMessage(DataReader::Framing::DotTerminated))
+    return refuse(refusal->reply, refusal->reason);
   enter(SessionState::Data);
   reply(Reply(354, "", "End data with <CR><LF>.<CR><LF>"));
 }

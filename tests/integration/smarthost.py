@@ -3,7 +3,8 @@ CA made here with the openssl command) and AUTH, that records every transaction 
 per-recipient replies (a list per address: the first answer first, the last one repeating), a MAIL hook, and
 a DATA behaviour that can drop the connection before its reply. With offer_dsn it offers DSN (RFC 3461) and
 takes RET/ENVID/NOTIFY/ORCPT; without, it refuses them (555) like any server without DSN. Every MAIL and RCPT
-line is recorded as sent (mail_lines, rcpt_lines).
+line is recorded as sent (mail_lines, rcpt_lines). With chunking=True it also offers CHUNKING (RFC 3030: BDAT,
+which aiosmtpd lacks) and PIPELINING, and records each BDAT's size and LAST marker.
 
 TestPki makes the certificates: a CA, a server certificate for 127.0.0.1 / smarthost.test signed by it, one
 for another name signed by it, and one signed by an unrelated CA.
@@ -151,6 +152,8 @@ class _Handler:
         session.host_name = hostname
         if self.owner.offer_dsn:
             responses.insert(len(responses) - 1, "250-DSN")  # before the last line ("250 HELP")
+        if self.owner.chunking:  # before the final "250 HELP"
+            responses[-1:-1] = ["250-PIPELINING", "250-CHUNKING"]
         return responses
 
     async def handle_HELO(self, server, session, envelope, hostname):
@@ -200,17 +203,72 @@ class _Handler:
         return "250 2.0.0 Ok: queued"
 
 
+class _ChunkingSmtp(_RecordingSmtp):
+    """aiosmtpd plus BDAT (RFC 3030, without BINARYMIME): a chunk's octets are read first, whatever the reply;
+    the LAST chunk hands the joined chunks to handle_DATA as if they had come by DATA."""
+
+    def __init__(self, owner, *args, **kwargs):
+        super().__init__(owner, *args, **kwargs)
+        self._owner = owner
+        self._chunks = []
+
+    def _set_rset_state(self):
+        super()._set_rset_state()
+        self._chunks = []
+
+    def _set_post_data_state(self):
+        super()._set_post_data_state()
+        self._chunks = []
+
+    async def smtp_BDAT(self, arg):
+        words = (arg or "").split()
+        if not words or not words[0].isdigit() or len(words) > 2 or (len(words) == 2 and words[1].upper() != "LAST"):
+            await self.push("501 5.5.4 Syntax: BDAT size [LAST]")
+            self.transport.close()
+            return
+        size, last = int(words[0]), len(words) == 2
+        octets = await self._reader.readexactly(size) if size else b""
+        with self._owner.lock:
+            self._owner.chunks.append((size, last))
+        if not self.session.authenticated and self._auth_required:
+            await self.push("530 5.7.0 Authentication required")
+            return
+        if not self.envelope.rcpt_tos:
+            await self.push("503 5.5.1 Error: need RCPT command")
+            return
+        self._chunks.append(octets)
+        if not last:
+            await self.push("250 2.0.0 %d octets received" % size)
+            return
+        content = b"".join(self._chunks)
+        self.envelope.content = self.envelope.original_content = content
+        status = await self._call_handler_hook("DATA")
+        self._set_post_data_state()
+        await self.push(status)
+
+
+class _ChunkingController(Controller):
+    def __init__(self, owner, *args, **kwargs):
+        self._owner = owner
+        super().__init__(*args, **kwargs)
+
+    def factory(self):
+        return _ChunkingSmtp(self._owner, self.handler, **self.SMTP_kwargs)
+
+
 class FakeSmarthost:
     """Start with start(), stop with stop(). tls_context: STARTTLS offered and required; implicit_tls_context:
     TLS from the first byte; auth: (login, password) required (after TLS); refuse_ehlo: the reply to EHLO of a
     server that only knows HELO."""
 
     def __init__(self, port=None, tls_context=None, auth=None, oauth_tokens=None, mechanisms_off=(),
-                 implicit_tls_context=None, refuse_ehlo=None, offer_dsn=False):
+                 implicit_tls_context=None, refuse_ehlo=None, offer_dsn=False, chunking=False):
         self.port = port or free_port()
         self.offer_dsn = offer_dsn  # EHLO offers DSN and RET/ENVID/NOTIFY/ORCPT are taken (RFC 3461)
         self.mail_lines = []       # each MAIL argument as received ("FROM:<a@b> SIZE=1 RET=HDRS")
         self.rcpt_lines = []       # each RCPT argument as received
+        self.chunking = chunking
+        self.chunks = []           # (size, last) of every BDAT received, in order
         self.lock = threading.Lock()
         self.messages = []
         self.mail_commands = []
@@ -239,9 +297,9 @@ class FakeSmarthost:
             excluded += ["PLAIN", "LOGIN"]
         if excluded:
             kwargs.update(auth_exclude_mechanism=excluded)
-        self.controller = _RecordingController(self, _Handler(self), hostname=LOOPBACK, port=self.port,
-                                               decode_data=False, server_hostname="smarthost.test",
-                                               ident="fake smarthost", **kwargs)
+        controller = _ChunkingController if chunking else _RecordingController
+        self.controller = controller(self, _Handler(self), hostname=LOOPBACK, port=self.port, decode_data=False,
+                                     server_hostname="smarthost.test", ident="fake smarthost", **kwargs)
 
     def _authenticate(self, server, session, envelope, mechanism, auth_data):
         if self._auth is None:

@@ -48,8 +48,9 @@ class FakeSmarthost::Conversation {
  private:
   void dispatch(const std::string& line) {
     record([&](ReceivedConnection& c) { c.commands.push_back(line); });
-    checkTurn();
     const std::string verb = core::toLowerAscii(line.substr(0, line.find(' ')));
+    if (verb == "bdat") return bdat(line);  // its octets follow at once: the turn is checked after them
+    checkTurn();
     if (verb == "ehlo") return ehlo();
     if (verb == "helo") return reply(script_.heloReply);
     if (verb == "starttls") return startTls();
@@ -62,6 +63,7 @@ class FakeSmarthost::Conversation {
     if (verb == "data") return data();
     if (verb == "rset" || verb == "noop") {
       accepted_ = 0;
+      chunkIndex_ = 0;
       return reply("250 2.0.0 Ok");
     }
     if (verb == "quit") {
@@ -201,6 +203,43 @@ class FakeSmarthost::Conversation {
     if (script_.closeAfterTransaction) throw Closed{};
   }
 
+  void bdat(const std::string& line) {
+    const std::string argument = line.substr(5);
+    const bool last = core::toLowerAscii(argument).ends_with(" last");
+    const std::size_t size = std::stoul(argument.substr(0, argument.find(' ')));
+    while (buffer_.size() < size) {
+      std::array<char, 16384> chunk;
+      const int n = socket_.receiveBytes(chunk.data(), static_cast<int>(chunk.size()));
+      if (n <= 0) throw Closed{};
+      buffer_.append(chunk.data(), static_cast<std::size_t>(n));
+      if (script_.dropDuringData) throw Closed{};
+    }
+    const std::string octets = buffer_.substr(0, size);
+    buffer_.erase(0, size);
+    record([&](ReceivedConnection& c) {
+      c.chunks.push_back(octets);
+      c.data += octets;
+    });
+    checkTurn();
+    const std::size_t index = chunkIndex_++;
+    const auto scripted = script_.chunkReplies.find(index);
+    std::string answer = scripted != script_.chunkReplies.end() ? scripted->second
+                         : last                                 ? script_.finalReply
+                                : "250 2.0.0 " + std::to_string(size) + " octets received";
+    if (accepted_ == 0) answer = script_.dataReplyWithoutRecipients;
+    if (!last) {
+      if (!script_.holdChunkReplies) return reply(answer);
+      pending_ += answer + "\r\n";
+      return;
+    }
+    if (script_.beforeFinalReply) script_.beforeFinalReply();
+    chunkIndex_ = 0;
+    accepted_ = 0;
+    send(pending_ + answer + "\r\n");
+    pending_.clear();
+    if (script_.closeAfterTransaction) throw Closed{};
+  }
+
   // Replies to MAIL and RCPT, held back until DATA when the script asks for it.
   void held(const std::string& answer) {
     if (script_.holdPipelinedReplies) {
@@ -257,6 +296,7 @@ class FakeSmarthost::Conversation {
   std::size_t index_;
   std::string buffer_;
   std::string pending_;
+  std::size_t chunkIndex_ = 0;
   bool tls_ = false;
   bool inData_ = false;
   bool mailOk_ = false;

@@ -52,11 +52,16 @@ struct FakeScript {
   bool endlessEhlo = false;                 // "250-x" lines until the client goes away
   std::function<void()> beforeFinalReply;   // called (on the fake's thread) after the final "." arrives and
                                             // before the reply: lets a test hold a delivery in flight
+  // BDAT (RFC 3030), when "CHUNKING" is among the extensions: the replies to chunks by their index in the
+  // transaction (others: "250 2.0.0 N octets received", or finalReply for the LAST one).
+  std::map<std::size_t, std::string> chunkReplies;
+  bool holdChunkReplies = false;  // answer the chunks only once the LAST one arrived (proves pipelining)
 };
 
 struct ReceivedConnection {
   std::vector<std::string> commands;  // every line outside DATA, as received
   std::string data;                   // DATA content as received (still dot-stuffed), with the final ".\r\n"
+  std::vector<std::string> chunks;    // BDAT chunks' octets, as received
   std::vector<std::string> authDecoded;  // the decoded initial responses of AUTH XOAUTH2 / OAUTHBEARER
   bool tls = false;
   bool tlsFailed = false;

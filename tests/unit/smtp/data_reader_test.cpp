@@ -132,4 +132,53 @@ BOOST_AUTO_TEST_CASE(delivers_in_batches) {
   BOOST_TEST(r.batches <= 11u);
 }
 
+// Chunked framing (BDAT, RFC 3030): every byte is content, the line rules hold across feeds.
+namespace {
+Run readChunks(std::initializer_list<std::string_view> chunks, std::size_t maxSize = 1 << 20) {
+  Run run;
+  DataReader reader(DataReader::Framing::Chunked, {maxSize, 1000},
+                    [&](std::string_view b) { run.message.append(b), ++run.batches; });
+  for (const auto chunk : chunks) run.consumed += reader.feed(chunk);
+  BOOST_TEST(!reader.finished());
+  reader.endOfChunks();
+  run.finished = reader.finished();
+  run.bare = reader.sawBareCrOrLf();
+  run.longLine = reader.sawLongLine();
+  run.size = reader.size();
+  return run;
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(chunked_framing_takes_every_byte_and_keeps_dots) {
+  const Run r = readChunks({"a\r\n.\r\n", "..b\r\n.\r\nQUIT\r\n"});
+  BOOST_TEST(r.finished);
+  BOOST_TEST(r.consumed == 20u);
+  BOOST_TEST(r.message == "a\r\n.\r\n..b\r\n.\r\nQUIT\r\n");
+  BOOST_TEST(!r.bare);
+}
+
+BOOST_AUTO_TEST_CASE(chunked_framing_joins_a_crlf_split_between_chunks) {
+  const Run r = readChunks({"a\r", "\nb\r\n"});
+  BOOST_TEST(!r.bare);
+  BOOST_TEST(r.message == "a\r\nb\r\n");
+}
+
+BOOST_AUTO_TEST_CASE(chunked_framing_sees_bare_cr_and_lf_anywhere) {
+  BOOST_TEST(readChunks({"a\n", "b\r\n"}).bare);
+  BOOST_TEST(readChunks({"a\r", "b\r\n"}).bare);
+  BOOST_TEST(readChunks({"a\r\n", "b\r"}).bare);  // CR as the very last octet
+}
+
+BOOST_AUTO_TEST_CASE(chunked_framing_ends_an_unterminated_last_line) {
+  const Run r = readChunks({"a\r\nb"});
+  BOOST_TEST(r.message == "a\r\nb\r\n");
+  BOOST_TEST(r.size == 6u);
+  BOOST_TEST(readChunks({}).message.empty());
+}
+
+BOOST_AUTO_TEST_CASE(chunked_framing_counts_a_long_line_across_chunks) {
+  BOOST_TEST(readChunks({std::string(500, 'x'), std::string(499, 'y') + "\r\n"}).longLine);
+  BOOST_TEST(!readChunks({std::string(500, 'x'), std::string(498, 'y') + "\r\n"}).longLine);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

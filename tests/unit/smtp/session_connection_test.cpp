@@ -24,7 +24,7 @@ BOOST_AUTO_TEST_CASE(greets_with_hostname) {
 BOOST_AUTO_TEST_CASE(ehlo_before_tls_offers_starttls_and_no_auth) {
   Harness h;
   BOOST_TEST(h.line("EHLO client.example") ==
-             "250-mx.example.net\r\n250-PIPELINING\r\n250-SIZE 52428800\r\n250-8BITMIME\r\n"
+             "250-mx.example.net\r\n250-PIPELINING\r\n250-CHUNKING\r\n250-SIZE 52428800\r\n250-8BITMIME\r\n"
              "250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250-DSN\r\n250 STARTTLS\r\n");
 }
 

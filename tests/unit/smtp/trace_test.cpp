@@ -32,14 +32,14 @@ BOOST_AUTO_TEST_SUITE(capabilities)
 
 BOOST_AUTO_TEST_CASE(offers_starttls_and_no_auth_before_tls) {
   BOOST_TEST(ehloLines({"mx.example.net", 1000, false, {"PLAIN", "LOGIN"}}) ==
-             (Lines{"mx.example.net", "PIPELINING", "SIZE 1000", "8BITMIME", "ENHANCEDSTATUSCODES",
-                    "SMTPUTF8", "DSN", "STARTTLS"}));
+             (Lines{"mx.example.net", "PIPELINING", "CHUNKING", "SIZE 1000", "8BITMIME",
+                    "ENHANCEDSTATUSCODES", "SMTPUTF8", "DSN", "STARTTLS"}));
 }
 
 BOOST_AUTO_TEST_CASE(offers_auth_and_no_starttls_after_tls) {
   BOOST_TEST(ehloLines({"mx.example.net", 1000, true, {"PLAIN", "LOGIN"}}) ==
-             (Lines{"mx.example.net", "PIPELINING", "SIZE 1000", "8BITMIME", "ENHANCEDSTATUSCODES",
-                    "SMTPUTF8", "DSN", "AUTH PLAIN LOGIN"}));
+             (Lines{"mx.example.net", "PIPELINING", "CHUNKING", "SIZE 1000", "8BITMIME",
+                    "ENHANCEDSTATUSCODES", "SMTPUTF8", "DSN", "AUTH PLAIN LOGIN"}));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
