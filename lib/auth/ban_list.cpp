@@ -310,18 +310,15 @@ bool BanList::lift(BanKind kind, const std::string& key) {
 std::size_t BanList::liftAll() {
   std::lock_guard storeLock(storeMutex_);
   const std::size_t stored = repository_.removeAll();
-  std::vector<std::string> addresses;
   std::size_t inMemory = 0;
   {
-    unsaved_.clear();
     std::lock_guard lock(mutex_);
+    unsaved_.clear();
     inMemory = bans_.size();
-    for (const auto& [key, ban] : bans_)
-      if (key.first == BanKind::Address) addresses.push_back(key.second);
     bans_.clear();
     loginFailures_.clear();
   }
-  for (const auto& address : addresses) addressThrottle_.forget(address);
+  addressThrottle_.forgetAll();  // every client starts afresh, banned or not
   return std::max(stored, inMemory);
 }
 

@@ -127,6 +127,7 @@ class BanList {
   // Removes the ban (and its repeat count) from the database and from memory, and clears the failures
   // counted against the key, so the client starts afresh. False when there was none.
   bool lift(BanKind kind, const std::string& key);
+  // Lifts every ban and clears every failure counted so far. Returns how many bans there were.
   std::size_t liftAll();
   // Reads the table again now (admit() does it every refreshInterval) and prunes rows long ended.
   void refresh();

@@ -106,6 +106,14 @@ void FailureThrottle::forget(std::string_view client) {
   if (it->second.reserved == 0) clients_.erase(it);
 }
 
+void FailureThrottle::forgetAll() {
+  std::lock_guard lock(mutex_);
+  for (auto it = clients_.begin(); it != clients_.end();) {
+    it->second.failures.clear();
+    it = it->second.reserved == 0 ? clients_.erase(it) : std::next(it);
+  }
+}
+
 void FailureThrottle::confirm(const std::string& key) {
   const auto now = clock_.now();
   std::lock_guard lock(mutex_);

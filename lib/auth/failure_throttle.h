@@ -79,6 +79,8 @@ class FailureThrottle {
   void recordFailure(std::string_view client);
   // Drops the client's failures (its held reservations stay): a ban took over, or one was lifted.
   void forget(std::string_view client);
+  // forget() for every client.
+  void forgetAll();
   // Failures of this client still inside the window (held reservations not included).
   std::size_t failures(std::string_view client);
   // Reservations of this client currently held.

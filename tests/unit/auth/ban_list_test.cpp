@@ -260,6 +260,15 @@ BOOST_FIXTURE_TEST_CASE(lifting_forgets_the_ban_and_its_repeats, Fixture) {
   BOOST_TEST(repository.list().empty());
 }
 
+BOOST_FIXTURE_TEST_CASE(lifting_all_bans_also_clears_failures_of_clients_not_banned, Fixture) {
+  fail(kOther);
+  fail(kOther);
+  bans.liftAll();
+  fail(kOther);
+  fail(kOther);
+  BOOST_TEST(status(kOther) == Status::Allowed);
+}
+
 BOOST_FIXTURE_TEST_CASE(a_login_ban_is_lifted_by_its_login_in_any_case, Fixture) {
   const BanClient a{"203.0.113.1", "203.0.113.1"}, b{"203.0.113.2", "203.0.113.2"};
   for (int i = 0; i < 2; ++i) {
