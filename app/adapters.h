@@ -10,8 +10,8 @@
 #include <string>
 
 #include "admin/admin_sign_in.h"
-#include "auth/ban_list.h"
 #include "admin/sending_limits.h"
+#include "auth/ban_list.h"
 #include "auth/failure_throttle.h"
 #include "auth/sasl_session.h"
 #include "auth/sender_policy.h"

@@ -103,11 +103,12 @@ inline KeyDef listeners(std::string name, std::string comment, Access access) {
                 }};
 }
 
-// A comma-separated list of CIDR networks (core::IpNetwork); each bad entry is named in the error.
+// A comma-separated list of CIDR networks (core::IpNetwork); each bad entry is named in the error. Empty
+// only where allowEmpty says that "none" is a meaning of its own (a list of exceptions).
 template <typename Access>
-inline KeyDef networks(std::string name, std::string comment, Access access) {
+inline KeyDef networks(std::string name, std::string comment, Access access, bool allowEmpty = false) {
   return KeyDef{std::move(name), std::move(comment), false,
-                [access](Config& c, const std::string& v) -> std::optional<std::string> {
+                [access, allowEmpty](Config& c, const std::string& v) -> std::optional<std::string> {
                   std::vector<core::IpNetwork> list;
                   std::string bad;
                   for (const auto& item : core::splitList(v)) {
@@ -119,7 +120,7 @@ inline KeyDef networks(std::string name, std::string comment, Access access) {
                   if (!bad.empty())
                     return bad + (bad.find(',') == std::string::npos ? " is" : " are") +
                            " not ADDRESS/PREFIX (e.g. 192.168.0.0/16, fd00::/8; no bits set past the prefix)";
-                  if (list.empty())
+                  if (list.empty() && !allowEmpty)
                     return "must list at least one network (0.0.0.0/0, ::/0 allows every client)";
                   access(c) = std::move(list);
                   return std::nullopt;

@@ -257,7 +257,7 @@ const std::vector<KeyDef>& keyTable() {
           "auth.never_ban",
           "Client networks never banned nor throttled, comma-separated ADDRESS/PREFIX (e.g. the office LAN,\n"
           "192.168.10.0/24). Empty: none.",
-          [](Config& c) -> std::vector<core::IpNetwork>& { return c.auth.neverBan; }),
+          [](Config& c) -> std::vector<core::IpNetwork>& { return c.auth.neverBan; }, true),
       listeners(
           "relay.smarthost",
           "Smarthost every message is forwarded to, as HOST:PORT (e.g. smtp.example.net:587); a "

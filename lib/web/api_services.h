@@ -48,8 +48,8 @@ struct ApiServices {
   admin::ClientSetup& clientSetup;  // the mail client documents (the admin API's profile download)
   // Admin second factor (README "Admin second factor (TOTP)"): none offers no enrollment.
   admin::AdminTotp* totp = nullptr;
-  bool requireTotp = false;  // admin.require_totp
-  admin::Bans* bans = nullptr;      // the brute-force ban list (api_bans.h); null: no /api/v1/bans
+  bool requireTotp = false;     // admin.require_totp
+  admin::Bans* bans = nullptr;  // the brute-force ban list (api_bans.h); null: no /api/v1/bans
   admin::SendingLimits* sendingLimits = nullptr;  // README "Sending limits"; none: no /limits endpoints
 };
 

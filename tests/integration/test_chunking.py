@@ -140,7 +140,8 @@ class ChunkingTest(ServerTestCase):
 
     def assertRefusedInStep(self, client, reply, code, enhanced, before):
         self.assertReply(reply, code, enhanced)
-        self.assertEqual(spool_files(self.server), before)
+        # Nothing new in the spool (an earlier test's message may leave it meanwhile: delivery goes on).
+        self.assertEqual(sorted(set(spool_files(self.server)) - set(before)), [])
         self.assertReply(client.cmd("VRFY marker"), 252)  # the next command gets its own reply
 
     def test_bare_lf_across_a_chunk_boundary_is_refused_at_last(self):
@@ -194,7 +195,8 @@ class ChunkingTest(ServerTestCase):
         except OSError:
             pass
         client.close()
-        wait_until(lambda: spool_files(self.server) == before, timeout=10, what="the partial message removed")
+        wait_until(lambda: not set(spool_files(self.server)) - set(before), timeout=10,
+                   what="the partial message removed")
 
 
 if __name__ == "__main__":

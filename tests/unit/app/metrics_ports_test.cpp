@@ -27,10 +27,10 @@ BOOST_AUTO_TEST_SUITE(metrics_ports)
 BOOST_AUTO_TEST_CASE(every_refusal_reason_has_its_series) {
   metrics::ServerMetrics m("test");
   app::MetricsPorts ports(m);
-  const smtp::Refusal all[] = {smtp::Refusal::SenderNotOwned, smtp::Refusal::HeaderFrom,
-                               smtp::Refusal::DisplayName,    smtp::Refusal::TooLarge,
-                               smtp::Refusal::Malformed,      smtp::Refusal::NoDkimKey,
-                               smtp::Refusal::Storage,        smtp::Refusal::LocalError};
+  const smtp::Refusal all[] = {
+      smtp::Refusal::SenderNotOwned, smtp::Refusal::HeaderFrom, smtp::Refusal::DisplayName,
+      smtp::Refusal::TooLarge,       smtp::Refusal::Malformed,  smtp::Refusal::NoDkimKey,
+      smtp::Refusal::Storage,        smtp::Refusal::LocalError, smtp::Refusal::SendingLimit};
   for (const auto reason : all) ports.messageRefused(reason);
   for (const auto& [value, counter] : m.messagesRefused.series()) BOOST_TEST(counter->value() == 1u, value);
 }

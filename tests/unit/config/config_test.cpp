@@ -238,6 +238,16 @@ BOOST_AUTO_TEST_CASE(the_admin_allowed_networks_may_not_be_empty) {
   BOOST_TEST(mentions(r, "admin.allowed_networks must list at least one network"));
 }
 
+// auth.never_ban is a list of exceptions: empty means none (its default, written out in the sample file).
+BOOST_AUTO_TEST_CASE(auth_never_ban_may_be_empty_and_means_no_exception) {
+  TempFile f("auth.never_ban =\n");
+  const auto r = load(f.path, {});
+  BOOST_TEST(r.ok());
+  BOOST_TEST(r.config.auth.neverBan.empty());
+  TempFile g("auth.never_ban = 192.168.10.0/24, nonsense\n");
+  BOOST_TEST(mentions(load(g.path, {}), "'nonsense' is not ADDRESS/PREFIX"));
+}
+
 BOOST_AUTO_TEST_CASE(admin_certificate_and_key_go_together) {
   const auto r = load("", {{"POSTERN_ADMIN_TLS_PRIVATE_KEY", "/etc/ssl/admin.key"}});
   BOOST_TEST(r.errors.size() == 1u);
