@@ -41,7 +41,9 @@ std::string safeText(std::string_view text, const std::vector<std::string_view>&
   // Runs of control characters become one space (Microsoft's descriptions end lines with CRLF); other bytes
   // outside printable ASCII are dropped. A secret that a control character interrupted would show as two
   // halves, so secrets are also searched for in the text with those characters removed ("joined"), and
-  // the span they cover in the output is redacted.
+  // the span they cover in the output is redacted; and a control character that became a space can
+  // complete a secret that holds one ("RT-Bad\x15Request" shows as "RT-Bad Request"), so the output as
+  // shown is searched too.
   std::string out;
   std::string joined;
   std::vector<std::size_t> position;  // joined[i] is out[position[i]]
@@ -63,6 +65,9 @@ std::string safeText(std::string_view text, const std::vector<std::string_view>&
   for (const auto& needle : search)
     for (std::size_t pos = joined.find(needle); pos != std::string::npos; pos = joined.find(needle, pos + 1))
       spans.emplace_back(position[pos], position[pos + needle.size() - 1]);
+  for (const auto& needle : search)
+    for (std::size_t pos = out.find(needle); pos != std::string::npos; pos = out.find(needle, pos + 1))
+      spans.emplace_back(pos, pos + needle.size() - 1);
   std::sort(spans.begin(), spans.end());
   std::string redacted;
   std::size_t next = 0;

@@ -83,6 +83,16 @@ BOOST_AUTO_TEST_CASE(overlapping_secrets_split_by_a_line_end_are_redacted_once) 
              "xx[redacted]yy");
 }
 
+// Found by fuzz_oauth_token (tests/fuzz/corpus/oauth_token/regression_secret_completed_by_a_space): a
+// secret holding a space, written in the answer with a control character where the space is, became the
+// secret once the control character was shown as a space.
+BOOST_AUTO_TEST_CASE(a_control_character_shown_as_a_space_cannot_complete_a_secret) {
+  const std::string secret = "RT-Bad Request";
+  const std::string safe = safeText("{\"error\": RT-Bad\x15Request}", {secret}, 1000);
+  BOOST_TEST(safe.find(secret) == std::string::npos, safe);
+  BOOST_TEST(safe == "{\"error\": [redacted]}");
+}
+
 BOOST_AUTO_TEST_CASE(truncates_long_text) {
   BOOST_TEST(safeText(std::string(500, 'x'), {}, 10) == "xxxxxxxxxx...");
 }
