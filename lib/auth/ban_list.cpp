@@ -72,13 +72,13 @@ BanList::Admission BanList::admit(const BanClient& client) {
     admission.exempt_ = true;
     return admission;
   }
-  {
-    std::lock_guard lock(mutex_);
-    if (const Ban* ban = activeBan(BanKind::Address, client.group, clock_.now())) {
-      admission.status_ = Admission::Status::Banned;
-      admission.until_ = ban->until;
-      return admission;
-    }
+  // The ban check and the reservation are one step: failed() puts a ban in place before it clears the
+  // client's count, so between the two an attempt would see neither and get in past the limit.
+  std::lock_guard lock(mutex_);
+  if (const Ban* ban = activeBan(BanKind::Address, client.group, clock_.now())) {
+    admission.status_ = Admission::Status::Banned;
+    admission.until_ = ban->until;
+    return admission;
   }
   admission.attempt_ = addressThrottle_.tryReserve(client.group);
   admission.status_ = admission.attempt_ ? Admission::Status::Allowed : Admission::Status::Throttled;
@@ -93,11 +93,13 @@ void BanList::failed(Admission& admission, const BanClient& client, std::string_
   else
     addressThrottle_.recordFailure(client.group);  // a step() without start(): still a failed guess
   if (addressThrottle_.failures(client.group) >= options_.addressFailures) {
-    addressThrottle_.forget(client.group);  // the ban takes over; after it the client starts afresh
+    // The ban first, then the count forgotten (the ban takes over; after it the client starts afresh):
+    // admit() never sees the count gone without the ban in place.
     startBan(BanKind::Address, client.group,
              std::to_string(options_.addressFailures) + " failed logins in " +
                  std::to_string(options_.window.count()) + " s",
              now);
+    addressThrottle_.forget(client.group);
   }
 
   const std::string key = loginKey(login);
