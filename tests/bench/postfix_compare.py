@@ -231,6 +231,8 @@ class Postern:
                         POSTERN_LISTEN_ALTERNATE="", POSTERN_ADMIN_LISTEN="",
                         POSTERN_TLS_CERTIFICATE=cert, POSTERN_TLS_PRIVATE_KEY=key,
                         POSTERN_SMTP_MAX_CONNECTIONS="400", POSTERN_SMTP_MAX_CONNECTIONS_PER_IP="400",
+                        # Postfix has no sending limits: the bench user sends thousands of messages.
+                        POSTERN_LIMITS_MESSAGES_PER_HOUR="0", POSTERN_LIMITS_RECIPIENTS_PER_DAY="0",
                         POSTERN_RELAY_SMARTHOST=f"127.0.0.1:{sink.port}", POSTERN_RELAY_TLS="none")
         cli = lambda *args, **kw: run([self.binary, *args], env=self.env, **kw)
         cli("user", "add", USER, input=PASSWORD + "\n")

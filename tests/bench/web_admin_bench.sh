@@ -67,6 +67,7 @@ printf '%s\n' 'bench-admin-passphrase' >"$admin_password_file"
 
 export POSTERN_DATA_DIR=$data POSTERN_HOSTNAME=bench.postern.test POSTERN_LOG_LEVEL=information \
        POSTERN_LISTEN_SUBMISSION=127.0.0.1:$smtp_port POSTERN_LISTEN_SUBMISSIONS= POSTERN_LISTEN_ALTERNATE= \
+       POSTERN_LIMITS_MESSAGES_PER_HOUR=0 POSTERN_LIMITS_RECIPIENTS_PER_DAY=0 \
        POSTERN_SMTP_MAX_CONNECTIONS_PER_IP=300 POSTERN_SMTP_MAX_CONNECTIONS=300 POSTERN_RELAY_SMARTHOST=
 "$postern" admin add benchadmin <"$admin_password_file" >/dev/null
 echo bench-password | "$postern" user add bench@example.org >/dev/null
