@@ -1,8 +1,6 @@
 // `postern admin ...`: the web admin's accounts from the command line, through the same admin::AdminAccounts
 // the web API uses. Each change is recorded in the audit log under the name of the operating-system user
 // who ran the command (no client address), with its outcome. Logins are printed through core::printable().
-#include <pwd.h>
-#include <unistd.h>
 
 #include <iostream>
 
@@ -53,12 +51,6 @@ struct Store : MigratedDatabase {
   store::AuditLogRepository log;
   admin::Audit audit;
 };
-
-// Taken before the command becomes the service account (MigratedDatabase drops root).
-std::string operatingSystemUser() {
-  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
-  return "uid " + std::to_string(::getuid());
-}
 
 int usage(const std::string& why = "") {
   if (!why.empty()) std::cerr << "postern: " << printable(why) << "\n";

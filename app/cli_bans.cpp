@@ -3,8 +3,6 @@
 // running server re-reads that table every few seconds (auth/ban_list.h), so a lift reaches it within
 // that time. Each lift is recorded in the audit log under the operating-system user's name. Keys (a
 // login is client-chosen text) are printed through core::printable().
-#include <pwd.h>
-#include <unistd.h>
 
 #include <iostream>
 
@@ -56,11 +54,6 @@ struct Store : MigratedDatabase {
   store::AuditLogRepository log;
   admin::Audit audit;
 };
-
-std::string operatingSystemUser() {
-  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
-  return "uid " + std::to_string(::getuid());
-}
 
 int usage(const std::string& why = "") {
   if (!why.empty()) std::cerr << "postern: " << printable(why) << "\n";

@@ -1,5 +1,8 @@
 #include "app/cli_support.h"
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <ctime>
 #include <iostream>
@@ -33,6 +36,11 @@ std::vector<std::string> describe(const PreparedDataDirectory& prepared, const c
 MigratedDatabase::MigratedDatabase(const config::Config& cfg)
     : database((prepareDataDirectory(cfg), cfg.databasePath())) {
   store::MigrationRunner(database).run();
+}
+
+std::string operatingSystemUser() {
+  if (const passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_name) return pw->pw_name;
+  return "uid " + std::to_string(::getuid());
 }
 
 std::string utcTime(std::chrono::system_clock::time_point t, bool withSeconds) {

@@ -31,6 +31,10 @@ struct MigratedDatabase {
   store::Database database;
 };
 
+// The operating-system account running the command ("root", or "uid 1000" without a name), for the
+// audit log's actor. Take it before the command becomes the service account (MigratedDatabase drops root).
+std::string operatingSystemUser();
+
 // "2026-11-30 20:10" (withSeconds: "2026-11-30 20:10:05"); "-" for the epoch (never).
 std::string utcTime(std::chrono::system_clock::time_point t, bool withSeconds = false);
 
