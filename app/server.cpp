@@ -186,9 +186,14 @@ int runServer(const config::Config& cfg) {
     const auto migrated = store::MigrationRunner(database, clock).run();
     for (const auto& name : migrated.applied) log.information("database: applied migration " + name);
     store::UserRepository users(database, clock);
+    // Lets the message path keep what it read from the store while nothing there changed.
+    store::ChangeMonitor storeChanges(cfg.databasePath());
 
     queue::SpoolOptions spoolOptions;
     spoolOptions.minFreeBytes = cfg.spool.minFreeBytes;
+    spoolOptions.syncMethod = cfg.spool.sync == config::Config::Spool::Sync::Files
+                                  ? queue::SpoolOptions::SyncMethod::Files
+                                  : queue::SpoolOptions::SyncMethod::Filesystem;
     queue::Spool spool(cfg.spoolDir(), spoolOptions, clock);
     const auto recovery = spool.recover();
     for (const auto& note : recovery.notes) log.warning("spool recovery: " + note);
@@ -217,7 +222,7 @@ int runServer(const config::Config& cfg) {
       else
         saslLog.information(text);
     });
-    auth::SenderPolicy senderPolicy(users);
+    auth::SenderPolicy senderPolicy(users, &storeChanges);
     SenderDirectory senders(senderPolicy);
 
     // Metrics (GET /metrics on the admin listener): every module reports through its own port.
@@ -269,7 +274,13 @@ int runServer(const config::Config& cfg) {
       for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
       log.information("relay routes: " + list);
     }
-    store::DeliveryLogRepository deliveryLogRepository(database);
+    // The log is written in batches (no disk flush per delivery); readers in this process see every entry.
+    store::DeliveryLogOptions deliveryLogOptions;
+    deliveryLogOptions.batchInterval = std::chrono::milliseconds(500);
+    deliveryLogOptions.onWriteFailure = [](const std::string& why) {
+      Poco::Logger::get("queue").warning("delivery log: a batch of entries could not be written: " + why);
+    };
+    store::DeliveryLogRepository deliveryLogRepository(database, deliveryLogOptions);
     StoredDeliveryLog storedDeliveryLog(deliveryLogRepository);
     CountingDeliveryLog deliveryLog(storedDeliveryLog, serverMetrics);
     queue::Manager manager(spool, transport, deliveryLog, managerOptions(cfg, hostname), clock);
@@ -291,7 +302,8 @@ int runServer(const config::Config& cfg) {
             dkimLog.error(message);
           else
             dkimLog.information(message);
-        });
+        },
+        &storeChanges);
     activeDkimKeys.current();  // reports unusable keys (e.g. a wrong master key) at start-up
     DkimSigner dkimSigner(activeDkimKeys, smtp::SessionConfig().maxHeaderSection, clock);
 
@@ -353,7 +365,7 @@ int runServer(const config::Config& cfg) {
                                         [&limitsLog](const std::string& error) { limitsLog.error(error); });
     admin::SendingLimits sendingLimits(
         sendingLimitRepository, limits::Limits{cfg.limits.messagesPerHour, cfg.limits.recipientsPerDay},
-        &sendingCounter, clock);
+        &sendingCounter, clock, &storeChanges);
     SessionSendingLimits sessionLimits(sendingLimits, sendingCounter, [&serverMetrics](smtp::SendingLimit l) {
       serverMetrics.sendingLimitRefusals
           .at(l == smtp::SendingLimit::MessagesPerHour ? "messages_per_hour" : "recipients_per_day")

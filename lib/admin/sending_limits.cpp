@@ -71,14 +71,20 @@ void RecordedUsage::add(const std::vector<limits::UsageBucket>& deltas) {
 }
 
 SendingLimits::SendingLimits(store::SendingLimitRepository& repository, limits::Limits defaults,
-                             const limits::SendingCounter* live, const core::Clock& clock)
-    : repository_(repository), defaults_(defaults), live_(live), clock_(clock) {}
+                             const limits::SendingCounter* live, const core::Clock& clock,
+                             store::ChangeMonitor* changes)
+    : repository_(repository), defaults_(defaults), live_(live), clock_(clock) {
+  if (changes) cache_.emplace(*changes);
+}
 
 limits::Limits SendingLimits::limitsFor(std::string_view login) {
   const std::string normal = Users::requireLogin(login);
-  const auto stored = repository_.limits(normal);
-  if (!stored) throw core::NotFound("no such user: " + normal);
-  return limits::effectiveLimits(defaults_, toOverrides(*stored));
+  const auto read = [&] {
+    const auto stored = repository_.limits(normal);
+    if (!stored) throw core::NotFound("no such user: " + normal);
+    return limits::effectiveLimits(defaults_, toOverrides(*stored));
+  };
+  return cache_ ? cache_->get(normal, read) : read();
 }
 
 std::vector<std::pair<std::string, limits::Usage>> SendingLimits::usageOfAll() {

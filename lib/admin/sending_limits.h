@@ -18,6 +18,7 @@
 
 #include "core/clock.h"
 #include "limits/sending_limits.h"
+#include "store/change_monitor.h"
 #include "store/sending_limit_repository.h"
 
 namespace postern::admin {
@@ -59,8 +60,11 @@ class SendingLimits {
   static constexpr unsigned kNearPercent = 80;
 
   // live: the running server's counter; nullptr (the CLI): use as written down.
+  // changes (optional; the server passes one): limitsFor() answers are kept while nothing in the store
+  // changed, so the message path reads no table; a change by the CLI still applies to the next message.
   SendingLimits(store::SendingLimitRepository& repository, limits::Limits defaults,
-                const limits::SendingCounter* live, const core::Clock& clock = core::SystemClock::instance());
+                const limits::SendingCounter* live, const core::Clock& clock = core::SystemClock::instance(),
+                store::ChangeMonitor* changes = nullptr);
 
   const limits::Limits& defaults() const { return defaults_; }
   // The login's effective limits (what SMTP applies). Throws NotFound, InvalidValue("login").
@@ -83,6 +87,7 @@ class SendingLimits {
   const limits::Limits defaults_;
   const limits::SendingCounter* live_;
   const core::Clock& clock_;
+  std::optional<store::StampedCache<limits::Limits>> cache_;
 };
 
 }  // namespace postern::admin

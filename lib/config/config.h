@@ -73,6 +73,7 @@ struct Config {
 
   struct Spool {
     std::uint64_t minFreeBytes = 100ull * 1024 * 1024;
+    enum class Sync { Filesystem, Files } sync = Sync::Filesystem;
   } spool;
 
   struct Auth {

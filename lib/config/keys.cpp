@@ -208,6 +208,14 @@ const std::vector<KeyDef>& keyTable() {
           "spool.min_free_bytes",
           "Free disk space the spool keeps in reserve; below it new mail gets 452 4.3.1.",
           [](Config& c) -> std::uint64_t& { return c.spool.minFreeBytes; }, 0, std::uint64_t(1) << 50),
+      choice<Config::Spool::Sync>(
+          "spool.sync",
+          "How an accepted message is made durable before its 250. filesystem: one syncfs of the spool's\n"
+          "filesystem for every message committing at that moment (fewest disk flushes); files: an fsync "
+          "per\n"
+          "file, for a spool on a filesystem shared with heavy writers of its own.",
+          [](Config& c) -> Config::Spool::Sync& { return c.spool.sync; },
+          {{"filesystem", Config::Spool::Sync::Filesystem}, {"files", Config::Spool::Sync::Files}}),
       number<std::uint32_t>(
           "auth.argon2.time_cost", "Argon2id passes for new password hashes.",
           [](Config& c) -> std::uint32_t& { return c.auth.argon2TimeCost; }, 1, 20),

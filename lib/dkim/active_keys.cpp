@@ -20,16 +20,19 @@ std::optional<SigningSettings> parseCanonicalization(std::string_view text) {
 }
 
 ActiveKeys::ActiveKeys(store::DkimKeyRepository& keys, VaultOpener openVault, SigningSettings settings,
-                       Note note)
+                       Note note, store::ChangeMonitor* changes)
     : keys_(keys),
       vaultMeta_(keys.database()),
       openVault_(std::move(openVault)),
       settings_(settings),
-      note_(std::move(note)) {}
+      note_(std::move(note)) {
+  if (changes) generation_.emplace(*changes);
+}
 
 std::shared_ptr<const KeyRing> ActiveKeys::current() {
   // The counter is read without the lock: sessions only serialise when a reload is due.
-  const std::int64_t generation = keys_.generation();
+  const std::int64_t generation =
+      generation_ ? generation_->get("", [this] { return keys_.generation(); }) : keys_.generation();
   std::lock_guard lock(mutex_);
   if (loaded_ && *loaded_ == generation) return ring_;
   return reload(generation);

@@ -26,6 +26,7 @@
 #include "dkim/canonicalization.h"
 #include "dkim/key_binding.h"
 #include "dkim/message_signing.h"
+#include "store/change_monitor.h"
 #include "store/dkim_key_repository.h"
 #include "store/vault_meta_repository.h"
 
@@ -45,10 +46,13 @@ class ActiveKeys {
   using Note = std::function<void(bool error, const std::string& message)>;
   using VaultOpener = std::function<KeyVault()>;
 
-  ActiveKeys(store::DkimKeyRepository& keys, VaultOpener openVault, SigningSettings settings, Note note = {});
+  // changes (optional; the server passes one): the key generation is read again only after something in
+  // the store changed.
+  ActiveKeys(store::DkimKeyRepository& keys, VaultOpener openVault, SigningSettings settings, Note note = {},
+             store::ChangeMonitor* changes = nullptr);
 
-  // The ring for the keys as they are now. Costs one small query when nothing changed. Throws
-  // core::Error when the database cannot be read.
+  // The ring for the keys as they are now. Costs one small query when nothing changed (none with a
+  // ChangeMonitor that saw no commit). Throws core::Error when the database cannot be read.
   std::shared_ptr<const KeyRing> current();
 
   const SigningSettings& settings() const { return settings_; }
@@ -62,6 +66,7 @@ class ActiveKeys {
   VaultOpener openVault_;
   const SigningSettings settings_;
   Note note_;
+  std::optional<store::StampedCache<std::int64_t>> generation_;
 
   std::mutex mutex_;
   std::optional<std::int64_t> loaded_;  // the generation ring_ reflects; unset while a key is broken

@@ -1,7 +1,9 @@
 // fs::DirectorySyncer — group commit for one directory's fsync.
 //
 // Many sessions commit into the same queue directory; each needs its rename to be durable before it
-// answers 250, but one fsync of the directory covers every rename that happened before the fsync started.
+// answers 250, but one fsync of the directory covers every rename that happened before the fsync started
+// (and one syncfs of its filesystem, which the spool may pass as the SyncFunction, covers the files' data
+// as well).
 // So a caller of sync() joins the next round: it returns once an fsync that *started after* its request
 // has completed. One waiting caller performs that fsync; the others sleep. Callers arriving while a round
 // is running join the round after it, so N concurrent commits cost about two fsyncs, not N.

@@ -91,6 +91,10 @@ void syncDirectory(const std::filesystem::path& directory) {
   fsyncFile(fd, directory);
 }
 
+void syncFilesystem(const FileDescriptor& fd, const std::filesystem::path& pathForErrors) {
+  if (::syncfs(fd.get()) != 0) throwSystemError(errno, "syncfs", pathForErrors);
+}
+
 void renameFile(const std::filesystem::path& from, const std::filesystem::path& to) {
   if (::rename(from.c_str(), to.c_str()) != 0) {
     throwSystemError(errno, "rename to " + to.string() + " from", from);

@@ -38,6 +38,12 @@ void fsyncFile(const FileDescriptor& fd, const std::filesystem::path& pathForErr
 // Makes the directory's entries durable: the creations, renames and unlinks done in it so far.
 void syncDirectory(const std::filesystem::path& directory);
 
+// syncfs(2) on the filesystem holding the open file or directory fd: every file's data and metadata and
+// every directory entry on it, written so far by anyone, becomes durable. One call instead of an fsync per
+// file: the spool's group commit (queue::SpoolOptions::SyncMethod::Filesystem). Linux ≥ 5.8 reports
+// write-back errors of any file on the filesystem through it.
+void syncFilesystem(const FileDescriptor& fd, const std::filesystem::path& pathForErrors);
+
 // rename(2) within one filesystem; atomic for readers.
 void renameFile(const std::filesystem::path& from, const std::filesystem::path& to);
 

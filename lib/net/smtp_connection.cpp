@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "core/socket_wait.h"
 #include "core/text.h"
 #include "net/server_state.h"
 #include "tls/server_context.h"
@@ -151,6 +152,7 @@ bool SmtpConnection::handshake() {
     // Poco's TLS reads take about twice the receive timeout (NOTES-platform §2): halve it.
     secure.setReceiveTimeout(toTimespan(std::chrono::duration_cast<std::chrono::milliseconds>(timeout) / 2));
     secure.completeHandshake();
+    receiveTimeout_.forget();
     socket_ = secure;  // from here on only the secure socket may touch the descriptor
     state_->setDeadline(
         id_, loginDeadline_ + kWatchdogMargin);  // handshakes happen before AUTH (RFC 3207, RFC 8314)
@@ -175,7 +177,8 @@ bool SmtpConnection::handshake() {
 
 bool SmtpConnection::waitForInput(smtp::Session& session) {
   const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(session.readTimeout());
-  socket_.setReceiveTimeout(toTimespan(timeout));
+  // Only a TLS read that stops inside a record waits on it: the loop below does the waiting.
+  if (receiveTimeout_.needs(timeout)) socket_.setReceiveTimeout(toTimespan(timeout));
   std::chrono::milliseconds waited{0};
   for (;;) {
     if (state_->stopping.load()) {
@@ -193,10 +196,8 @@ bool SmtpConnection::waitForInput(smtp::Session& session) {
       log(smtp::LogLevel::Info, "disconnect", "reason=login-timeout");
       return false;
     }
-    if (socket_.available() > 0) return true;  // decrypted bytes already buffered inside OpenSSL
-    if (socket_.poll(toTimespan(kPollSlice),
-                     Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
-      return true;
+    if (tls_ && socket_.available() > 0) return true;  // decrypted bytes already buffered inside OpenSSL
+    if (core::waitReadable(socket_.impl()->sockfd(), kPollSlice)) return true;
     waited += kPollSlice;
     if (waited >= timeout) {
       session.timedOut();

@@ -17,6 +17,7 @@
 #include <memory>
 #include <string>
 
+#include "core/socket_wait.h"
 #include "net/smtp_server.h"
 
 namespace postern::net {
@@ -53,6 +54,7 @@ class SmtpConnection final : public Poco::Net::TCPServerConnection, public smtp:
   Poco::Logger& logger_;
   std::string pending_;  // replies not yet written
   std::chrono::milliseconds pause_{0};
+  core::TimeoutSetting receiveTimeout_;
   bool tlsRequested_ = false;
   bool closeAfterFlush_ = false;
   bool admitted_ = false;

@@ -14,13 +14,15 @@
 namespace postern::queue {
 
 IncomingMessage::IncomingMessage(const SpoolLayout& layout, fs::DirectorySyncer& queueSyncer, std::string id,
-                                 EnvelopeData envelope, fs::FileDescriptor body, std::size_t bufferSize)
+                                 EnvelopeData envelope, fs::FileDescriptor body, std::size_t bufferSize,
+                                 bool syncFiles)
     : layout_(&layout),
       queueSyncer_(&queueSyncer),
       id_(std::move(id)),
       envelope_(std::move(envelope)),
       body_(std::move(body)),
-      bufferSize_(bufferSize) {
+      bufferSize_(bufferSize),
+      syncFiles_(syncFiles) {
   buffer_.reserve(bufferSize_);
 }
 
@@ -32,6 +34,7 @@ IncomingMessage::IncomingMessage(IncomingMessage&& other) noexcept
       body_(std::move(other.body_)),
       buffer_(std::move(other.buffer_)),
       bufferSize_(other.bufferSize_),
+      syncFiles_(other.syncFiles_),
       size_(other.size_),
       state_(std::exchange(other.state_, State::MovedFrom)),
       temporaryEnvelopeCreated_(other.temporaryEnvelopeCreated_),
@@ -48,6 +51,7 @@ IncomingMessage& IncomingMessage::operator=(IncomingMessage&& other) noexcept {
     body_ = std::move(other.body_);
     buffer_ = std::move(other.buffer_);
     bufferSize_ = other.bufferSize_;
+    syncFiles_ = other.syncFiles_;
     size_ = other.size_;
     state_ = std::exchange(other.state_, State::MovedFrom);
     temporaryEnvelopeCreated_ = other.temporaryEnvelopeCreated_;
@@ -116,7 +120,7 @@ void IncomingMessage::commit(const std::string& prependedHeaders) {
 void IncomingMessage::publish(const std::string& prependedHeaders) {
   flushBuffer();
   const auto temporaryBody = layout_->temporaryBody(id_);
-  fs::fsyncFile(body_, temporaryBody);
+  if (syncFiles_) fs::fsyncFile(body_, temporaryBody);
   body_.close(temporaryBody);
 
   const QueuedMessage stored{id_, envelope_, size_, prependedHeaders, {}, {}};
@@ -125,7 +129,7 @@ void IncomingMessage::publish(const std::string& prependedHeaders) {
     auto fd = fs::openFile(temporaryEnvelope, O_WRONLY | O_CREAT | O_EXCL, 0600);
     temporaryEnvelopeCreated_ = true;
     fs::writeAll(fd, encodeEnvelope(stored), temporaryEnvelope);
-    fs::fsyncFile(fd, temporaryEnvelope);
+    if (syncFiles_) fs::fsyncFile(fd, temporaryEnvelope);
     fd.close(temporaryEnvelope);
   }
 

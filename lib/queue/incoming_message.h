@@ -5,11 +5,12 @@
 // Maps 1:1 onto smtp::MessageWriter (queueId, write, commit), so app/ adapts it without copying bodies.
 //
 // commit(), in this order (DESIGN.md "Durability"):
-//   1. flush the write buffer, fsync the body, close it;
-//   2. write the envelope to tmp/<id>.env, fsync it;
+//   1. flush the write buffer and close the body (fsync it first when the spool syncs files one by one);
+//   2. write the envelope to tmp/<id>.env (fsync it likewise);
 //   3. rename the body into queue/, then the envelope (the envelope's presence is the commit point: a body
 //      in queue/ without one is an unfinished commit and recovery deletes it);
-//   4. fsync queue/ through the spool's shared DirectorySyncer (one fsync for many concurrent commits);
+//   4. the group commit through the spool's shared DirectorySyncer: one syncfs of the spool's filesystem
+//      (or one fsync of queue/ after the per-file fsyncs) covers every message committing at that moment;
 //   5. only then return, and only then may the session answer 250.
 // Any failure throws core::Error (core::InsufficientStorage for a full disk or quota) and removes the files,
 // queue/ included, so the client's retry is the only copy.
@@ -57,7 +58,7 @@ class IncomingMessage {
   enum class State { Open, Committed, Abandoned, MovedFrom };
 
   IncomingMessage(const SpoolLayout& layout, fs::DirectorySyncer& queueSyncer, std::string id,
-                  EnvelopeData envelope, fs::FileDescriptor body, std::size_t bufferSize);
+                  EnvelopeData envelope, fs::FileDescriptor body, std::size_t bufferSize, bool syncFiles);
   void requireOpen() const;
   void flushBuffer();
   void publish(const std::string& prependedHeaders);
@@ -71,6 +72,7 @@ class IncomingMessage {
   fs::FileDescriptor body_;
   std::string buffer_;
   std::size_t bufferSize_;
+  bool syncFiles_ = true;  // fsync body and envelope each (SpoolOptions::SyncMethod::Files)
   std::uint64_t size_ = 0;
   State state_ = State::Open;
   bool temporaryEnvelopeCreated_ = false;

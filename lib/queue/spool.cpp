@@ -24,7 +24,15 @@ bool pathExists(const std::filesystem::path& path) {
 }  // namespace
 
 Spool::Spool(const std::filesystem::path& root, SpoolOptions options, const core::Clock& clock)
-    : layout_(root), options_(options), ids_(clock), queueSyncer_(layout_.queue) {
+    : layout_(root),
+      options_(options),
+      ids_(clock),
+      queueSyncer_(layout_.queue, [this](const std::filesystem::path& queue) {
+        if (options_.syncMethod == SpoolOptions::SyncMethod::Filesystem)
+          fs::syncFilesystem(queueDirectory_, queue);
+        else
+          fs::fsyncFile(queueDirectory_, queue);
+      }) {
   const bool createdRoot = fs::ensureDirectory(layout_.root, 0700);
   bool createdSubdirectory = false;
   for (const auto* dir : {&layout_.tmp, &layout_.queue, &layout_.quarantine, &layout_.control}) {
@@ -34,6 +42,7 @@ Spool::Spool(const std::filesystem::path& root, SpoolOptions options, const core
   // directory that is not yet durably linked into its parent.
   if (createdSubdirectory || createdRoot) fs::syncDirectory(layout_.root);
   if (createdRoot) fs::syncDirectory(layout_.root.has_parent_path() ? layout_.root.parent_path() : ".");
+  queueDirectory_ = fs::openFile(layout_.queue, O_RDONLY | O_DIRECTORY);
 }
 
 bool Spool::acceptingMail() const {
@@ -65,7 +74,8 @@ IncomingMessage Spool::begin(const EnvelopeData& envelope) {
     const int fd = taken ? -1 : ::open(temporaryBody.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) {
       return IncomingMessage(layout_, queueSyncer_, std::move(id), envelope, fs::FileDescriptor(fd),
-                             options_.writeBufferSize);
+                             options_.writeBufferSize,
+                             options_.syncMethod == SpoolOptions::SyncMethod::Files);
     }
     const int err = taken ? EEXIST : errno;
     if ((err != EEXIST && err != EINTR) || attempt == kAttempts)
@@ -107,8 +117,7 @@ bool Spool::remove(const std::string& id) {
   // Envelope first: should we stop between the two, the body alone is an unfinished commit to recovery,
   // not a message to deliver again.
   const bool hadEnvelope = fs::removeFile(layout_.queuedEnvelope(id));
-  const bool hadBody = fs::removeFile(layout_.queuedBody(id));
-  if (hadEnvelope || hadBody) queueSyncer_.sync();
+  fs::removeFile(layout_.queuedBody(id));
   return hadEnvelope;
 }
 

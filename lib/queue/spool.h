@@ -21,6 +21,7 @@
 
 #include "core/clock.h"
 #include "fs/directory_syncer.h"
+#include "fs/file_descriptor.h"
 #include "queue/envelope.h"
 #include "queue/incoming_message.h"
 #include "queue/queue_id.h"
@@ -29,6 +30,15 @@
 namespace postern::queue {
 
 struct SpoolOptions {
+  // How a commit becomes durable (DESIGN.md "Durability"). Either way the commit ends in one group commit
+  // shared by every message committing at that moment, and 250 follows it.
+  //  Filesystem: body and envelope are written and renamed into queue/ without an fsync each; one
+  //    syncfs(2) of the spool's filesystem then makes the whole group's bodies, envelopes and renames
+  //    durable. Fewest flushes per message; it also flushes whatever else is dirty on that filesystem, so a
+  //    spool sharing a filesystem with heavy writers of its own may prefer Files.
+  //  Files: an fsync of the body and of the envelope, then one shared fsync of queue/.
+  enum class SyncMethod { Filesystem, Files };
+  SyncMethod syncMethod = SyncMethod::Filesystem;
   // Below this much free space acceptingMail() says no (MAIL gets 452 4.3.1), leaving room for messages
   // already in flight and for the envelope rewrites delivery needs.
   std::uint64_t minFreeBytes = 100ull * 1024 * 1024;
@@ -73,7 +83,9 @@ class Spool {
   // Rewrites only the envelope (delivery state), durably; the body is never touched. message.id must be
   // queued; throws core::Error otherwise.
   void updateEnvelope(const QueuedMessage& message);
-  // Removes a message, envelope first. Returns false when it was not queued.
+  // Removes a message, envelope first. Returns false when it was not queued. The removal is not flushed
+  // on its own: the next commit's group commit covers it. A crash before that may bring the message back
+  // and deliver it again (at least once, never lost), as with Postfix.
   bool remove(const std::string& id);
   // The message's header section as it will leave: the fields prepended at commit, then the body file's
   // header section, read from at most its first kHeaderReadLimit octets (never the whole body) and cut at
@@ -93,6 +105,7 @@ class Spool {
   const SpoolLayout layout_;
   const SpoolOptions options_;
   QueueIdGenerator ids_;
+  fs::FileDescriptor queueDirectory_;  // held open for the group commit's fsync or syncfs
   fs::DirectorySyncer queueSyncer_;
 
   mutable std::mutex freeSpaceMutex_;

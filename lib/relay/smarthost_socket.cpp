@@ -87,6 +87,8 @@ void SmarthostSocket::connect(const std::string& host, std::uint16_t port, Deadl
       socket.connect(Poco::Net::SocketAddress(address, port), toTimespan(left));
       socket.setNoDelay(true);
       socket_ = socket;
+      receiveTimeout_.forget();
+      sendTimeout_.forget();
       connected_ = true;
       return;
     } catch (const Poco::Exception& e) {
@@ -104,6 +106,8 @@ void SmarthostSocket::startTls(const Poco::Net::Context::Ptr& context, const std
     // Poco's blocking handshake waits the receive timeout, then polls that long again (NOTES §2): halve it.
     socket_.setReceiveTimeout(toTimespan(left / 2));
     socket_.setSendTimeout(toTimespan(left));
+    receiveTimeout_.forget();
+    sendTimeout_.forget();
     const std::string sni = tls::isIpLiteral(serverName) ? std::string() : serverName;
     Poco::Net::SecureStreamSocket secure = Poco::Net::SecureStreamSocket::attach(socket_, sni, context);
     socket_ = secure;  // from here on only the secure socket may touch the descriptor
@@ -131,10 +135,11 @@ void SmarthostSocket::fill(Deadline deadline) {
   const auto left = requireTime(deadline);
   try {
     // available(): bytes OpenSSL already decrypted, which poll() on the descriptor cannot see.
-    if (socket_.available() <= 0 &&
-        !socket_.poll(toTimespan(left), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR))
+    if ((!secure_ || socket_.available() <= 0) && !core::waitReadable(socket_.impl()->sockfd(), left))
       throw TransportError(TransportError::Kind::Timeout, "timed out");
-    socket_.setReceiveTimeout(toTimespan(secure_ ? std::max(left / 2, kMinimumSlice) : left));
+    // A backstop for a read that stops inside a TLS record; set again only when it changes much.
+    const auto backstop = secure_ ? std::max(left / 2, kMinimumSlice) : left;
+    if (receiveTimeout_.needs(backstop)) socket_.setReceiveTimeout(toTimespan(backstop));
     std::array<char, kReadChunk> chunk;
     const int n = socket_.receiveBytes(chunk.data(), static_cast<int>(chunk.size()));
     if (n == 0) throw TransportError(TransportError::Kind::Closed, "connection closed by the server");
@@ -173,7 +178,8 @@ void SmarthostSocket::write(std::string_view bytes, Deadline deadline) {
   if (!connected_) throw TransportError(TransportError::Kind::Closed, "not connected");
   try {
     while (!bytes.empty()) {
-      socket_.setSendTimeout(toTimespan(requireTime(deadline)));
+      if (const auto left = requireTime(deadline); sendTimeout_.needs(left))
+        socket_.setSendTimeout(toTimespan(left));
       const int n =
           socket_.sendBytes(bytes.data(), static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20)));
       if (n <= 0) throw TransportError(TransportError::Kind::Closed, "connection closed while writing");
@@ -188,8 +194,8 @@ bool SmarthostSocket::peerClosedOrSpoke() {
   if (!connected_) return true;
   if (buffered() > 0) return true;
   try {
-    return socket_.available() > 0 ||
-           socket_.poll(Poco::Timespan(0), Poco::Net::Socket::SELECT_READ | Poco::Net::Socket::SELECT_ERROR);
+    return (secure_ && socket_.available() > 0) ||
+           core::waitReadable(socket_.impl()->sockfd(), std::chrono::milliseconds(0));
   } catch (const Poco::Exception&) {
     return true;
   }

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/socket_wait.h"
 #include "relay/host_lookup.h"
 
 namespace postern::relay {
@@ -85,6 +86,8 @@ class SmarthostSocket {
   std::string tlsCipher_;
   std::string buffer_;
   std::size_t consumed_ = 0;
+  core::TimeoutSetting receiveTimeout_;
+  core::TimeoutSetting sendTimeout_;
 };
 
 }  // namespace postern::relay

@@ -6,9 +6,81 @@
 
 namespace postern::store {
 
+DeliveryLogRepository::DeliveryLogRepository(Database& database, DeliveryLogOptions options)
+    : database_(database), options_(std::move(options)) {
+  if (options_.batchInterval.count() > 0) writer_ = std::thread([this] { writerLoop(); });
+}
+
+DeliveryLogRepository::~DeliveryLogRepository() {
+  if (writer_.joinable()) {
+    {
+      std::lock_guard lock(queueMutex_);
+      stopping_ = true;
+    }
+    queued_.notify_all();
+    writer_.join();
+  }
+}
+
 void DeliveryLogRepository::append(const std::vector<DeliveryLogRecord>& records) {
   if (records.empty()) return;
+  for (const auto& r : records) {
+    if (r.outcome != "delivered" && r.outcome != "deferred" && r.outcome != "failed" &&
+        r.outcome != "expired")
+      throw InvalidValue("delivery log: unknown outcome '" + r.outcome + "'");
+  }
+  if (!writer_.joinable()) {
+    std::lock_guard lock(writeMutex_);
+    write(records);
+    return;
+  }
+  std::lock_guard lock(queueMutex_);
+  const bool first = queue_.empty();
+  queue_.insert(queue_.end(), records.begin(), records.end());
+  if (first) queued_.notify_one();
+}
+
+void DeliveryLogRepository::flush() {
+  std::lock_guard writing(writeMutex_);
+  std::vector<DeliveryLogRecord> batch;
+  {
+    std::lock_guard lock(queueMutex_);
+    batch.swap(queue_);
+  }
+  if (!batch.empty()) write(batch);
+}
+
+void DeliveryLogRepository::writerLoop() {
+  std::unique_lock lock(queueMutex_);
+  for (;;) {
+    queued_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    // Let a batch gather; stopping cuts the wait short, and what is queued is still written.
+    queued_.wait_for(lock, options_.batchInterval, [this] { return stopping_; });
+    const bool stop = stopping_;
+    lock.unlock();
+    try {
+      flush();
+    } catch (const std::exception& e) {
+      if (options_.onWriteFailure) options_.onWriteFailure(e.what());
+    }
+    lock.lock();
+    if (stop && queue_.empty()) return;
+  }
+}
+
+void DeliveryLogRepository::write(const std::vector<DeliveryLogRecord>& records) {
   auto connection = database_.acquire();
+  // No flush for the log's own commits (see the header); the connection goes back to the pool as it came.
+  connection->exec("PRAGMA synchronous=NORMAL");
+  struct Restore {
+    Connection& connection;
+    ~Restore() {
+      try {
+        connection.exec("PRAGMA synchronous=FULL");
+      } catch (...) {
+      }
+    }
+  } restore{*connection};
   Transaction transaction(*connection);
   Statement insert = connection->prepare(
       "INSERT INTO delivery_log (at, queue_id, sender, recipient, outcome, remote, reply) "
@@ -58,6 +130,7 @@ std::vector<DeliveryLogRecord> DeliveryLogRepository::recent(const std::string& 
 }
 
 std::vector<DeliveryLogRecord> DeliveryLogRepository::search(const DeliveryLogQuery& query) {
+  flush();
   auto connection = database_.acquire();
   // instr() on lower(): a plain substring test, so % and _ in the filter are ordinary characters.
   Statement select = connection->prepare(
@@ -74,6 +147,7 @@ std::vector<DeliveryLogRecord> DeliveryLogRepository::search(const DeliveryLogQu
 }
 
 DeliveryOutcomeCounts DeliveryLogRepository::countSince(std::chrono::system_clock::time_point since) {
+  flush();
   auto connection = database_.acquire();
   Statement select =
       connection->prepare("SELECT outcome, count(*) FROM delivery_log WHERE at >= ?1 GROUP BY outcome");
@@ -95,6 +169,7 @@ DeliveryOutcomeCounts DeliveryLogRepository::countSince(std::chrono::system_cloc
 }
 
 std::optional<DeliveryLogRecord> DeliveryLogRepository::latest(const std::string& outcome) {
+  flush();
   auto connection = database_.acquire();
   Statement select =
       connection->prepare(std::string(kColumns) + "WHERE outcome = ?1 ORDER BY id DESC LIMIT 1");
@@ -104,6 +179,7 @@ std::optional<DeliveryLogRecord> DeliveryLogRepository::latest(const std::string
 }
 
 std::size_t DeliveryLogRepository::purgeBefore(std::chrono::system_clock::time_point cutoff) {
+  flush();
   auto connection = database_.acquire();
   connection->prepare("DELETE FROM delivery_log WHERE at < ?1").bindInt64(1, toUnix(cutoff)).run();
   return static_cast<std::size_t>(connection->changes());

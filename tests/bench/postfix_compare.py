@@ -448,6 +448,31 @@ def syscalls(build, system, scenario, work):
     return calls / n, fsyncs / n
 
 
+def profile(build, system, scenario, work):
+    """Where Postern's CPU goes during one run: perf record -g, then the shares by object and by symbol."""
+    data = os.path.join(work, "perf.data")
+    recorder = subprocess.Popen(["perf", "record", "-g", "-q", "-o", data, "-p", str(system.proc.pid)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1.0)
+    before_sink, accepted = system.sink.count(), 0
+    for _ in range(5):  # enough samples for the smaller entries to show
+        accepted += load(build, system, scenario)["accepted"]
+    wait_sink(system.sink, before_sink + accepted)
+    recorder.send_signal(signal.SIGINT)
+    recorder.wait(timeout=120)
+    if not os.path.exists(data):
+        raise SystemExit("postfix_compare: perf recorded nothing (apt-get install linux-perf)")
+    # Self time by object; then inclusive time by symbol, which shows the system calls (do_fsync,
+    # epoll_create1, futex) that the self-time view scatters over the kernel's leaf functions.
+    for sort, children, lines in (("dso", "--no-children", 8), ("sym", "--children", 45)):
+        out = run(["perf", "report", "-i", data, children, "--sort", sort, "--stdio", "-g", "none",
+                   "--percent-limit", "1.5"]).stdout
+        rows = [l for l in out.splitlines() if l.strip() and not l.startswith("#")]
+        log(f"profile of Postern, {sort} {children} ({accepted} messages, perf record -g):")
+        for row in rows[:lines]:
+            log("  " + row.rstrip())
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--build", default="build/test")
@@ -456,6 +481,10 @@ def main():
     ap.add_argument("--scenarios", default="s1,s2,s3")
     ap.add_argument("--syscalls", action="store_true", help="also count system calls (strace -f -c)")
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
+    ap.add_argument("--systems", default="postern,postfix",
+                    help="which systems to run (postern, postfix; both by default)")
+    ap.add_argument("--profile", action="store_true",
+                    help="also record Postern's CPU profile over one run of the first scenario (perf record -g)")
     args = ap.parse_args()
     if os.getuid() != 0:
         raise SystemExit("postfix_compare: run as root (Postfix's master needs it)")
@@ -478,10 +507,13 @@ def main():
     systems = []
     try:
         cert, key = make_certificate(work)
-        postern = Postern(work, args.build, cert, key, Sink(work, "postern"))
-        systems.append(postern)
-        postfix = PostfixOpenDkim(work, cert, key, Sink(work, "postfix"))
-        systems.append(postfix)
+        wanted = {s.strip() for s in args.systems.split(",") if s.strip()}
+        if not wanted or wanted - {"postern", "postfix"}:
+            raise SystemExit("postfix_compare: --systems takes postern, postfix or both")
+        if "postern" in wanted:
+            systems.append(Postern(work, args.build, cert, key, Sink(work, "postern")))
+        if "postfix" in wanted:
+            systems.append(PostfixOpenDkim(work, cert, key, Sink(work, "postfix")))
         for system in systems:  # warm-up: processes started, Postern's login cache filled
             load(args.build, system, "s1")
         results = {(sys_.name, s): [] for sys_ in systems for s in scenarios}
@@ -497,6 +529,9 @@ def main():
         if args.syscalls:
             for system in systems:
                 counted[system.name] = syscalls(args.build, system, scenarios[0], work)
+
+        if args.profile and systems[0].name == "Postern":
+            profile(args.build, systems[0], scenarios[0], work)
 
         med = lambda xs: statistics.median(xs)
         log("")

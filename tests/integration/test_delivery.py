@@ -89,6 +89,14 @@ class DeliveryCase(ServerTestCase):
     def with_subject(self, subject):
         return [m for m in self.smarthost.received() if ("Subject: " + subject + "\r\n").encode() in m.data]
 
+    def logged(self, queue_id, lines=1):
+        """`postern queue log ID` once it shows at least `lines` lines: the server writes its delivery log in
+        batches, at most half a second after an attempt."""
+        def read():
+            text = self.server.cli("queue", "log", queue_id).stdout.decode()
+            return text if len(text.splitlines()) >= lines else None
+        return wait_until(read, timeout=10, what="%d delivery log lines for %s" % (lines, queue_id))
+
     def queue_empty(self):
         return "-- 0 messages" in self.server.cli("queue", "list").stdout.decode()
 
@@ -109,7 +117,7 @@ class DeliveredOverStartTls(DeliveryCase):
         self.assertTrue(got.data.endswith(message), got.data)
         self.assertTrue(got.data.startswith(b"Received: from "), got.data[:200])
         self.assertIn(queue_id.encode(), got.data[:len(got.data) - len(message)])
-        log = self.server.cli("queue", "log", queue_id).stdout.decode()
+        log = self.logged(queue_id)
         self.assertRegex(log, r"%s\s+delivered\s+<bob@example.net>\s+via 127\.0\.0\.1:%d\s+250 " %
                          (queue_id, self.smarthost.port))
         self.assertIn(("PLAIN", True), self.smarthost.auth_attempts)
@@ -130,7 +138,7 @@ class DeliveredOverStartTls(DeliveryCase):
         queue_id, _ = self.submit(["later@example.net"], "retry-4xx")
         wait_until(lambda: self.with_subject("retry-4xx"), what="the retried message")
         wait_until(self.queue_empty, what="an empty queue")
-        log = self.server.cli("queue", "log", queue_id).stdout.decode().splitlines()
+        log = self.logged(queue_id, 2).splitlines()
         self.assertEqual([line.split()[3] for line in log], ["deferred", "delivered"], log)
         self.assertIn("451 4.3.0 try again later", log[0])
 
@@ -177,7 +185,7 @@ class DeliveredOverStartTls(DeliveryCase):
         queue_id, _ = self.submit(["bob@example.net"], "dropped-once")
         wait_until(lambda: self.with_subject("dropped-once"), what="the message after the drop")
         wait_until(self.queue_empty, what="an empty queue")
-        log = self.server.cli("queue", "log", queue_id).stdout.decode().splitlines()
+        log = self.logged(queue_id, 2).splitlines()
         self.assertEqual([line.split()[3] for line in log], ["deferred", "delivered"], log)
 
 
@@ -279,7 +287,8 @@ class Expiry(DeliveryCase):
         self.assertIn("451 4.7.1 greylisted", recipient["diagnostic-code"])
         self.assertIn(b"delivery time expired", bounce.data)
         wait_until(self.queue_empty, what="an empty queue")
-        self.assertIn("expired", self.server.cli("queue", "log", queue_id).stdout.decode())
+        wait_until(lambda: "expired" in self.server.cli("queue", "log", queue_id).stdout.decode(), timeout=10,
+                   what="the expiry in the delivery log")
 
 
 class QueueCommands(DeliveryCase):

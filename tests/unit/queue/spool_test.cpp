@@ -84,6 +84,22 @@ BOOST_AUTO_TEST_CASE(update_of_a_removed_message_is_refused) {
   BOOST_TEST(queueNames().empty());
 }
 
+BOOST_AUTO_TEST_CASE(either_sync_method_commits_a_message_that_loads_back_whole) {
+  for (const auto method : {SpoolOptions::SyncMethod::Filesystem, SpoolOptions::SyncMethod::Files}) {
+    SpoolOptions options;
+    options.syncMethod = method;
+    Spool other(dir / (method == SpoolOptions::SyncMethod::Files ? "files" : "filesystem"), options);
+    auto message = other.begin(postern::testing::sampleEnvelope());
+    message.write("Subject: x\r\n\r\nbody\r\n");
+    message.commit("X-Added: 1\r\n");
+    const auto loaded = other.load(message.queueId()).value();
+    BOOST_TEST(loaded.bodySize == 20u);
+    BOOST_TEST(loaded.prependedHeaders == "X-Added: 1\r\n");
+    BOOST_TEST(postern::fs::readFile(loaded.bodyPath) == "Subject: x\r\n\r\nbody\r\n");
+    BOOST_TEST(postern::testing::namesIn(other.layout().tmp).empty());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(remove_deletes_envelope_and_body) {
   const std::string id = commitMessage("x");
   BOOST_TEST(spool.remove(id));

@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/delivery_log_repository.h"
@@ -103,6 +104,89 @@ BOOST_AUTO_TEST_CASE(outcomes_are_counted_from_a_point_in_time_and_the_latest_of
   BOOST_TEST_REQUIRE(deferred.has_value());
   BOOST_TEST((deferred->at == t0));
   BOOST_TEST(!log.latest("nonexistent").has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_batched_log_shows_every_append_to_a_reader_in_this_process_at_once) {
+  DeliveryLogOptions options;
+  options.batchInterval = 1h;  // the writer thread would wait far longer than this test
+  DeliveryLogRepository batched(db, options);
+  batched.append({record("AAAAAAAAAAAAAAA", "bob@example.com", "delivered", t0)});
+  BOOST_TEST(batched.recent("", 0).size() == 1u);
+  BOOST_TEST(batched.countSince(t0).delivered == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_batched_log_commits_by_itself_within_its_interval) {
+  DeliveryLogOptions options;
+  options.batchInterval = 20ms;
+  DeliveryLogRepository batched(db, options);
+  batched.append({record("AAAAAAAAAAAAAAA", "bob@example.com", "delivered", t0),
+                  record("AAAAAAAAAAAAAAA", "carol@example.net", "deferred", t0)});
+  // Another reader (like `postern queue log` in another process) sees it without any flush from here.
+  std::size_t seen = 0;
+  for (int i = 0; i < 500 && seen < 2; ++i) {
+    std::this_thread::sleep_for(10ms);
+    seen = log.recent("", 0).size();
+  }
+  BOOST_TEST(seen == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(a_batched_log_writes_what_is_queued_when_it_is_destroyed) {
+  {
+    DeliveryLogOptions options;
+    options.batchInterval = 1h;
+    DeliveryLogRepository batched(db, options);
+    batched.append({record("AAAAAAAAAAAAAAA", "bob@example.com", "delivered", t0)});
+  }
+  BOOST_TEST(log.recent("", 0).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_batched_log_refuses_an_unknown_outcome_before_queueing_any_of_the_batch) {
+  DeliveryLogOptions options;
+  options.batchInterval = 1h;
+  DeliveryLogRepository batched(db, options);
+  BOOST_CHECK_THROW(batched.append({record("AAAAAAAAAAAAAAA", "bob@example.com", "delivered", t0),
+                                    record("AAAAAAAAAAAAAAA", "carol@example.net", "lost", t0)}),
+                    InvalidValue);
+  BOOST_TEST(batched.recent("", 0).empty());
+}
+
+BOOST_AUTO_TEST_CASE(appends_from_many_threads_land_whole_and_in_each_threads_order) {
+  DeliveryLogOptions options;
+  options.batchInterval = 2ms;
+  DeliveryLogRepository batched(db, options);
+  constexpr int kThreads = 8, kAppends = 100;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&batched, t] {
+      const std::string id = std::string(14, 'A') + char('A' + t);
+      for (int i = 0; i < kAppends; ++i)
+        batched.append({record(id, "r" + std::to_string(i) + "@example.com", "delivered", t0),
+                        record(id, "r" + std::to_string(i) + "@example.net", "deferred", t0)});
+    });
+  }
+  for (auto& t : threads) t.join();
+  const auto all = batched.recent("", 0);  // newest first
+  BOOST_TEST_REQUIRE(all.size() == std::size_t(kThreads * kAppends * 2));
+  for (int t = 0; t < kThreads; ++t) {
+    const auto mine = batched.recent(std::string(14, 'A') + char('A' + t), 0);
+    BOOST_TEST_REQUIRE(mine.size() == std::size_t(kAppends * 2));
+    for (int i = 0; i < kAppends; ++i) {  // oldest last; each append's two records next to each other
+      BOOST_TEST(mine[mine.size() - 1 - 2 * i].recipient == "r" + std::to_string(i) + "@example.com");
+      BOOST_TEST(mine[mine.size() - 2 - 2 * i].recipient == "r" + std::to_string(i) + "@example.net");
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_logs_connection_goes_back_to_the_pool_with_full_synchronous) {
+  DatabaseOptions one;
+  one.poolSize = 1;  // so the next lease is the connection the log used
+  Database single(dir.file("single.db"), one);
+  MigrationRunner(single).run();
+  DeliveryLogRepository(single).append({record("AAAAAAAAAAAAAAA", "bob@example.com", "delivered", t0)});
+  auto connection = single.acquire();
+  Statement pragma = connection->prepare("PRAGMA synchronous");
+  BOOST_TEST_REQUIRE(pragma.step());
+  BOOST_TEST(pragma.columnInt64(0) == 2);  // FULL
 }
 
 BOOST_AUTO_TEST_SUITE_END()
