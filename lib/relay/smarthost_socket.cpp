@@ -16,6 +16,11 @@ namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
 constexpr auto kMinimumSlice = std::chrono::milliseconds(1);
+// The socket timeouts only bound one blocking call: a send with no buffer space freed, a TLS read that
+// stops inside a record (the wait for a reply is poll's, bound by the deadline). Capped here, so the
+// different deadlines of successive commands do not each need a setsockopt; as a deadline draws nearer
+// than the cap, the timeout follows it down.
+constexpr auto kBlockingCallCap = std::chrono::milliseconds(60'000);
 
 std::chrono::milliseconds remaining(Deadline deadline) {
   const auto left =
@@ -137,11 +142,20 @@ void SmarthostSocket::fill(Deadline deadline) {
     // available(): bytes OpenSSL already decrypted, which poll() on the descriptor cannot see.
     if ((!secure_ || socket_.available() <= 0) && !core::waitReadable(socket_.impl()->sockfd(), left))
       throw TransportError(TransportError::Kind::Timeout, "timed out");
-    // A backstop for a read that stops inside a TLS record; set again only when it changes much.
-    const auto backstop = secure_ ? std::max(left / 2, kMinimumSlice) : left;
-    if (receiveTimeout_.needs(backstop)) socket_.setReceiveTimeout(toTimespan(backstop));
     std::array<char, kReadChunk> chunk;
-    const int n = socket_.receiveBytes(chunk.data(), static_cast<int>(chunk.size()));
+    int n = 0;
+    for (;;) {
+      // A backstop for a read that stops inside a TLS record; set again only when it changes much.
+      const auto now = requireTime(deadline);
+      const auto backstop = std::min(secure_ ? std::max(now / 2, kMinimumSlice) : now, kBlockingCallCap);
+      if (receiveTimeout_.needs(backstop)) socket_.setReceiveTimeout(toTimespan(backstop));
+      try {
+        n = socket_.receiveBytes(chunk.data(), static_cast<int>(chunk.size()));
+        break;
+      } catch (const Poco::TimeoutException&) {
+        if (remaining(deadline) <= std::chrono::milliseconds(0)) throw;  // else the cap ran out: go on
+      }
+    }
     if (n == 0) throw TransportError(TransportError::Kind::Closed, "connection closed by the server");
     if (n < 0) throw TransportError(TransportError::Kind::Timeout, "timed out");
     if (consumed_ > 0) {
@@ -178,10 +192,15 @@ void SmarthostSocket::write(std::string_view bytes, Deadline deadline) {
   if (!connected_) throw TransportError(TransportError::Kind::Closed, "not connected");
   try {
     while (!bytes.empty()) {
-      if (const auto left = requireTime(deadline); sendTimeout_.needs(left))
-        socket_.setSendTimeout(toTimespan(left));
-      const int n =
-          socket_.sendBytes(bytes.data(), static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20)));
+      if (const auto limit = std::min(requireTime(deadline), kBlockingCallCap); sendTimeout_.needs(limit))
+        socket_.setSendTimeout(toTimespan(limit));
+      int n = 0;
+      try {
+        n = socket_.sendBytes(bytes.data(), static_cast<int>(std::min<std::size_t>(bytes.size(), 1 << 20)));
+      } catch (const Poco::TimeoutException&) {
+        if (remaining(deadline) <= std::chrono::milliseconds(0)) throw;
+        continue;  // the cap ran out before the deadline: the same bytes again
+      }
       if (n <= 0) throw TransportError(TransportError::Kind::Closed, "connection closed while writing");
       bytes.remove_prefix(static_cast<std::size_t>(n));
     }
