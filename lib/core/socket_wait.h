@@ -16,6 +16,26 @@ namespace postern::core {
 // false when the timeout passed first. EINTR resumes with the time left.
 bool waitReadable(int fd, std::chrono::milliseconds timeout);
 
+// The same, also returning early when wakeFd (a WakeEvent's descriptor) is signalled, so that a thread
+// waiting on an idle connection needs no periodic wake-up to notice, say, a shutdown.
+enum class WaitResult { Readable, Woken, TimedOut };
+WaitResult waitReadable(int fd, std::chrono::milliseconds timeout, int wakeFd);
+
+// An eventfd that, once signalled, stays readable: wakes every thread waiting on it, now and later.
+// Thread-safety: signal() from any thread.
+class WakeEvent {
+ public:
+  WakeEvent();  // throws std::system_error when no descriptor can be had
+  ~WakeEvent();
+  WakeEvent(const WakeEvent&) = delete;
+  WakeEvent& operator=(const WakeEvent&) = delete;
+  void signal() noexcept;
+  int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
 // Whether a socket timeout must be set again. A new value is worth a setsockopt when it is shorter than
 // 3/4 of the one in force (a deadline drawing near must hold) or longer than 3/2 of it (a new operation's
 // longer allowance); in between, the one in force stays. needs() records the value when it says yes.

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/socket_wait.h"
 #include "net/smtp_server.h"
 
 namespace postern::net {
@@ -18,6 +19,7 @@ struct SmtpServer::State {
   tls::ContextSource tlsContext;  // taken once per handshake: a reload reaches new connections only
 
   std::atomic<bool> stopping{false};
+  core::WakeEvent stopEvent;  // signalled with stopping: wakes every connection waiting for input
   std::atomic<std::int64_t> graceDeadlineNs{0};  // steady_clock, valid once stopping
   std::atomic<std::uint64_t> nextConnectionId{1};
 

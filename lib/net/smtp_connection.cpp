@@ -179,32 +179,42 @@ bool SmtpConnection::waitForInput(smtp::Session& session) {
   const auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(session.readTimeout());
   // Only a TLS read that stops inside a record waits on it: the loop below does the waiting.
   if (receiveTimeout_.needs(timeout)) socket_.setReceiveTimeout(toTimespan(timeout));
-  std::chrono::milliseconds waited{0};
+  const auto since = std::chrono::steady_clock::now();
   for (;;) {
-    if (state_->stopping.load()) {
-      const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
-      if (!session.inTransaction() || now >= state_->graceDeadlineNs.load()) {
+    const auto now = std::chrono::steady_clock::now();
+    const bool stopping = state_->stopping.load();
+    if (stopping) {
+      if (!session.inTransaction() || now.time_since_epoch().count() >= state_->graceDeadlineNs.load()) {
         session.shutdown();
         flush();
         log(smtp::LogLevel::Info, "disconnect", "reason=shutdown");
         return false;
       }
     }
-    if (!session.authenticated() && std::chrono::steady_clock::now() >= loginDeadline_) {
+    if (!session.authenticated() && now >= loginDeadline_) {
       session.timedOut();
       flush();
       log(smtp::LogLevel::Info, "disconnect", "reason=login-timeout");
       return false;
     }
-    if (tls_ && socket_.available() > 0) return true;  // decrypted bytes already buffered inside OpenSSL
-    if (core::waitReadable(socket_.impl()->sockfd(), kPollSlice)) return true;
-    waited += kPollSlice;
-    if (waited >= timeout) {
+    if (now - since >= timeout) {
       session.timedOut();
       flush();
       log(smtp::LogLevel::Info, "disconnect", "reason=timeout");
       return false;
     }
+    if (tls_ && socket_.available() > 0) return true;  // decrypted bytes already buffered inside OpenSSL
+    // One wait until input, the read timeout, the login deadline or a shutdown: an idle connection costs
+    // nothing while it waits. Once stopping (a transaction finishing in the grace period) the stop event
+    // stays signalled, so the wait goes in slices instead.
+    auto wait = std::chrono::ceil<std::chrono::milliseconds>(since + timeout - now);
+    if (!session.authenticated())
+      wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(loginDeadline_ - now));
+    if (stopping) wait = std::min(wait, kPollSlice);
+    const auto result =
+        core::waitReadable(socket_.impl()->sockfd(), std::max(wait, std::chrono::milliseconds(0)),
+                           stopping ? -1 : state_->stopEvent.fd());
+    if (result == core::WaitResult::Readable) return true;
   }
 }
 

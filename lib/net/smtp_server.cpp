@@ -185,9 +185,10 @@ void SmtpServer::stop() {
   const auto now = std::chrono::steady_clock::now();
   state_->graceDeadlineNs.store((now + state_->options.shutdownGrace).time_since_epoch().count());
   state_->stopping.store(true);
+  state_->stopEvent.signal();
   for (auto& server : servers_) server->stop();  // no new connections; running ones see `stopping`
-  // Each connection notices within one poll slice; a transaction gets the grace period, a blocked write
-  // its send timeout.
+  // Each connection waiting for input is woken by stopEvent; a transaction gets the grace period, a
+  // blocked write its send timeout.
   if (!state_->waitDrained(now + state_->options.shutdownGrace + std::chrono::seconds(2))) {
     // Whatever is still open is blocked in a handshake, a read inside a TLS record or a write to a client
     // that does not read: end it, so that shutdown has a bound.

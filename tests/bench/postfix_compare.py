@@ -230,7 +230,7 @@ class Postern:
                         POSTERN_LISTEN_SUBMISSIONS=f"127.0.0.1:{self.submissions}",
                         POSTERN_LISTEN_ALTERNATE="", POSTERN_ADMIN_LISTEN="",
                         POSTERN_TLS_CERTIFICATE=cert, POSTERN_TLS_PRIVATE_KEY=key,
-                        POSTERN_SMTP_MAX_CONNECTIONS="400", POSTERN_SMTP_MAX_CONNECTIONS_PER_IP="400",
+                        POSTERN_SMTP_MAX_CONNECTIONS="1500", POSTERN_SMTP_MAX_CONNECTIONS_PER_IP="1500",
                         # Postfix has no sending limits: the bench user sends thousands of messages.
                         POSTERN_LIMITS_MESSAGES_PER_HOUR="0", POSTERN_LIMITS_RECIPIENTS_PER_DAY="0",
                         # Every client comes from 127.0.0.1: without this the AUTH throttle, which counts
@@ -448,6 +448,28 @@ def syscalls(build, system, scenario, work):
     return calls / n, fsyncs / n
 
 
+def beside_idle(build, system, scenario, idle):
+    """One run of the scenario while `idle` authenticated connections (STARTTLS + AUTH) sit open."""
+    holder = subprocess.Popen([os.path.join(build, "tests", "bench", "smtp_load"), "--port",
+                               str(system.port(False)), "--user", USER, "--password", PASSWORD, "--hold",
+                               str(idle), "--hold-for", "900", "--server-pid", str(system.proc.pid)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    held = []
+    for line in holder.stdout:
+        held.append(line.strip())
+        if line.startswith("server RSS"):
+            break
+    if not held or not held[-1].startswith("server RSS"):
+        holder.kill()
+        raise SystemExit("postfix_compare: could not hold the idle connections:\n" + "\n".join(held))
+    try:
+        result = measure(build, system, scenario)
+    finally:
+        holder.terminate()
+        holder.wait(timeout=60)
+    return result, held[-1]
+
+
 def profile(build, system, scenario, work):
     """Where Postern's CPU goes during one run: perf record -g, then the shares by object and by symbol."""
     data = os.path.join(work, "perf.data")
@@ -483,6 +505,9 @@ def main():
     ap.add_argument("--keep", action="store_true", help="keep the work directory")
     ap.add_argument("--systems", default="postern,postfix",
                     help="which systems to run (postern, postfix; both by default)")
+    ap.add_argument("--idle", type=int, default=0, metavar="N",
+                    help="also run the first scenario against Postern while N authenticated idle connections "
+                         "are held open (at most 1400)")
     ap.add_argument("--profile", action="store_true",
                     help="also record Postern's CPU profile over one run of the first scenario (perf record -g)")
     args = ap.parse_args()
@@ -530,6 +555,9 @@ def main():
             for system in systems:
                 counted[system.name] = syscalls(args.build, system, scenarios[0], work)
 
+        idle_result = None
+        if args.idle and systems[0].name == "Postern":
+            idle_result = beside_idle(args.build, systems[0], scenarios[0], args.idle)
         if args.profile and systems[0].name == "Postern":
             profile(args.build, systems[0], scenarios[0], work)
 
@@ -553,6 +581,12 @@ def main():
                 ca = med([x["cpu_ms"] for x in results[(systems[0].name, s)]])
                 cb = med([x["cpu_ms"] for x in results[(systems[1].name, s)]])
                 log(f"{SCENARIOS[s][0]}: Postern {a / b:.1f}x the messages/s, {ca / cb:.2f}x the CPU per message")
+        if idle_result:
+            res, held = idle_result
+            alone = med([x["rate"] for x in results[(systems[0].name, scenarios[0])]])
+            log(f"Postern, {SCENARIOS[scenarios[0]][0]} beside {args.idle} idle authenticated connections: "
+                f"{res['rate']:.0f} msg/s ({100.0 * (res['rate'] - alone) / alone:+.0f} % against the median "
+                f"without them), p99 {res['p99']:.0f} ms, peak PSS {res['pss_mib']:.0f} MiB ({held})")
         for name, (calls, fsyncs) in counted.items():
             log(f"{name}: {calls:.0f} system calls and {fsyncs:.1f} fsync-class calls per message "
                 f"({SCENARIOS[scenarios[0]][0]}, strace -f -c)")

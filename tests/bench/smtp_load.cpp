@@ -3,7 +3,8 @@
 // PIPELINING (MAIL, RCPT, DATA in one write), and prints messages/s, latency percentiles from MAIL FROM
 // to the 250 after the final dot, and errors. With --server-pid it also prints the server's CPU time per
 // message and its resident memory (from /proc). With --hold N it opens N authenticated idle connections
-// and prints the server's resident memory while they are open. With --resume every connection offers the
+// and prints the server's resident memory while they are open (--hold-for S keeps them open S seconds, so
+// that another run can measure beside them). With --resume every connection offers the
 // TLS session (ticket) of its previous connection, as a returning client does: with --messages 1 (S2, a
 // handshake per message) that measures what session resumption saves the server. --reconnects K makes each
 // of the N parallel clients connect K times in a row (N x K connections, N at a time).
@@ -50,6 +51,7 @@ struct Options {
   std::size_t size = 4096;
   int serverPid = 0;
   int hold = 0;
+  int holdFor = 1;  // seconds the held connections stay open
   int reconnects = 1;  // connections per thread, one after another (each sends `messages`)
   bool resume = false;
 };
@@ -221,6 +223,8 @@ Options parse(int argc, char** argv) {
       o.serverPid = std::stoi(value());
     else if (a == "--hold")
       o.hold = std::stoi(value());
+    else if (a == "--hold-for")
+      o.holdFor = std::stoi(value());
     else if (a == "--resume")
       o.resume = true;
     else if (a == "--reconnects")
@@ -243,7 +247,7 @@ int main(int argc, char** argv) {
         << "smtp_load: " << e.what()
         << "\nusage: smtp_load [--host H] [--port P] [--tls] [--user U] [--password PW] [--from A] [--to A]\n"
            "                 [--connections N] [--messages M] [--size OCTETS] [--server-pid PID] [--hold "
-           "N]\n"
+           "N [--hold-for S]]\n"
            "                 [--reconnects K] [--resume]\n";
     return 1;
   }
@@ -263,6 +267,8 @@ int main(int argc, char** argv) {
     if (o.serverPid > 0)
       std::printf("server RSS: %.1f MiB before, %.1f MiB with %d open connections\n", before.rssKiB / 1024.0,
                   held.rssKiB / 1024.0, o.hold);
+    std::fflush(stdout);  // a caller waits for these lines before it measures beside the held connections
+    if (o.holdFor > 1) std::this_thread::sleep_for(std::chrono::seconds(o.holdFor - 1));
     for (auto& c : idle) c->quit();
     return 0;
   }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <thread>
 
 #include "core/socket_wait.h"
 
@@ -44,6 +45,22 @@ BOOST_AUTO_TEST_CASE(bytes_waiting_or_a_closed_peer_make_it_readable) {
   ::close(pair.fds[1]);
   pair.fds[1] = -1;
   BOOST_TEST(waitReadable(pair.fds[0], 1000ms));  // end of stream: the next read returns 0
+}
+
+BOOST_AUTO_TEST_CASE(a_signalled_wake_event_ends_the_wait_and_stays_signalled) {
+  SocketPair pair;
+  postern::core::WakeEvent wake;
+  using postern::core::WaitResult;
+  BOOST_TEST((waitReadable(pair.fds[0], 0ms, wake.fd()) == WaitResult::TimedOut));
+  std::thread signaller([&wake] {
+    std::this_thread::sleep_for(20ms);
+    wake.signal();
+  });
+  BOOST_TEST((waitReadable(pair.fds[0], 10s, wake.fd()) == WaitResult::Woken));
+  signaller.join();
+  BOOST_TEST((waitReadable(pair.fds[0], 10s, wake.fd()) == WaitResult::Woken));  // every later waiter too
+  BOOST_TEST_REQUIRE(::write(pair.fds[1], "x", 1) == 1);
+  BOOST_TEST((waitReadable(pair.fds[0], 10s, wake.fd()) == WaitResult::Readable));  // input comes first
 }
 
 BOOST_AUTO_TEST_CASE(a_timeout_is_set_first_then_only_when_it_changes_much) {
