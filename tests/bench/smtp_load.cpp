@@ -51,7 +51,7 @@ struct Options {
   std::size_t size = 4096;
   int serverPid = 0;
   int hold = 0;
-  int holdFor = 1;  // seconds the held connections stay open
+  int holdFor = 1;     // seconds the held connections stay open
   int reconnects = 1;  // connections per thread, one after another (each sends `messages`)
   bool resume = false;
 };
