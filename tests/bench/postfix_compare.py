@@ -393,11 +393,13 @@ def load(build, system, scenario, extra=()):
     accepted = re.search(r"messages accepted: (\d+) in ([\d.]+) s = ([\d.]+) messages/s", out)
     latency = re.search(r"p50 ([\d.]+) ms, p99 ([\d.]+) ms", out)
     errors = re.search(r"errors: (\d+)", out)
+    greeting = re.search(r"greeting after connect[^:]*: p50 [\d.]+ ms, p99 [\d.]+ ms, max ([\d.]+) ms", out)
     if not accepted or not latency:
         raise SystemExit(f"postfix_compare: smtp_load printed no figures:\n{out}")
     return {"accepted": int(accepted.group(1)), "rate": float(accepted.group(3)),
             "p50": float(latency.group(1)), "p99": float(latency.group(2)),
-            "errors": int(errors.group(1)) if errors else 0, "output": out}
+            "errors": int(errors.group(1)) if errors else 0, "output": out,
+            "greeting_max": float(greeting.group(1)) if greeting else 0.0}
 
 
 def wait_sink(sink, target, seconds=120):
@@ -549,7 +551,7 @@ def main():
                     results[(system.name, s)].append(res)
                     log(f"round {r + 1} {s} {system.name:17} {res['rate']:7.1f} msg/s  p50 {res['p50']:7.1f} "
                         f"p99 {res['p99']:7.1f} ms  cpu {res['cpu_ms']:6.2f} ms/msg  pss {res['pss_mib']:6.1f} MiB"
-                        f"  lost {res['lost']}  errors {res['errors']}")
+                        f"  greeting max {res['greeting_max']:6.1f} ms  lost {res['lost']}  errors {res['errors']}")
         counted = {}
         if args.syscalls:
             for system in systems:
@@ -581,6 +583,10 @@ def main():
                 ca = med([x["cpu_ms"] for x in results[(systems[0].name, s)]])
                 cb = med([x["cpu_ms"] for x in results[(systems[1].name, s)]])
                 log(f"{SCENARIOS[s][0]}: Postern {a / b:.1f}x the messages/s, {ca / cb:.2f}x the CPU per message")
+        for s in scenarios:
+            log(f"{SCENARIOS[s][0]}: longest wait from connect to the 220 greeting (all rounds): " +
+                ", ".join(f"{system.name} {max(x['greeting_max'] for x in results[(system.name, s)]):.0f} ms"
+                          for system in systems))
         if idle_result:
             res, held = idle_result
             alone = med([x["rate"] for x in results[(systems[0].name, scenarios[0])]])
