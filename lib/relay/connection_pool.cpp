@@ -20,7 +20,8 @@ std::optional<Lease> ConnectionPool::tryAcquire(std::chrono::milliseconds timeou
     // Most recently used first: the connection least likely to have been closed by the server.
     std::unique_ptr<ClientSession> session = std::move(idle_.front());
     idle_.pop_front();
-    idleChanged_.notify_all();
+    // No wake-up for the reaper: taking the newest never moves its deadline (the oldest's) earlier; at the
+    // old one it finds nothing or something else due.
     if (std::chrono::steady_clock::now() < session->idleSince() + idleTimeout_)
       return Lease(this, std::move(session));
     // Past its idle time (the reaper has not got to it yet): close it and hand over its slot.
@@ -37,8 +38,10 @@ void ConnectionPool::giveBack(std::unique_ptr<ClientSession> session) {
     std::lock_guard lock(mutex_);
     if (session && session->usable() && !stopped_) {
       session->markIdle();
+      // The reaper waits for the oldest idle connection; only when there was none does it need waking.
+      const bool wasEmpty = idle_.empty();
       idle_.push_front(std::move(session));
-      idleChanged_.notify_all();
+      if (wasEmpty) idleChanged_.notify_all();
       slotFreed_.notify_one();
       return;
     }
