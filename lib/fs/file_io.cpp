@@ -101,6 +101,16 @@ void renameFile(const std::filesystem::path& from, const std::filesystem::path& 
   }
 }
 
+bool renameFileNoReplace(const std::filesystem::path& from, const std::filesystem::path& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return true;
+  if (errno == EEXIST) return false;
+  if (errno != EINVAL && errno != ENOSYS) throwSystemError(errno, "rename to " + to.string() + " from", from);
+  struct stat st {};
+  if (::lstat(to.c_str(), &st) == 0) return false;
+  renameFile(from, to);
+  return true;
+}
+
 bool removeFile(const std::filesystem::path& path) {
   if (::unlink(path.c_str()) == 0) return true;
   if (errno == ENOENT) return false;

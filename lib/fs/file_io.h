@@ -47,6 +47,10 @@ void syncFilesystem(const FileDescriptor& fd, const std::filesystem::path& pathF
 // rename(2) within one filesystem; atomic for readers.
 void renameFile(const std::filesystem::path& from, const std::filesystem::path& to);
 
+// The same, except that an existing `to` is never replaced: returns false then and leaves both in place.
+// renameat2(RENAME_NOREPLACE); where the filesystem lacks it, a check for `to` and rename(2).
+bool renameFileNoReplace(const std::filesystem::path& from, const std::filesystem::path& to);
+
 // unlink(2). Returns false when the file did not exist.
 bool removeFile(const std::filesystem::path& path);
 

@@ -133,9 +133,12 @@ void IncomingMessage::publish(const std::string& prependedHeaders) {
     fd.close(temporaryEnvelope);
   }
 
-  fs::renameFile(temporaryBody, layout_->queuedBody(id_));
+  // Never over a committed message of the same ID (see Spool::begin): the client is asked to try again.
+  if (!fs::renameFileNoReplace(temporaryBody, layout_->queuedBody(id_)))
+    throw core::Error::temporary("queue " + id_ + ": the ID is in use by a queued message");
   bodyQueued_ = true;
-  fs::renameFile(temporaryEnvelope, layout_->queuedEnvelope(id_));  // the commit point
+  if (!fs::renameFileNoReplace(temporaryEnvelope, layout_->queuedEnvelope(id_)))  // the commit point
+    throw core::Error::temporary("queue " + id_ + ": the ID is in use by a queued message");
   envelopeQueued_ = true;
   queueSyncer_->sync();
 }

@@ -68,16 +68,16 @@ IncomingMessage Spool::begin(const EnvelopeData& envelope) {
   for (int attempt = 1;; ++attempt) {
     std::string id = ids_.next();
     // A repeated ID needs another process on this spool or a clock stepped back across a restart, and the
-    // same 20 random bits: rare, but a committed message must never be overwritten by rename.
-    const bool taken = pathExists(layout_.queuedEnvelope(id)) || pathExists(layout_.queuedBody(id));
+    // same 20 random bits: rare, and the commit's renames never replace a file (IncomingMessage), so a
+    // committed message is never overwritten.
     const auto temporaryBody = layout_.temporaryBody(id);
-    const int fd = taken ? -1 : ::open(temporaryBody.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const int fd = ::open(temporaryBody.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) {
       return IncomingMessage(layout_, queueSyncer_, std::move(id), envelope, fs::FileDescriptor(fd),
                              options_.writeBufferSize,
                              options_.syncMethod == SpoolOptions::SyncMethod::Files);
     }
-    const int err = taken ? EEXIST : errno;
+    const int err = errno;
     if ((err != EEXIST && err != EINTR) || attempt == kAttempts)
       fs::throwSystemError(err, "create", temporaryBody);
   }

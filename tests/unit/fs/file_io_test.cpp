@@ -96,6 +96,19 @@ BOOST_AUTO_TEST_CASE(remove_file_reports_whether_the_file_existed) {
   BOOST_TEST(!fs::removeFile(path));
 }
 
+BOOST_AUTO_TEST_CASE(a_rename_without_replace_moves_to_a_free_name_and_leaves_a_taken_one_alone) {
+  TempDir dir;
+  const auto from = dir / "from", to = dir / "to", other = dir / "other";
+  fs::writeAll(fs::openFile(from, O_WRONLY | O_CREAT, 0600), "new", from);
+  fs::writeAll(fs::openFile(to, O_WRONLY | O_CREAT, 0600), "old", to);
+  BOOST_TEST(!fs::renameFileNoReplace(from, to));
+  BOOST_TEST(fs::readFile(to) == "old");
+  BOOST_TEST(fs::readFile(from) == "new");
+  BOOST_TEST(fs::renameFileNoReplace(from, other));
+  BOOST_TEST(fs::readFile(other) == "new");
+  BOOST_TEST(!fs::readFileIfExists(from).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(ensure_directory_creates_with_mode_and_accepts_an_existing_one) {
   TempDir dir;
   const auto sub = dir / "sub";

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "fs/durable_write.h"
 #include "fs/file_io.h"
 #include "queue/envelope_format.h"
 #include "unit/queue/spool_fixture.h"
@@ -97,6 +98,22 @@ BOOST_AUTO_TEST_CASE(either_sync_method_commits_a_message_that_loads_back_whole)
     BOOST_TEST(loaded.prependedHeaders == "X-Added: 1\r\n");
     BOOST_TEST(postern::fs::readFile(loaded.bodyPath) == "Subject: x\r\n\r\nbody\r\n");
     BOOST_TEST(postern::testing::namesIn(other.layout().tmp).empty());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_commit_never_replaces_a_queued_message_of_the_same_id) {
+  for (const bool envelopeTaken : {false, true}) {
+    auto message = spool.begin(sampleEnvelope());
+    const std::string id = message.queueId();
+    // What a second process on this spool, or a clock stepped back, could have left under the same ID.
+    const auto taken = envelopeTaken ? spool.layout().queuedEnvelope(id) : spool.layout().queuedBody(id);
+    fs::writeFileDurably(taken, "earlier message");
+    message.write("Subject: x\r\n\r\nbody\r\n");
+    BOOST_CHECK_THROW(message.commit(""), postern::core::Error);
+    BOOST_TEST(fs::readFile(taken) == "earlier message");
+    BOOST_TEST(tmpNames().empty());
+    BOOST_TEST(queueNames() == std::vector<std::string>{taken.filename().string()});
+    fs::removeFile(taken);
   }
 }
 
