@@ -191,6 +191,7 @@ int runServer(const config::Config& cfg) {
 
     queue::SpoolOptions spoolOptions;
     spoolOptions.minFreeBytes = cfg.spool.minFreeBytes;
+    spoolOptions.rememberEnvelopes = true;  // while the server runs, every spool change goes through it
     spoolOptions.syncMethod = cfg.spool.sync == config::Config::Spool::Sync::Files
                                   ? queue::SpoolOptions::SyncMethod::Files
                                   : queue::SpoolOptions::SyncMethod::Filesystem;

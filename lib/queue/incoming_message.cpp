@@ -9,6 +9,7 @@
 #include "fs/directory_syncer.h"
 #include "fs/file_io.h"
 #include "queue/envelope_format.h"
+#include "queue/spool.h"
 #include "queue/spool_layout.h"
 
 namespace postern::queue {
@@ -29,6 +30,7 @@ IncomingMessage::IncomingMessage(const SpoolLayout& layout, fs::DirectorySyncer&
 IncomingMessage::IncomingMessage(IncomingMessage&& other) noexcept
     : layout_(other.layout_),
       queueSyncer_(other.queueSyncer_),
+      spool_(other.spool_),
       id_(std::move(other.id_)),
       envelope_(std::move(other.envelope_)),
       body_(std::move(other.body_)),
@@ -46,6 +48,7 @@ IncomingMessage& IncomingMessage::operator=(IncomingMessage&& other) noexcept {
     if (state_ == State::Open) abandon();
     layout_ = other.layout_;
     queueSyncer_ = other.queueSyncer_;
+    spool_ = other.spool_;
     id_ = std::move(other.id_);
     envelope_ = std::move(other.envelope_);
     body_ = std::move(other.body_);
@@ -123,7 +126,7 @@ void IncomingMessage::publish(const std::string& prependedHeaders) {
   if (syncFiles_) fs::fsyncFile(body_, temporaryBody);
   body_.close(temporaryBody);
 
-  const QueuedMessage stored{id_, envelope_, size_, prependedHeaders, {}, {}};
+  QueuedMessage stored{id_, envelope_, size_, prependedHeaders, {}, {}};
   const auto temporaryEnvelope = layout_->temporaryEnvelope(id_);
   {
     auto fd = fs::openFile(temporaryEnvelope, O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -141,6 +144,10 @@ void IncomingMessage::publish(const std::string& prependedHeaders) {
     throw core::Error::temporary("queue " + id_ + ": the ID is in use by a queued message");
   envelopeQueued_ = true;
   queueSyncer_->sync();
+  if (spool_) {
+    stored.bodyPath = layout_->queuedBody(id_);
+    spool_->remember(std::move(stored));
+  }
 }
 
 void IncomingMessage::abandon() noexcept {

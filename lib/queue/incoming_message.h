@@ -32,6 +32,7 @@ class DirectorySyncer;
 
 namespace postern::queue {
 
+class Spool;
 struct SpoolLayout;
 
 class IncomingMessage {
@@ -67,6 +68,7 @@ class IncomingMessage {
 
   const SpoolLayout* layout_;
   fs::DirectorySyncer* queueSyncer_;
+  Spool* spool_ = nullptr;  // told of the committed message, so its first load needs no read
   std::string id_;
   EnvelopeData envelope_;
   fs::FileDescriptor body_;

@@ -73,9 +73,11 @@ IncomingMessage Spool::begin(const EnvelopeData& envelope) {
     const auto temporaryBody = layout_.temporaryBody(id);
     const int fd = ::open(temporaryBody.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd >= 0) {
-      return IncomingMessage(layout_, queueSyncer_, std::move(id), envelope, fs::FileDescriptor(fd),
-                             options_.writeBufferSize,
-                             options_.syncMethod == SpoolOptions::SyncMethod::Files);
+      IncomingMessage message(layout_, queueSyncer_, std::move(id), envelope, fs::FileDescriptor(fd),
+                              options_.writeBufferSize,
+                              options_.syncMethod == SpoolOptions::SyncMethod::Files);
+      if (options_.rememberEnvelopes) message.spool_ = this;
+      return message;
     }
     const int err = errno;
     if ((err != EEXIST && err != EINTR) || attempt == kAttempts)
@@ -94,8 +96,28 @@ std::vector<std::string> Spool::list() const {
   return ids;  // listDirectory sorts, and IDs sort by arrival
 }
 
+void Spool::remember(QueuedMessage message) noexcept {
+  try {
+    std::lock_guard lock(rememberedMutex_);
+    if (remembered_.size() >= kRememberedEnvelopes && !remembered_.count(message.id)) return;
+    std::string id = message.id;
+    remembered_.insert_or_assign(std::move(id), std::move(message));
+  } catch (...) {
+    forget(message.id);  // the file is the truth; without a copy load() reads it
+  }
+}
+
+void Spool::forget(const std::string& id) noexcept {
+  std::lock_guard lock(rememberedMutex_);
+  remembered_.erase(id);
+}
+
 std::optional<QueuedMessage> Spool::load(const std::string& id) const {
   if (!isValidQueueId(id)) return std::nullopt;
+  {
+    std::lock_guard lock(rememberedMutex_);
+    if (const auto it = remembered_.find(id); it != remembered_.end()) return it->second;
+  }
   const auto text = fs::readFileIfExists(layout_.queuedEnvelope(id));
   if (!text) return std::nullopt;
   QueuedMessage message = decodeEnvelope(*text);
@@ -109,11 +131,18 @@ void Spool::updateEnvelope(const QueuedMessage& message) {
     throw core::Error::permanent("queue " + message.id + ": no such message");
   }
   // Temporary files written here carry fs::isTemporaryName names, which recover() sweeps.
+  forget(message.id);  // should the write fail, the next load reads whatever the file holds
   fs::writeFileDurably(layout_.queuedEnvelope(message.id), encodeEnvelope(message), 0600, queueSyncer_);
+  if (options_.rememberEnvelopes) {
+    QueuedMessage kept = message;
+    kept.bodyPath = layout_.queuedBody(message.id);
+    remember(std::move(kept));
+  }
 }
 
 bool Spool::remove(const std::string& id) {
   if (!isValidQueueId(id)) return false;
+  forget(id);
   // Envelope first: should we stop between the two, the body alone is an unfinished commit to recovery,
   // not a message to deliver again.
   const bool hadEnvelope = fs::removeFile(layout_.queuedEnvelope(id));

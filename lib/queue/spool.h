@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/clock.h"
@@ -45,6 +46,9 @@ struct SpoolOptions {
   // statvfs is cheap but not free; under load one answer per interval is plenty.
   std::chrono::milliseconds freeSpaceCheckInterval{1000};
   std::size_t writeBufferSize = 64 * 1024;
+  // Keep the envelopes this process commits or updates in memory for load() (see Spool). For the server,
+  // whose spool nobody else writes while it runs; off, every load() reads the file.
+  bool rememberEnvelopes = false;
 };
 
 struct RecoveryReport {
@@ -101,12 +105,25 @@ class Spool {
 
   const SpoolLayout& layout() const { return layout_; }
 
+  // With SpoolOptions::rememberEnvelopes, envelopes this process committed or updated are kept (up to
+  // kRememberedEnvelopes), so that the queue manager's load() of a new message reads nothing from disk. The
+  // files stay the truth: updateEnvelope() and remove() keep the copy in step, and every writer of a running
+  // server's spool goes through them.
+  static constexpr std::size_t kRememberedEnvelopes = 1024;
+
  private:
   const SpoolLayout layout_;
   const SpoolOptions options_;
+  friend class IncomingMessage;
+  void remember(QueuedMessage message) noexcept;
+  void forget(const std::string& id) noexcept;
+
   QueueIdGenerator ids_;
   fs::FileDescriptor queueDirectory_;  // held open for the group commit's fsync or syncfs
   fs::DirectorySyncer queueSyncer_;
+
+  mutable std::mutex rememberedMutex_;
+  std::unordered_map<std::string, QueuedMessage> remembered_;
 
   mutable std::mutex freeSpaceMutex_;
   mutable std::optional<std::chrono::steady_clock::time_point> freeSpaceCheckedAt_;

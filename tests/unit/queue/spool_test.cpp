@@ -117,6 +117,31 @@ BOOST_AUTO_TEST_CASE(a_commit_never_replaces_a_queued_message_of_the_same_id) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(a_remembered_envelope_loads_as_the_file_says_and_follows_updates_and_removal) {
+  SpoolOptions options;
+  options.rememberEnvelopes = true;
+  Spool remembering(dir / "remembering", options);
+  auto incoming = remembering.begin(sampleEnvelope());
+  incoming.write("Subject: x\r\n\r\nbody\r\n");
+  incoming.commit("X-Added: 1\r\n");
+  const std::string id = incoming.queueId();
+  // Taken from memory (the file is not read again: a change behind the spool's back does not show)...
+  const auto fromMemory = remembering.load(id).value();
+  // ...and the same as what a spool without the copy reads from the file.
+  const auto fromFile = Spool(dir / "remembering").load(id).value();
+  BOOST_TEST(postern::queue::encodeEnvelope(fromMemory) == postern::queue::encodeEnvelope(fromFile));
+  BOOST_TEST(fromMemory.bodyPath == fromFile.bodyPath);
+  auto updated = fromMemory;
+  updated.envelope.recipients[0].state = postern::queue::DeliveryState::Delivered;
+  remembering.updateEnvelope(updated);
+  BOOST_TEST(
+      (remembering.load(id)->envelope.recipients[0].state == postern::queue::DeliveryState::Delivered));
+  BOOST_TEST((Spool(dir / "remembering").load(id)->envelope.recipients[0].state ==
+              postern::queue::DeliveryState::Delivered));
+  BOOST_TEST(remembering.remove(id));
+  BOOST_TEST(!remembering.load(id).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(remove_deletes_envelope_and_body) {
   const std::string id = commitMessage("x");
   BOOST_TEST(spool.remove(id));
