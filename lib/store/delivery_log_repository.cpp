@@ -50,6 +50,16 @@ void DeliveryLogRepository::flush() {
   if (!batch.empty()) write(batch);
 }
 
+void DeliveryLogRepository::flushBeforeReading() {
+  if (!writer_.joinable()) return;
+  try {
+    flush();
+  } catch (const std::exception& e) {
+    // A log that cannot be written must not stop it being read.
+    if (options_.onWriteFailure) options_.onWriteFailure(e.what());
+  }
+}
+
 void DeliveryLogRepository::writerLoop() {
   std::unique_lock lock(queueMutex_);
   for (;;) {
@@ -130,7 +140,7 @@ std::vector<DeliveryLogRecord> DeliveryLogRepository::recent(const std::string& 
 }
 
 std::vector<DeliveryLogRecord> DeliveryLogRepository::search(const DeliveryLogQuery& query) {
-  flush();
+  flushBeforeReading();
   auto connection = database_.acquire();
   // instr() on lower(): a plain substring test, so % and _ in the filter are ordinary characters.
   Statement select = connection->prepare(
@@ -147,7 +157,7 @@ std::vector<DeliveryLogRecord> DeliveryLogRepository::search(const DeliveryLogQu
 }
 
 DeliveryOutcomeCounts DeliveryLogRepository::countSince(std::chrono::system_clock::time_point since) {
-  flush();
+  flushBeforeReading();
   auto connection = database_.acquire();
   Statement select =
       connection->prepare("SELECT outcome, count(*) FROM delivery_log WHERE at >= ?1 GROUP BY outcome");
@@ -169,7 +179,7 @@ DeliveryOutcomeCounts DeliveryLogRepository::countSince(std::chrono::system_cloc
 }
 
 std::optional<DeliveryLogRecord> DeliveryLogRepository::latest(const std::string& outcome) {
-  flush();
+  flushBeforeReading();
   auto connection = database_.acquire();
   Statement select =
       connection->prepare(std::string(kColumns) + "WHERE outcome = ?1 ORDER BY id DESC LIMIT 1");
@@ -179,7 +189,7 @@ std::optional<DeliveryLogRecord> DeliveryLogRepository::latest(const std::string
 }
 
 std::size_t DeliveryLogRepository::purgeBefore(std::chrono::system_clock::time_point cutoff) {
-  flush();
+  flushBeforeReading();
   auto connection = database_.acquire();
   connection->prepare("DELETE FROM delivery_log WHERE at < ?1").bindInt64(1, toUnix(cutoff)).run();
   return static_cast<std::size_t>(connection->changes());

@@ -84,6 +84,7 @@ class DeliveryLogRepository {
  private:
   void write(const std::vector<DeliveryLogRecord>& records);
   void writerLoop();
+  void flushBeforeReading();  // flush(), a failure told to onWriteFailure rather than thrown
 
   Database& database_;
   const DeliveryLogOptions options_;
