@@ -212,8 +212,7 @@ bool SmtpConnection::waitForInput(smtp::Session& session) {
       wait = std::min(wait, std::chrono::ceil<std::chrono::milliseconds>(loginDeadline_ - now));
     if (stopping) wait = std::min(wait, kPollSlice);
     const auto result =
-        core::waitReadable(socket_.impl()->sockfd(), std::max(wait, std::chrono::milliseconds(0)),
-                           stopping ? -1 : state_->stopEvent.fd());
+        core::waitReadable(socket_.impl()->sockfd(), wait, stopping ? -1 : state_->stopEvent.fd());
     if (result == core::WaitResult::Readable) return true;
   }
 }

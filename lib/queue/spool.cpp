@@ -97,13 +97,12 @@ std::vector<std::string> Spool::list() const {
 }
 
 void Spool::remember(QueuedMessage message) noexcept {
+  std::lock_guard lock(rememberedMutex_);
+  if (remembered_.size() >= kRememberedEnvelopes && !remembered_.count(message.id)) return;
   try {
-    std::lock_guard lock(rememberedMutex_);
-    if (remembered_.size() >= kRememberedEnvelopes && !remembered_.count(message.id)) return;
-    std::string id = message.id;
-    remembered_.insert_or_assign(std::move(id), std::move(message));
+    remembered_[message.id] = std::move(message);
   } catch (...) {
-    forget(message.id);  // the file is the truth; without a copy load() reads it
+    // Only inserting a new entry allocates, and a failed insert leaves nothing: load() reads the file.
   }
 }
 

@@ -10,16 +10,10 @@ ChangeMonitor::ChangeMonitor(const std::string& path)
 
 std::uint64_t ChangeMonitor::stamp() {
   std::lock_guard lock(mutex_);
-  try {
-    pragma_.reset();
-    const auto version = pragma_.step() ? static_cast<std::uint64_t>(pragma_.columnInt64(0)) : 0;
-    pragma_.reset();  // ends the read transaction the step began
-    // The epoch in the high bits: after a failure no earlier stamp can come back.
-    return (epoch_ << 48) ^ version;
-  } catch (...) {
-    ++epoch_;
-    throw;
-  }
+  pragma_.reset();
+  const auto version = pragma_.step() ? static_cast<std::uint64_t>(pragma_.columnInt64(0)) : 0;
+  pragma_.reset();  // ends the read transaction the step began
+  return version;
 }
 
 }  // namespace postern::store

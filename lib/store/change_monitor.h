@@ -35,7 +35,6 @@ class ChangeMonitor {
   std::mutex mutex_;
   Connection connection_;
   Statement pragma_;
-  std::uint64_t epoch_ = 0;  // bumped when the pragma fails, so no cached value outlives an error
 };
 
 template <class Value>
